@@ -1,0 +1,222 @@
+// End-to-end tests of ConvLens in a real VS Code (code-server 4.100.3 = VS Code 1.100.3), offline.
+//   node test/e2e/run.mjs        (from the repo root, after `tsc -p .` and `node scripts/build.mjs`)
+//
+// 1. Installs code-server and chromium if missing (scripts/install-code-server.sh --with-chromium).
+// 2. Starts code-server with fresh temp user-data/extensions dirs; opens a temp copy of
+//    test/e2e/workspace/ (or examples/) with the extension loaded in development mode.
+// 3. Extension tests: the workbench runs out/test/e2e/suite/index.js (mocha) in the real extension
+//    host; its output is relayed here and its exit code (window.codeAutomationExit) is ours.
+// 4. UI checks (test/e2e/ui.mjs) driven by Playwright in headless Chromium, printed mocha-style;
+//    screenshots go to test-results/e2e/.
+// Exit code: 0 when both parts pass. Everything is bounded by a global deadline.
+//
+// Environment overrides:
+//   CONVLENS_E2E_EXTENSION   extension development path (default: the repo root)
+//   CONVLENS_E2E_WORKSPACE   folder copied as the workspace (default: test/e2e/workspace or examples)
+//   CONVLENS_E2E_TESTS       extensionTestsPath (default: out/test/e2e/suite/index.js)
+//   CONVLENS_E2E_DEADLINE_S  global deadline in seconds (default 360)
+//   CONVLENS_E2E_KEEP=1      keep the temp dirs
+//   CONVLENS_E2E_VERBOSE=1   relay every console message of the page, not only the extension host's
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { format } from 'node:util';
+import { chromiumPath, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from '../../scripts/code-server.mjs';
+import { runUiChecks } from './ui.mjs';
+
+const t0 = Date.now();
+const secs = (since = t0) => ((Date.now() - since) / 1000).toFixed(1);
+const say = (msg) => console.log(`[e2e +${secs()}s] ${msg}`);
+
+const deadlineS = Number(process.env.CONVLENS_E2E_DEADLINE_S || 360);
+const resultsDir = join(repoRoot, 'test-results', 'e2e');
+const extensionPath = resolve(process.env.CONVLENS_E2E_EXTENSION || repoRoot);
+const testsPath = resolve(process.env.CONVLENS_E2E_TESTS || join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index.js'));
+const keep = process.env.CONVLENS_E2E_KEEP === '1';
+const verbose = process.env.CONVLENS_E2E_VERBOSE === '1';
+const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
+
+let codeServer = null;
+let browser = null;
+let tmp = null;
+let cleaningUp = null;
+
+async function cleanup() {
+  if (cleaningUp) return cleaningUp;
+  cleaningUp = (async () => {
+    await browser?.close().catch(() => {});
+    await codeServer?.stop().catch(() => {});
+    if (tmp && !keep) rmSync(tmp, { recursive: true, force: true });
+    else if (tmp) say(`kept ${tmp}`);
+  })();
+  return cleaningUp;
+}
+
+async function finish(code, why) {
+  if (why) console.error(`[e2e] ${why}`);
+  // Bound the cleanup too: it must not keep us past the deadline.
+  await Promise.race([cleanup(), new Promise((r) => setTimeout(r, 15_000).unref())]);
+  say(`done, exit ${code}`);
+  process.exit(code);
+}
+
+/** A failure of the harness itself, reported the way mocha reports one, so the runner counts it. */
+function fail(why) {
+  console.log(`\n  0 passing\n  1 failing\n\n  1) e2e harness: ${why}\n`);
+  return finish(1);
+}
+
+const globalTimer = setTimeout(() => fail(`global deadline of ${deadlineS} s exceeded`), deadlineS * 1000);
+globalTimer.unref();
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => finish(130, `${sig} received`));
+process.on('unhandledRejection', (e) => finish(1, `unhandled rejection: ${e?.stack || e}`));
+
+/** Every file below dir, relative, skipping dot folders and node_modules. */
+function listFiles(dir, base = dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith('.') || name === 'node_modules') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p, base));
+    else out.push(relative(base, p));
+  }
+  return out.sort();
+}
+
+/**
+ * A page console message as { level, text }. The workbench's log service writes
+ * console.log('%c INFO', css, format, ...args); the extension host's console output (mocha's
+ * reporter included) arrives that way too while extension tests run. Formats it like Node would.
+ */
+async function consoleEntry(msg) {
+  let level = msg.type();
+  let text = msg.text();
+  if (!text.includes('%')) return { level, text };
+  try {
+    const args = await Promise.all(msg.args().map((a) => a.jsonValue().catch(() => '[unserializable]')));
+    const m = typeof args[0] === 'string' && /^%c\s*(TRACE|DEBUG|INFO|WARN|ERR)$/.exec(args[0].trim());
+    if (m) {
+      level = m[1].toLowerCase();
+      text = args.length > 2 ? format(...args.slice(2)) : '';
+    } else {
+      text = format(...args);
+    }
+  } catch {
+    text = text.replace(/%c/g, '');
+  }
+  return { level, text };
+}
+
+/** Workbench chatter that is expected offline (gallery, telemetry, connection set-up). */
+const NOISE = /open-vsx\.org|ENOTFOUND|ERR_NAME_NOT_RESOLVED|Failed to load resource|marketplace|gallery|Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|builtin extensions cache|ChatSessionStore|same-origin iframe|allow-same-origin|Long running operations during shutdown|customBuiltinExtensionsCache|User\/extensions\.json|Overwriting extension <</;
+
+async function main() {
+  // --- prerequisites -------------------------------------------------------------------------
+  let t = Date.now();
+  ensureCodeServer({ chromium: true });
+  say(`code-server and chromium ready (${secs(t)} s)`);
+  const { chromium } = await import('playwright-core');
+
+  if (!existsSync(join(extensionPath, 'package.json'))) return fail(`no extension at ${extensionPath}`);
+  if (!existsSync(testsPath)) return fail(`no extension tests at ${testsPath}: run \`npx tsc -p .\` first`);
+  const mainFile = (() => {
+    try {
+      const pkg = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8'));
+      return pkg.main ? resolve(extensionPath, pkg.main) : null;
+    } catch {
+      return null;
+    }
+  })();
+  if (mainFile && !existsSync(mainFile) && !existsSync(mainFile + '.js')) {
+    return fail(`the extension's main ${relative(repoRoot, mainFile)} does not exist: run \`node scripts/build.mjs\` first`);
+  }
+  const wsSource = [process.env.CONVLENS_E2E_WORKSPACE, join(repoRoot, 'test', 'e2e', 'workspace'), join(repoRoot, 'examples')]
+    .filter(Boolean)
+    .map((p) => resolve(p))
+    .find((p) => existsSync(p));
+  if (!wsSource) return fail('no workspace: neither test/e2e/workspace/ nor examples/ exists');
+
+  tmp = mkdtempSync(join(tmpdir(), 'convlens-e2e-'));
+  const workspace = join(tmp, 'workspace');
+  cpSync(wsSource, workspace, { recursive: true });
+  const files = listFiles(workspace);
+  const cnnFile = files.find((f) => /\.cnn\.ya?ml$/.test(f));
+  say(`extension ${extensionPath}`);
+  say(`workspace ${workspace} (copy of ${wsSource}, ${files.length} files)`);
+  mkdirSync(resultsDir, { recursive: true });
+
+  // --- code-server + chromium ---------------------------------------------------------------
+  t = Date.now();
+  codeServer = await startCodeServer({
+    userDataDir: join(tmp, 'user-data'),
+    extensionsDir: join(tmp, 'extensions'),
+    logFile: join(resultsDir, 'code-server.log'),
+    timeoutMs: 60_000,
+  });
+  say(`code-server healthy at ${codeServer.url} (pid ${codeServer.pid}, ${secs(t)} s)`);
+
+  t = Date.now();
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: BROWSER_ARGS, timeout: 60_000 });
+  say(`chromium ${browser.version()} up (${secs(t)} s)`);
+
+  // --- a. extension tests in the extension host -------------------------------------------------
+  t = Date.now();
+  const testTimeoutMs = Math.max(30_000, deadlineS * 1000 - (Date.now() - t0) - 90_000);
+  const testsUrl = workbenchUrl({ port: codeServer.port, folder: workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath: testsPath });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const pageLog = [];
+  let resolveExit;
+  const exitCode = new Promise((r) => (resolveExit = r));
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code) || 0));
+  page.on('console', async (msg) => {
+    const { level, text } = await consoleEntry(msg);
+    pageLog.push(`[${level}] ${text}`);
+    const firstLine = text.split('\n')[0];
+    if (verbose) console.log(`  (page ${level}) ${text}`);
+    else if (NOISE.test(text)) return;
+    else if (level === 'info' || level === 'log') console.log(text); // mocha's reporter lands here
+    else if (level === 'err' || level === 'error' || level === 'warn' || level === 'warning') console.log(`  (workbench ${level}) ${firstLine}`);
+  });
+  page.on('pageerror', (err) => pageLog.push(`[pageerror] ${err.stack || err}`));
+  page.on('crash', () => resolveExit(1));
+  say('running extension tests in the extension host');
+  await page.goto(testsUrl, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  let timer;
+  const testsCode = await Promise.race([
+    exitCode,
+    new Promise((r) => (timer = setTimeout(() => r('timeout'), testTimeoutMs))),
+  ]);
+  clearTimeout(timer);
+  writeFileSync(join(resultsDir, 'console-extension-tests.log'), pageLog.join('\n') + '\n');
+  await page.screenshot({ path: join(resultsDir, 'extension-tests.png') }).catch(() => {});
+  await context.close().catch(() => {});
+  let extCode;
+  if (testsCode === 'timeout') {
+    console.log(`\n  0 passing\n  1 failing\n\n  1) extension tests: no exit code within ${testTimeoutMs / 1000} s (see test-results/e2e/console-extension-tests.log)`);
+    extCode = 1;
+  } else {
+    extCode = testsCode;
+  }
+  say(`extension tests exit code ${extCode} (${secs(t)} s)`);
+
+  // --- b. UI checks with Playwright -------------------------------------------------------------
+  t = Date.now();
+  const uiUrl = workbenchUrl({ port: codeServer.port, folder: workspace, extensionDevelopmentPath: extensionPath });
+  const uiContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const uiPage = await uiContext.newPage();
+  const uiLog = [];
+  uiPage.on('console', async (msg) => { const { level, text } = await consoleEntry(msg); uiLog.push(`[${level}] ${text}`); });
+  uiPage.on('pageerror', (err) => uiLog.push(`[pageerror] ${err.stack || err}`));
+  const ui = await runUiChecks({ page: uiPage, url: uiUrl, workspace, cnnFile, resultsDir });
+  writeFileSync(join(resultsDir, 'console-ui.log'), uiLog.join('\n') + '\n');
+  await uiContext.close().catch(() => {});
+  say(`UI checks: ${ui.passed} passing, ${ui.failed} failing (${secs(t)} s)`);
+
+  return finish(extCode !== 0 || ui.failed > 0 ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(err?.stack || String(err));
+  fail(err?.message || String(err));
+});
