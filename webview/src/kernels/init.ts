@@ -1,0 +1,83 @@
+// PyTorch's default parameter initialisation, from a seeded deterministic PRNG.
+// We match torch's DISTRIBUTIONS (not its random stream):
+//  - Conv/ConvTranspose/Linear weights: kaiming_uniform_(a = √5), i.e. U(−b, b) with
+//      gain = √(2 / (1 + a²)) = √(1/3),  std = gain / √fan_in,  b = √3 · std = 1 / √fan_in;
+//  - biases: U(−1/√fan_in, 1/√fan_in);
+//  - fan_in = size(1) · ∏ size(2:) of the weight (torch's _calculate_fan_in_and_fan_out), so for a
+//    conv it is C_in/groups · ∏k, for a transposed conv C_out/groups · ∏k, for linear `in`;
+//  - BatchNorm / LayerNorm / GroupNorm: weight 1, bias 0, running mean 0, running var 1.
+
+import { Tensor, numel } from './tensor';
+
+/** mulberry32: a tiny, fast 32-bit PRNG with good statistical quality; returns [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fills a new tensor of `shape` with U(−bound, bound). */
+export function uniform(shape: readonly number[], bound: number, rng: () => number): Tensor {
+  const data = new Float32Array(numel(shape));
+  for (let i = 0; i < data.length; i++) data[i] = (rng() * 2 - 1) * bound;
+  return { shape: shape.slice(), data };
+}
+
+/** fan_in of a weight tensor, as torch computes it: size(1) · ∏ size(2:). */
+export function fanIn(weightShape: readonly number[]): number {
+  if (weightShape.length < 2) throw new RangeError('fan_in needs a weight with at least 2 axes');
+  return numel(weightShape.slice(1));
+}
+
+/** kaiming_uniform_ with a = √5 (torch's default for conv and linear weights). */
+export function kaimingUniformDefault(weightShape: readonly number[], rng: () => number): Tensor {
+  const fan = fanIn(weightShape);
+  const a = Math.sqrt(5);
+  const gain = Math.sqrt(2 / (1 + a * a));
+  const bound = fan > 0 ? Math.sqrt(3) * (gain / Math.sqrt(fan)) : 0;
+  return uniform(weightShape, bound, rng);
+}
+
+export interface LayerParams {
+  weight: Tensor;
+  bias: Tensor | null;
+}
+
+/** Weight (and bias) for a given weight shape, as reset_parameters() of Conv*d / Linear does. */
+export function initWeightAndBias(weightShape: readonly number[], biasSize: number, withBias: boolean, seed: number): LayerParams {
+  const rng = mulberry32(seed);
+  const weight = kaimingUniformDefault(weightShape, rng);
+  const fan = fanIn(weightShape);
+  const bias = withBias ? uniform([biasSize], fan > 0 ? 1 / Math.sqrt(fan) : 0, rng) : null;
+  return { weight, bias };
+}
+
+/** Conv weight [C_out, C_in/groups, k...] and bias [C_out]. */
+export function initConv(cOut: number, cIn: number, kernel: readonly number[], groups: number, bias: boolean, seed: number): LayerParams {
+  return initWeightAndBias([cOut, cIn / groups, ...kernel], cOut, bias, seed);
+}
+
+/** Transposed conv weight [C_in, C_out/groups, k...] and bias [C_out]. */
+export function initConvTranspose(cIn: number, cOut: number, kernel: readonly number[], groups: number, bias: boolean, seed: number): LayerParams {
+  return initWeightAndBias([cIn, cOut / groups, ...kernel], cOut, bias, seed);
+}
+
+/** Linear weight [out, in] and bias [out]. */
+export function initLinear(outF: number, inF: number, bias: boolean, seed: number): LayerParams {
+  return initWeightAndBias([outF, inF], outF, bias, seed);
+}
+
+/** Fresh normalisation layer: γ = 1, β = 0, running mean 0, running var 1. */
+export function initNorm(C: number): { weight: Float32Array; bias: Float32Array; mean: Float32Array; var: Float32Array } {
+  return { weight: new Float32Array(C).fill(1), bias: new Float32Array(C), mean: new Float32Array(C), var: new Float32Array(C).fill(1) };
+}
+
+/** PReLU's default slope 0.25 per parameter. */
+export function initPrelu(channels: number): Float32Array {
+  return new Float32Array(channels).fill(0.25);
+}

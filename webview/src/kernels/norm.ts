@@ -1,0 +1,108 @@
+// Normalisation layers in inference form. Channels are axis 0 of a [C, ...spatial] tensor.
+
+import { Tensor } from './tensor';
+
+type Vec = ArrayLike<number> | null | undefined;
+
+export interface BatchNormParams {
+  /** running_mean (default 0), running_var (default 1), weight γ (default 1), bias β (default 0). */
+  mean?: Vec;
+  var?: Vec;
+  weight?: Vec;
+  bias?: Vec;
+  eps?: number;
+}
+
+function vec(v: Vec, C: number, dflt: number, what: string): ArrayLike<number> {
+  if (v === null || v === undefined) return new Float32Array(C).fill(dflt);
+  if (v.length !== C) throw new RangeError(`${what}: ${v.length} values for ${C} channels`);
+  return v;
+}
+
+/**
+ * BatchNorm at inference: y = (x − mean) / sqrt(var + eps) · γ + β per channel, folded into one
+ * scale and shift per channel. Missing statistics give the freshly constructed PyTorch layer
+ * (mean 0, var 1, γ 1, β 0), i.e. y = x / sqrt(1 + eps).
+ */
+export function batchNorm(x: Tensor, p: BatchNormParams = {}): Tensor {
+  const C = x.shape[0];
+  const eps = p.eps ?? 1e-5;
+  const mean = vec(p.mean, C, 0, 'batchnorm mean');
+  const variance = vec(p.var, C, 1, 'batchnorm var');
+  const w = vec(p.weight, C, 1, 'batchnorm weight');
+  const b = vec(p.bias, C, 0, 'batchnorm bias');
+  const per = x.data.length / Math.max(C, 1);
+  const out = new Float32Array(x.data.length);
+  for (let c = 0; c < C; c++) {
+    const scale = w[c] / Math.sqrt(variance[c] + eps);
+    const shift = b[c] - mean[c] * scale;
+    for (let i = c * per, end = i + per; i < end; i++) out[i] = x.data[i] * scale + shift;
+  }
+  return { shape: x.shape.slice(), data: out };
+}
+
+export interface AffineNormParams {
+  weight?: Vec;
+  bias?: Vec;
+  eps?: number;
+}
+
+/**
+ * LayerNorm over the channel axis, separately at every spatial position (ConvNeXt's
+ * "channels" LayerNorm; for a [C] vector this is plain nn.LayerNorm(C)). Biased variance.
+ */
+export function layerNorm(x: Tensor, p: AffineNormParams = {}): Tensor {
+  const C = x.shape[0];
+  const eps = p.eps ?? 1e-5;
+  const w = vec(p.weight, C, 1, 'layernorm weight');
+  const b = vec(p.bias, C, 0, 'layernorm bias');
+  const per = x.data.length / Math.max(C, 1);
+  const src = x.data;
+  const out = new Float32Array(src.length);
+  for (let s = 0; s < per; s++) {
+    let mean = 0;
+    for (let c = 0; c < C; c++) mean += src[c * per + s];
+    mean /= C;
+    let v = 0;
+    for (let c = 0; c < C; c++) {
+      const d = src[c * per + s] - mean;
+      v += d * d;
+    }
+    const inv = 1 / Math.sqrt(v / C + eps);
+    for (let c = 0; c < C; c++) out[c * per + s] = (src[c * per + s] - mean) * inv * w[c] + b[c];
+  }
+  return { shape: x.shape.slice(), data: out };
+}
+
+/**
+ * GroupNorm: channels split into `groups` consecutive groups; each group is normalised over its
+ * channels and all spatial positions together, then a per-channel affine γ, β is applied.
+ */
+export function groupNorm(x: Tensor, groups: number, p: AffineNormParams = {}): Tensor {
+  const C = x.shape[0];
+  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) throw new RangeError(`groupnorm: ${C} channels not divisible by ${groups} groups`);
+  const eps = p.eps ?? 1e-5;
+  const w = vec(p.weight, C, 1, 'groupnorm weight');
+  const b = vec(p.bias, C, 0, 'groupnorm bias');
+  const per = x.data.length / Math.max(C, 1);
+  const cpg = C / groups;
+  const src = x.data;
+  const out = new Float32Array(src.length);
+  for (let g = 0; g < groups; g++) {
+    const start = g * cpg * per;
+    const end = start + cpg * per;
+    let mean = 0;
+    for (let i = start; i < end; i++) mean += src[i];
+    mean /= cpg * per;
+    let v = 0;
+    for (let i = start; i < end; i++) {
+      const d = src[i] - mean;
+      v += d * d;
+    }
+    const inv = 1 / Math.sqrt(v / (cpg * per) + eps);
+    for (let c = g * cpg; c < (g + 1) * cpg; c++) {
+      for (let i = c * per, e = i + per; i < e; i++) out[i] = (src[i] - mean) * inv * w[c] + b[c];
+    }
+  }
+  return { shape: x.shape.slice(), data: out };
+}
