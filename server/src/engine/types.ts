@@ -104,6 +104,53 @@ export interface LayerResult {
   origin: LayerOrigin;
   /** Index of this layer in `Analysis.layers`. */
   index: number;
+  /** For add/mul/concat: whether the operands' fields line up (same jump and centre). */
+  merge?: MergeInfo;
+}
+
+export interface MergeInfo {
+  operands: Array<{ name: string; jump: Rational[]; centre: number[]; size: number[] }>;
+  sameJump: boolean;
+  sameCentre: boolean;
+}
+
+/** One entry of a `layers:` list as written (a layer, a block use, possibly repeated). */
+export interface EntryResult {
+  span: Span;
+  kindKey: Span;
+  /** Display name (`conv3`, `layer1`); instances are `name.0`, `name.1`… */
+  name: string;
+  kind: string;
+  isBlock: boolean;
+  /** Name of the block whose definition holds this entry; undefined at the top level. */
+  inBlock?: string;
+  instances: number;
+  /** Indices into Analysis.layers of every layer this entry produced (all instances). */
+  layers: number[];
+  /** Output of the last instance. */
+  shape?: Shape;
+  inputShape?: Shape;
+  rf?: ReceptiveField;
+  params: number;
+  buffers: number;
+  macs: number;
+}
+
+export interface BlockInfo {
+  name: string;
+  keySpan: Span;
+  span: Span;
+  params: Array<{ name: string; span: Span; default: unknown }>;
+  uses: number;
+}
+
+/** A name written in `from`, `outputs` or `like`, or a block used as a kind: for navigation. */
+export interface NameReference {
+  name: string;
+  span: Span;
+  /** Span of the definition it resolves to (a `name:` value, or a block's key). */
+  target?: Span;
+  kind: 'layer' | 'block' | 'input';
 }
 
 export interface OutputResult {
@@ -124,6 +171,12 @@ export interface Analysis {
   name?: string;
   input?: Shape;
   layers: LayerResult[];
+  /** Entries as written: top level first, then entries inside block definitions used once or more. */
+  entries: EntryResult[];
+  blocks: BlockInfo[];
+  references: NameReference[];
+  /** Definitions of layer names: the span of each `name:` value. */
+  definitions: Array<{ name: string; span: Span; entry: Span }>;
   outputs: OutputResult[];
   totals: Totals;
   findings: Finding[];

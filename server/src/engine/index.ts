@@ -1,0 +1,9 @@
+// The engine's public surface: one call, `analyse(text)`, used by the CLI, the language server
+// and the webview alike. Pure: no vscode, no LSP, no I/O.
+export { analyse, MAX_LAYERS } from './analyse';
+export * from './types';
+export { CODES } from './codes';
+export { KINDS, didYouMean } from './kinds';
+export { LineIndex } from './source';
+export { fieldAt, formatField, summarise } from './receptiveField';
+export { formatRational, toNumber } from './rational';
