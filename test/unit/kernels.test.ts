@@ -189,6 +189,21 @@ describe('kernels: PyTorch oracle ops.json', () => {
   }
 });
 
+describe('kernels: oracle error cases are rejected', () => {
+  // Functional error cases (module-constructor ones are the engine's business). One deliberate
+  // deviation: the format's padding 'same' follows TensorFlow's rule and so also works with
+  // stride 2, where PyTorch refuses.
+  const errs = ops.cases.filter((c) => c.error !== undefined && c.api !== 'module' && c.id !== 'err_conv2d_same_with_stride2');
+  for (const c of errs) {
+    it(c.id, () => {
+      const ec = c as OpCase & { input_shape: number[]; weight_shape?: number[] };
+      const x = K.zeros(ec.input_shape.slice(1));
+      const withWeight = { ...c, weight: ec.weight_shape ? { shape: ec.weight_shape, data: K.toNested(K.zeros(ec.weight_shape)) } : undefined };
+      assert.throws(() => runCase(withWeight, x), RangeError);
+    });
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 const T = (shape: number[], data: number[]): Tensor => K.tensor(shape, data);
 const close = (got: Tensor, shape: number[], want: number[], tol = 1e-6) => expectClose(got, T(shape, want), 'hand', tol);

@@ -59,6 +59,7 @@ export function resolveConvPadding(
     if (rank !== 1) throw new RangeError(`padding 'causal' is for 1-D inputs only`);
     return [[dilation[0] * (kernel[0] - 1), 0]];
   }
+  if (typeof padding === 'string') throw new RangeError(`Invalid padding string: '${padding}'`);
   const pairs = paddingPairs(padding, rank);
   for (const [b, e] of pairs) {
     if (!Number.isInteger(b) || !Number.isInteger(e) || b < 0 || e < 0) throw new RangeError(`negative or fractional padding [${b}, ${e}]`);
