@@ -7,3 +7,6 @@ export { KINDS, didYouMean } from './kinds';
 export { LineIndex } from './source';
 export { fieldAt, formatField, summarise } from './receptiveField';
 export { formatRational, toNumber } from './rational';
+export { check, type CheckOptions } from './check';
+export { RULES, allCodes, applyRules, docPath, type Rule, type RuleConfig } from './rules';
+export { quickFixes, registerFix, type FixProvider } from './fixes';

@@ -181,3 +181,17 @@ export interface Analysis {
   totals: Totals;
   findings: Finding[];
 }
+
+/** A replacement of the text in `span` (offsets into the document). */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+/** A fix the engine computes for a finding; the shells turn it into a code action. */
+export interface QuickFix {
+  title: string;
+  /** The real fix, applied by "auto fix" (LSP isPreferred). */
+  isPreferred?: boolean;
+  edits: TextEdit[];
+}
