@@ -119,14 +119,16 @@ async function main() {
 
   if (!existsSync(join(extensionPath, 'package.json'))) return fail(`no extension at ${extensionPath}`);
   if (!existsSync(testsPath)) return fail(`no extension tests at ${testsPath}: run \`npx tsc -p .\` first`);
-  const mainFile = (() => {
-    try {
-      const pkg = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8'));
-      return pkg.main ? resolve(extensionPath, pkg.main) : null;
-    } catch {
-      return null;
-    }
-  })();
+  let pkg = {};
+  try {
+    pkg = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8'));
+  } catch (err) {
+    return fail(`cannot read ${join(extensionPath, 'package.json')}: ${err.message}`);
+  }
+  const mainFile = pkg.main ? resolve(extensionPath, pkg.main) : null;
+  // The status bar names a language by its first alias, else its id.
+  const cnnLanguage = (pkg.contributes?.languages ?? []).find((l) => l.id === 'cnn-yaml');
+  const languageName = cnnLanguage ? (cnnLanguage.aliases?.[0] ?? 'cnn-yaml') : null;
   if (mainFile && !existsSync(mainFile) && !existsSync(mainFile + '.js')) {
     return fail(`the extension's main ${relative(repoRoot, mainFile)} does not exist: run \`node scripts/build.mjs\` first`);
   }
@@ -166,17 +168,24 @@ async function main() {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const pageLog = [];
+  let sawFailingLine = false;
   let resolveExit;
   const exitCode = new Promise((r) => (resolveExit = r));
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code) || 0));
-  page.on('console', async (msg) => {
-    const { level, text } = await consoleEntry(msg);
-    pageLog.push(`[${level}] ${text}`);
-    const firstLine = text.split('\n')[0];
-    if (verbose) console.log(`  (page ${level}) ${text}`);
-    else if (NOISE.test(text)) return;
-    else if (level === 'info' || level === 'log') console.log(text); // mocha's reporter lands here
-    else if (level === 'err' || level === 'error' || level === 'warn' || level === 'warning') console.log(`  (workbench ${level}) ${firstLine}`);
+  // Console messages are formatted asynchronously; a queue keeps them in order.
+  let consoleQueue = Promise.resolve();
+  page.on('console', (msg) => {
+    consoleQueue = consoleQueue.then(async () => {
+      const { level, text } = await consoleEntry(msg);
+      pageLog.push(`[${level}] ${text}`);
+      const firstLine = text.split('\n')[0];
+      if (verbose) console.log(`  (page ${level}) ${text}`);
+      else if (NOISE.test(text)) return;
+      else if (level === 'info' || level === 'log') {
+        console.log(text); // mocha's reporter lands here
+        if (/^\s*\d+ failing/m.test(text)) sawFailingLine = true;
+      } else if (level === 'err' || level === 'error' || level === 'warn' || level === 'warning') console.log(`  (workbench ${level}) ${firstLine}`);
+    });
   });
   page.on('pageerror', (err) => pageLog.push(`[pageerror] ${err.stack || err}`));
   page.on('crash', () => resolveExit(1));
@@ -188,6 +197,7 @@ async function main() {
     new Promise((r) => (timer = setTimeout(() => r('timeout'), testTimeoutMs))),
   ]);
   clearTimeout(timer);
+  await Promise.race([consoleQueue, new Promise((r) => setTimeout(r, 5_000))]);
   writeFileSync(join(resultsDir, 'console-extension-tests.log'), pageLog.join('\n') + '\n');
   await page.screenshot({ path: join(resultsDir, 'extension-tests.png') }).catch(() => {});
   await context.close().catch(() => {});
@@ -197,6 +207,10 @@ async function main() {
     extCode = 1;
   } else {
     extCode = testsCode;
+    if (extCode !== 0 && !sawFailingLine) {
+      // The suite did not run to a mocha summary (it failed to load, or run() threw): count it.
+      console.log(`\n  0 passing\n  1 failing\n\n  1) extension tests: exit code ${extCode} without a mocha summary (see test-results/e2e/console-extension-tests.log)\n`);
+    }
   }
   say(`extension tests exit code ${extCode} (${secs(t)} s)`);
 
@@ -208,7 +222,7 @@ async function main() {
   const uiLog = [];
   uiPage.on('console', async (msg) => { const { level, text } = await consoleEntry(msg); uiLog.push(`[${level}] ${text}`); });
   uiPage.on('pageerror', (err) => uiLog.push(`[pageerror] ${err.stack || err}`));
-  const ui = await runUiChecks({ page: uiPage, url: uiUrl, workspace, cnnFile, resultsDir });
+  const ui = await runUiChecks({ page: uiPage, url: uiUrl, workspace, cnnFile, languageName, resultsDir });
   writeFileSync(join(resultsDir, 'console-ui.log'), uiLog.join('\n') + '\n');
   await uiContext.close().catch(() => {});
   say(`UI checks: ${ui.passed} passing, ${ui.failed} failing (${secs(t)} s)`);
