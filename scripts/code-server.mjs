@@ -49,13 +49,15 @@ export function installedVersion() {
 
 /**
  * Installs code-server (and with `chromium: true` Debian's chromium) through
- * scripts/install-code-server.sh when missing. Synchronous; the script prints what it does.
+ * scripts/install-code-server.sh when missing. Synchronous and bounded by timeoutMs (default
+ * 10 min: a fresh machine also runs apt-get); the script prints what it does.
  */
-export function ensureCodeServer({ chromium = false } = {}) {
+export function ensureCodeServer({ chromium = false, timeoutMs = 600_000 } = {}) {
   const need = installedVersion() !== codeServerVersion || (chromium && !existsSync(chromiumPath));
   if (!need) return;
   const args = [installScript, ...(chromium ? ['--with-chromium'] : [])];
-  const r = spawnSync('bash', args, { cwd: repoRoot, stdio: 'inherit' });
+  const r = spawnSync('bash', args, { cwd: repoRoot, stdio: 'inherit', timeout: timeoutMs, killSignal: 'SIGKILL' });
+  if (r.error?.code === 'ETIMEDOUT') throw new Error(`${installScript} did not finish within ${timeoutMs / 1000} s`);
   if (r.status !== 0) throw new Error(`${installScript} failed (exit ${r.status ?? r.signal})`);
   if (installedVersion() !== codeServerVersion) throw new Error(`code-server ${codeServerVersion} is still not installed at ${codeServerBin}`);
 }
