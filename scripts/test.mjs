@@ -43,6 +43,12 @@ for (const step of [['npx', 'tsc', '-p', '.'], ['node', 'scripts/build.mjs']]) {
   const { code } = await run(step);
   if (code !== 0) { failedSteps++; console.error(`!! ${step.join(' ')} failed (exit ${code})`); }
 }
+// Browser and e2e layers need Debian's chromium (and code-server, installed by the e2e runner).
+if (selected.some((l) => l.name === 'browser' || l.name === 'e2e') && !existsSync('/usr/bin/chromium')) {
+  console.log('\n== installing chromium');
+  const { code } = await run(['bash', 'scripts/install-code-server.sh', '--with-chromium']);
+  if (code !== 0) failedSteps++;
+}
 if (failedSteps === 0) {
   for (const layer of selected) {
     console.log(`\n== ${layer.name} tests`);
