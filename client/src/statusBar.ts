@@ -1,0 +1,88 @@
+// Status bar item for the active cnn-yaml editor: total parameters and MACs, from the server's
+// `convlens/summary` request. Refreshed when the active editor changes and whenever the server
+// publishes new diagnostics for the active document (i.e. after each analysis).
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+export interface Summary {
+  uri: string;
+  version: number;
+  name?: string;
+  params: number;
+  macs: number;
+  flops: number;
+  layers: number;
+  outputs: Array<{ name: string; shape: string }>;
+  field?: string;
+  errors: number;
+  warnings: number;
+  analysisMs: number;
+}
+
+export function compact(n: number): string {
+  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  for (const [v, u] of units) if (Math.abs(n) >= v) return `${Number((n / v).toFixed(n / v >= 100 ? 0 : n / v >= 10 ? 1 : 2))}${u}`;
+  return String(n);
+}
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('convlens.summary', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+  private seq = 0;
+  /** The last summary shown (for tests and the command). */
+  last: Summary | undefined;
+
+  constructor(private readonly client: LanguageClient) {
+    this.item.name = 'ConvLens totals';
+    this.item.command = 'convlens.previewFeatureMaps';
+    this.disposables.push(
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (active && e.uris.some((u) => u.toString() === active)) this.refresh();
+      }),
+    );
+    this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'cnn-yaml') {
+      this.item.hide();
+      return;
+    }
+    const seq = ++this.seq;
+    try {
+      const s = await this.client.sendRequest<Summary | null>('convlens/summary', { uri: doc.uri.toString() });
+      if (seq !== this.seq) return; // a newer refresh is on its way
+      if (!s) {
+        this.item.hide();
+        return;
+      }
+      this.last = s;
+      this.item.text = `$(symbol-structure) ${compact(s.params)} params · ${compact(s.macs)} MACs`;
+      const md = new vscode.MarkdownString(
+        [
+          `**${s.name ?? 'network'}**: ${s.layers} layers`,
+          '',
+          `- parameters: ${s.params.toLocaleString('en-US')}`,
+          `- MACs: ${s.macs.toLocaleString('en-US')} (FLOPs ${compact(s.flops)})`,
+          `- output: ${s.outputs.map((o) => `${o.name} ${o.shape}`).join(', ') || '?'}`,
+          s.field ? `- ${s.field}` : '',
+          `- ${s.errors} errors, ${s.warnings} warnings`,
+          '',
+          'Click to preview feature maps.',
+        ].join('\n'),
+      );
+      this.item.tooltip = md;
+      this.item.show();
+    } catch {
+      if (seq === this.seq) this.item.hide();
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,147 @@
+// The document-analysis service of the language server: one `check()` result per open document,
+// always for its latest version.
+//
+// - Pushes (diagnostics, inlay-hint refresh) are debounced: a burst of keystrokes costs one
+//   analysis, after the typing pauses for `debounceMs`. A newer change cancels the pending one,
+//   and a result that is already stale when it finishes is never pushed.
+// - Requests (inlay hints, hover, completion…) call `get()`, which analyses synchronously when
+//   the cached result is older than the document, so an answer never describes an old version.
+// - A crash of the engine on a half-typed document is caught: the document gets one internal
+//   error finding instead of a dead server.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { check, LineIndex, type Analysis, type RuleConfig } from './engine';
+
+export interface Settings {
+  inlayHints: { shape: boolean; receptiveField: boolean; params: boolean; macs: boolean };
+  rules: RuleConfig;
+  debounceMs: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  inlayHints: { shape: true, receptiveField: true, params: true, macs: false },
+  rules: {},
+  debounceMs: 100,
+};
+
+/** Reads the `convlens` settings object (as VS Code's workspace/configuration returns it). */
+export function parseSettings(raw: unknown): Settings {
+  const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, any>;
+  const hints = (s.inlayHints ?? {}) as Record<string, any>;
+  const flag = (v: any, fallback: boolean) => (typeof v?.enabled === 'boolean' ? v.enabled : fallback);
+  const rules: RuleConfig = {};
+  if (s.rules && typeof s.rules === 'object') {
+    for (const [k, v] of Object.entries(s.rules)) if (['error', 'warning', 'info', 'hint', 'off'].includes(v as string)) rules[k] = v as RuleConfig[string];
+  }
+  return {
+    inlayHints: {
+      shape: flag(hints.shape, DEFAULT_SETTINGS.inlayHints.shape),
+      receptiveField: flag(hints.receptiveField, DEFAULT_SETTINGS.inlayHints.receptiveField),
+      params: flag(hints.params, DEFAULT_SETTINGS.inlayHints.params),
+      macs: flag(hints.macs, DEFAULT_SETTINGS.inlayHints.macs),
+    },
+    rules,
+    debounceMs: typeof s.debounceMs === 'number' && s.debounceMs >= 0 ? s.debounceMs : DEFAULT_SETTINGS.debounceMs,
+  };
+}
+
+export interface Snapshot {
+  uri: string;
+  version: number;
+  text: string;
+  analysis: Analysis;
+  /** Offsets ↔ positions for this text. */
+  lines: LineIndex;
+  /** Milliseconds the analysis took. */
+  ms: number;
+}
+
+type Log = (message: string) => void;
+
+/** Analyses a text, never throwing: an engine crash becomes one finding. */
+export function safeCheck(text: string, rules: RuleConfig, log?: Log): Analysis {
+  try {
+    return check(text, { rules });
+  } catch (err) {
+    log?.(`convlens: the analysis failed: ${(err as Error)?.stack ?? String(err)}`);
+    return {
+      layers: [],
+      entries: [],
+      blocks: [],
+      references: [],
+      definitions: [],
+      outputs: [],
+      totals: { params: 0, buffers: 0, macs: 0, flops: 0, activationBytes: 0 },
+      findings: [{ code: 'CL000', severity: 'error', message: `ConvLens could not analyse this document (internal error: ${(err as Error)?.message ?? String(err)}).`, span: { start: 0, end: 0 } }],
+    };
+  }
+}
+
+export class AnalysisService {
+  private readonly cache = new Map<string, Snapshot>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  settings: Settings = DEFAULT_SETTINGS;
+
+  constructor(
+    /** The open documents (the LSP TextDocuments manager's `get`). */
+    private readonly document: (uri: string) => TextDocument | undefined,
+    /** Called with a fresh analysis of the latest version, after the debounce. */
+    private readonly onAnalysed: (snapshot: Snapshot) => void,
+    private readonly log: Log = () => {},
+  ) {}
+
+  /** The analysis of the document's latest version (computed now if the cache is stale). */
+  get(uri: string): Snapshot | undefined {
+    const doc = this.document(uri);
+    if (!doc) return undefined;
+    const cached = this.cache.get(uri);
+    if (cached && cached.version === doc.version) return cached;
+    return this.analyse(doc);
+  }
+
+  /** The latest cached snapshot, whatever its version (for cheap status queries). */
+  peek(uri: string): Snapshot | undefined {
+    return this.cache.get(uri);
+  }
+
+  /** A document changed: (re)start its debounce timer. */
+  changed(uri: string, immediate = false): void {
+    const pending = this.timers.get(uri);
+    if (pending) clearTimeout(pending);
+    const run = () => {
+      this.timers.delete(uri);
+      const doc = this.document(uri);
+      if (!doc) return;
+      const snap = this.get(uri);
+      // Only push a result that is still the latest (a change may have arrived meanwhile).
+      if (snap && this.document(uri)?.version === snap.version) this.onAnalysed(snap);
+    };
+    if (immediate || this.settings.debounceMs === 0) {
+      this.timers.set(uri, setTimeout(run, 0));
+    } else {
+      this.timers.set(uri, setTimeout(run, this.settings.debounceMs));
+    }
+  }
+
+  closed(uri: string): void {
+    const pending = this.timers.get(uri);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(uri);
+    this.cache.delete(uri);
+  }
+
+  /** Settings changed: every cached result is stale (rule severities may differ). */
+  invalidateAll(): string[] {
+    const uris = [...this.cache.keys()];
+    this.cache.clear();
+    return uris;
+  }
+
+  private analyse(doc: TextDocument): Snapshot {
+    const text = doc.getText();
+    const t0 = performance.now();
+    const analysis = safeCheck(text, this.settings.rules, this.log);
+    const snap: Snapshot = { uri: doc.uri, version: doc.version, text, analysis, lines: new LineIndex(text), ms: performance.now() - t0 };
+    this.cache.set(doc.uri, snap);
+    return snap;
+  }
+}
