@@ -75,7 +75,7 @@ export function analyse(text: string): Analysis {
 class Analyser {
   readonly findings: Finding[] = [];
   readonly layers: LayerResult[] = [];
-  readonly entries = new Map<string, EntryResult>();
+  readonly entries = new Map<number, EntryResult>();
   readonly references: NameReference[] = [];
   readonly definitions: Analysis['definitions'] = [];
   readonly blocks = new Map<string, BlockDef>();
@@ -438,7 +438,7 @@ class Analyser {
     }
     if (!info) {
       const suggestion = didYouMean(name, ['input', ...byName.keys()]);
-      this.report('unknownName', `No layer named '${name}' in this ${isOutput ? 'scope' : 'scope'}${suggestion ? `; did you mean '${suggestion}'?` : ` (known: ${['input', ...byName.keys()].slice(0, 8).join(', ')}${byName.size > 7 ? ', …' : ''})`}.`, n.span, undefined, suggestion ? { replacement: suggestion } : undefined);
+      this.report('unknownName', `No layer named '${name}' in this ${isOutput ? 'scope' : 'scope'}${suggestion ? `; did you mean '${suggestion}'?` : ` (known: ${['input', ...byName.keys()].slice(0, 8).join(', ')}${byName.size > 7 ? ', …' : ''}).`}`, n.span, undefined, suggestion ? { replacement: suggestion } : undefined);
       return undefined;
     }
     this.addReference({ name, span: n.span, target: info.nameSpan, kind: 'layer' });
@@ -542,7 +542,7 @@ class Analyser {
   }
 
   private entryResult(info: EntryInfo, frame: Frame): EntryResult {
-    const key = `${info.span.start}:${info.span.end}`;
+    const key = info.span.start; // entries never share a start offset
     let r = this.entries.get(key);
     if (!r) {
       r = {
@@ -575,7 +575,7 @@ class Analyser {
     for (const a of info.args?.entries ?? []) {
       if (!known.has(a.key)) {
         const suggestion = didYouMean(a.key, known);
-        this.report('unknownArgument', `Block '${def.name}' has no parameter '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.size ? ` (its parameters: ${[...known].join(', ')})` : ' (it takes none)'}.`, a.keySpan, [{ span: def.keySpan, message: `block '${def.name}'` }], suggestion ? { replacement: suggestion } : undefined);
+        this.report('unknownArgument', `Block '${def.name}' has no parameter '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.size ? ` (its parameters: ${[...known].join(', ')}).` : ' (it takes none).'}`, a.keySpan, [{ span: def.keySpan, message: `block '${def.name}'` }], suggestion ? { replacement: suggestion } : undefined);
         continue;
       }
       const v = this.evalValue(a.value, callEnv);
@@ -623,7 +623,7 @@ class Analyser {
       if (!spec.args[a.key]) {
         const suggestion = didYouMean(a.key, Object.keys(spec.args));
         const known = Object.keys(spec.args);
-        this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')})` : ' (it takes none)'}.`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
+        this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')}).` : ' (it takes none).'}`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
         continue;
       }
       if (a.key === 'like') continue;
@@ -796,7 +796,7 @@ class Analyser {
 
   private unknownKey(e: RawEntry, allowed: readonly string[], what: string): void {
     const suggestion = didYouMean(e.key, allowed);
-    this.report('unknownArgument', `Unknown ${what} '${e.key}'${suggestion ? `; did you mean '${suggestion}'?` : ` (allowed: ${allowed.join(', ')})`}.`, e.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
+    this.report('unknownArgument', `Unknown ${what} '${e.key}'${suggestion ? `; did you mean '${suggestion}'?` : ` (allowed: ${allowed.join(', ')}).`}`, e.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
   }
 
   private addReference(ref: NameReference): void {

@@ -22,7 +22,9 @@ function roundHalfEven(x: number): number {
 }
 
 export function isExpression(value: unknown): value is string {
-  return typeof value === 'string' && value.trimStart().startsWith('$');
+  if (typeof value !== 'string') return false;
+  const c = value.charCodeAt(0);
+  return c === 36 /* $ */ || ((c === 32 || c === 9) && value.trimStart().startsWith('$'));
 }
 
 /** The expression's source without its `$` / `${…}` wrapper. */

@@ -32,7 +32,9 @@ export function dilate(set: IntervalSet, offsets: number[]): IntervalSet {
     // Fast path for the common hole-free case: taps closer than the field width merge at once.
     const [lo, hi] = set[0];
     const width = hi - lo + 1;
-    const sorted = [...offsets].sort((a, b) => a - b);
+    let ascending = true;
+    for (let i = 1; i < offsets.length && ascending; i++) ascending = offsets[i] >= offsets[i - 1];
+    const sorted = ascending ? offsets : [...offsets].sort((a, b) => a - b);
     let contiguous = true;
     for (let i = 1; i < sorted.length; i++) if (sorted[i] - sorted[i - 1] > width) contiguous = false;
     if (contiguous) return [[lo + sorted[0], hi + sorted[sorted.length - 1]]];

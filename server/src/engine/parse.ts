@@ -4,6 +4,7 @@
 import { parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlNode, type Document } from 'yaml';
 import type { Finding, Span } from './types';
 import { CODES } from './codes';
+import { fastParse } from './fastYaml';
 
 export interface RawScalar {
   type: 'scalar';
@@ -44,6 +45,14 @@ export const MAX_NODES = 1_000_000;
 class NodeBudgetExceeded extends Error {}
 
 export function parse(text: string): ParseResult {
+  // Most network files are plain enough for the fast path; anything else goes through `yaml`.
+  const fast = text.length < 5_000_000 ? fastParse(text) : undefined;
+  if (fast) return { root: fast, findings: [] };
+  return parseWithYaml(text);
+}
+
+/** The reference path: the `yaml` package's parser, with its errors as located findings. */
+export function parseWithYaml(text: string): ParseResult {
   const findings: Finding[] = [];
   let doc: Document.Parsed;
   try {
@@ -84,14 +93,19 @@ export function parse(text: string): ParseResult {
           findings.push(located(CODES.schema.code, 'Map keys must be plain names.', keySpan));
           continue;
         }
-        const value = convert(pair.value as YamlNode | null, { start: keySpan.end, end: keySpan.end }, depth + 1);
+        let value = convert(pair.value as YamlNode | null, { start: keySpan.end, end: keySpan.end }, depth + 1);
+        // An empty value (`batchnorm:`) sits right after its key, whatever spaces follow.
+        if (value.type === 'scalar' && value.value === null && value.span.start === value.span.end) value = { ...value, span: { start: keySpan.end, end: keySpan.end } };
         entries.push({ key: String(key), keySpan, value, span: { start: keySpan.start, end: Math.max(keySpan.end, value.span.end) } });
       }
-      return { type: 'map', entries, flow: Boolean(node.flow), span };
+      // Block collections end where their last value ends (not after trailing comments/newlines).
+      const end = node.flow || !entries.length ? span.end : entries[entries.length - 1].value.span.end;
+      return { type: 'map', entries, flow: Boolean(node.flow), span: { start: span.start, end } };
     }
     if (isSeq(node)) {
       const items = node.items.map((item) => convert(item as YamlNode, span, depth + 1));
-      return { type: 'seq', items, flow: Boolean(node.flow), span };
+      const end = node.flow || !items.length ? span.end : items[items.length - 1].span.end;
+      return { type: 'seq', items, flow: Boolean(node.flow), span: { start: span.start, end } };
     }
     findings.push(located(CODES.schema.code, 'Unsupported YAML node.', span));
     return { type: 'scalar', value: null, quoted: false, span };

@@ -90,6 +90,15 @@ export function fieldAt(f: AxisField, o: number): IntervalSet {
 
 /** Composes a layer's map with the field of its input: the field of the layer's output. */
 export function applyMap(input: AxisField, map: AxisMap): AxisField {
+  if (input.period === 1 && map.period === 1 && input.jump.den === 1 && map.step.den === 1) {
+    // The everyday case (integer strides, no resampling): one phase, no bookkeeping.
+    const J = input.jump.num;
+    const reads = map.reads[0];
+    const offsets = new Array<number>(reads.length);
+    for (let t = 0; t < reads.length; t++) offsets[t] = reads[t] * J;
+    const bounded = bound(dilate(input.phases[0], offsets));
+    return { jump: { num: map.step.num * J, den: 1 }, period: 1, phases: [bounded.set], ...(bounded.approximate || input.approximate ? { approximate: true } : {}) };
+  }
   const Pf = input.period;
   const { num: a, den: b } = map.step;
   // Smallest period P that is a multiple of the map's period and moves the input by whole periods.
