@@ -780,7 +780,7 @@ class Analyser {
         for (const scope of env.params) for (const k of scope.keys()) names.add(k);
         const unknown = /unknown name '([^']+)'/.exec(err.message);
         const suggestion = unknown ? didYouMean(unknown[1], names) : undefined;
-        this.report('expression', `In \`${v.trim()}\`: ${err.message}${suggestion ? `; did you mean '${suggestion}'?` : ''}.`, node.span, undefined, suggestion ? { replacement: suggestion, name: unknown![1] } : undefined);
+        this.report('expression', `In \`${v.trim()}\`: ${err.message}${suggestion ? `; did you mean '${suggestion}'?` : '.'}`, node.span, undefined, suggestion ? { replacement: suggestion, name: unknown![1] } : undefined);
         return undefined;
       }
     }

@@ -89,7 +89,8 @@ class Args {
     for (const x of list) {
       if (typeof x !== 'number' || !Number.isInteger(x)) throw new LayerError('badValue', `\`${name}\` must be whole numbers, got ${show(v)}.`, name);
       if (x < min) {
-        const msg = name === 'stride' && x <= 0 ? 'non-positive stride is not supported' : `\`${name}\` must be at least ${min}, got ${x}`;
+        const pool = this.kind === 'maxpool' || this.kind === 'avgpool';
+        const msg = name === 'stride' && x <= 0 ? (pool && x === 0 ? 'stride should not be zero' : 'non-positive stride is not supported') : `\`${name}\` must be at least ${min}, got ${x}`;
         throw new LayerError('badValue', `${msg} (${name}: ${show(v)}).`, name);
       }
     }
@@ -149,11 +150,18 @@ function spatialOf(kind: string, input: Shape): { C: number; spatial: number[] }
 }
 
 /** Whole-tensor weights check: `weights` must have exactly the PyTorch layout's shape. */
-function checkWeights(args: Args, expected: number[], what: string): void {
+function checkWeights(args: Args, expected: number[], what: string, torch?: { groups: number; input: Shape; transposed: boolean }): void {
   if (!args.has('weights')) return;
   const got = nestedShape(args.raw('weights'));
   if (!got || got.length !== expected.length || got.some((n, i) => n !== expected[i])) {
-    throw new LayerError('weightsShape', `weights have shape [${got ? got.join(', ') : 'ragged'}] but ${what} needs [${expected.join(', ')}].`, 'weights', { expected, got });
+    // PyTorch's own words when the weights expect a different number of input channels.
+    const inDim = torch?.transposed ? 0 : 1;
+    const onlyChannels = got && torch && got.length === expected.length && got.every((n, i) => i === inDim || n === expected[i]);
+    const expectC = onlyChannels ? (torch!.transposed ? got![0] : got![1] * torch!.groups) : 0;
+    const pt = onlyChannels
+      ? ` PyTorch: Given ${torch!.transposed ? 'transposed=1' : `groups=${torch!.groups}`}, weight of size [${got!.join(', ')}], expected input[1, ${torch!.input.join(', ')}] to have ${expectC} channels, but got ${torch!.input[0]} channels instead`
+      : '';
+    throw new LayerError('weightsShape', `weights have shape [${got ? got.join(', ') : 'ragged'}] but ${what} needs [${expected.join(', ')}].${pt}`, 'weights', { expected, got, ...(onlyChannels ? { channels: expectC } : {}) });
   }
 }
 
@@ -220,10 +228,10 @@ export function computeLayer(layer: LayerInput): LayerComputation {
       const outC = kind === 'depthwise' ? C * multiplier : args.int('out');
       const dwOut = kind === 'separable' ? C * multiplier : outC;
       if (C % groups !== 0) {
-        throw new LayerError('channels', `in_channels must be divisible by groups: the input has ${C} channels and groups = ${groups} (${C} mod ${groups} = ${C % groups}).`, 'groups', { C, groups });
+        throw new LayerError('channels', `in_channels must be divisible by groups: the input has ${C} channels and groups = ${groups} (${C} mod ${groups} = ${C % groups}).`, 'groups', { C, out: dwOut, groups });
       }
       if (dwOut % groups !== 0) {
-        throw new LayerError('channels', `out_channels must be divisible by groups: out = ${dwOut}, groups = ${groups} (${dwOut} mod ${groups} = ${dwOut % groups}).`, kind === 'conv' ? 'groups' : 'multiplier', { out: dwOut, groups });
+        throw new LayerError('channels', `out_channels must be divisible by groups: out = ${dwOut}, groups = ${groups} (${dwOut} mod ${groups} = ${dwOut % groups}).`, kind === 'conv' ? 'groups' : 'multiplier', { C, out: dwOut, groups });
       }
       const outSpatial = spatial.map((W, i) => windowOut(W, pairs[i], K[i], s[i], false));
       const bad = outSpatial.findIndex((o) => o < 1);
@@ -231,7 +239,7 @@ export function computeLayer(layer: LayerInput): LayerComputation {
         const padded = spatial.map((W, i) => W + pairs[i][0] + pairs[i][1]);
         throw new LayerError(
           'outputSize',
-          `Output size ${outSpatial.join('×')}: the padded input ${padded.join('×')} is smaller than the ${d.some((x) => x > 1) ? 'dilated ' : ''}kernel ${K.join('×')} (axis ${bad + 1}: ⌊(${spatial[bad]} + ${pairs[bad][0] + pairs[bad][1]} − ${K[bad]})/${s[bad]}⌋ + 1 = ${outSpatial[bad]}). Kernel size can't be greater than actual input size.`,
+          `Output size ${outSpatial.join('×')}: the padded input ${padded.join('×')} is smaller than the ${d.some((x) => x > 1) ? 'dilated ' : ''}kernel ${K.join('×')} (axis ${bad + 1}: ⌊(W + P − K)/S⌋ + 1 = ⌊(${spatial[bad]} + ${pairs[bad][0] + pairs[bad][1]} − ${K[bad]})/${s[bad]}⌋ + 1 = ${outSpatial[bad]}). PyTorch: Calculated padded input size per channel: (${padded.join(' x ')}). Kernel size: (${K.join(' x ')}). Kernel size can't be greater than actual input size`,
           'kernel',
           { axis: bad },
         );
@@ -247,7 +255,7 @@ export function computeLayer(layer: LayerInput): LayerComputation {
         macs = outElems * C * multiplier * taps + outElems * C * multiplier * outC;
       } else {
         hasBias = checkBias(args, outC);
-        checkWeights(args, [outC, C / groups, ...k], `a conv from ${C} to ${outC} channels${groups > 1 ? ` in ${groups} groups` : ''} with kernel ${k.join('×')}`);
+        checkWeights(args, [outC, C / groups, ...k], `a conv from ${C} to ${outC} channels${groups > 1 ? ` in ${groups} groups` : ''} with kernel ${k.join('×')}`, { groups, input, transposed: false });
         params = outC * (C / groups) * taps + (hasBias ? outC : 0);
         macs = outElems * outC * (C / groups) * taps;
       }
@@ -277,11 +285,13 @@ export function computeLayer(layer: LayerInput): LayerComputation {
       const { pairs } = resolvePadding(args, 'padding', spatial, K, s, false);
       const groups = args.int('groups');
       const outC = args.int('out');
-      if (C % groups !== 0) throw new LayerError('channels', `in_channels must be divisible by groups: the input has ${C} channels and groups = ${groups}.`, 'groups', { C, groups });
-      if (outC % groups !== 0) throw new LayerError('channels', `out_channels must be divisible by groups: out = ${outC}, groups = ${groups}.`, 'groups', { out: outC, groups });
+      if (C % groups !== 0) throw new LayerError('channels', `in_channels must be divisible by groups: the input has ${C} channels and groups = ${groups} (${C} mod ${groups} = ${C % groups}).`, 'groups', { C, out: outC, groups });
+      if (outC % groups !== 0) throw new LayerError('channels', `out_channels must be divisible by groups: out = ${outC}, groups = ${groups} (${outC} mod ${groups} = ${outC % groups}).`, 'groups', { C, out: outC, groups });
       const badOp = op.findIndex((o, i) => o >= s[i] && o >= d[i]);
       if (badOp >= 0) {
-        throw new LayerError('outputPadding', `output padding must be smaller than either stride or dilation, but got output_padding ${op.join('×')} with stride ${s.join('×')} and dilation ${d.join('×')}.`, 'output_padding', {
+        const names = rank === 1 ? ['width'] : rank === 2 ? ['height', 'width'] : ['depth', 'height', 'width'];
+        const got = (what: string, v: number[]) => v.map((x, i) => `${what}_${names[i]}: ${x}`).join(' ');
+        throw new LayerError('outputPadding', `output padding must be smaller than either stride or dilation, but got ${got('output_padding', op)} ${got('stride', s)} ${got('dilation', d)} (axis ${badOp + 1}: ${op[badOp]} ≥ stride ${s[badOp]} and ≥ dilation ${d[badOp]}).`, 'output_padding', {
           axis: badOp,
           valid: op.map((o, i) => Math.min(o, Math.max(s[i], d[i]) - 1)),
         });
@@ -289,10 +299,12 @@ export function computeLayer(layer: LayerInput): LayerComputation {
       const outSpatial = spatial.map((W, i) => (W - 1) * s[i] - pairs[i][0] - pairs[i][1] + K[i] + op[i]);
       const bad = outSpatial.findIndex((o) => o < 1);
       if (bad >= 0) {
-        throw new LayerError('outputSize', `Output size ${outSpatial.join('×')} is too small: (${spatial[bad]} − 1)·${s[bad]} − ${pairs[bad][0] + pairs[bad][1]} + ${K[bad]} + ${op[bad]} = ${outSpatial[bad]} on axis ${bad + 1}.`, 'padding', { axis: bad });
+        // PyTorch reports 1-D transposed convs in their 2-D form: (1 x W).
+        const twoD = (v: number[]) => (rank === 1 ? [1, ...v] : v).join(' x ');
+        throw new LayerError('outputSize', `Output size ${outSpatial.join('×')} is too small: (W − 1)·S − P + K + output_padding = (${spatial[bad]} − 1)·${s[bad]} − ${pairs[bad][0] + pairs[bad][1]} + ${K[bad]} + ${op[bad]} = ${outSpatial[bad]} on axis ${bad + 1}. PyTorch: Given input size per channel: (${twoD(spatial)}). Calculated output size per channel: (${twoD(outSpatial)}). Output size is too small`, 'padding', { axis: bad });
       }
       const hasBias = checkBias(args, outC);
-      checkWeights(args, [C, outC / groups, ...k], `a transposed conv from ${C} to ${outC} channels`);
+      checkWeights(args, [C, outC / groups, ...k], `a transposed conv from ${C} to ${outC} channels`, { groups, input, transposed: true });
       const taps = prod(k);
       return {
         shape: [outC, ...outSpatial],

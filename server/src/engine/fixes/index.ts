@@ -1,16 +1,8 @@
-// Quick fixes: pure functions from (document text, analysis, finding) to text edits.
-import type { Analysis, Finding, QuickFix } from '../types';
-
-export type FixProvider = (text: string, analysis: Analysis, finding: Finding) => QuickFix[];
-
-/** Fix providers by finding code. */
-export const FIX_PROVIDERS = new Map<string, FixProvider>();
-
-export function registerFix(code: string, provider: FixProvider): void {
-  FIX_PROVIDERS.set(code, provider);
-}
-
-export function quickFixes(text: string, analysis: Analysis, finding: Finding): QuickFix[] {
-  const provider = FIX_PROVIDERS.get(finding.code);
-  return provider ? provider(text, analysis, finding) : [];
-}
+// Quick fixes: pure functions from (document text, analysis, finding) to text edits. Each file
+// registers its providers with the registry.
+export * from './registry';
+import './names';
+import './values';
+import './coverage';
+import './kernels';
+import './structure';

@@ -1,0 +1,75 @@
+// Values PyTorch rejects: pooling padding (CL106), output_padding (CL107), groups and channel
+// counts (CL102), and padding 'same' with a stride (CL105, made explicit).
+import type { Analysis, Finding, LayerResult, QuickFix } from '../types';
+import { parse } from '../parse';
+import { registerFix } from './registry';
+import { isExpressionText, renderAxes, renderPadding, setArg } from './edit';
+
+export function layerOf(analysis: Analysis, finding: Finding): LayerResult | undefined {
+  const name = finding.data?.layer;
+  return typeof name === 'string' ? analysis.layers.find((l) => l.name === name) : undefined;
+}
+
+/** The plain value written at a span (number, list, string), or undefined for expressions. */
+function valueAt(text: string, span: { start: number; end: number }): unknown {
+  if (isExpressionText(text, span)) return undefined;
+  const root = parse(`v: ${text.slice(span.start, span.end)}`).root;
+  if (!root || root.type !== 'map') return undefined;
+  const plain = (n: any): unknown => (n.type === 'scalar' ? n.value : n.type === 'seq' ? n.items.map(plain) : undefined);
+  return plain(root.entries[0].value);
+}
+
+registerFix('CL106', (text, _analysis, finding) => {
+  const valid = finding.data?.valid as number[] | undefined;
+  if (!valid || finding.data?.arg !== 'padding') return [];
+  const v = valueAt(text, finding.span);
+  const rank = valid.length;
+  let pairs: Array<[number, number]>;
+  if (typeof v === 'number') pairs = Array.from({ length: rank }, () => [v, v]);
+  else if (Array.isArray(v) && v.length === rank) pairs = v.map((x) => (Array.isArray(x) ? [x[0], x[1]] : [x, x])) as Array<[number, number]>;
+  else return [];
+  const fixed = pairs.map(([a, b], i) => [Math.min(a, valid[i]), Math.min(b, valid[i])] as [number, number]);
+  const r = renderPadding(fixed);
+  return [{ title: `Set padding to ${r} (the largest valid: at most half the kernel)`, isPreferred: true, edits: [{ span: finding.span, newText: r }] }];
+});
+
+registerFix('CL107', (text, _analysis, finding) => {
+  const valid = finding.data?.valid as number[] | undefined;
+  if (!valid || isExpressionText(text, finding.span)) return [];
+  const r = renderAxes(valid);
+  return [{ title: `Set output_padding to ${r} (smaller than stride or dilation)`, isPreferred: true, edits: [{ span: finding.span, newText: r }] }];
+});
+
+const divisors = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+
+registerFix('CL102', (text, _analysis, finding) => {
+  const d = finding.data ?? {};
+  if (isExpressionText(text, finding.span)) return [];
+  const input = d.inputShape as number[] | undefined;
+  if (d.arg === 'groups' && typeof d.groups === 'number') {
+    const C = typeof d.C === 'number' ? d.C : input?.[0];
+    const out = typeof d.out === 'number' ? d.out : undefined;
+    if (!C) return [];
+    const ok = divisors(C).filter((g) => out === undefined || out % g === 0);
+    const g0 = d.groups;
+    const best = ok.sort((a, b) => Math.abs(a - g0) - Math.abs(b - g0) || b - a).slice(0, 2);
+    return best.map((g, i) => ({ title: `Set groups to ${g} (divides ${C} input${out !== undefined ? ` and ${out} output` : ''} channels)`, isPreferred: i === 0, edits: [{ span: finding.span, newText: String(g) }] }));
+  }
+  if (d.arg === 'channels' && d.kind === 'prelu' && input) {
+    return [
+      { title: `Set channels to ${input[0]} (one slope per channel)`, isPreferred: true, edits: [{ span: finding.span, newText: String(input[0]) }] },
+      { title: 'Set channels to 1 (one shared slope)', edits: [{ span: finding.span, newText: '1' }] },
+    ];
+  }
+  return [];
+});
+
+registerFix('CL105', (text, analysis, finding) => {
+  const layer = layerOf(analysis, finding);
+  if (!layer) return [];
+  const pairs = (layer.args as Record<string, any>).padding as Array<[number, number]>;
+  const r = renderPadding(pairs);
+  const edits = setArg(text, layer.origin, 'padding', r);
+  if (!edits) return [];
+  return [{ title: `Pad ${r} explicitly (what 'same' computes here) → ${layer.shape!.join('×')}`, isPreferred: true, edits }];
+});
