@@ -1,0 +1,26 @@
+// Every code ConvLens can report has a doc page, and the rules table lists every code with its
+// id and default severity.
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allCodes, docPath } from '../../../server/src/engine';
+import { repoRoot } from '../../oracle';
+
+describe('rules: documentation', () => {
+  const codes = allCodes();
+  const table = readFileSync(join(repoRoot, 'docs/rules/README.md'), 'utf8');
+
+  for (const c of codes) {
+    it(`${c.code} (${c.id}) has ${docPath(c.code)} and a row in docs/rules/README.md`, () => {
+      const path = join(repoRoot, docPath(c.code));
+      assert.ok(existsSync(path), `missing ${docPath(c.code)}`);
+      const doc = readFileSync(path, 'utf8');
+      assert.ok(doc.startsWith(`# ${c.code}`), 'the page starts with "# CODE"');
+      assert.ok(doc.includes(c.id), 'the page names the setting id');
+      assert.ok(doc.includes('```yaml'), 'the page shows an example network');
+      const row = table.split('\n').find((l) => l.includes(`[${c.code}]`));
+      assert.ok(row, `no table row for ${c.code}`);
+      assert.ok(row!.includes(`\`${c.id}\``) && row!.includes(c.severity), `row for ${c.code} must give id and severity: ${row}`);
+    });
+  }
+});
