@@ -41,7 +41,7 @@ export function compactNumber(n: number): string {
   for (const [v, u] of units) {
     if (Math.abs(n) >= v) {
       const x = n / v;
-      const digits = x >= 100 ? 0 : x >= 10 ? 1 : x === Math.round(x * 10) / 10 ? 1 : 2;
+      const digits = x >= 100 ? 0 : 1;
       return `${Number(x.toFixed(digits))}${u}`;
     }
   }

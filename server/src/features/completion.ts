@@ -37,7 +37,13 @@ function scopeNames(snap: Snapshot, offset: number): string[] {
     const defBlock = snap.analysis.blocks.find((b) => contains(b.span, d.span.start));
     return defBlock === block;
   });
-  return ['input', ...new Set(inScope.map((d) => d.name))];
+  const names = inScope.map((d) => d.name);
+  if (!snap.analysis.definitions.length) {
+    // The document does not parse (often while typing): fall back to the `name:` values written.
+    const text = block ? snap.text.slice(block.span.start, block.span.end) : snap.text;
+    names.push(...[...text.matchAll(/^[ \t]+(?:-\s+)?name\s*:\s*([A-Za-z_][\w-]*)/gm)].map((m) => m[1]));
+  }
+  return ['input', ...new Set(names)];
 }
 
 function paramNames(snap: Snapshot, offset: number): string[] {
