@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allCodes, docPath } from '../../../server/src/engine';
+import { allCodes, check, docPath } from '../../../server/src/engine';
 import { repoRoot } from '../../oracle';
 
 describe('rules: documentation', () => {
@@ -21,6 +21,12 @@ describe('rules: documentation', () => {
       const row = table.split('\n').find((l) => l.includes(`[${c.code}]`));
       assert.ok(row, `no table row for ${c.code}`);
       assert.ok(row!.includes(`\`${c.id}\``) && row!.includes(c.severity), `row for ${c.code} must give id and severity: ${row}`);
+    });
+    it(`${c.code}: the example on its page triggers ${c.code}`, () => {
+      const doc = readFileSync(join(repoRoot, docPath(c.code)), 'utf8');
+      const example = /```yaml\n([\s\S]*?)```/.exec(doc)![1];
+      const a = check(example, { rules: { [c.code]: 'info' } });
+      assert.ok(a.findings.some((f) => f.code === c.code), `${c.code} example gives: ${a.findings.map((f) => f.code + ' ' + f.message).join('\n')}`);
     });
   }
 });
