@@ -197,7 +197,7 @@ function positive(shape: number[], biasSize: number, withBias: boolean): { weigh
   return { weight: { shape: shape.slice(), data: w }, bias: withBias ? new Float32Array(biasSize) : null };
 }
 
-interface Params {
+export interface Params {
   weight: Tensor;
   bias: Float32Array | null;
 }
@@ -213,20 +213,46 @@ function convParams(layer: LayerResult, shape: number[], outC: number, init: () 
   return { weight: w ?? drawn.weight, bias: b ?? (withBias && drawn.bias ? drawn.bias.data : null) };
 }
 
+/**
+ * The weight and bias a conv / depthwise / conv_transpose / linear layer runs with (from the file,
+ * or drawn from the seed): the page's matrix view uses exactly what the executor used.
+ */
+export function layerParams(layer: LayerResult, inShape: number[], seed: number, pos = false): (Params & { groups: number }) | null {
+  const a = layer.args as Args;
+  const s = layerSeed(seed, layer.name);
+  const C = inShape[0];
+  switch (layer.kind) {
+    case 'conv':
+    case 'depthwise': {
+      const groups: number = a.groups ?? (layer.kind === 'depthwise' ? C : 1);
+      const outC: number = a.out;
+      const shape = [outC, C / groups, ...a.kernel];
+      return { ...convParams(layer, shape, outC, () => initConv(outC, C, a.kernel, groups, a.bias !== false, s), pos), groups };
+    }
+    case 'conv_transpose': {
+      const groups: number = a.groups ?? 1;
+      const outC: number = a.out;
+      const shape = [C, outC / groups, ...a.kernel];
+      return { ...convParams(layer, shape, outC, () => initConvTranspose(C, outC, a.kernel, groups, a.bias !== false, s), pos), groups };
+    }
+    case 'linear': {
+      const inF = inShape[inShape.length - 1];
+      const outF: number = a.out;
+      return { ...convParams(layer, [outF, inF], outF, () => initLinear(outF, inF, a.bias !== false, s), pos), groups: 1 };
+    }
+  }
+  return null;
+}
+
 /** Computes one layer's output from its inputs. */
 export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos = false): Tensor {
   const a = layer.args as Args;
   const x = inputs[0];
-  const s = layerSeed(seed, layer.name);
   switch (layer.kind) {
     case 'conv':
     case 'depthwise': {
-      const C = x.shape[0];
-      const groups: number = a.groups ?? (layer.kind === 'depthwise' ? C : 1);
-      const outC: number = a.out;
-      const shape = [outC, C / groups, ...a.kernel];
-      const p = convParams(layer, shape, outC, () => initConv(outC, C, a.kernel, groups, a.bias !== false, s), pos);
-      return conv(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups });
+      const p = layerParams(layer, x.shape, seed, pos)!;
+      return conv(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: p.groups });
     }
     case 'separable': {
       // Depthwise (no bias) then 1×1 pointwise with the one bias (Keras's SeparableConv).
@@ -251,12 +277,8 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return conv(y, pw.weight, pw.bias, {});
     }
     case 'conv_transpose': {
-      const C = x.shape[0];
-      const groups: number = a.groups ?? 1;
-      const outC: number = a.out;
-      const shape = [C, outC / groups, ...a.kernel];
-      const p = convParams(layer, shape, outC, () => initConvTranspose(C, outC, a.kernel, groups, a.bias !== false, s), pos);
-      return convTranspose(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, outputPadding: a.outputPadding, groups });
+      const p = layerParams(layer, x.shape, seed, pos)!;
+      return convTranspose(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, outputPadding: a.outputPadding, groups: p.groups });
     }
     case 'maxpool':
       if (pos && a.dilation.every((d: number) => d === 1)) {
@@ -275,9 +297,7 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'global_maxpool':
       return pos ? globalAvgPool(x) : globalMaxPool(x);
     case 'linear': {
-      const inF = x.shape[x.shape.length - 1];
-      const outF: number = a.out;
-      const p = convParams(layer, [outF, inF], outF, () => initLinear(outF, inF, a.bias !== false, s), pos);
+      const p = layerParams(layer, x.shape, seed, pos)!;
       return linear(x, p.weight, p.bias);
     }
     case 'flatten':

@@ -1,0 +1,91 @@
+// The preview's Web Worker: analyses the document with the engine, runs the network with the
+// kernels and posts every layer's output as soon as it is computed. A new `run` (or `cancel`)
+// aborts the current run between two layers.
+import { check } from '../../server/src/engine';
+import { executeAsync, executable, ExecutionCancelled, ExecutionError } from './runtime/execute';
+import { makeSample } from './runtime/samples';
+import type { LayerInfo, WorkerReply, WorkerRequest } from './protocol';
+
+interface WorkerScope {
+  postMessage(m: WorkerReply, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+let current: { id: number; signal: { aborted: boolean } } | null = null;
+
+// A zero-delay yield that lets queued messages (cancel, a newer run) through between layers.
+const channel = new MessageChannel();
+const waiting: Array<() => void> = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldNow = (): Promise<void> => new Promise((r) => {
+  waiting.push(r);
+  channel.port2.postMessage(0);
+});
+
+function post(m: WorkerReply, transfer: Transferable[] = []): void {
+  scope.postMessage(m, transfer);
+}
+
+async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
+  if (current) current.signal.aborted = true;
+  const me = { id: req.id, signal: { aborted: false } };
+  current = me;
+  const t0 = performance.now();
+  try {
+    const analysis = check(req.text);
+    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: stripWeights(l.args), rf: l.rf }));
+    const why = executable(analysis);
+    post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why });
+    if (why) return;
+    const shape = analysis.input!;
+    let input;
+    if (req.input.kind === 'sample') input = makeSample(req.input.name, shape, req.seed);
+    else {
+      if (req.input.shape.join() !== shape.join()) throw new ExecutionError('input', `the image tensor is [${req.input.shape.join(', ')}] but the network's input is [${shape.join(', ')}]`);
+      input = { shape: req.input.shape, data: req.input.data };
+    }
+    const inCopy = input.data.slice();
+    post({ type: 'input', id: req.id, shape: input.shape, data: inCopy }, [inCopy.buffer]);
+    let last = performance.now();
+    await executeAsync(
+      analysis,
+      input,
+      {
+        seed: req.seed,
+        signal: me.signal,
+        onLayer: (index, t) => {
+          const data = t.data.slice();
+          const nowMs = performance.now();
+          post({ type: 'layer', id: req.id, index, shape: t.shape, data, ms: nowMs - last }, [data.buffer]);
+          last = nowMs;
+        },
+      },
+      async () => {
+        await yieldNow();
+        if (me.signal.aborted) throw new ExecutionCancelled();
+      },
+    );
+    post({ type: 'done', id: req.id, ms: performance.now() - t0 });
+  } catch (err) {
+    if (err instanceof ExecutionCancelled) post({ type: 'cancelled', id: req.id });
+    else post({ type: 'error', id: req.id, message: (err as Error).message, layer: err instanceof ExecutionError ? err.layer : undefined });
+  } finally {
+    if (current === me) current = null;
+  }
+}
+
+/** Weights written in the file can be large; the page re-reads them from the layer args only for the matrix view. */
+function stripWeights(args: Record<string, unknown>): Record<string, unknown> {
+  return args;
+}
+
+scope.onmessage = (e: MessageEvent) => {
+  const m = e.data as WorkerRequest;
+  if (!m || typeof m !== 'object') return;
+  if (m.type === 'cancel') {
+    if (current && current.id === m.id) current.signal.aborted = true;
+  } else if (m.type === 'run') {
+    void run(m);
+  }
+};
