@@ -2,7 +2,7 @@
 // except what an example's header comment says is intended, and the one real defect listed below.
 import { strict as assert } from 'node:assert';
 import { check } from '../../../server/src/engine';
-import { usedPositions, unread } from '../../../server/src/engine/rules/coverage';
+import { layerSkips, usedPositions, unread } from '../../../server/src/engine/rules/coverage';
 import { fieldOpOf } from '../../../server/src/engine/rules/util';
 import type { AxisMap } from '../../../server/src/engine/receptiveField';
 import { exampleFiles, readExample } from '../helpers/examples';
@@ -52,6 +52,10 @@ describe('rules: the examples stay quiet', () => {
         // The layer on its own skips every odd position (stride 2 > kernel 1)…
         const skipped = unread(op.axes[0], W, l.shape![1]).map((m, x) => (m ? x : -1)).filter((x) => x >= 0);
         assert.deepEqual(skipped.slice(0, 3), [1, 3, 5]);
+        // The hover states the per-layer fact: (W + 0 − 1)/2 + 1 with W even leaves W/2 odd positions unread.
+        const hover = layerSkips(l)[0];
+        assert.equal(hover.unread.length, W / 2);
+        assert.ok(hover.text.includes(`(${W} + 0 − 1)/2 + 1 = ${(W - 1) / 2 + 1}`), hover.text);
         // …but every position of its input reaches the output through the main path.
         const producer = byName.get(l.from[0])!;
         assert.ok(used.get(producer)!.every((axis) => axis.every(Boolean)), `${l.name}'s input is fully used`);

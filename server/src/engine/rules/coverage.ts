@@ -230,3 +230,20 @@ registerRule({
     }
   },
 });
+
+/**
+ * The per-layer fact for hovers: which real input positions this layer's windows never read,
+ * per axis, whether or not another path reads them (CL201 warns only when none does).
+ */
+export function layerSkips(layer: LayerResult): Array<{ axis: number; W: number; unread: number[]; text: string }> {
+  if (!WINDOW_KINDS.has(layer.kind) || !layer.shape) return [];
+  const op = fieldOpOf(layer);
+  if (!op || op.type !== 'map') return [];
+  const rank = layer.inputShapes[0].length - 1;
+  return (layer.inputShapes[0].slice(1) as number[])
+    .map((W, a) => {
+      const miss = unread(op.axes[a], W, layer.shape![1 + a]);
+      const xs = miss.map((m, x) => (m ? x : -1)).filter((x) => x >= 0);
+      return { axis: a, W, unread: xs, text: `${rank > 1 ? `${axisLabel(rank, a)}: ` : ''}${outputArithmetic(layer, a)}; ${xs.length ? `${axisNoun(rank, a)} ${listSome(xs)} of ${W} not read by this layer` : `every ${axisNoun(rank, a, false)} of ${W} is read`}` };
+    });
+}
