@@ -251,7 +251,8 @@ function renderMaps(index: number): void {
     const div = mapDiv(maps, key, -1);
     const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
     paintHeatmap(cv, t.data, 0, 1, C, state.norm === 'map' ? maxAbs(t.data) : layerScale);
-    sizeCanvas(div, C, 1, Math.min(6, Math.max(1, Math.floor(480 / C))));
+    sizeCanvas(div, C, 1, Math.min(16, Math.max(0.25, 640 / C)));
+    for (const cv2 of Array.from(div.querySelectorAll('canvas'))) (cv2 as HTMLCanvasElement).style.height = '16px';
     hookClick(div, index, -1, C, 1);
     (sec.querySelector('.pager') as HTMLElement).hidden = true;
     return;

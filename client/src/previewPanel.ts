@@ -1,0 +1,231 @@
+// The feature-map preview's host side: a WebviewPanel beside the editor that shows
+// dist/webview/main.js (which runs the network in a Web Worker). The host sends the document text
+// (on open and, debounced, on change), the layer under the cursor, and workspace images the user
+// picks; it reveals a layer in the editor when the page asks. Every message from the page is
+// validated before use. Panels survive reloads through a serializer (state: the document URI).
+import * as vscode from 'vscode';
+import { analyse } from '../../server/src/engine';
+import type { Analysis, LayerResult, Span } from '../../server/src/engine/types';
+import { renderHtml, makeNonce } from '../../webview/src/html';
+import { parsePageMessage, type HostMessage, type PageState } from '../../webview/src/protocol';
+
+export const PREVIEW_VIEW_TYPE = 'convlens.preview';
+const DEBOUNCE_MS = 300;
+const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+
+const panels = new Map<string, PreviewPanel>();
+
+/** Opens (or reveals) the preview of the network in `uri`, beside the active editor. */
+export function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri): void {
+  const key = uri.toString();
+  const existing = panels.get(key);
+  if (existing) {
+    existing.panel.reveal(vscode.ViewColumn.Beside, true);
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, title(uri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context));
+  new PreviewPanel(context, panel, uri);
+}
+
+/** Restores preview panels after a window reload. Call once from activate(). */
+export function registerPreviewSerializer(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        const uriText = state && typeof state === 'object' && typeof (state as Partial<PageState>).uri === 'string' ? (state as PageState).uri! : undefined;
+        let uri: vscode.Uri | undefined;
+        try {
+          uri = uriText ? vscode.Uri.parse(uriText, true) : undefined;
+        } catch {
+          uri = undefined;
+        }
+        if (!uri) {
+          panel.dispose();
+          return;
+        }
+        panel.webview.options = webviewOptions(context);
+        new PreviewPanel(context, panel, uri);
+      },
+    }),
+  );
+}
+
+function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
+  };
+}
+
+function title(uri: vscode.Uri): string {
+  const base = uri.path.split('/').pop() ?? 'network';
+  return `Feature maps: ${base}`;
+}
+
+class PreviewPanel {
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private analysis: { version: number; analysis: Analysis } | undefined;
+  private lastCursor: string | null | undefined;
+  // retainContextWhenHidden is false: the page reloads when shown again and says `ready`,
+  // and then gets the document again.
+  private ready = false;
+
+  constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, private readonly uri: vscode.Uri) {
+    panels.set(uri.toString(), this);
+    const webview = panel.webview;
+    const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+    webview.html = renderHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js')).toString(),
+      workerUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'worker.js')).toString(),
+      title: title(uri),
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((m) => void this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === this.uri.toString()) this.schedule();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor.document.uri.toString() === this.uri.toString()) this.sendCursor(e.textEditor.document, e.selections[0].active);
+      }),
+    );
+  }
+
+  private post(m: HostMessage): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async document(): Promise<vscode.TextDocument | undefined> {
+    try {
+      return await vscode.workspace.openTextDocument(this.uri);
+    } catch (err) {
+      this.post({ type: 'error', message: `Cannot open ${this.uri.fsPath}: ${(err as Error).message}` });
+      return undefined;
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.sendDocument();
+    }, DEBOUNCE_MS);
+  }
+
+  private async sendDocument(): Promise<void> {
+    if (!this.ready) return;
+    const doc = await this.document();
+    if (!doc) return;
+    this.post({ type: 'document', text: doc.getText(), uri: this.uri.toString(), version: doc.version });
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
+    if (editor) this.sendCursor(doc, editor.selection.active, true);
+  }
+
+  private analysisOf(doc: vscode.TextDocument): Analysis {
+    if (!this.analysis || this.analysis.version !== doc.version) this.analysis = { version: doc.version, analysis: analyse(doc.getText()) };
+    return this.analysis.analysis;
+  }
+
+  private sendCursor(doc: vscode.TextDocument, pos: vscode.Position, force = false): void {
+    if (!this.ready) return;
+    const layer = layerAtOffset(this.analysisOf(doc), doc.offsetAt(pos));
+    const name = layer?.name ?? null;
+    if (!force && name === this.lastCursor) return;
+    this.lastCursor = name;
+    this.post({ type: 'cursor', layer: name });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m = parsePageMessage(raw);
+    if (!m) return; // not a message we know: ignore
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.lastCursor = undefined;
+        await this.sendDocument();
+        break;
+      case 'reveal':
+        await this.reveal(m.layer);
+        break;
+      case 'pickImage':
+        await this.pickImage();
+        break;
+    }
+  }
+
+  private async reveal(name: string): Promise<void> {
+    const doc = await this.document();
+    if (!doc) return;
+    const layer = this.analysisOf(doc).layers.find((l) => l.name === name);
+    if (!layer) return;
+    // A layer made by a block use is revealed at the use; a plain layer at its own entry.
+    const span: Span = layer.origin.blockPath.length ? layer.origin.entry : layer.origin.innerEntry;
+    const range = new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end));
+    const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString())?.viewColumn ?? vscode.ViewColumn.One;
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: false });
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private async pickImage(): Promise<void> {
+    const folder = vscode.workspace.getWorkspaceFolder(this.uri) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      this.post({ type: 'error', message: 'Images can be picked only from a workspace folder; open a folder first.' });
+      return;
+    }
+    const picked = await vscode.window.showOpenDialog({
+      defaultUri: folder.uri,
+      canSelectFiles: true,
+      canSelectFolders: false,
+      canSelectMany: false,
+      openLabel: 'Use as input',
+      filters: { Images: ['png', 'jpg', 'jpeg'] },
+    });
+    const uri = picked?.[0];
+    if (!uri) return;
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(uri);
+    const ext = /\.(png|jpe?g)$/i.exec(uri.path)?.[1]?.toLowerCase();
+    if (!inWorkspace || !ext) {
+      this.post({ type: 'error', message: `Pick a PNG or JPEG inside the workspace (${uri.fsPath} is not).` });
+      return;
+    }
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > MAX_IMAGE_BYTES) throw new Error(`${Math.round(stat.size / 1048576)} MB is too large`);
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      const mime = ext === 'png' ? 'image/png' : 'image/jpeg';
+      this.post({ type: 'image', name: uri.path.split('/').pop() ?? 'image', mime, bytes });
+    } catch (err) {
+      this.post({ type: 'error', message: `Cannot read ${uri.fsPath}: ${(err as Error).message}` });
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    panels.delete(this.uri.toString());
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/**
+ * The layer whose source holds `offset`: the innermost entry (inside a block definition) wins;
+ * a block use (top-level entry) gives its first layer.
+ */
+export function layerAtOffset(a: Analysis, offset: number): LayerResult | undefined {
+  const inside = (s: Span) => offset >= s.start && offset <= s.end;
+  let best: LayerResult | undefined;
+  let bestLen = Infinity;
+  for (const l of a.layers) {
+    for (const s of [l.origin.innerEntry, l.origin.entry]) {
+      if (inside(s) && s.end - s.start < bestLen) {
+        best = l;
+        bestLen = s.end - s.start;
+      }
+    }
+  }
+  return best;
+}
