@@ -1,0 +1,103 @@
+// Times a full ResNet-18 and ResNet-50 forward at 3×224×224 with the preview's kernels in Node
+// (median of a few runs) and, in the same run, PyTorch CPU (Debian's python3-torch,
+// torchvision.models.resnetXX(weights=None), eval, no_grad, the same number of threads).
+//   node bench/forward.bench.mjs [--runs N] [--threads N] [--models resnet18,resnet50]
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const runs = Number(arg('runs', 5));
+const threads = Number(arg('threads', 2));
+const models = arg('models', 'resnet18,resnet50').split(',');
+
+// Bundle the engine + executor once (pure TypeScript) into a temporary CommonJS module.
+const dir = mkdtempSync(join(tmpdir(), 'convlens-bench-'));
+const entry = join(dir, 'entry.ts');
+writeFileSync(entry, `
+export { check } from ${JSON.stringify(join(root, 'server/src/engine'))};
+export { execute } from ${JSON.stringify(join(root, 'webview/src/runtime/execute'))};
+export { makeSample } from ${JSON.stringify(join(root, 'webview/src/runtime/samples'))};
+`);
+await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile: join(dir, 'bundle.cjs'), logLevel: 'warning', absWorkingDir: root, nodePaths: [join(root, 'node_modules')] });
+const { createRequire } = await import('node:module');
+const lib = createRequire(import.meta.url)(join(dir, 'bundle.cjs'));
+rmSync(dir, { recursive: true, force: true });
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function benchKernels(model) {
+  const text = readFileSync(join(root, 'examples', `${model}.cnn.yaml`), 'utf8');
+  const a = lib.check(text);
+  const input = lib.makeSample('noise', a.input, 1);
+  lib.execute(a, input, { seed: 0 }); // warm-up (JIT, buffers)
+  const times = [];
+  let perLayer = null;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = lib.execute(a, input, { seed: 0 });
+    times.push(performance.now() - t0);
+    perLayer = r.timings;
+  }
+  const kinds = {};
+  a.layers.forEach((l, i) => (kinds[l.kind] = (kinds[l.kind] ?? 0) + perLayer[i]));
+  return { ms: median(times), all: times, kinds, macs: a.totals.macs };
+}
+
+function torchAvailable() {
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0;
+}
+
+function benchTorch(model) {
+  const py = `
+import time, statistics, torch, torchvision
+torch.set_num_threads(${threads})
+m = getattr(torchvision.models, ${JSON.stringify(model)})(weights=None).eval()
+x = torch.rand(1, 3, 224, 224)
+with torch.no_grad():
+    m(x)
+    ts = []
+    for _ in range(${runs}):
+        t0 = time.perf_counter(); m(x); ts.append((time.perf_counter() - t0) * 1000)
+print(statistics.median(ts), torch.__version__, torch.get_num_threads())
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  if (r.status !== 0) return { error: r.stderr.trim().split('\n').pop() };
+  const [ms, version, n] = r.stdout.trim().split(/\s+/);
+  return { ms: Number(ms), version, threads: Number(n) };
+}
+
+let torchOk = torchAvailable();
+if (!torchOk) {
+  if (process.getuid?.() === 0) {
+    console.log('PyTorch is not importable by /usr/bin/python3: installing python3-torch python3-torchvision with apt-get (running as root)…');
+    spawnSync('apt-get', ['install', '-y', 'python3-torch', 'python3-torchvision'], { stdio: 'inherit' });
+    torchOk = torchAvailable();
+  }
+  if (!torchOk) console.log('PyTorch: unavailable (not installed and not running as root to install it) — only ConvLens timings are reported.');
+}
+
+console.log(`ConvLens kernels (Node ${process.version}, single thread) vs PyTorch CPU (${threads} threads), 3×224×224, median of ${runs} runs, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+for (const model of models) {
+  const k = benchKernels(model);
+  const gmacs = k.macs / 1e9;
+  let line = `${model.padEnd(9)} ConvLens ${k.ms.toFixed(0).padStart(6)} ms (${(gmacs / (k.ms / 1000)).toFixed(2)} GMAC/s, ${gmacs.toFixed(2)} GMACs)`;
+  if (torchOk) {
+    const t = benchTorch(model);
+    if (t.error) line += `   PyTorch: failed (${t.error})`;
+    else line += `   PyTorch ${t.version} ${t.ms.toFixed(0).padStart(5)} ms (${t.threads} threads)   ratio ConvLens/PyTorch ${(k.ms / t.ms).toFixed(2)}×`;
+  }
+  console.log(line);
+  const top = Object.entries(k.kinds).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([kind, ms]) => `${kind} ${(ms / runs > 0 ? ms : ms).toFixed(0)} ms`);
+  console.log(`          time by kind (last run): ${top.join(', ')}`);
+}
