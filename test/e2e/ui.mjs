@@ -1,8 +1,79 @@
 // UI checks of ConvLens in the real VS Code workbench (code-server), driven by Playwright.
 // Called by test/e2e/run.mjs with a fresh page; prints mocha-style lines, ending with
 // "N passing" / "N failing" (the project's test runner sums those lines).
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The network shown in the editor screenshot (docs/images/screenshot.png): a small ResNet-style
+ * stem and stage, one strided `padding: same` conv (warning CL105, squiggled) and the head.
+ */
+const DEMO_FILE = 'demo.cnn.yaml';
+const DEMO = `# ConvLens demo: a ResNet-style stem, one residual stage, and a classifier.
+name: demo
+input: [3, 224, 224]
+
+blocks:
+  basic:
+    params: {out: 64}
+    layers:
+      - conv: {out: $out, kernel: 3, padding: 1}
+      - batchnorm
+      - relu
+      - conv: {out: $out, kernel: 3, padding: 1}
+      - batchnorm:
+        name: bn2
+      - add:
+        from: [input, bn2]
+      - relu
+
+layers:
+  - conv: {out: 64, kernel: 7, stride: 2, padding: 3, bias: false}
+    name: conv1
+  - batchnorm
+  - relu
+  - maxpool: {kernel: 3, stride: 2, padding: 1}
+    name: pool
+  - basic: {out: 64}
+    name: layer1
+    repeat: 2
+  - conv: {out: 128, kernel: 3, stride: 2, padding: same}
+    name: down
+  - global_avgpool
+  - linear: {out: 10}
+    name: fc
+`;
+
+/** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */
+async function quickOpen(page, fileName) {
+  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+  const quickInput = page.locator('.quick-input-widget');
+  await page.keyboard.press('Control+P');
+  await quickInput.waitFor({ state: 'visible' });
+  await page.keyboard.type(fileName);
+  await quickInput.locator('.monaco-list-row', { hasText: fileName }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await quickInput.waitFor({ state: 'hidden' });
+  await page.locator('.part.editor .tab.active', { hasText: fileName }).waitFor({ state: 'visible' });
+}
+
+/** Waits until the active editor's rendered lines contain `want` (inlay hints included). */
+async function editorShows(page, want, timeout = CHECK_TIMEOUT_MS) {
+  const sel = '.part.editor .editor-instance .monaco-editor .view-lines';
+  await page
+    .waitForFunction(
+      ([sel, want]) => [...document.querySelectorAll(sel)].some((el) => (el.textContent ?? '').replace(/\u00a0/g, ' ').includes(want)),
+      [sel, want],
+      { timeout },
+    )
+    .catch(async () => {
+      const shown = await page.locator(sel).first().textContent().catch(() => '');
+      throw new Error(`the editor does not show "${want}"; it shows "${plain(shown).slice(0, 300)}"`);
+    });
+}
 
 const CHECK_TIMEOUT_MS = 45_000;
 
@@ -20,6 +91,9 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   const it = (title, fn) => checks.push({ title, fn });
   const fileName = cnnFile ? basename(cnnFile) : null;
   const screenshot = join(resultsDir, 'workbench.png');
+  // Written before the workbench loads: quick open's file search caches the file list.
+  writeFileSync(join(workspace, DEMO_FILE), DEMO);
+  let demoRendered = false;
 
   it('the workbench loads (.monaco-workbench)', async () => {
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: CHECK_TIMEOUT_MS });
@@ -75,6 +149,50 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   it('a screenshot of the workbench is saved to test-results/e2e/workbench.png', async () => {
     await page.screenshot({ path: screenshot });
     if (!existsSync(screenshot) || statSync(screenshot).size < 1000) throw new Error(`no screenshot at ${screenshot}`);
+  });
+
+  const editorShot = join(resultsDir, 'editor.png');
+
+  it(`${DEMO_FILE}: inlay hints render shapes, fields and parameters at the end of each entry`, async () => {
+    await quickOpen(page, DEMO_FILE);
+    await editorShows(page, 'name: pool');
+    await editorShows(page, '→ 64×56×56 · rf 11×11 /4');
+    await editorShows(page, '→ 64×56×56 (×2) · rf 43×43 /4 · 148K params');
+    await editorShows(page, '→ 10 · rf global · 1.3K params');
+    // The CodeLens above layers: (totals, preview) is part of the picture too.
+    await page.locator('.part.editor .monaco-editor .codelens-decoration', { hasText: 'Preview feature maps' }).first().waitFor({ state: 'visible' });
+    await page.locator('.part.editor .monaco-editor .codelens-decoration', { hasText: /Σ [0-9.]+K params · [0-9.]+M MACs/ }).first().waitFor({ state: 'visible' });
+  });
+
+  it(`${DEMO_FILE}: the strided 'same' conv has a warning squiggle`, async () => {
+    await page.locator('.part.editor .monaco-editor .squiggly-warning').first().waitFor({ state: 'attached' });
+    const errors = await page.locator('.part.editor .monaco-editor .squiggly-error').count();
+    if (errors) throw new Error(`${errors} error squiggles in a file with only a warning`);
+    demoRendered = true;
+  });
+
+  it('a screenshot of the editor is saved to test-results/e2e/editor.png and docs/images/screenshot.png', async () => {
+    await page.mouse.move(5, 5); // no hover in the picture
+    await page.screenshot({ path: editorShot });
+    if (!existsSync(editorShot) || statSync(editorShot).size < 10_000) throw new Error(`no screenshot at ${editorShot}`);
+    // Only a picture that shows what the checks above saw goes into the README.
+    if (!demoRendered) throw new Error('the demo did not render its hints and squiggle: docs/images/screenshot.png left as it was');
+    mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
+    copyFileSync(editorShot, join(repoRoot, 'docs', 'images', 'screenshot.png'));
+  });
+
+  it('hovering a layer shows its size formula (test-results/e2e/hover.png)', async () => {
+    const token = page.locator('.part.editor .monaco-editor .view-line span span', { hasText: /^maxpool$/ }).first();
+    await token.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: '⌊(112 + 1 + 1 − 3)/2⌋ + 1 = 56' });
+    await hover.first().waitFor({ state: 'visible' });
+    // Wait for the fade-in to finish so the picture is not translucent.
+    await page.waitForFunction(() => {
+      const el = document.querySelector('.monaco-hover:not(.hidden)');
+      return !!el && el.getAnimations({ subtree: true }).every((a) => a.playState === 'finished');
+    });
+    await page.screenshot({ path: join(resultsDir, 'hover.png') });
+    if (demoRendered) copyFileSync(join(resultsDir, 'hover.png'), join(repoRoot, 'docs', 'images', 'hover.png'));
   });
 
   console.log('\n  UI (code-server workbench, Playwright)');

@@ -99,9 +99,7 @@ function shapeLines(layer: LayerResult): string[] {
       const [lo, hi] = ceil ? ['⌈', '⌉'] : ['⌊', '⌋'];
       if (d && d.some((x) => x > 1)) lines.push(...perAxis(names, k.map((ki, i) => `K = ${d[i]}·(${ki} − 1) + 1 = ${K[i]}`)));
       const mode = typeof a.paddingMode === 'string' && a.paddingMode !== 'explicit' ? ` (padding '${a.paddingMode}': ${p.map(([b, e]) => `${b}+${e}`).join(', ')})` : '';
-      lines.push(
-        ...spatial.map((W, i) => `${names[i]}: ${lo}(${W} + ${p[i][0]} + ${p[i][1]} − ${K[i]})/${s[i]}${hi} + 1 = ${outSpatial[i]}`),
-      );
+      lines.push(...perAxis(names, spatial.map((W, i) => `${lo}(${W} + ${p[i][0]} + ${p[i][1]} − ${K[i]})/${s[i]}${hi} + 1 = ${outSpatial[i]}`)));
       if (mode) lines.push(mode.trim());
       if (layer.kind === 'conv' || layer.kind === 'separable') lines.push(`channels: ${input[0]} → ${out[0]}`);
       if (layer.kind === 'depthwise') lines.push(`channels: ${input[0]}·${a.multiplier ?? 1} = ${out[0]}`);
@@ -113,7 +111,7 @@ function shapeLines(layer: LayerResult): string[] {
       const K = arr(a.effectiveKernel);
       const op = arr(a.outputPadding) ?? spatial.map(() => 0);
       if (!s || !p || !K) return [];
-      lines.push(...spatial.map((W, i) => `${names[i]}: (${W} − 1)·${s[i]} − ${p[i][0]} − ${p[i][1]} + ${K[i]} + ${op[i]} = ${outSpatial[i]}`));
+      lines.push(...perAxis(names, spatial.map((W, i) => `(${W} − 1)·${s[i]} − ${p[i][0]} − ${p[i][1]} + ${K[i]} + ${op[i]} = ${outSpatial[i]}`)));
       lines.push(`channels: ${input[0]} → ${out[0]}`);
       return lines;
     }
@@ -131,7 +129,7 @@ function shapeLines(layer: LayerResult): string[] {
     case 'pad': {
       const p = pairs(a.padding);
       if (!p) return [];
-      return spatial.map((W, i) => `${names[i]}: ${W} + ${p[i][0]} + ${p[i][1]} = ${outSpatial[i]}`);
+      return perAxis(names, spatial.map((W, i) => `${W} + ${p[i][0]} + ${p[i][1]} = ${outSpatial[i]}`));
     }
     case 'flatten':
       return [`${input.join('·')} = ${out[0]}`];
