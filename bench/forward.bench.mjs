@@ -51,7 +51,7 @@ function benchKernels(model) {
   }
   const kinds = {};
   a.layers.forEach((l, i) => (kinds[l.kind] = (kinds[l.kind] ?? 0) + perLayer[i]));
-  return { ms: median(times), all: times, kinds, macs: a.totals.macs };
+  return { ms: median(times), min: Math.min(...times), kinds, macs: a.totals.macs };
 }
 
 function torchAvailable() {
@@ -65,16 +65,16 @@ torch.set_num_threads(${threads})
 m = getattr(torchvision.models, ${JSON.stringify(model)})(weights=None).eval()
 x = torch.rand(1, 3, 224, 224)
 with torch.no_grad():
-    m(x)
+    m(x); m(x)
     ts = []
     for _ in range(${runs}):
         t0 = time.perf_counter(); m(x); ts.append((time.perf_counter() - t0) * 1000)
-print(statistics.median(ts), torch.__version__, torch.get_num_threads())
+print(statistics.median(ts), torch.__version__, torch.get_num_threads(), min(ts))
 `;
   const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
   if (r.status !== 0) return { error: r.stderr.trim().split('\n').pop() };
-  const [ms, version, n] = r.stdout.trim().split(/\s+/);
-  return { ms: Number(ms), version, threads: Number(n) };
+  const [ms, version, n, min] = r.stdout.trim().split(/\s+/);
+  return { ms: Number(ms), version, threads: Number(n), min: Number(min) };
 }
 
 let torchOk = torchAvailable();
@@ -91,13 +91,13 @@ console.log(`ConvLens kernels (Node ${process.version}, single thread) vs PyTorc
 for (const model of models) {
   const k = benchKernels(model);
   const gmacs = k.macs / 1e9;
-  let line = `${model.padEnd(9)} ConvLens ${k.ms.toFixed(0).padStart(6)} ms (${(gmacs / (k.ms / 1000)).toFixed(2)} GMAC/s, ${gmacs.toFixed(2)} GMACs)`;
+  let line = `${model.padEnd(9)} ConvLens ${k.ms.toFixed(0).padStart(6)} ms (min ${k.min.toFixed(0)}; ${(gmacs / (k.ms / 1000)).toFixed(2)} GMAC/s, ${gmacs.toFixed(2)} GMACs)`;
   if (torchOk) {
     const t = benchTorch(model);
     if (t.error) line += `   PyTorch: failed (${t.error})`;
-    else line += `   PyTorch ${t.version} ${t.ms.toFixed(0).padStart(5)} ms (${t.threads} threads)   ratio ConvLens/PyTorch ${(k.ms / t.ms).toFixed(2)}×`;
+    else line += `   PyTorch ${t.version} ${t.ms.toFixed(0).padStart(5)} ms (min ${t.min.toFixed(0)}; ${t.threads} threads)   ratio ConvLens/PyTorch ${(k.ms / t.ms).toFixed(2)}×`;
   }
   console.log(line);
-  const top = Object.entries(k.kinds).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([kind, ms]) => `${kind} ${(ms / runs > 0 ? ms : ms).toFixed(0)} ms`);
+  const top = Object.entries(k.kinds).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([kind, ms]) => `${kind} ${ms.toFixed(0)} ms`);
   console.log(`          time by kind (last run): ${top.join(', ')}`);
 }
