@@ -490,9 +490,12 @@ class Analyser {
     const entryFrame: Frame = { ...frame, topEntry: frame.topEntry ?? info.span };
     const entryResult = this.entryResult(info, frame);
 
-    // An unknown input already has its own error; say nothing more here.
-    if (inputs.some((v) => !v || !v.shape)) return undefined;
     const spec = KINDS[kind];
+    // An unknown input already has its own error; only the argument names can still be checked.
+    if (inputs.some((v) => !v || !v.shape)) {
+      if (spec) for (const a of info.args?.entries ?? []) if (!spec.args[a.key]) this.unknownArgument(kind, a);
+      return undefined;
+    }
     const isBlock = !spec;
     if ((isBlock || !spec.merges) && inputs.length > 1) {
       this.report('schema', `${kind} takes one input, but \`from\` lists ${inputs.length}. Only add, mul and concat merge several.`, info.fromNode?.span ?? info.kindKey);
@@ -626,7 +629,11 @@ class Analyser {
         this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')}).` : ' (it takes none).'}`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
         continue;
       }
-      if (a.key === 'like') continue;
+      if (a.key === 'like') {
+        // The name was resolved as a dependency; computeLayer gets the shape through `like`.
+        args.like = a.value.type === 'scalar' ? a.value.value : undefined;
+        continue;
+      }
       const v = this.evalValue(a.value, argEnv);
       if (v === undefined) ok = false;
       else args[a.key] = v;
@@ -792,6 +799,12 @@ class Analyser {
   report(codeKey: CodeKey, message: string, span: Span, related?: RelatedSpan[], data?: Record<string, unknown>): void {
     const info = CODES[codeKey];
     this.findings.push({ code: info.code, severity: info.severity, message, span, ...(related?.length ? { related } : {}), ...(data ? { data } : {}) });
+  }
+
+  private unknownArgument(kind: string, a: RawEntry): void {
+    const known = Object.keys(KINDS[kind].args);
+    const suggestion = didYouMean(a.key, known);
+    this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')})` : ' (it takes none)'}.`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
   }
 
   private unknownKey(e: RawEntry, allowed: readonly string[], what: string): void {

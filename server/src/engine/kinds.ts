@@ -140,19 +140,17 @@ export const RESERVED_KEYS = ['name', 'from', 'repeat'] as const;
 export const TOP_LEVEL_KEYS = ['name', 'input', 'params', 'blocks', 'layers', 'outputs'] as const;
 export const BLOCK_KEYS = ['params', 'layers', 'outputs'] as const;
 
-/** Levenshtein distance, for did-you-mean suggestions. */
+/** Edit distance where a swap of two neighbouring letters counts as one edit (`inptu` → `input`). */
 export function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return dp[b.length];
+  return d[a.length][b.length];
 }
 
 /** The closest candidate within a small edit distance, or undefined. */
