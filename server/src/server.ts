@@ -103,18 +103,21 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-/** A request handler over the latest snapshot of the document, guarded. */
-function on<P extends { textDocument: { uri: string } }, R>(name: string, empty: R, fn: (snap: Snapshot, params: P) => R) {
+/**
+ * A request handler over the latest snapshot of the document, guarded. `checked`: the handler
+ * needs the lint rules' findings too (code actions, totals), not only the analysis.
+ */
+function on<P extends { textDocument: { uri: string } }, R>(name: string, empty: R, fn: (snap: Snapshot, params: P) => R, checked = false) {
   return guard(name, log, empty, (params: P): R => {
-    const snap = service.get(params.textDocument.uri);
+    const snap = checked ? service.getChecked(params.textDocument.uri) : service.get(params.textDocument.uri);
     return snap ? fn(snap, params) : empty;
   });
 }
 
 connection.languages.inlayHint.on(on('inlayHint', [], (snap, p) => inlayHints(snap, p.range, service.settings)));
 connection.onHover(on('hover', null, (snap, p) => hover(snap, p.position)));
-connection.onCodeAction(on('codeAction', [], (snap, p) => codeActions(snap, p)));
-connection.onCodeLens(on('codeLens', [], (snap) => codeLenses(snap)));
+connection.onCodeAction(on('codeAction', [], (snap, p) => codeActions(snap, p), true));
+connection.onCodeLens(on('codeLens', [], (snap) => codeLenses(snap), true));
 connection.onCompletion(on('completion', [], (snap, p) => completion(snap, p.position)));
 connection.onDocumentSymbol(on('documentSymbol', [], (snap) => documentSymbols(snap)));
 connection.onDefinition(on('definition', null, (snap, p) => definition(snap, p.position)));
@@ -124,7 +127,7 @@ connection.onRenameRequest(on('rename', null, (snap, p) => rename(snap, p.positi
 
 /** Totals of a document for the status bar: { uri } → Summary | null. */
 connection.onRequest('convlens/summary', guard('summary', log, null, (p: { uri: string }) => {
-  const snap = service.get(p.uri);
+  const snap = service.getChecked(p.uri);
   return snap ? summary(snap) : null;
 }));
 

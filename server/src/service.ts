@@ -6,10 +6,14 @@
 //   and a result that is already stale when it finishes is never pushed.
 // - Requests (inlay hints, hover, completion…) call `get()`, which analyses synchronously when
 //   the cached result is older than the document, so an answer never describes an old version.
+// - The analysis (shapes, fields, names: what hints, hover, completion and navigation need) and
+//   the lint rules are two steps of `check()`: a snapshot runs the rules only when something
+//   asks for findings (diagnostics, code actions, totals), so a hint request after a keystroke
+//   pays for the analysis alone.
 // - A crash of the engine on a half-typed document is caught: the document gets one internal
 //   error finding instead of a dead server.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { check, LineIndex, type Analysis, type RuleConfig } from './engine';
+import { analyse, applyRules, LineIndex, type Analysis, type Finding, type RuleConfig } from './engine';
 
 export interface Settings {
   inlayHints: { shape: boolean; receptiveField: boolean; params: boolean; macs: boolean };
@@ -48,7 +52,9 @@ export interface Snapshot {
   uri: string;
   version: number;
   text: string;
+  /** The analysis; `findings` holds the rules' findings too once `rulesApplied`. */
   analysis: Analysis;
+  rulesApplied: boolean;
   /** Offsets ↔ positions for this text. */
   lines: LineIndex;
   /** Milliseconds the analysis took. */
@@ -57,23 +63,34 @@ export interface Snapshot {
 
 type Log = (message: string) => void;
 
-/** Analyses a text, never throwing: an engine crash becomes one finding. */
-export function safeCheck(text: string, rules: RuleConfig, log?: Log): Analysis {
+const internalError = (err: unknown, what: string): Finding => ({
+  code: 'CL000',
+  severity: 'error',
+  message: `ConvLens could not ${what} this document (internal error: ${(err as Error)?.message ?? String(err)}).`,
+  span: { start: 0, end: 0 },
+});
+
+/** The analysis without the lint rules, never throwing. */
+export function safeAnalyse(text: string, log?: Log): Analysis {
   try {
-    return check(text, { rules });
+    return analyse(text);
   } catch (err) {
     log?.(`convlens: the analysis failed: ${(err as Error)?.stack ?? String(err)}`);
-    return {
-      layers: [],
-      entries: [],
-      blocks: [],
-      references: [],
-      definitions: [],
-      outputs: [],
-      totals: { params: 0, buffers: 0, macs: 0, flops: 0, activationBytes: 0 },
-      findings: [{ code: 'CL000', severity: 'error', message: `ConvLens could not analyse this document (internal error: ${(err as Error)?.message ?? String(err)}).`, span: { start: 0, end: 0 } }],
-    };
+    return emptyAnalysis(err);
   }
+}
+
+function emptyAnalysis(err: unknown): Analysis {
+  return {
+    layers: [],
+    entries: [],
+    blocks: [],
+    references: [],
+    definitions: [],
+    outputs: [],
+    totals: { params: 0, buffers: 0, macs: 0, flops: 0, activationBytes: 0 },
+    findings: [internalError(err, 'analyse')],
+  };
 }
 
 export class AnalysisService {
@@ -89,7 +106,28 @@ export class AnalysisService {
     private readonly log: Log = () => {},
   ) {}
 
-  /** The analysis of the document's latest version (computed now if the cache is stale). */
+  /** The analysis of the latest version with the rules' findings (diagnostics, fixes, totals). */
+  getChecked(uri: string): Snapshot | undefined {
+    const snap = this.get(uri);
+    return snap && this.applyRules(snap);
+  }
+
+  /** Runs the lint rules over a snapshot once (severity settings apply to every finding). */
+  applyRules(snap: Snapshot): Snapshot {
+    if (snap.rulesApplied) return snap;
+    const t0 = performance.now();
+    try {
+      snap.analysis.findings = applyRules(snap.analysis, snap.text, this.settings.rules);
+    } catch (err) {
+      this.log(`convlens: the lint rules failed: ${(err as Error)?.stack ?? String(err)}`);
+      snap.analysis.findings = [...snap.analysis.findings, internalError(err, 'lint')];
+    }
+    snap.rulesApplied = true;
+    snap.ms += performance.now() - t0;
+    return snap;
+  }
+
+  /** The analysis of the document's latest version (computed now if the cache is stale), rules not necessarily applied. */
   get(uri: string): Snapshot | undefined {
     const doc = this.document(uri);
     if (!doc) return undefined;
@@ -111,7 +149,7 @@ export class AnalysisService {
       this.timers.delete(uri);
       const doc = this.document(uri);
       if (!doc) return;
-      const snap = this.get(uri);
+      const snap = this.getChecked(uri);
       // Only push a result that is still the latest (a change may have arrived meanwhile).
       if (snap && this.document(uri)?.version === snap.version) this.onAnalysed(snap);
     };
@@ -139,8 +177,8 @@ export class AnalysisService {
   private analyse(doc: TextDocument): Snapshot {
     const text = doc.getText();
     const t0 = performance.now();
-    const analysis = safeCheck(text, this.settings.rules, this.log);
-    const snap: Snapshot = { uri: doc.uri, version: doc.version, text, analysis, lines: new LineIndex(text), ms: performance.now() - t0 };
+    const analysis = safeAnalyse(text, this.log);
+    const snap: Snapshot = { uri: doc.uri, version: doc.version, text, analysis, rulesApplied: false, lines: new LineIndex(text), ms: performance.now() - t0 };
     this.cache.set(doc.uri, snap);
     return snap;
   }
