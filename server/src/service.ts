@@ -55,6 +55,11 @@ export interface Snapshot {
   /** The analysis; `findings` holds the rules' findings too once `rulesApplied`. */
   analysis: Analysis;
   rulesApplied: boolean;
+  /**
+   * While the text does not parse (YAML syntax error, typically mid-typing): the last analysis
+   * of this document that did, so completion still knows the blocks, names and parameters.
+   */
+  lastParsed?: Analysis;
   /** Offsets ↔ positions for this text. */
   lines: LineIndex;
   /** Milliseconds the analysis took. */
@@ -179,6 +184,10 @@ export class AnalysisService {
     const t0 = performance.now();
     const analysis = safeAnalyse(text, this.log);
     const snap: Snapshot = { uri: doc.uri, version: doc.version, text, analysis, rulesApplied: false, lines: new LineIndex(text), ms: performance.now() - t0 };
+    if (analysis.findings.some((f) => f.code === 'CL001')) {
+      const old = this.cache.get(doc.uri);
+      snap.lastParsed = old && !old.analysis.findings.some((f) => f.code === 'CL001') ? old.analysis : old?.lastParsed;
+    }
     this.cache.set(doc.uri, snap);
     return snap;
   }

@@ -198,6 +198,38 @@ describe('language server over stdio', function () {
       assert.deepStrictEqual(names, ['input', 'c1']);
     });
 
+    it('completion offers a block\'s parameters and the $ parameters in scope', async () => {
+      const { text: resnet } = example('resnet18.cnn.yaml');
+      // Typing in a parsed document: the flow map is unfinished, so the text does not parse.
+      const uri = inline('blockparams');
+      const doc = await lsp.open(uri, resnet);
+      const text = resnet.replace('  - stage: {out: 512, stride: 2, n: 2}', '  - stage: {out: 512, ');
+      await lsp.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+      await lsp.change(doc, text);
+      const at = positionOf(text, '  - stage: {out: 512, ', '  - stage: {out: 512, '.length);
+      const labels = items(await lsp.request('textDocument/completion', { textDocument: { uri }, position: at })).map((i) => i.label);
+      assert.deepStrictEqual(labels.sort(), ['n', 'stride']);
+      const text2 = resnet.replace('params: {out: 128, stride: 2, n: 2}\n    layers:\n      - basic_down: {out: $out', 'params: {out: 128, stride: 2, n: 2}\n    layers:\n      - basic_down: {out: $');
+      const uri2 = inline('dollar');
+      const doc2 = await lsp.open(uri2, resnet);
+      await lsp.request('textDocument/hover', { textDocument: { uri: uri2 }, position: { line: 0, character: 0 } });
+      await lsp.change(doc2, text2);
+      const at2 = positionOf(text2, 'basic_down: {out: $', 'basic_down: {out: $'.length);
+      const params = items(await lsp.request('textDocument/completion', { textDocument: { uri: uri2 }, position: at2 })).map((i) => i.label);
+      assert.deepStrictEqual(params, ['out', 'stride', 'n', 'in']);
+    });
+
+    it('diagnostics carry related information (the operands of a mismatched add)', async () => {
+      const uri = inline('related');
+      const text = ['input: [3, 32, 32]', 'layers:', '  - conv: {out: 8, kernel: 3}', '    name: a', '  - conv: {out: 8, kernel: 3, padding: 1}', '    from: input', '    name: b', '  - add:', '    from: [a, b]', ''].join('\n');
+      await lsp.open(uri, text);
+      const d = (await lsp.diagnostics(uri, 1)).diagnostics.find((x) => x.code === 'CL103');
+      assert.ok(d, 'no CL103');
+      assert.deepStrictEqual(d.relatedInformation?.map((r) => r.message).sort(), ['a: [8, 30, 30]', 'b: [8, 32, 32]']);
+      assert.ok(d.relatedInformation!.every((r) => r.location.uri === uri));
+      assert.strictEqual(d.relatedInformation!.find((r) => r.message.startsWith('a:'))!.location.range.start.line, 2);
+    });
+
     it('rename of a layer name changes its definition and every from:', async () => {
       const uri = inline('rename');
       const doc = await lsp.open(uri, small);

@@ -2,7 +2,7 @@
 // names of the entry's kind (or the block's parameters), enum values (padding modes, upsample
 // modes, booleans), names in `from:`/`outputs:`/`like:`, and `$` parameters.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Position } from 'vscode-languageserver';
-import { KINDS } from '../engine';
+import { KINDS, type Analysis } from '../engine';
 import { RESERVED_KEYS, type KindSpec } from '../engine/kinds';
 import type { Snapshot } from '../service';
 import { contains } from './util';
@@ -31,14 +31,18 @@ function enclosingKind(lines: string[], line: number, indent: number): string | 
   return undefined;
 }
 
+/** The analysis to take blocks and names from: the current one, or the last that parsed. */
+const structure = (snap: Snapshot): Analysis => snap.lastParsed ?? snap.analysis;
+
 function scopeNames(snap: Snapshot, offset: number): string[] {
-  const block = snap.analysis.blocks.find((b) => contains(b.span, offset));
-  const inScope = snap.analysis.definitions.filter((d) => {
-    const defBlock = snap.analysis.blocks.find((b) => contains(b.span, d.span.start));
+  const a = structure(snap);
+  const block = a.blocks.find((b) => contains(b.span, offset));
+  const inScope = a.definitions.filter((d) => {
+    const defBlock = a.blocks.find((b) => contains(b.span, d.span.start));
     return defBlock === block;
   });
   const names = inScope.map((d) => d.name);
-  if (!snap.analysis.definitions.length) {
+  if (!a.definitions.length) {
     // The document does not parse (often while typing): fall back to the `name:` values written.
     const text = block ? snap.text.slice(block.span.start, block.span.end) : snap.text;
     names.push(...[...text.matchAll(/^[ \t]+(?:-\s+)?name\s*:\s*([A-Za-z_][\w-]*)/gm)].map((m) => m[1]));
@@ -48,7 +52,7 @@ function scopeNames(snap: Snapshot, offset: number): string[] {
 
 function paramNames(snap: Snapshot, offset: number): string[] {
   const names: string[] = [];
-  const block = snap.analysis.blocks.find((b) => contains(b.span, offset));
+  const block = structure(snap).blocks.find((b) => contains(b.span, offset));
   if (block) names.push(...block.params.map((p) => p.name));
   const top = /^params\s*:\s*\{([^}]*)\}/m.exec(snap.text);
   if (top) names.push(...[...top[1].matchAll(/([A-Za-z_]\w*)\s*:/g)].map((m) => m[1]));
@@ -64,7 +68,7 @@ export function completion(snap: Snapshot, position: Position): CompletionItem[]
   const lineText = lines[position.line] ?? '';
   const before = lineText.slice(0, position.character);
   const offset = snap.lines.offset(position.line, position.character);
-  const blocks = snap.analysis.blocks;
+  const blocks = structure(snap).blocks;
 
   // `$` parameters.
   const dollar = /\$\{?([A-Za-z_]\w*)?$/.exec(before);
