@@ -1,6 +1,7 @@
 // Status bar item for the active cnn-yaml editor: total parameters and MACs, from the server's
 // `convlens/summary` request. Refreshed when the active editor changes and whenever the server
-// publishes new diagnostics for the active document (i.e. after each analysis).
+// announces a new analysis of the active document (`convlens/analysed`, sent with each
+// diagnostics push).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
@@ -38,9 +39,8 @@ export class StatusBar implements vscode.Disposable {
     this.disposables.push(
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
-      vscode.languages.onDidChangeDiagnostics((e) => {
-        const active = vscode.window.activeTextEditor?.document.uri.toString();
-        if (active && e.uris.some((u) => u.toString() === active)) this.refresh();
+      client.onNotification('convlens/analysed', (p: { uri: string }) => {
+        if (p.uri === vscode.window.activeTextEditor?.document.uri.toString()) void this.refresh();
       }),
     );
     this.refresh();

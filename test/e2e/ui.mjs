@@ -171,6 +171,10 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     demoRendered = true;
   });
 
+  it(`${DEMO_FILE}: the status bar shows its total parameters and MACs`, async () => {
+    await page.locator('.part.statusbar .statusbar-item', { hasText: '233K params · 638M MACs' }).first().waitFor({ state: 'visible' });
+  });
+
   it('a screenshot of the editor is saved to test-results/e2e/editor.png and docs/images/screenshot.png', async () => {
     await page.mouse.move(5, 5); // no hover in the picture
     await page.screenshot({ path: editorShot });

@@ -11,7 +11,7 @@ export function explainMarkdown(snap: Snapshot, layer: LayerResult): string[] {
   const x = explainLayer(layer, snap.analysis);
   const out = [`**${x.name}** · \`${x.kind}\` · ${x.input} → **${x.output}**`, '', '```text'];
   out.push(...x.shapeLines);
-  out.push(`params = ${x.params}`);
+  if (layer.params || layer.buffers) out.push(`params = ${x.params}`);
   if (x.macs) out.push(`MACs = ${x.macs}`);
   if (x.fieldLines.length) out.push('receptive field:', ...x.fieldLines.map((l) => `  ${l}`));
   out.push('```');
