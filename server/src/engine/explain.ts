@@ -117,7 +117,7 @@ function shapeLines(layer: LayerResult): string[] {
     }
     case 'adaptive_avgpool':
     case 'adaptive_maxpool':
-      return spatial.map((W, i) => `${names[i]}: ${W} → ${outSpatial[i]} (adaptive bins of ${Math.ceil(W / outSpatial[i])})`);
+      return perAxis(names, spatial.map((W, i) => `${W} → ${outSpatial[i]} (adaptive bins of at most ${Math.ceil(W / outSpatial[i]) + (W % outSpatial[i] ? 1 : 0)})`));
     case 'upsample': {
       const sc = a.scale;
       if (sc !== undefined && sc !== null) {
@@ -160,8 +160,13 @@ function paramsLine(layer: LayerResult): string {
   };
   const k = arr(a.kernel);
   switch (layer.kind) {
-    case 'conv':
     case 'depthwise': {
+      if (!k || !out || C === undefined) break;
+      const m = typeof a.multiplier === 'number' ? a.multiplier : 1;
+      const bias = a.bias ? out[0] : 0;
+      return withBias(`${C}${m > 1 ? `·${m}` : ''}·${k.join('·')}`, C * m * prod(k) + bias, bias);
+    }
+    case 'conv': {
       if (!k || !out || C === undefined) break;
       const g = typeof a.groups === 'number' ? a.groups : 1;
       const bias = a.bias ? out[0] : 0;
@@ -207,7 +212,11 @@ function macsLine(layer: LayerResult): string | undefined {
   if (input && out && k) {
     const C = input[0];
     const o = out.slice(1);
-    if (layer.kind === 'conv' || layer.kind === 'depthwise') {
+    if (layer.kind === 'depthwise') {
+      const m = typeof a.multiplier === 'number' ? a.multiplier : 1;
+      return check(`${o.join('·')}·${C}${m > 1 ? `·${m}` : ''}·${k.join('·')}`, prod(o) * C * m * prod(k));
+    }
+    if (layer.kind === 'conv') {
       const g = typeof a.groups === 'number' ? a.groups : 1;
       return check(`${o.join('·')}·${out[0]}·${g > 1 ? `(${C}/${g})` : C}·${k.join('·')}`, prod(o) * out[0] * (C / g) * prod(k));
     }
@@ -273,7 +282,7 @@ function fieldLines(layer: LayerResult, byName: Map<string, LayerResult>): strin
           `r = ${r0} + (${K[i]} − 1)·${J} = ${r}`,
           `j = ${J}·${st[i]} = ${formatRational(jump)}`,
           `start = ${neg(st0)} − ${p[i][0]}·${J} = ${neg(start)}`,
-        ].join(', ') + (r !== s.size[i] || start !== s.start[i] ? ` (exact field: ${s.size[i]}, start ${neg(s.start[i])})` : '');
+        ].join(', ') + (r !== s.size[i] || start !== s.start[i] ? `; exact: ${s.size[i]}, start ${neg(s.start[i])} (the input field differs between positions)` : '');
       });
       lines.push(...perAxis(names, per));
     }
