@@ -664,6 +664,12 @@ class Analyser {
       this.report(n.codeKey, n.message, span, undefined, { ...n.data, layer: fullName, kind, arg: n.arg });
     }
 
+    const elements = comp.shape.reduce((a, b) => a * b, 1);
+    const tooBig = [['parameters', comp.params], ['MACs', comp.macs], ['output elements', 4 * elements]].find(([, v]) => !Number.isSafeInteger(v));
+    if (tooBig) {
+      this.report('bounds', `${fullName}: its ${tooBig[0]} exceed 2^53 and cannot be counted exactly; the sizes are unrealistic.`, info.kindKey);
+      return undefined;
+    }
     const rf = this.fieldOf(comp.field, inputs);
     const index = this.layers.length;
     const layer: LayerResult = {
@@ -701,6 +707,8 @@ class Analyser {
           return { rf: fields[0] };
         case 'global':
           return { rf: { kind: 'global' } };
+        case 'unknown':
+          return {};
         case 'gate': {
           const main = fields[op.main]!;
           return { rf: main.kind === 'local' ? { ...main, gated: true } : main };

@@ -5,7 +5,7 @@
 import type { Shape } from './types';
 import type { CodeKey } from './codes';
 import { KINDS } from './kinds';
-import { adaptiveMap, resampleMap, transposedMap, windowMap, type AxisMap } from './receptiveField';
+import { adaptiveMap, FieldTooComplex, resampleMap, transposedMap, windowMap, type AxisMap } from './receptiveField';
 import { rational } from './rational';
 
 /** A problem that stops this layer from having an output shape. */
@@ -29,7 +29,18 @@ export type FieldOp =
   | { type: 'map'; axes: AxisMap[] } // windows / resampling per spatial axis
   | { type: 'global' } // every output sees the whole input
   | { type: 'union' } // add / concat: union of the operands' fields
-  | { type: 'gate'; main: number }; // broadcast mul: the main operand's field, gated
+  | { type: 'gate'; main: number } // broadcast mul: the main operand's field, gated
+  | { type: 'unknown' }; // too large to track position by position (absurd sizes)
+
+/** Builds a layer's per-axis maps, or gives up on the field (not the shape) when they are absurd. */
+function mapsOrUnknown(build: () => AxisMap[]): FieldOp {
+  try {
+    return { type: 'map', axes: build() };
+  } catch (err) {
+    if (err instanceof FieldTooComplex) return { type: 'unknown' };
+    throw err;
+  }
+}
 
 export interface LayerComputation {
   shape: Shape;
@@ -312,7 +323,7 @@ export function computeLayer(layer: LayerInput): LayerComputation {
         buffers: 0,
         macs: C * prod(spatial) * (outC / groups) * taps,
         resolved: { in: C, out: outC, kernel: k, stride: s, dilation: d, padding: pairs, outputPadding: op, groups, bias: hasBias, effectiveKernel: K },
-        field: { type: 'map', axes: spatial.map((_, i) => transposedMap(k[i], s[i], d[i], pairs[i][0])) },
+        field: mapsOrUnknown(() => spatial.map((_, i) => transposedMap(k[i], s[i], d[i], pairs[i][0]))),
         notes,
       };
     }
@@ -367,7 +378,7 @@ export function computeLayer(layer: LayerInput): LayerComputation {
         buffers: 0,
         macs: 0,
         resolved: { size },
-        field: isGlobal ? { type: 'global' } : { type: 'map', axes: spatial.map((W, i) => adaptiveMap(W, size[i])) },
+        field: isGlobal ? { type: 'global' } : mapsOrUnknown(() => spatial.map((W, i) => adaptiveMap(W, size[i]))),
         notes,
       };
     }
@@ -476,20 +487,20 @@ export function computeLayer(layer: LayerInput): LayerComputation {
         ratio = spatial.map((W, i) => [W, target[i]]);
       }
       if (outSpatial.some((o) => o < 1)) throw new LayerError('outputSize', `upsample output ${outSpatial.join('×')} is empty.`, given[0]);
-      const axes = spatial.map((W, i) => {
+      const field = mapsOrUnknown(() => spatial.map((W, i) => {
         const [a, b] = ratio[i];
         if (mode === 'nearest') return resampleMap(a, b, 0, 'nearest');
         if (alignCorners) return outSpatial[i] > 1 ? resampleMap(W - 1, outSpatial[i] - 1, 0, 'linear') : resampleMap(0, 1, 0, 'nearest');
         // src = (o + ½)·a/b − ½ = (o·2a + a − b) / 2b
         return resampleMap(2 * a, 2 * b, a - b, 'linear');
-      });
+      }));
       return {
         shape: [C, ...outSpatial],
         params: 0,
         buffers: 0,
         macs: 0,
         resolved: { mode, alignCorners, size: outSpatial, scale: given[0] === 'scale' ? args.raw('scale') : undefined },
-        field: { type: 'map', axes },
+        field,
         notes,
       };
     }

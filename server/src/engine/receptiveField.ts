@@ -21,7 +21,12 @@ export interface AxisMap {
   /** Input positions per output step (stride s → s; transposed stride s → 1/s). */
   step: Rational;
   reads: number[][];
+  /** Window taps as a progression (first, first + gap, …): lets huge kernels skip `reads`. */
+  taps?: { first: number; count: number; gap: number };
 }
+
+/** Taps or bins beyond this are not listed one by one. */
+const MAX_TAPS = 65536;
 
 /** The network input: each position sees itself. */
 export function identityField(): AxisField {
@@ -30,11 +35,13 @@ export function identityField(): AxisField {
 
 /** conv / pooling window: kernel k, stride s, dilation d, padding before p0. */
 export function windowMap(k: number, s: number, d: number, p0: number): AxisMap {
-  return { period: 1, step: rational(s), reads: [Array.from({ length: k }, (_, t) => -p0 + t * d)] };
+  const taps = { first: -p0, count: k, gap: d };
+  return { period: 1, step: rational(s), reads: [k <= MAX_TAPS ? Array.from({ length: k }, (_, t) => -p0 + t * d) : []], taps };
 }
 
 /** Transposed conv: output o receives input i when i·s − p0 + t·d = o. */
 export function transposedMap(k: number, s: number, d: number, p0: number): AxisMap {
+  if (s > MAX_PERIOD || k > MAX_TAPS) throw new FieldTooComplex(`a transposed convolution with stride ${s} and kernel ${k} is too large to track position by position`);
   const reads: number[][] = [];
   for (let r = 0; r < s; r++) {
     const list: number[] = [];
@@ -72,6 +79,7 @@ export function adaptiveMap(W: number, n: number): AxisMap {
   const period = n / g;
   if (period > MAX_PERIOD) throw new FieldTooComplex(`adaptive pooling ${W} → ${n} repeats only every ${period} bins`);
   const reads: number[][] = [];
+  if (Math.ceil(W / n) + 1 > MAX_TAPS) throw new FieldTooComplex(`adaptive pooling bins of ${Math.ceil(W / n)} positions are too large to track position by position`);
   for (let r = 0; r < period; r++) {
     const lo = Math.floor((r * W) / n);
     const hi = Math.ceil(((r + 1) * W) / n) - 1;
@@ -93,6 +101,14 @@ export function applyMap(input: AxisField, map: AxisMap): AxisField {
   if (input.period === 1 && map.period === 1 && input.jump.den === 1 && map.step.den === 1) {
     // The everyday case (integer strides, no resampling): one phase, no bookkeeping.
     const J = input.jump.num;
+    const phase = input.phases[0];
+    if (map.taps && phase.length === 1 && map.taps.gap * J <= phase[0][1] - phase[0][0] + 1) {
+      // Taps closer together than the field is wide: the result is one interval, however many taps.
+      const { first: f0, count, gap } = map.taps;
+      const set: IntervalSet = [[phase[0][0] + f0 * J, phase[0][1] + (f0 + (count - 1) * gap) * J]];
+      return { jump: { num: map.step.num * J, den: 1 }, period: 1, phases: [set], ...(input.approximate ? { approximate: true } : {}) };
+    }
+    if (map.taps && map.taps.count > MAX_TAPS) throw new FieldTooComplex(`a window of ${map.taps.count} taps with gaps is too large to track position by position`);
     const reads = map.reads[0];
     const offsets = new Array<number>(reads.length);
     for (let t = 0; t < reads.length; t++) offsets[t] = reads[t] * J;

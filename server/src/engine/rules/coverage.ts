@@ -77,13 +77,18 @@ export function usedPositions(analysis: Analysis): { used: Map<number, boolean[]
       producers.forEach((p, k) => (k === op.main ? orInto(p, out) : markAll(p)));
       continue;
     }
+    if (op.type === 'unknown') {
+      producers.forEach((p) => markAll(p));
+      continue;
+    }
     // map: read through each axis's windows.
+    const axes = op.axes;
     const inSpatial = layer.inputShapes[0].slice(1);
     const inUsed = inSpatial.map((W, a) => {
       const u = new Array<boolean>(W).fill(false);
       out[a].forEach((v, o) => {
         if (!v) return;
-        for (const x of readsOf(op.axes[a], o)) if (x >= 0 && x < W) u[x] = true;
+        for (const x of readsOf(axes[a], o)) if (x >= 0 && x < W) u[x] = true;
       });
       return u;
     });
@@ -99,9 +104,23 @@ export function unread(map: AxisMap, W: number, n: number): boolean[] {
   return read.map((r) => !r);
 }
 
+/** Position-by-position work is bounded: absurd sizes (a 10⁹-wide input) are skipped, not tried. */
+const MAX_AXIS = 100_000;
+const MAX_TOTAL_WORK = 20_000_000;
+function tractable(layer: LayerResult): boolean {
+  const spatial = layer.inputShapes[0]?.slice(1) ?? [];
+  const k = (layer.args as { effectiveKernel?: number[] }).effectiveKernel ?? [];
+  return spatial.every((W) => W <= MAX_AXIS) && (layer.shape ?? []).slice(1).every((n) => n <= MAX_AXIS) && k.every((x) => x <= MAX_AXIS);
+}
+function workOf(layer: LayerResult): number {
+  const k = (layer.args as { kernel?: number[] }).kernel ?? [];
+  return (layer.shape ?? []).slice(1).reduce((n, o, a) => n + o * (k[a] ?? 2), 0);
+}
+
 /** Every layer that drops real input positions nobody else uses. */
 export function coverageLosses(analysis: Analysis): LayerLoss[] {
   if (hasBrokenLayers(analysis) || !analysis.input) return [];
+  if (!analysis.layers.every(tractable) || analysis.layers.reduce((n, l) => n + workOf(l), 0) > MAX_TOTAL_WORK) return [];
   const g = buildGraph(analysis);
   const { used, reached } = usedPositions(analysis);
   const out: LayerLoss[] = [];
@@ -236,7 +255,7 @@ registerRule({
  * per axis, whether or not another path reads them (CL201 warns only when none does).
  */
 export function layerSkips(layer: LayerResult): Array<{ axis: number; W: number; unread: number[]; text: string }> {
-  if (!WINDOW_KINDS.has(layer.kind) || !layer.shape) return [];
+  if (!WINDOW_KINDS.has(layer.kind) || !layer.shape || !tractable(layer) || workOf(layer) > MAX_TOTAL_WORK) return [];
   const op = fieldOpOf(layer);
   if (!op || op.type !== 'map') return [];
   const rank = layer.inputShapes[0].length - 1;

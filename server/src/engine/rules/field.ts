@@ -149,6 +149,9 @@ registerRule({
   },
 });
 
+/** Output positions scanned one by one at most (absurdly wide tensors are not scanned). */
+const MAX_SCAN = 100_000;
+
 /** Layers whose output feeds a global step (flatten, linear, global pool) or is an output. */
 function finalLocalLayers(layers: LayerResult[], g: ReturnType<typeof buildGraph>): LayerResult[] {
   return layers.filter((l) => local(l) && (g.consumers.get(l.index) ?? []).some(([c]) => g.layers[c].rf?.kind === 'global'));
@@ -158,7 +161,7 @@ function finalLocalLayers(layers: LayerResult[], g: ReturnType<typeof buildGraph
 function coversInput(l: LayerResult, W: number[]): boolean[] {
   const rf = local(l)!;
   return rf.axes.map((f, i) => {
-    const n = l.shape![1 + i];
+    const n = Math.min(l.shape![1 + i], MAX_SCAN);
     for (let o = 0; o < n; o++) {
       const s = fieldAt(f, o);
       if (s.length && s[0][0] <= 0 && s[s.length - 1][1] >= W[i] - 1) return true;
@@ -207,6 +210,7 @@ registerRule({
       const rf = local(l)!;
       const all = rf.axes.every((f, i) => {
         const n = l.shape![1 + i];
+        if (n > MAX_SCAN) return false;
         for (let o = 0; o < n; o++) {
           const s = fieldAt(f, o);
           if (!s.length || s[0][0] > 0 || s[s.length - 1][1] < W[i] - 1) return false;

@@ -55,11 +55,10 @@ registerRule({
         const n = layer.shape[1 + i];
         const [p0, p1] = a.padding[i];
         // Windows [o·S − p0, o·S − p0 + K − 1] that hold no input position.
-        let empty = 0;
-        for (let o = 0; o < n; o++) {
-          const lo = o * S - p0;
-          if (lo + K - 1 < 0 || lo > W - 1) empty++;
-        }
+        // Left: o·S − p0 + K − 1 < 0; right: o·S − p0 > W − 1 (counted in closed form: n can be huge).
+        const left = Math.min(n, Math.max(0, Math.ceil((p0 - K + 1) / S)));
+        const right = Math.max(0, n - (Math.floor((W - 1 + p0) / S) + 1));
+        const empty = Math.min(n, left + right);
         if (!empty) continue;
         axes.push(i);
         bad.push(`${rank > 1 ? `${axisLabel(rank, i)}: ` : ''}padding ${p0 === p1 ? p0 : `[${p0}, ${p1}]`} ≥ K = ${K}, so ${empty} of ${n} outputs see only padding`);

@@ -19,19 +19,22 @@ registerRule({
       const axes: number[] = [];
       for (let i = 0; i < rank; i++) {
         const [k, s, d, p0] = [a.kernel[i], a.stride[i], a.dilation[i], a.padding[i][0]];
-        // Output o receives input i when o + p0 − t·d ≡ 0 (mod s) for some tap t.
-        const dead: number[] = [];
-        for (let r = 0; r < s; r++) {
-          let hit = false;
-          for (let t = 0; t < k && !hit; t++) hit = (((r + p0 - t * d) % s) + s) % s === 0;
-          if (!hit) dead.push(r);
-        }
-        if (!dead.length) continue;
+        // Output o receives input i when o + p0 − t·d ≡ 0 (mod s) for some tap t: the residues
+        // hit are (t·d − p0) mod s, at most k of them (no loop over s, which may be huge).
+        if (k >= s && d === 1) continue;
+        const hits = new Set<number>();
+        for (let t = 0; t < Math.min(k, s, 1_000_000); t++) hits.add((((t * d - p0) % s) + s) % s);
+        if (hits.size >= s) continue;
+        const deadCount = s - hits.size;
         axes.push(i);
         const n = layer.shape[1 + i];
-        let count = 0;
-        for (let o = 0; o < n; o++) if (dead.includes(o % s)) count++;
-        parts.push(`${rank > 1 ? `${axisLabel(rank, i)}: ` : ''}stride ${s} with ${d > 1 ? `kernel ${k} at dilation ${d}` : `kernel ${k}`} reaches only ${s - dead.length} of every ${s} output positions, so ${count} of ${n} outputs (those ≡ ${dead.join(', ')} mod ${s}) get no input at all`);
+        const countResidue = (r: number) => (r < n ? Math.floor((n - 1 - r) / s) + 1 : 0);
+        let reached = 0;
+        for (const r of hits) reached += countResidue(r);
+        const count = n - reached;
+        const dead: number[] = [];
+        for (let r = 0; r < s && dead.length < 8; r++) if (!hits.has(r)) dead.push(r);
+        parts.push(`${rank > 1 ? `${axisLabel(rank, i)}: ` : ''}stride ${s} with ${d > 1 ? `kernel ${k} at dilation ${d}` : `kernel ${k}`} reaches only ${s - deadCount} of every ${s} output positions, so ${count} of ${n} outputs (those ≡ ${dead.join(', ')}${deadCount > dead.length ? ', …' : ''} mod ${s}) get no input at all`);
       }
       if (!parts.length) continue;
       report({
