@@ -9,6 +9,7 @@
 
 import { Tensor, PaddingSpec, perAxis, paddingPairs, spatialRank, to3 } from './tensor';
 import { gemm } from './gemm';
+import { wasmKernels, reserve, heap, align4, WasmKernels } from './wasm/backend';
 import { pad, PadMode } from './pad';
 
 export type ConvPadding = PaddingSpec | 'same' | 'valid' | 'causal';
@@ -129,10 +130,21 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
   const outP = oD * oH * oW;
   const Kg = CinG * kD * kH * kW;
 
-  const out = new Float32Array(Cout * outP);
   // A 1×1 kernel with stride 1 and no padding reads the input exactly as im2col would lay it
   // out, so skip the copy (common: ResNet bottlenecks, pointwise convs).
   const pointwise = kD * kH * kW === 1 && sD * sH * sW === 1 && p3.every((p) => p === 0) && inP === outP;
+
+  const wk = wasmKernels();
+  if (wk) {
+    // WebAssembly SIMD: input, weight and bias are copied into the wasm memory once; im2col,
+    // the products and the bias run there; the output is copied out.
+    const pad3 = p3 as [number, number, number];
+    const d = convWasm(wk, x.data.subarray(0, Cin * inP), weight.data.subarray(0, Cout * Kg), b, groups, CinG, CoutG, Kg, inP, outP, pointwise,
+      [iD, iH, iW], [kD, kH, kW], [sD, sH, sW], [dD, dH, dW], pad3, [oD, oH, oW]);
+    if (d) return { shape: [Cout, ...outSp], data: d };
+  }
+
+  const out = new Float32Array(Cout * outP);
   const col = pointwise ? x.data : scratch(Kg * outP);
 
   for (let g = 0; g < groups; g++) {
@@ -148,6 +160,38 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
   }
   if (b) addChannelBias(out, b, outP);
   return { shape: [Cout, ...outSp], data: out };
+}
+
+type V3 = [number, number, number];
+
+/** conv in wasm; null when the wasm memory cannot hold the operands. */
+function convWasm(
+  k: WasmKernels, x: Float32Array, w: Float32Array, b: Float32Array | null,
+  groups: number, CinG: number, CoutG: number, Kg: number, inP: number, outP: number, pointwise: boolean,
+  i3: V3, k3: V3, s3: V3, d3: V3, p3: V3, o3: V3,
+): Float32Array | null {
+  const Cout = CoutG * groups;
+  const nCol = pointwise ? 0 : Kg * outP;
+  const base = reserve(k, align4(x.length) + align4(w.length) + align4(b ? Cout : 0) + align4(nCol) + Cout * outP);
+  if (base < 0) return null;
+  const pX = base;
+  const pW = pX + align4(x.length);
+  const pBias = pW + align4(w.length);
+  const pCol = pBias + align4(b ? Cout : 0);
+  const pOut = pCol + align4(nCol);
+  const h = heap(k);
+  h.set(x, pX);
+  h.set(w, pW);
+  if (b) h.set(b, pBias);
+  for (let g = 0; g < groups; g++) {
+    if (!pointwise) {
+      k.im2col3d(pX * 4, g * CinG, CinG, i3[0], i3[1], i3[2], k3[0], k3[1], k3[2], s3[0], s3[1], s3[2], d3[0], d3[1], d3[2], p3[0], p3[1], p3[2], o3[0], o3[1], o3[2], pCol * 4);
+    }
+    const pB = pointwise ? pX + g * CinG * inP : pCol;
+    k.gemm(CoutG, outP, Kg, (pW + g * CoutG * Kg) * 4, Kg, 0, pB * 4, outP, 0, (pOut + g * CoutG * outP) * 4, outP, 0);
+  }
+  if (b) k.add_channel_bias(pOut * 4, pBias * 4, Cout, outP);
+  return h.slice(pOut, pOut + Cout * outP);
 }
 
 /** out[c, :] += bias[c] for every channel. */

@@ -9,6 +9,7 @@
 
 import { Tensor, perAxis, paddingPairs, PaddingSpec, spatialRank, to3 } from './tensor';
 import { gemm } from './gemm';
+import { wasmKernels, reserve, heap, align4 } from './wasm/backend';
 import { Bias, biasArray, addChannelBias } from './conv';
 
 export interface ConvTransposeOptions {
@@ -68,20 +69,50 @@ export function convTranspose(input: Tensor, weight: Tensor, bias?: Bias, opts: 
   const kP = kD * kH * kW;
   const rows = CoutG * kP; // rows of col: (co, kd, kh, kw)
 
-  if (colBuf.length < rows * inP) colBuf = new Float32Array(rows * inP);
-  if (wtBuf.length < rows * CinG) wtBuf = new Float32Array(rows * CinG);
-  const col = colBuf;
-  const wt = wtBuf;
   const out = new Float32Array(Cout * outP);
   const w = weight.data;
 
+  // WebAssembly SIMD: input and weight are copied into the wasm memory once; the product reads
+  // W_g transposed in place (no transposed copy); col2im below reads col from the wasm memory.
+  const wk = wasmKernels();
+  let base = -1;
+  let pX = 0, pW = 0, pCol = 0;
+  if (wk) {
+    pX = 0;
+    pW = align4(Cin * inP);
+    pCol = pW + align4(Cin * rows);
+    base = reserve(wk, pCol + rows * inP);
+    if (base >= 0) {
+      pX += base;
+      pW += base;
+      pCol += base;
+      const h = heap(wk);
+      h.set(input.data.subarray(0, Cin * inP), pX);
+      h.set(w.subarray(0, Cin * rows), pW);
+    }
+  }
+  if (base < 0) {
+    if (colBuf.length < rows * inP) colBuf = new Float32Array(rows * inP);
+    if (wtBuf.length < rows * CinG) wtBuf = new Float32Array(rows * CinG);
+  }
+  const wt = wtBuf;
+
   for (let g = 0; g < groups; g++) {
-    // W_g is [CinG, rows] row-major; transpose it to [rows, CinG] for the product.
-    const wOff = g * CinG * rows;
-    for (let ci = 0; ci < CinG; ci++) for (let r = 0; r < rows; r++) wt[r * CinG + ci] = w[wOff + ci * rows + r];
-    gemm(rows, inP, CinG, { data: wt, off: 0, ld: CinG }, { data: input.data, off: g * CinG * inP, ld: inP }, { data: col, off: 0, ld: inP });
+    let col: Float32Array;
+    let src: number;
+    if (wk && base >= 0) {
+      wk.gemm(rows, inP, CinG, (pW + g * CinG * rows) * 4, rows, 1, (pX + g * CinG * inP) * 4, inP, 0, pCol * 4, inP, 0);
+      col = heap(wk);
+      src = pCol;
+    } else {
+      // W_g is [CinG, rows] row-major; transpose it to [rows, CinG] for the product.
+      const wOff = g * CinG * rows;
+      for (let ci = 0; ci < CinG; ci++) for (let r = 0; r < rows; r++) wt[r * CinG + ci] = w[wOff + ci * rows + r];
+      col = colBuf;
+      src = 0;
+      gemm(rows, inP, CinG, { data: wt, off: 0, ld: CinG }, { data: input.data, off: g * CinG * inP, ld: inP }, { data: col, off: 0, ld: inP });
+    }
     // col2im: scatter-add each column into the output.
-    let src = 0;
     for (let co = 0; co < CoutG; co++) {
       const outC = (g * CoutG + co) * outP;
       for (let a = 0; a < kD; a++) {

@@ -11,6 +11,12 @@
 //      loaded from A or B is used NR or MR times.
 // Accumulation is in float64 (JS numbers), which is both free and more accurate than float32.
 // The pack buffers are module-level and reused between calls (no allocation per call).
+//
+// When WebAssembly SIMD is available, `gemm` runs the same scheme in wasm/kernels.c instead
+// (f32x4, a 4×8 micro-kernel, float32 accumulation blocked by depth; see wasm/backend.ts);
+// this file's TypeScript is the fallback, also selectable with setKernelBackend('js').
+
+import { wasmKernels, reserve, heap, align4, WasmKernels } from './wasm/backend';
 
 const MR = 4; // rows of C per micro-tile
 const NR = 4; // columns of C per micro-tile
@@ -33,6 +39,34 @@ export interface MatView {
  * All three are row-major views with leading dimensions (row strides) lda, ldb, ldc.
  */
 export function gemm(M: number, N: number, K: number, A: MatView, B: MatView, C: MatView, accumulate = false): void {
+  const k = wasmKernels();
+  if (k && M > 0 && N > 0 && gemmWasm(k, M, N, K, A, B, C, accumulate)) return;
+  gemmJs(M, N, K, A, B, C, accumulate);
+}
+
+/** Copies the rows×cols matrix `v` into the heap at float index `dst` (leading dimension cols). */
+function copyIn(h: Float32Array, dst: number, v: MatView, rows: number, cols: number): void {
+  if (v.ld === cols) h.set(v.data.subarray(v.off, v.off + rows * cols), dst);
+  else for (let i = 0; i < rows; i++) h.set(v.data.subarray(v.off + i * v.ld, v.off + i * v.ld + cols), dst + i * cols);
+}
+
+/** gemm in wasm: copies A, B (and C when accumulating) in, C out. False if memory is short. */
+function gemmWasm(k: WasmKernels, M: number, N: number, K: number, A: MatView, B: MatView, C: MatView, accumulate: boolean): boolean {
+  const base = reserve(k, align4(M * K) + align4(K * N) + align4(M * N));
+  if (base < 0) return false;
+  const pA = base, pB = pA + align4(M * K), pC = pB + align4(K * N);
+  const h = heap(k);
+  copyIn(h, pA, A, M, K);
+  copyIn(h, pB, B, K, N);
+  if (accumulate) copyIn(h, pC, C, M, N);
+  k.gemm(M, N, K, pA * 4, K, 0, pB * 4, N, 0, pC * 4, N, accumulate ? 1 : 0);
+  if (C.ld === N) C.data.set(h.subarray(pC, pC + M * N), C.off);
+  else for (let i = 0; i < M; i++) C.data.set(h.subarray(pC + i * N, pC + (i + 1) * N), C.off + i * C.ld);
+  return true;
+}
+
+/** The pure TypeScript gemm (float64 accumulation), used when WebAssembly SIMD is unavailable. */
+export function gemmJs(M: number, N: number, K: number, A: MatView, B: MatView, C: MatView, accumulate = false): void {
   const c = C.data;
   if (!accumulate) {
     for (let i = 0; i < M; i++) c.fill(0, C.off + i * C.ld, C.off + i * C.ld + N);

@@ -11,3 +11,5 @@ export * from './elementwise';
 export * from './norm';
 export * from './upsample';
 export * from './init';
+export { setKernelBackend, kernelBackend, wasmUnavailableReason } from './wasm/backend';
+export type { KernelBackend } from './wasm/backend';

@@ -2,6 +2,7 @@
 
 import { Tensor, numel } from './tensor';
 import { gemm } from './gemm';
+import { wasmKernels, reserve, heap, align4 } from './wasm/backend';
 import { Bias, biasArray } from './conv';
 
 let wtBuf = new Float32Array(0);
@@ -18,6 +19,22 @@ export function linear(x: Tensor, weight: Tensor, bias?: Bias): Tensor {
   if (lastAx !== inF) throw new RangeError(`linear: input has ${lastAx} features on its last axis, weight expects ${inF}`);
   const rows = numel(x.shape.slice(0, -1));
   const b = biasArray(bias, outF, 'linear');
+  const wk = wasmKernels();
+  if (wk && rows > 0 && outF > 0) {
+    // WebAssembly SIMD: the product reads W transposed in place (B = Wᵀ, stored [out, in]).
+    const pX = reserve(wk, align4(rows * inF) + align4(inF * outF) + rows * outF);
+    if (pX >= 0) {
+      const pW = pX + align4(rows * inF);
+      const pY = pW + align4(inF * outF);
+      const h = heap(wk);
+      h.set(x.data.subarray(0, rows * inF), pX);
+      h.set(weight.data.subarray(0, inF * outF), pW);
+      wk.gemm(rows, outF, inF, pX * 4, inF, 0, pW * 4, inF, 1, pY * 4, outF, 0);
+      const out = h.slice(pY, pY + rows * outF);
+      if (b) for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o] += b[o];
+      return { shape: [...x.shape.slice(0, -1), outF], data: out };
+    }
+  }
   // Transpose W once to [in, out] so the product is a plain row-major GEMM: Y = X · Wᵀ.
   if (wtBuf.length < inF * outF) wtBuf = new Float32Array(inF * outF);
   const wt = wtBuf;

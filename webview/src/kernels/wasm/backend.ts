@@ -1,0 +1,121 @@
+// Loads the WebAssembly SIMD kernels (kernels.c, embedded as base64 in
+// kernelsWasm.generated.ts) and manages their memory. Everything here is synchronous: the
+// module is compiled on first use with `new WebAssembly.Module` (fine in a Web Worker and in
+// Node; Chromium refuses synchronous compilation of modules over 4 KB on a page's main thread,
+// and a CSP without 'wasm-unsafe-eval' refuses it everywhere — in both cases we fall back to
+// the pure TypeScript kernels, which compute the same results).
+//
+// Memory: the kernels work on operands copied into the module's linear memory. Each kernel
+// call reserves one region above __heap_base for all of its operands (a bump allocator reset
+// per call: the worker is single-threaded and calls never nest), growing the memory when a
+// call needs more than ever before; the memory is kept (never shrinks) so steady-state calls
+// allocate nothing.
+
+import { KERNELS_WASM_BASE64 } from './kernelsWasm.generated';
+
+export type KernelBackend = 'wasm' | 'js';
+
+export interface WasmKernels {
+  memory: WebAssembly.Memory;
+  __heap_base: WebAssembly.Global;
+  gemm(M: number, N: number, K: number, A: number, lda: number, transA: number, B: number, ldb: number, transB: number, C: number, ldc: number, accumulate: number): void;
+  im2col3d(
+    x: number, c0: number, nC: number, iD: number, iH: number, iW: number, kD: number, kH: number, kW: number,
+    sD: number, sH: number, sW: number, dD: number, dH: number, dW: number, pD: number, pH: number, pW: number,
+    oD: number, oH: number, oW: number, col: number,
+  ): void;
+  add_channel_bias(out: number, bias: number, C: number, P: number): void;
+  fill_uniform(dst: number, n: number, state: number, bound: number): number;
+}
+
+let preference: 'auto' | KernelBackend = 'auto';
+let loaded: WasmKernels | null | undefined; // undefined: not tried yet
+let failure = '';
+let heapBase = 0; // byte offset of the first free byte
+let f32 = new Float32Array(0); // view of the memory, renewed when it grows
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const g = globalThis as unknown as { Buffer?: { from(s: string, enc: string): Uint8Array }; atob?: (s: string) => string };
+  if (g.Buffer) {
+    const buf = g.Buffer.from(b64, 'base64');
+    const out = new Uint8Array(buf.length);
+    out.set(buf);
+    return out;
+  }
+  const bin = g.atob!(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function load(): WasmKernels | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available');
+    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    // validate() is false when the engine lacks the SIMD (or bulk-memory) proposal.
+    if (!WebAssembly.validate(bytes)) throw new Error('WebAssembly SIMD is not supported by this engine');
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const k = instance.exports as unknown as WasmKernels;
+    heapBase = (k.__heap_base.value as number + 15) & ~15;
+    f32 = new Float32Array(k.memory.buffer);
+    loaded = k;
+  } catch (err) {
+    failure = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** The wasm kernels when they are to be used (preference not 'js' and the module loads), else null. */
+export function wasmKernels(): WasmKernels | null {
+  return preference === 'js' ? null : load();
+}
+
+/**
+ * Chooses the kernel implementation: 'auto' (default: wasm when it loads, else TypeScript),
+ * 'js' (always the TypeScript kernels) or 'wasm' (throws if WebAssembly SIMD cannot be used).
+ */
+export function setKernelBackend(b: 'auto' | KernelBackend): void {
+  if (b === 'wasm' && !load()) throw new Error(`WebAssembly SIMD kernels unavailable: ${failure}`);
+  preference = b;
+}
+
+/** Which implementation conv / convTranspose / linear / gemm use right now. */
+export function kernelBackend(): KernelBackend {
+  return wasmKernels() ? 'wasm' : 'js';
+}
+
+/** Why the wasm kernels could not be loaded ('' if they loaded or were never tried). */
+export function wasmUnavailableReason(): string {
+  load();
+  return failure;
+}
+
+/**
+ * Reserves `floats` float32 slots for one kernel call and returns the float index where they
+ * start (16-byte aligned), or -1 when the memory cannot grow that far (the caller then uses
+ * the TypeScript kernels). Invalidates earlier reservations.
+ */
+export function reserve(k: WasmKernels, floats: number): number {
+  const need = heapBase + floats * 4;
+  const mem = k.memory;
+  if (need > mem.buffer.byteLength) {
+    if (need > 4 * 1024 * 1024 * 1024 - 65536) return -1;
+    try {
+      mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
+    } catch {
+      return -1;
+    }
+  }
+  return heapBase >> 2;
+}
+
+/** The current Float32Array view of the wasm memory (renewed after the memory grew). */
+export function heap(k: WasmKernels): Float32Array {
+  if (f32.buffer !== k.memory.buffer) f32 = new Float32Array(k.memory.buffer);
+  return f32;
+}
+
+/** Rounds a float count up to a multiple of 4 (keeps each operand 16-byte aligned). */
+export const align4 = (n: number): number => (n + 3) & ~3;

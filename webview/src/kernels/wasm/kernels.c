@@ -1,0 +1,362 @@
+// ConvLens WebAssembly SIMD kernels (128-bit, f32x4). Compiled by scripts/build-wasm.sh with
+// clang --target=wasm32 -msimd128 into webview/src/kernels/wasm/kernelsWasm.generated.ts;
+// the TypeScript in ../gemm.ts, ../conv.ts, ... drives them and falls back to pure TS when
+// WebAssembly SIMD is unavailable.
+//
+// The module exports its memory. The TypeScript side owns everything above __heap_base (it
+// places operands there with a bump allocator and grows the memory when needed); the packing
+// buffers below are static (.bss), so the binary stays small.
+//
+// GEMM: the GotoBLAS/BLIS scheme of ../gemm.ts, with a 4×8 micro-kernel: 8 f32x4 accumulators,
+// two vectors of B and one broadcast element of A per step (11 of the 16 xmm registers V8
+// allocates on x64). Accumulation is in float32 (as PyTorch's CPU kernels do); the depth is cut
+// into blocks of KC, and each block's partial sums are added into C, which keeps the rounding
+// error of long dot products small (blocked summation).
+
+#include <wasm_simd128.h>
+
+#define MR 4
+#define NR 8
+#ifndef KC
+#define KC 256
+#endif
+#ifndef MC
+#define MC 128
+#endif
+#ifndef NC
+#define NC 2048
+#endif
+
+typedef unsigned int u32;
+
+static float packA[MC * KC] __attribute__((aligned(16)));
+static float packB[KC * NC] __attribute__((aligned(16)));
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+// ---------------------------------------------------------------------------------------------
+// Packing
+
+// A[ic:ic+mc, pc:pc+kc] → MR-tall strips: strip s holds (i, k) at s*kc*MR + k*MR + i.
+// transA: element (i, k) of A lives at A[k*lda + i] instead of A[i*lda + k].
+static void pack_a(const float *A, int lda, int transA, int ic, int pc, int mc, int kc) {
+  float *dst = packA;
+  for (int i0 = 0; i0 < mc; i0 += MR) {
+    int h = mc - i0 < MR ? mc - i0 : MR;
+    if (transA) {
+      const float *src = A + (long)pc * lda + ic + i0;
+      if (h == MR) {
+        for (int k = 0; k < kc; k++, src += lda, dst += MR) wasm_v128_store(dst, wasm_v128_load(src));
+      } else {
+        for (int k = 0; k < kc; k++, src += lda, dst += MR)
+          for (int i = 0; i < MR; i++) dst[i] = i < h ? src[i] : 0.0f;
+      }
+    } else {
+      const float *r0 = A + (long)(ic + i0) * lda + pc;
+      if (h == MR) {
+        const float *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
+        int k = 0;
+        for (; k + 4 <= kc; k += 4, dst += 4 * MR) {
+          // 4×4 transpose of rows r0..r3, columns k..k+3.
+          v128_t x0 = wasm_v128_load(r0 + k), x1 = wasm_v128_load(r1 + k);
+          v128_t x2 = wasm_v128_load(r2 + k), x3 = wasm_v128_load(r3 + k);
+          v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5);
+          v128_t t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+          v128_t t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);
+          v128_t t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+          wasm_v128_store(dst, wasm_i64x2_shuffle(t0, t1, 0, 2));
+          wasm_v128_store(dst + 4, wasm_i64x2_shuffle(t0, t1, 1, 3));
+          wasm_v128_store(dst + 8, wasm_i64x2_shuffle(t2, t3, 0, 2));
+          wasm_v128_store(dst + 12, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+        for (; k < kc; k++, dst += MR) {
+          dst[0] = r0[k];
+          dst[1] = r1[k];
+          dst[2] = r2[k];
+          dst[3] = r3[k];
+        }
+      } else {
+        for (int k = 0; k < kc; k++, dst += MR)
+          for (int i = 0; i < MR; i++) dst[i] = i < h ? r0[(long)i * lda + k] : 0.0f;
+      }
+    }
+  }
+}
+
+// B[pc:pc+kc, jc:jc+nc] → NR-wide strips: strip s holds (k, j) at s*kc*NR + k*NR + j.
+// transB: element (k, j) of B lives at B[j*ldb + k].
+static void pack_b(const float *B, int ldb, int transB, int pc, int jc, int kc, int nc) {
+  float *dst = packB;
+  for (int j0 = 0; j0 < nc; j0 += NR) {
+    int w = nc - j0 < NR ? nc - j0 : NR;
+    if (transB) {
+      const float *src = B + (long)(jc + j0) * ldb + pc;
+      for (int k = 0; k < kc; k++, dst += NR)
+        for (int j = 0; j < NR; j++) dst[j] = j < w ? src[(long)j * ldb + k] : 0.0f;
+    } else {
+      const float *src = B + (long)pc * ldb + jc + j0;
+      if (w == NR) {
+        for (int k = 0; k < kc; k++, src += ldb, dst += NR) {
+          wasm_v128_store(dst, wasm_v128_load(src));
+          wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+        }
+      } else {
+        for (int k = 0; k < kc; k++, src += ldb, dst += NR)
+          for (int j = 0; j < NR; j++) dst[j] = j < w ? src[j] : 0.0f;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Micro-kernel: C[0:m, 0:n] += (packed A strip)·(packed B strip), m ≤ MR, n ≤ NR.
+//
+// Accuracy: a long float32 dot product loses precision when its partial sums grow large and then
+// cancel (error ≈ 2⁻²⁴ × the largest partial sum). So the 4×8 tile is accumulated in float32 over
+// chunks of CH steps only (small partial sums, fast), and each chunk's sums are added into float64
+// accumulators; C is updated in float64 too and rounded once per depth block. The products
+// themselves are float32 (rounded, as in PyTorch).
+
+#ifndef CH
+#define CH 32
+#endif
+
+#define FMA(acc, x, y) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(x, y))
+// Adds the 4 float32 lanes of v into the float64 pairs lo (lanes 0, 1) and hi (lanes 2, 3).
+#define WIDEN_ADD(lo, hi, v)                                                     \
+  lo = wasm_f64x2_add(lo, wasm_f64x2_promote_low_f32x4(v));                      \
+  hi = wasm_f64x2_add(hi, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)))
+
+// c[0:4] = float32(c[0:4] + (lo, hi)), the sum in float64.
+static inline v128_t update4(v128_t cv, v128_t lo, v128_t hi) {
+  v128_t clo = wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(cv), lo);
+  v128_t chi = wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(cv, cv, 2, 3, 2, 3)), hi);
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(clo), wasm_f32x4_demote_f64x2_zero(chi), 0, 1, 4, 5);
+}
+
+static void micro_4x8(int kc, const float *a, const float *b, float *c, int ldc, int m, int n) {
+  const v128_t z = wasm_f64x2_splat(0.0);
+  // float64 accumulators: d<row><column quarter: 0..3 = columns 0-1, 2-3, 4-5, 6-7>.
+  v128_t d00 = z, d01 = z, d02 = z, d03 = z, d10 = z, d11 = z, d12 = z, d13 = z;
+  v128_t d20 = z, d21 = z, d22 = z, d23 = z, d30 = z, d31 = z, d32 = z, d33 = z;
+  for (int k0 = 0; k0 < kc; k0 += CH) {
+    int k1 = kc - k0 < CH ? kc : k0 + CH;
+    v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
+    v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (int k = k0; k < k1; k++, a += MR, b += NR) {
+      v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+      v128_t a0 = wasm_v128_load32_splat(a);
+      FMA(c00, a0, b0);
+      FMA(c01, a0, b1);
+      v128_t a1 = wasm_v128_load32_splat(a + 1);
+      FMA(c10, a1, b0);
+      FMA(c11, a1, b1);
+      v128_t a2 = wasm_v128_load32_splat(a + 2);
+      FMA(c20, a2, b0);
+      FMA(c21, a2, b1);
+      v128_t a3 = wasm_v128_load32_splat(a + 3);
+      FMA(c30, a3, b0);
+      FMA(c31, a3, b1);
+    }
+    WIDEN_ADD(d00, d01, c00);
+    WIDEN_ADD(d02, d03, c01);
+    WIDEN_ADD(d10, d11, c10);
+    WIDEN_ADD(d12, d13, c11);
+    WIDEN_ADD(d20, d21, c20);
+    WIDEN_ADD(d22, d23, c21);
+    WIDEN_ADD(d30, d31, c30);
+    WIDEN_ADD(d32, d33, c31);
+  }
+  if (m == MR && n == NR) {
+    float *r = c;
+    wasm_v128_store(r, update4(wasm_v128_load(r), d00, d01));
+    wasm_v128_store(r + 4, update4(wasm_v128_load(r + 4), d02, d03));
+    r += ldc;
+    wasm_v128_store(r, update4(wasm_v128_load(r), d10, d11));
+    wasm_v128_store(r + 4, update4(wasm_v128_load(r + 4), d12, d13));
+    r += ldc;
+    wasm_v128_store(r, update4(wasm_v128_load(r), d20, d21));
+    wasm_v128_store(r + 4, update4(wasm_v128_load(r + 4), d22, d23));
+    r += ldc;
+    wasm_v128_store(r, update4(wasm_v128_load(r), d30, d31));
+    wasm_v128_store(r + 4, update4(wasm_v128_load(r + 4), d32, d33));
+  } else {
+    double t[MR * NR] __attribute__((aligned(16)));
+    wasm_v128_store(t + 0, d00);
+    wasm_v128_store(t + 2, d01);
+    wasm_v128_store(t + 4, d02);
+    wasm_v128_store(t + 6, d03);
+    wasm_v128_store(t + 8, d10);
+    wasm_v128_store(t + 10, d11);
+    wasm_v128_store(t + 12, d12);
+    wasm_v128_store(t + 14, d13);
+    wasm_v128_store(t + 16, d20);
+    wasm_v128_store(t + 18, d21);
+    wasm_v128_store(t + 20, d22);
+    wasm_v128_store(t + 22, d23);
+    wasm_v128_store(t + 24, d30);
+    wasm_v128_store(t + 26, d31);
+    wasm_v128_store(t + 28, d32);
+    wasm_v128_store(t + 30, d33);
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) c[(long)i * ldc + j] = (float)((double)c[(long)i * ldc + j] + t[i * NR + j]);
+  }
+}
+
+// C += A·B for M < MR (e.g. depthwise conv: one output channel per group): for each row of C,
+// add A[i,k] times row k of B, vectorised along the row (no packing), in float64 like the
+// TypeScript kernels (products of two float32 are exact in float64), SB columns at a time.
+#define SB 512
+static double rowAcc[SB] __attribute__((aligned(16)));
+
+static void gemm_small_m(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+  for (int i = 0; i < M; i++) {
+    float *cr = C + (long)i * ldc;
+    for (int j0 = 0; j0 < N; j0 += SB) {
+      int nb = N - j0 < SB ? N - j0 : SB;
+      for (int j = 0; j < nb; j++) rowAcc[j] = cr[j0 + j];
+      for (int k = 0; k < K; k++) {
+        double aik = A[(long)i * lda + k];
+        v128_t av = wasm_f64x2_splat(aik);
+        const float *br = B + (long)k * ldb + j0;
+        int j = 0;
+        for (; j + 4 <= nb; j += 4) {
+          v128_t bv = wasm_v128_load(br + j);
+          v128_t lo = wasm_f64x2_promote_low_f32x4(bv);
+          v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(bv, bv, 2, 3, 2, 3));
+          wasm_v128_store(rowAcc + j, wasm_f64x2_add(wasm_v128_load(rowAcc + j), wasm_f64x2_mul(av, lo)));
+          wasm_v128_store(rowAcc + j + 2, wasm_f64x2_add(wasm_v128_load(rowAcc + j + 2), wasm_f64x2_mul(av, hi)));
+        }
+        for (; j < nb; j++) rowAcc[j] += aik * (double)br[j];
+      }
+      for (int j = 0; j < nb; j++) cr[j0 + j] = (float)rowAcc[j];
+    }
+  }
+}
+
+/**
+ * C[M×N] = A[M×K]·B[K×N] (or C += A·B when accumulate), row-major with leading dimensions
+ * lda, ldb, ldc; transA / transB read A / B stored transposed (A[k*lda + i], B[j*ldb + k]).
+ */
+EXPORT(gemm)
+void gemm(int M, int N, int K, const float *A, int lda, int transA, const float *B, int ldb, int transB, float *C, int ldc, int accumulate) {
+  if (!accumulate) {
+    for (int i = 0; i < M; i++) {
+      float *cr = C + (long)i * ldc;
+      for (int j = 0; j < N; j++) cr[j] = 0.0f;
+    }
+  }
+  if (M <= 0 || N <= 0 || K <= 0) return;
+  if (M < MR && !transA && !transB) {
+    gemm_small_m(M, N, K, A, lda, B, ldb, C, ldc);
+    return;
+  }
+  for (int jc = 0; jc < N; jc += NC) {
+    int nc = N - jc < NC ? N - jc : NC;
+    for (int pc = 0; pc < K; pc += KC) {
+      int kc = K - pc < KC ? K - pc : KC;
+      pack_b(B, ldb, transB, pc, jc, kc, nc);
+      for (int ic = 0; ic < M; ic += MC) {
+        int mc = M - ic < MC ? M - ic : MC;
+        pack_a(A, lda, transA, ic, pc, mc, kc);
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+          const float *pb = packB + (long)(j0 / NR) * kc * NR;
+          int w = nc - j0 < NR ? nc - j0 : NR;
+          for (int i0 = 0; i0 < mc; i0 += MR) {
+            int h = mc - i0 < MR ? mc - i0 : MR;
+            micro_4x8(kc, packA + (long)(i0 / MR) * kc * MR, pb, C + (long)(ic + i0) * ldc + jc + j0, ldc, h, w);
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// im2col for conv (spatial rank ≤ 3 as 3-D): col[(c, kd, kh, kw), (od, oh, ow)] =
+// x[c0 + c, od·sD − pD + kd·dD, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW] (0 outside).
+
+EXPORT(im2col3d)
+void im2col3d(const float *x, int c0, int nC, int iD, int iH, int iW, int kD, int kH, int kW,
+              int sD, int sH, int sW, int dD, int dH, int dW, int pD, int pH, int pW,
+              int oD, int oH, int oW, float *col) {
+  float *dst = col;
+  for (int c = 0; c < nC; c++) {
+    int chan = (c0 + c) * iD;
+    for (int a = 0; a < kD; a++) {
+      for (int b = 0; b < kH; b++) {
+        for (int e = 0; e < kW; e++) {
+          // iw = ow·sW + offW is inside the input for owLo ≤ ow < owHi.
+          int offW = e * dW - pW;
+          int owLo = 0;
+          if (offW < 0) owLo = (-offW + sW - 1) / sW;
+          if (owLo > oW) owLo = oW;
+          int owHi = 0;
+          if (iW - 1 - offW >= 0) owHi = (iW - 1 - offW) / sW + 1;
+          if (owHi > oW) owHi = oW;
+          if (owHi < owLo) owHi = owLo;
+          for (int od = 0; od < oD; od++) {
+            int id = od * sD - pD + a * dD;
+            int dOK = id >= 0 && id < iD;
+            for (int oh = 0; oh < oH; oh++) {
+              int ih = oh * sH - pH + b * dH;
+              if (!dOK || ih < 0 || ih >= iH) {
+                for (int ow = 0; ow < oW; ow++) dst[ow] = 0.0f;
+                dst += oW;
+                continue;
+              }
+              const float *row = x + ((long)(chan + id) * iH + ih) * iW + offW;
+              int ow = 0;
+              for (; ow < owLo; ow++) dst[ow] = 0.0f;
+              if (sW == 1) {
+                for (; ow + 4 <= owHi; ow += 4) wasm_v128_store(dst + ow, wasm_v128_load(row + ow));
+                for (; ow < owHi; ow++) dst[ow] = row[ow];
+              } else if (sW == 2) {
+                for (; ow + 4 <= owHi; ow += 4) {
+                  v128_t lo = wasm_v128_load(row + 2 * ow), hi = wasm_v128_load(row + 2 * ow + 4);
+                  wasm_v128_store(dst + ow, wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6));
+                }
+                for (; ow < owHi; ow++) dst[ow] = row[2 * ow];
+              } else {
+                for (; ow < owHi; ow++) dst[ow] = row[(long)ow * sW];
+              }
+              for (; ow < oW; ow++) dst[ow] = 0.0f;
+              dst += oW;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** out[c, :] += bias[c] for c < C, P values per channel. */
+EXPORT(add_channel_bias)
+void add_channel_bias(float *out, const float *bias, int C, int P) {
+  for (int c = 0; c < C; c++) {
+    v128_t v = wasm_f32x4_splat(bias[c]);
+    float *o = out + (long)c * P;
+    int i = 0;
+    for (; i + 4 <= P; i += 4) wasm_v128_store(o + i, wasm_f32x4_add(wasm_v128_load(o + i), v));
+    for (; i < P; i++) o[i] += bias[c];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameter initialisation: n draws of mulberry32 from `state`, each stored as
+// (u/2^32·2 − 1)·bound rounded to float32 — bit for bit what ../init.ts computes in JS.
+// Returns the PRNG state after the last draw.
+
+EXPORT(fill_uniform)
+u32 fill_uniform(float *dst, int n, u32 state, double bound) {
+  u32 a = state;
+  for (int i = 0; i < n; i++) {
+    a += 0x6d2b79f5u;
+    u32 t = a;
+    t = (t ^ (t >> 15)) * (t | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    double u = (double)(t ^ (t >> 14)) / 4294967296.0;
+    dst[i] = (float)((u * 2.0 - 1.0) * bound);
+  }
+  return a;
+}
