@@ -656,7 +656,8 @@ class Analyser {
           if (v) related.push({ span: v.span ?? info.span, message: `${v.name}: [${v.shape!.join(', ')}]` });
         }
       }
-      this.report(err.codeKey, err.message, span, related, { ...err.data, layer: fullName, kind, arg: err.arg, inputShape: inputShapes[0] });
+      // The argument spans let a quick fix edit another argument than the one underlined.
+      this.report(err.codeKey, err.message, span, related, { ...err.data, layer: fullName, kind, arg: err.arg, inputShape: inputShapes[0], args: argSpans });
       return undefined;
     }
     for (const n of comp.notes) {

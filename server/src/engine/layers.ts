@@ -242,7 +242,8 @@ export function computeLayer(layer: LayerInput): LayerComputation {
         throw new LayerError('channels', `in_channels must be divisible by groups: the input has ${C} channels and groups = ${groups} (${C} mod ${groups} = ${C % groups}).`, 'groups', { C, out: dwOut, groups });
       }
       if (dwOut % groups !== 0) {
-        throw new LayerError('channels', `out_channels must be divisible by groups: out = ${dwOut}, groups = ${groups} (${dwOut} mod ${groups} = ${dwOut % groups}).`, kind === 'conv' ? 'groups' : 'multiplier', { C, out: dwOut, groups });
+        const depthwiseNote = groups === C && C > 1 ? ` With groups = C = ${C} this is a depthwise conv: out must be a whole multiple of ${C} (depthwise multiplier out/C = ${dwOut}/${C} is not whole).` : '';
+        throw new LayerError('channels', `out_channels must be divisible by groups: out = ${dwOut}, groups = ${groups} (${dwOut} mod ${groups} = ${dwOut % groups}).${depthwiseNote}`, kind === 'conv' ? 'groups' : 'multiplier', { C, out: dwOut, groups, depthwise: groups === C && C > 1 });
       }
       const outSpatial = spatial.map((W, i) => windowOut(W, pairs[i], K[i], s[i], false));
       const bad = outSpatial.findIndex((o) => o < 1);

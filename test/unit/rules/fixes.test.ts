@@ -19,7 +19,7 @@ interface FixCase {
 
 const CASES: FixCase[] = [
   // (8 + 2 − 3)/2 + 1 = 4.5 → 4 windows read −1..7: all 8 columns; output 1×4×4.
-  { code: 'CL201', text: net('[1, 8, 8]', 'conv: {out: 1, kernel: 3, stride: 2}'), titles: ['Pad 1 → 1×4×4', 'Pad [[0, 1], [0, 1]] → 1×4×4', 'Stride 1 → 1×6×6', 'Kernel 2 → 1×4×4'], produces: 'conv: {out: 1, kernel: 3, stride: 2, padding: 1}' },
+  { code: 'CL201', text: net('[1, 8, 8]', 'conv: {out: 1, kernel: 3, stride: 2}'), titles: ['Pad 1 → 1×4×4', 'Pad [[0, 1], [0, 1]] → 1×4×4', "padding: same → 1×4×4 (TensorFlow's rule; PyTorch accepts 'same' only at stride 1)", 'Stride 1 → 1×6×6', 'Kernel 2 → 1×4×4'], produces: 'conv: {out: 1, kernel: 3, stride: 2, padding: 1}' },
   // block map: the new argument goes on its own line at the arguments' indentation.
   { code: 'CL201', text: 'input: [1, 8, 8]\nlayers:\n  - conv:\n      out: 1\n      kernel: 3\n      stride: 2\n    name: c\n  - relu\n', produces: '      stride: 2\n      padding: 1\n    name: c\n' },
   // maxpool 2 on 7: (7 − 2)/2 + 1 = 3.5 → 3; ceil_mode gives 4 and reads position 6.
@@ -42,6 +42,12 @@ const CASES: FixCase[] = [
   { code: 'CL107', text: net('[1, 3, 3]', 'conv_transpose: {out: 1, kernel: 3, stride: 2, output_padding: 2}'), produces: 'output_padding: 1}' },
   // 6 inputs, 4 outputs, groups 4: 6 mod 4 ≠ 0; divisors of gcd(6, 4) = 2 are 1, 2 → 2 is nearest.
   { code: 'CL102', text: net('[6, 8, 8]', 'conv: {out: 4, kernel: 3, groups: 4}'), titles: ['Set groups to 2 (divides 6 input and 4 output channels)', 'Set groups to 1 (divides 6 input and 4 output channels)'] },
+  // groups = C = 32 and out 48: a depthwise conv with multiplier 48/32 = 1.5 → round to 2 → out 64.
+  { code: 'CL102', text: net('[32, 8, 8]', 'conv: {out: 48, kernel: 3, groups: 32}'), titles: ['Set out to 64 (depthwise multiplier 2)', 'Set groups to 16 (divides 32 input and 48 output channels)', 'Set groups to 8 (divides 32 input and 48 output channels)'], produces: 'conv: {out: 64, kernel: 3, groups: 32}' },
+  // weights [2, 1, 3] written for a conv declared with out 1: the weights decide (out 2).
+  { code: 'CL109', text: net('[1, 7]', 'conv: {out: 1, kernel: 3, weights: [[[1, 0, -1]], [[0, 1, 0]]], bias: false}'), titles: ['Set out to 2 (the weights have 2 filters)'], produces: 'conv: {out: 2, kernel: 3' },
+  // weights of kernel 3 declared as kernel 5.
+  { code: 'CL109', text: net('[1, 7]', 'conv: {out: 1, kernel: 5, weights: [[[1, 0, -1]]], bias: false}'), titles: ['Set kernel to 3 (the weights\' kernel size)'], produces: 'kernel: 3' },
   { code: 'CL102', text: net('[6, 8, 8]', 'prelu: {channels: 4}'), titles: ['Set channels to 6 (one slope per channel)', 'Set channels to 1 (one shared slope)'] },
   { code: 'CL003', text: net('[1, 8, 8]', 'maxpol: {kernel: 2}'), produces: '- maxpool: {kernel: 2}' },
   { code: 'CL004', text: net('[1, 8, 8]', 'conv: {out: 1, kernel: 3, strid: 2, padding: 1}'), produces: 'stride: 2' },

@@ -94,6 +94,19 @@ export function tilingFixes(text: string, layer: LayerResult, bad: number[]): Qu
     if (fixes.some((f) => f.title.startsWith(`Pad ${r} `))) continue;
     push(`Pad ${r} → ${shapeOf(layer, next)}`, setArg(text, layer.origin, 'padding', r), fixes.length === 0);
   }
+  // padding: same (TensorFlow's rule: output ⌈W/S⌉, always tiles when the kernel spans the
+  // stride). Not preferred: PyTorch accepts 'same' only at stride 1.
+  if (!POOL_KINDS.has(layer.kind) && axes.every((a) => a.d * (a.k - 1) + 1 >= a.S)) {
+    const next = axes.map((a) => {
+      const K = a.d * (a.k - 1) + 1;
+      const total = Math.max((Math.ceil(a.W / a.S) - 1) * a.S + K - a.W, 0);
+      return { ...a, p: [Math.floor(total / 2), total - Math.floor(total / 2)] as [number, number] };
+    });
+    if (bad.every((i) => tiles(next[i]))) {
+      const pytorch = axes.some((a) => a.S > 1) ? "; PyTorch accepts 'same' only at stride 1" : '';
+      push(`padding: same → ${shapeOf(layer, next)} (TensorFlow's rule${pytorch})`, setArg(text, layer.origin, 'padding', 'same'));
+    }
+  }
   // ceil_mode for pools.
   if (POOL_KINDS.has(layer.kind) && !axes[0].ceil) {
     const next = axes.map((a) => ({ ...a, ceil: true }));

@@ -53,7 +53,16 @@ registerFix('CL102', (text, _analysis, finding) => {
     const ok = divisors(C).filter((g) => out === undefined || out % g === 0);
     const g0 = d.groups;
     const best = ok.sort((a, b) => Math.abs(a - g0) - Math.abs(b - g0) || b - a).slice(0, 2);
-    return best.map((g, i) => ({ title: `Set groups to ${g} (divides ${C} input${out !== undefined ? ` and ${out} output` : ''} channels)`, isPreferred: i === 0, edits: [{ span: finding.span, newText: String(g) }] }));
+    const fixes: QuickFix[] = [];
+    // A depthwise conv (groups = C) with an out that is not a multiple of C: the intent is
+    // depthwise, so the real fix is the nearest whole multiplier, not fewer groups.
+    const outSpan = argSpan(d, 'out');
+    if (d.depthwise && out !== undefined && outSpan && !isExpressionText(text, outSpan) && C % g0 === 0) {
+      const m = Math.max(1, Math.round(out / g0));
+      fixes.push({ title: `Set out to ${m * g0} (depthwise multiplier ${m})`, isPreferred: true, edits: [{ span: outSpan, newText: String(m * g0) }] });
+    }
+    best.forEach((g, i) => fixes.push({ title: `Set groups to ${g} (divides ${C} input${out !== undefined ? ` and ${out} output` : ''} channels)`, isPreferred: i === 0 && !fixes.length, edits: [{ span: finding.span, newText: String(g) }] }));
+    return fixes;
   }
   if (d.arg === 'channels' && d.kind === 'prelu' && input) {
     return [
@@ -62,6 +71,33 @@ registerFix('CL102', (text, _analysis, finding) => {
     ];
   }
   return [];
+});
+
+/** Span of another argument's value, from the finding's data (set by the engine on layer errors). */
+function argSpan(data: Record<string, unknown>, name: string): { start: number; end: number } | undefined {
+  const args = data.args as Record<string, { value: { start: number; end: number } }> | undefined;
+  return args?.[name]?.value;
+}
+
+// weights given in the file that do not fit the layer: make the layer fit the weights (the
+// values are the point of writing them down).
+registerFix('CL109', (text, _analysis, finding) => {
+  const d = finding.data ?? {};
+  const expected = d.expected as number[] | undefined;
+  const got = d.got as number[] | undefined;
+  if (!expected || !got || got.length !== expected.length) return [];
+  const fixes: QuickFix[] = [];
+  const outSpan = argSpan(d, 'out');
+  if (got[0] !== expected[0] && outSpan && !isExpressionText(text, outSpan) && d.kind !== 'conv_transpose') {
+    fixes.push({ title: `Set out to ${got[0]} (the weights have ${got[0]} filters)`, isPreferred: true, edits: [{ span: outSpan, newText: String(got[0]) }] });
+  }
+  const kernelSpan = argSpan(d, 'kernel');
+  const kGot = got.slice(2);
+  const kWant = expected.slice(2);
+  if (kGot.length && kGot.some((k, i) => k !== kWant[i]) && kernelSpan && !isExpressionText(text, kernelSpan)) {
+    fixes.push({ title: `Set kernel to ${renderAxes(kGot)} (the weights' kernel size)`, isPreferred: !fixes.length, edits: [{ span: kernelSpan, newText: renderAxes(kGot) }] });
+  }
+  return fixes;
 });
 
 registerFix('CL105', (text, analysis, finding) => {
