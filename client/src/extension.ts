@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StatusBar } from './statusBar';
-import { openPreview } from './preview';
+import { openPreview, registerPreviewSerializer } from './preview';
 
 let client: LanguageClient | undefined;
 
@@ -30,6 +30,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
   await client.start();
 
   const statusBar = new StatusBar(client);
+  // Panels restored after a reload come back through the serializer.
+  registerPreviewSerializer(context);
   context.subscriptions.push(
     statusBar,
     vscode.commands.registerCommand('convlens.previewFeatureMaps', (arg?: vscode.Uri | string) => {

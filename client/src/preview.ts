@@ -1,8 +1,14 @@
-// The feature-map preview (a webview). Placeholder until the preview is built: the command and
-// this entry point exist so menus, CodeLens and tests can rely on them.
+// The feature-map preview command: opens (or reveals) the webview panel for a network file.
+// The panel itself lives in previewPanel.ts.
 import * as vscode from 'vscode';
+import { openPreview as openPanel, registerPreviewSerializer } from './previewPanel';
 
-export async function openPreview(_context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<void> {
-  void uri;
-  await vscode.window.showInformationMessage('Feature-map preview is not available yet');
+export { registerPreviewSerializer };
+
+export async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<void> {
+  if (!uri) {
+    await vscode.window.showWarningMessage('ConvLens: open a *.cnn.yaml network to preview its feature maps.');
+    return;
+  }
+  openPanel(context, uri);
 }

@@ -199,6 +199,26 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     if (demoRendered) copyFileSync(join(resultsDir, 'hover.png'), join(repoRoot, 'docs', 'images', 'hover.png'));
   });
 
+  it(`${DEMO_FILE}: "Preview feature maps" opens the webview and it renders every layer's maps (test-results/e2e/preview.png)`, async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Preview feature maps' }).first().click();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('body[data-status="done"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const rendered = await frame.locator('section.layer.rendered').count();
+    if (rendered < 5) throw new Error(`only ${rendered} layers rendered in the preview`);
+    // A heatmap canvas of the first conv has been painted (not blank).
+    const painted = await frame.locator('section.layer.rendered canvas.map-canvas').first().evaluate((c) => {
+      const ctx = c.getContext('2d');
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      const first = d.slice(0, 4).join();
+      for (let i = 4; i < d.length; i += 4) if (d.slice(i, i + 4).join() !== first) return true;
+      return false;
+    });
+    if (!painted) throw new Error('the first feature map is a flat colour');
+    await page.screenshot({ path: join(resultsDir, 'preview.png') });
+    if (demoRendered) copyFileSync(join(resultsDir, 'preview.png'), join(repoRoot, 'docs', 'images', 'preview.png'));
+  });
+
   console.log('\n  UI (code-server workbench, Playwright)');
   const t0 = Date.now();
   const failures = [];
