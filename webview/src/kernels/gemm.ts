@@ -193,15 +193,23 @@ function macroKernel(mc: number, nc: number, kc: number, C: MatView, ic: number,
   }
 }
 
-/** C += A·B for M < MR: for each row of C, add A[i,k] times row k of B (sequential access). */
+/**
+ * C += A·B for M < MR: for each row of C, add A[i,k] times row k of B (sequential access),
+ * summing in a float64 row buffer (a float32 row would round at every step of a long dot product).
+ */
+let rowAcc = new Float64Array(0);
 function gemmSmallM(M: number, N: number, K: number, A: MatView, B: MatView, C: MatView): void {
   const a = A.data, b = B.data, c = C.data;
+  if (rowAcc.length < N) rowAcc = new Float64Array(N);
+  const acc = rowAcc;
   for (let i = 0; i < M; i++) {
     const cr = C.off + i * C.ld;
+    for (let j = 0; j < N; j++) acc[j] = c[cr + j];
     for (let k = 0; k < K; k++) {
       const aik = a[A.off + i * A.ld + k];
       const br = B.off + k * B.ld;
-      for (let j = 0; j < N; j++) c[cr + j] += aik * b[br + j];
+      for (let j = 0; j < N; j++) acc[j] += aik * b[br + j];
     }
+    for (let j = 0; j < N; j++) c[cr + j] = acc[j];
   }
 }

@@ -8,24 +8,61 @@
 //  - BatchNorm / LayerNorm / GroupNorm: weight 1, bias 0, running mean 0, running var 1.
 
 import { Tensor, numel } from './tensor';
+import { wasmKernels, reserve, heap } from './wasm/backend';
+
+/**
+ * The state of each PRNG made by mulberry32, so that `uniform` can draw long runs in one tight
+ * loop (in wasm when available) and then hand the state back: the values and the stream are
+ * exactly those of calling the function once per element.
+ */
+const prngState = new WeakMap<() => number, { get(): number; set(v: number): void }>();
 
 /** mulberry32: a tiny, fast 32-bit PRNG with good statistical quality; returns [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
-  return () => {
+  const next = (): number => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  prngState.set(next, { get: () => a, set: (v) => (a = v >>> 0) });
+  return next;
 }
 
 /** Fills a new tensor of `shape` with U(−bound, bound). */
 export function uniform(shape: readonly number[], bound: number, rng: () => number): Tensor {
-  const data = new Float32Array(numel(shape));
+  const n = numel(shape);
+  const state = prngState.get(rng);
+  if (state && n >= 64) return { shape: shape.slice(), data: fillUniform(n, bound, state) };
+  const data = new Float32Array(n);
   for (let i = 0; i < data.length; i++) data[i] = (rng() * 2 - 1) * bound;
   return { shape: shape.slice(), data };
+}
+
+/** n draws of (u·2 − 1)·bound from a mulberry32 state (advanced past them), as float32. */
+function fillUniform(n: number, bound: number, state: { get(): number; set(v: number): void }): Float32Array {
+  const k = wasmKernels();
+  if (k) {
+    const p = reserve(k, n);
+    if (p >= 0) {
+      state.set(k.fill_uniform(p * 4, n, state.get(), bound));
+      return heap(k).slice(p, p + n);
+    }
+  }
+  // The same loop as mulberry32, inlined.
+  const data = new Float32Array(n);
+  let a = state.get();
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    data[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * bound;
+  }
+  state.set(a);
+  return data;
 }
 
 /** fan_in of a weight tensor, as torch computes it: size(1) · ∏ size(2:). */

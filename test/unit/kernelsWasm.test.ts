@@ -1,0 +1,354 @@
+// Tests for the WebAssembly SIMD kernels (webview/src/kernels/wasm) and their TypeScript fallback:
+//  1. the committed artifact: its bytes match the SHA-256 recorded at build time, the recorded
+//     source hash matches kernels.c (so the source was not edited without rebuilding), and — when
+//     clang is installed — rebuilding gives a byte-identical file (skipped otherwise);
+//  2. the wasm and TypeScript backends against a naive float64 reference and each other (conv in
+//     every rank, groups, depthwise, conv_transpose, linear, gemm on strided views);
+//  3. the oracle cases on both backends (worst relative error printed);
+//  4. the fallback: with WebAssembly missing (node --jitless) or without SIMD, the TS path runs;
+//  5. the parameter initialisation draws the same stream in wasm and JS.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { loadOracle, repoRoot } from '../oracle';
+import * as K from '../../webview/src/kernels';
+import type { Tensor } from '../../webview/src/kernels';
+import { KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from '../../webview/src/kernels/wasm/kernelsWasm.generated';
+
+const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
+const wasmDir = join(repoRoot, 'webview', 'src', 'kernels', 'wasm');
+
+function randomTensor(shape: number[], seed: number): Tensor {
+  const rng = K.mulberry32(seed);
+  const data = new Float32Array(K.numel(shape));
+  for (let i = 0; i < data.length; i++) data[i] = rng() * 2 - 1; // one draw at a time (not K.uniform)
+  return { shape, data };
+}
+
+/** Runs f with the given backend, restoring 'auto' afterwards. */
+function withBackend<T>(b: 'wasm' | 'js', f: () => T): T {
+  K.setKernelBackend(b);
+  try {
+    return f();
+  } finally {
+    K.setKernelBackend('auto');
+  }
+}
+
+const worst: Record<string, number> = {};
+function expectClose(got: Tensor, want: Tensor, label: string, tol = 1e-5): void {
+  assert.deepEqual(got.shape, want.shape, `${label}: shape`);
+  let w = 0;
+  for (let i = 0; i < want.data.length; i++) {
+    const rel = Math.abs(got.data[i] - want.data[i]) / Math.max(1, Math.abs(want.data[i]));
+    if (!(rel <= tol)) assert.fail(`${label}: element ${i}: got ${got.data[i]}, want ${want.data[i]} (rel err ${rel.toExponential(2)})`);
+    if (rel > w) w = rel;
+  }
+  const key = label.split(':')[0];
+  worst[key] = Math.max(worst[key] ?? 0, w);
+}
+
+/** Direct float64 convolution (same as kernels.test.ts), any rank 1-3. */
+function naiveConv(x: Tensor, w: Tensor, bias: Float32Array | null, s: number[], p: [number, number][], d: number[], g: number): Tensor {
+  const r = x.shape.length - 1;
+  const lift = (v: number[], fill: number) => [...Array(3 - r).fill(fill), ...v];
+  const [iD, iH, iW] = lift(x.shape.slice(1), 1);
+  const [kD, kH, kW] = lift(w.shape.slice(2), 1);
+  const [sD, sH, sW] = lift(s, 1);
+  const [dD, dH, dW] = lift(d, 1);
+  const [pD, pH, pW] = lift(p.map((q) => q[0]), 0);
+  const [qD, qH, qW] = lift(p.map((q) => q[1]), 0);
+  const o = (n: number, k: number, st: number, a: number, b: number, di: number) => Math.floor((n + a + b - di * (k - 1) - 1) / st) + 1;
+  const oD = o(iD, kD, sD, pD, qD, dD), oH = o(iH, kH, sH, pH, qH, dH), oW = o(iW, kW, sW, pW, qW, dW);
+  const Cout = w.shape[0], cig = x.shape[0] / g, cog = Cout / g;
+  const out = new Float32Array(Cout * oD * oH * oW);
+  let n = 0;
+  for (let co = 0; co < Cout; co++) {
+    const gi = Math.floor(co / cog);
+    for (let a = 0; a < oD; a++) for (let b = 0; b < oH; b++) for (let c = 0; c < oW; c++) {
+      let acc = bias ? bias[co] : 0;
+      for (let ci = 0; ci < cig; ci++) for (let u = 0; u < kD; u++) for (let v = 0; v < kH; v++) for (let q = 0; q < kW; q++) {
+        const id = a * sD - pD + u * dD, ih = b * sH - pH + v * dH, iw = c * sW - pW + q * dW;
+        if (id < 0 || id >= iD || ih < 0 || ih >= iH || iw < 0 || iw >= iW) continue;
+        acc += x.data[(((gi * cig + ci) * iD + id) * iH + ih) * iW + iw] * w.data[(((co * cig + ci) * kD + u) * kH + v) * kW + q];
+      }
+      out[n++] = acc;
+    }
+  }
+  return { shape: [Cout, ...[oD, oH, oW].slice(3 - r)], data: out };
+}
+
+describe('kernels (wasm): the committed artifact', () => {
+  const generated = readFileSync(join(wasmDir, 'kernelsWasm.generated.ts'), 'utf8');
+
+  it('the embedded wasm matches the SHA-256 recorded when it was built', () => {
+    const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
+    assert.equal(sha256(bytes), KERNELS_WASM_SHA256);
+    assert.ok(generated.includes(`// wasm sha256: ${KERNELS_WASM_SHA256}`));
+    assert.ok(generated.includes(`// wasm bytes: ${bytes.length}`));
+    assert.ok(WebAssembly.validate(bytes), 'the artifact is valid WebAssembly (SIMD) for this Node');
+  });
+
+  it('was built from the current kernels.c (else run: node scripts/build-wasm.mjs)', () => {
+    const src = readFileSync(join(wasmDir, 'kernels.c'));
+    assert.equal(sha256(src), KERNELS_SOURCE_SHA256, 'kernels.c changed since kernelsWasm.generated.ts was built: run node scripts/build-wasm.mjs');
+    assert.ok(generated.includes(`// source sha256: ${KERNELS_SOURCE_SHA256}`));
+  });
+
+  it('rebuilding with clang gives a byte-identical artifact (skipped without clang)', function () {
+    this.timeout(60000);
+    const probe = spawnSync(process.env.CLANG ?? 'clang', ['--version'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) {
+      console.log('      (skipped: clang is not installed — apt-get install -y clang lld to check the rebuild)');
+      this.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'convlens-wasm-test-'));
+    try {
+      const r = spawnSync('node', [join(repoRoot, 'scripts', 'build-wasm.mjs'), '--out', dir], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const rebuilt = readFileSync(join(dir, 'kernelsWasm.generated.ts'), 'utf8');
+      if (!rebuilt.includes(probe.stdout.split('\n')[0].trim())) {
+        console.log(`      (note: built with ${probe.stdout.split('\n')[0].trim()}, the artifact records another compiler)`);
+      }
+      assert.equal(rebuilt, generated, 'the rebuilt artifact differs from the committed one');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kernels (wasm): backend selection and fallback', () => {
+  it('uses wasm in Node by default, and the TypeScript kernels when asked', () => {
+    assert.equal(K.kernelBackend(), 'wasm', `wasm unavailable: ${K.wasmUnavailableReason()}`);
+    withBackend('js', () => assert.equal(K.kernelBackend(), 'js'));
+    assert.equal(K.kernelBackend(), 'wasm');
+  });
+
+  // Child processes where the module cannot be used: the kernels must fall back, not fail.
+  const script = `
+    const K = require(${JSON.stringify(join(repoRoot, 'out', 'webview', 'src', 'kernels'))});
+    const x = { shape: [2, 5, 6], data: Float32Array.from({ length: 60 }, (_, i) => Math.sin(i)) };
+    const w = { shape: [3, 2, 3, 3], data: Float32Array.from({ length: 54 }, (_, i) => Math.cos(i)) };
+    const y = K.conv2d(x, w, [0.5, -1, 2], { padding: 1 });
+    const u = K.uniform([100], 0.3, K.mulberry32(9));
+    let threw = ''; try { K.setKernelBackend('wasm'); } catch (e) { threw = e.message; }
+    console.log(JSON.stringify({ backend: K.kernelBackend(), reason: K.wasmUnavailableReason(), threw, y: Array.from(y.data), u: Array.from(u.data) }));
+  `;
+  const reference = (): { y: number[]; u: number[] } =>
+    withBackend('js', () => {
+      const x = { shape: [2, 5, 6], data: Float32Array.from({ length: 60 }, (_, i) => Math.sin(i)) };
+      const w = { shape: [3, 2, 3, 3], data: Float32Array.from({ length: 54 }, (_, i) => Math.cos(i)) };
+      return { y: Array.from(K.conv2d(x, w, [0.5, -1, 2], { padding: 1 }).data), u: Array.from(K.uniform([100], 0.3, K.mulberry32(9)).data) };
+    });
+
+  for (const [what, args, pre] of [
+    ['without WebAssembly (node --jitless)', ['--jitless'], ''],
+    ['without WebAssembly SIMD (validate() false)', [], 'WebAssembly.validate = () => false;'],
+  ] as const) {
+    it(`falls back to TypeScript ${what}`, function () {
+      this.timeout(20000);
+      const r = spawnSync('node', [...args, '-e', pre + script], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const got = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      assert.equal(got.backend, 'js');
+      assert.match(got.reason, /WebAssembly/);
+      assert.match(got.threw, /unavailable/);
+      const want = reference();
+      assert.deepEqual(got.y, want.y);
+      assert.deepEqual(got.u, want.u);
+    });
+  }
+});
+
+describe('kernels (wasm): wasm and TypeScript against a float64 reference', () => {
+  after(() => {
+    console.log(`      worst relative error vs float64: ${Object.entries(worst).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ')}`);
+  });
+
+  it('random convs, rank 1-3, groups, stride, dilation, padding, bias (fast-check, both backends)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 13 }),
+        fc.array(fc.record({ n: fc.integer({ min: 1, max: 11 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), d: fc.integer({ min: 1, max: 2 }), p0: fc.integer({ min: 0, max: 2 }), p1: fc.integer({ min: 0, max: 2 }) }), { minLength: 3, maxLength: 3 }),
+        fc.boolean(),
+        fc.integer(),
+        (rank, g, cig, cog, axesAll, withBias, seed) => {
+          const axes = axesAll.slice(0, rank);
+          fc.pre(axes.every((a) => a.n + a.p0 + a.p1 >= a.d * (a.k - 1) + 1));
+          const x = randomTensor([g * cig, ...axes.map((a) => a.n)], seed);
+          const w = randomTensor([g * cog, cig, ...axes.map((a) => a.k)], seed + 1);
+          const b = withBias ? randomTensor([g * cog], seed + 2).data : null;
+          const p = axes.map((a) => [a.p0, a.p1] as [number, number]);
+          const opts = { stride: axes.map((a) => a.s), padding: p, dilation: axes.map((a) => a.d), groups: g };
+          const want = naiveConv(x, w, b, opts.stride, p, opts.dilation, g);
+          expectClose(withBackend('wasm', () => K.conv(x, w, b, opts)), want, 'conv wasm');
+          expectClose(withBackend('js', () => K.conv(x, w, b, opts)), want, 'conv js');
+        },
+      ),
+      { numRuns: 200, seed: 424242 },
+    );
+  });
+
+  it('GEMM-sized convs: every tile edge, long depth (K = 1152), stride 2, pointwise with groups, depthwise', () => {
+    const cases: [number[], number[], object][] = [
+      [[30, 47, 53], [70, 30, 3, 3], { padding: 1 }], // M > 64, K > 256, N > 2048, ragged tiles
+      [[128, 9, 11], [13, 128, 3, 3], { padding: 1 }], // K = 1152: several depth blocks
+      [[16, 21, 19], [9, 16, 3, 3], { stride: 2, padding: [[1, 0], [0, 2]] }],
+      [[12, 9, 7], [18, 4, 1, 1], { groups: 3 }], // pointwise fast path with groups
+      [[8, 15, 14], [8, 1, 3, 3], { groups: 8, padding: 1 }], // depthwise: M = 1 per group
+      [[6, 15, 14], [12, 1, 5, 5], { groups: 6, padding: 2, dilation: 1 }], // depthwise, multiplier 2: M = 2
+      [[3, 40, 37], [5, 3, 7, 7], { stride: 2, padding: 3 }], // the 7×7 stem, 3 input channels
+    ];
+    cases.forEach(([xs, ws, o], i) => {
+      const x = randomTensor(xs, 10 + i);
+      const w = randomTensor(ws, 20 + i);
+      const b = randomTensor([ws[0]], 30 + i).data;
+      const opts = o as K.ConvOptions;
+      const g = opts.groups ?? 1;
+      const rank = xs.length - 1;
+      const st = Array.isArray(opts.stride) ? opts.stride : Array(rank).fill(opts.stride ?? 1);
+      const dl = Array(rank).fill(opts.dilation ?? 1);
+      const pd = Array.isArray(opts.padding) ? (opts.padding as [number, number][]) : Array(rank).fill([opts.padding ?? 0, opts.padding ?? 0]);
+      const want = naiveConv(x, w, b, st, pd, dl, g);
+      expectClose(withBackend('wasm', () => K.conv(x, w, b, opts)), want, `conv wasm: case ${i}`);
+      expectClose(withBackend('js', () => K.conv(x, w, b, opts)), want, `conv js: case ${i}`);
+    });
+  });
+
+  it('conv_transpose: wasm equals TypeScript (rank 1-3, groups, stride, output padding)', () => {
+    const cases: [number[], number[], K.ConvTransposeOptions][] = [
+      [[6, 7, 9], [6, 5, 3, 3], { stride: 2, padding: 1, outputPadding: 1 }],
+      [[4, 11], [4, 3, 4], { stride: 3, groups: 2, dilation: 2 }],
+      [[4, 3, 4, 5], [4, 2, 2, 3, 3], { stride: [1, 2, 2], padding: [0, 1, 1] }],
+      [[70, 9, 9], [70, 9, 3, 3], { stride: 1, padding: 1 }],
+    ];
+    for (const [xs, ws, opts] of cases) {
+      const x = randomTensor(xs, xs.length);
+      const w = randomTensor(ws, 7);
+      const b = randomTensor([ws[1] * (opts.groups ?? 1)], 8).data;
+      const js = withBackend('js', () => K.convTranspose(x, w, b, opts));
+      expectClose(withBackend('wasm', () => K.convTranspose(x, w, b, opts)), js, 'conv_transpose wasm vs js');
+    }
+  });
+
+  it('linear: one row, many rows, rows on leading axes; wasm and TypeScript vs float64', () => {
+    for (const [shape, outF] of [[[300], 70], [[9, 300], 70], [[2, 3, 17], 5], [[1, 2048], 1000], [[5, 1], 3]] as [number[], number][]) {
+      const inF = shape[shape.length - 1];
+      const rows = K.numel(shape) / inF;
+      const x = randomTensor(shape, inF);
+      const w = randomTensor([outF, inF], outF);
+      const b = randomTensor([outF], 3);
+      const want = new Float32Array(rows * outF);
+      for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) {
+        let acc = b.data[o];
+        for (let i = 0; i < inF; i++) acc += x.data[r * inF + i] * w.data[o * inF + i];
+        want[r * outF + o] = acc;
+      }
+      const wantT = { shape: [...shape.slice(0, -1), outF], data: want };
+      expectClose(withBackend('wasm', () => K.linear(x, w, b)), wantT, 'linear wasm');
+      expectClose(withBackend('js', () => K.linear(x, w, b)), wantT, 'linear js');
+    }
+  });
+
+  it('gemm on strided views with offsets, accumulate, M < 4 and empty sizes', () => {
+    for (const [M, N, K_, acc] of [[5, 9, 7, true], [67, 130, 300, false], [2, 33, 40, true], [1, 1, 1, false], [0, 5, 3, false], [4, 8, 0, false]] as [number, number, number, boolean][]) {
+      const lda = K_ + 3, ldb = N + 2, ldc = N + 5;
+      const A = randomTensor([M * lda + 11], 1).data;
+      const B = randomTensor([Math.max(K_, 1) * ldb + 7], 2).data;
+      const C0 = randomTensor([Math.max(M, 1) * ldc + 13], 3).data;
+      const want = C0.slice();
+      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+        let s = acc ? C0[13 + i * ldc + j] : 0;
+        for (let k = 0; k < K_; k++) s += A[11 + i * lda + k] * B[7 + k * ldb + j];
+        want[13 + i * ldc + j] = s;
+      }
+      for (const be of ['wasm', 'js'] as const) {
+        const C = C0.slice();
+        withBackend(be, () => K.gemm(M, N, K_, { data: A, off: 11, ld: lda }, { data: B, off: 7, ld: ldb }, { data: C, off: 13, ld: ldc }, acc));
+        expectClose({ shape: [C.length], data: C }, { shape: [want.length], data: want }, `gemm ${be}: ${M}x${N}x${K_}`);
+      }
+    }
+  });
+
+  it('grows the wasm memory for operands larger than its initial 16 MB', function () {
+    this.timeout(20000);
+    const x = randomTensor([64, 90, 90], 5); // im2col: 576 × 8100 floats = 18.7 MB
+    const w = randomTensor([8, 64, 3, 3], 6);
+    const wasm = withBackend('wasm', () => K.conv2d(x, w, null, { padding: 1 }));
+    const js = withBackend('js', () => K.conv2d(x, w, null, { padding: 1 }));
+    expectClose(wasm, js, 'large operands wasm vs js');
+  });
+});
+
+describe('kernels (wasm): the oracle on both backends', () => {
+  interface OT {
+    shape: number[];
+    data: K.Nested;
+  }
+  const cases = (loadOracle<{ cases: any[] }>('ops.json').cases ?? []).filter(
+    (c) => !c.error && /^(conv[123]d|Conv[123]d|conv_transpose[123]d|ConvTranspose2d|linear|Linear)$/.test(c.op),
+  );
+  const worstByBackend: Record<string, [number, string]> = { wasm: [0, ''], js: [0, ''] };
+  after(() => {
+    console.log(`      oracle (${cases.length} conv/conv_transpose/linear cases), worst relative error: wasm ${worstByBackend.wasm[0].toExponential(3)} (${worstByBackend.wasm[1]}), js ${worstByBackend.js[0].toExponential(3)} (${worstByBackend.js[1]})`);
+  });
+
+  it('has conv cases', () => assert.ok(cases.length > 10));
+
+  for (const be of ['wasm', 'js'] as const) {
+    it(`matches every conv / conv_transpose / linear case at 1e-5 (${be})`, () => {
+      const T = (o: OT | null | undefined) => (o ? K.fromNested(o.data) : undefined);
+      const opt = <V>(v: V | null | undefined): V | undefined => (v === null ? undefined : v);
+      withBackend(be, () => {
+        for (const c of cases) {
+          const a = c.args ?? {};
+          const x = T(c.input)!;
+          const w = T(c.weight)!;
+          const b = c.bias ? T(c.bias)! : null;
+          const want = T(c.output)!;
+          const N = x.shape[0];
+          const per = K.numel(want.shape.slice(1));
+          for (let n = 0; n < N; n++) {
+            const xi = { shape: x.shape.slice(1), data: x.data.slice(n * K.numel(x.shape.slice(1)), (n + 1) * K.numel(x.shape.slice(1))) };
+            let got: Tensor;
+            if (/^conv_transpose|^ConvTranspose/.test(c.op)) {
+              got = K.convTranspose(xi, w, b, { stride: opt(a.stride), padding: opt(a.padding), outputPadding: opt(a.output_padding), dilation: opt(a.dilation), groups: opt(a.groups) });
+            } else if (/^conv|^Conv/.test(c.op)) {
+              got = K.conv(xi, w, b, { stride: opt(a.stride), padding: opt(a.padding), dilation: opt(a.dilation), groups: opt(a.groups), paddingMode: opt(a.padding_mode) });
+            } else {
+              got = K.linear(xi, w, b);
+            }
+            const wi = want.data.subarray(n * per, (n + 1) * per);
+            for (let i = 0; i < per; i++) {
+              const rel = Math.abs(got.data[i] - wi[i]) / Math.max(1, Math.abs(wi[i]));
+              if (!(rel <= 1e-5)) assert.fail(`${c.id} (${be}): element ${i}: got ${got.data[i]}, want ${wi[i]}`);
+              if (rel > worstByBackend[be][0]) worstByBackend[be] = [rel, c.id];
+            }
+          }
+        }
+      });
+    });
+  }
+});
+
+describe('kernels (wasm): parameter initialisation', () => {
+  it('uniform draws the same float32 values and leaves the PRNG in the same state, wasm and JS', () => {
+    const one = (n: number, bound: number, rng: () => number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * bound);
+    for (const be of ['wasm', 'js'] as const) {
+      withBackend(be, () => {
+        const r1 = K.mulberry32(123), r2 = K.mulberry32(123);
+        for (const [n, bound] of [[1000, 1 / Math.sqrt(27)], [3, 1], [64, 0.5], [65, 2], [4099, 1e-3], [0, 1]] as [number, number][]) {
+          assert.deepEqual(K.uniform([n], bound, r1).data, one(n, bound, r2), `${be}: n = ${n}`);
+          assert.equal(r1(), r2(), `${be}: state after n = ${n}`);
+        }
+      });
+    }
+  });
+});
