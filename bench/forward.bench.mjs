@@ -1,7 +1,9 @@
 // Times a full ResNet-18 and ResNet-50 forward at 3×224×224 with the preview's kernels in Node
 // (median of a few runs) and, in the same run, PyTorch CPU (Debian's python3-torch,
 // torchvision.models.resnetXX(weights=None), eval, no_grad, the same number of threads).
-//   node bench/forward.bench.mjs [--runs N] [--threads N] [--models resnet18,resnet50]
+//   node bench/forward.bench.mjs [--runs N] [--threads N] [--models resnet18,resnet50] [--backend auto|wasm|js|both]
+// --backend picks the kernels: 'auto' (default: WebAssembly SIMD when it loads, else TypeScript),
+// 'wasm', 'js' (the pure TypeScript fallback), or 'both' (each in turn, for a before/after view).
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ const arg = (name, dflt) => {
 const runs = Number(arg('runs', 5));
 const threads = Number(arg('threads', 2));
 const models = arg('models', 'resnet18,resnet50').split(',');
+const backendArg = arg('backend', 'auto');
 
 // Bundle the engine + executor once (pure TypeScript) into a temporary CommonJS module.
 const dir = mkdtempSync(join(tmpdir(), 'convlens-bench-'));
@@ -25,6 +28,7 @@ writeFileSync(entry, `
 export { check } from ${JSON.stringify(join(root, 'server/src/engine'))};
 export { execute } from ${JSON.stringify(join(root, 'webview/src/runtime/execute'))};
 export { makeSample } from ${JSON.stringify(join(root, 'webview/src/runtime/samples'))};
+export { setKernelBackend, kernelBackend, wasmUnavailableReason } from ${JSON.stringify(join(root, 'webview/src/kernels'))};
 `);
 await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile: join(dir, 'bundle.cjs'), logLevel: 'warning', absWorkingDir: root, nodePaths: [join(root, 'node_modules')] });
 const { createRequire } = await import('node:module');
@@ -87,17 +91,23 @@ if (!torchOk) {
   if (!torchOk) console.log('PyTorch: unavailable (not installed and not running as root to install it) — only ConvLens timings are reported.');
 }
 
+const backends = backendArg === 'both' ? ['wasm', 'js'] : [backendArg];
+lib.setKernelBackend(backends[0]);
+const why = lib.wasmUnavailableReason();
 console.log(`ConvLens kernels (Node ${process.version}, single thread) vs PyTorch CPU (${threads} threads), 3×224×224, median of ${runs} runs, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+if (why) console.log(`WebAssembly SIMD kernels unavailable (${why}): the TypeScript kernels run`);
 for (const model of models) {
-  const k = benchKernels(model);
-  const gmacs = k.macs / 1e9;
-  let line = `${model.padEnd(9)} ConvLens ${k.ms.toFixed(0).padStart(6)} ms (min ${k.min.toFixed(0)}; ${(gmacs / (k.ms / 1000)).toFixed(2)} GMAC/s, ${gmacs.toFixed(2)} GMACs)`;
-  if (torchOk) {
-    const t = benchTorch(model);
-    if (t.error) line += `   PyTorch: failed (${t.error})`;
-    else line += `   PyTorch ${t.version} ${t.ms.toFixed(0).padStart(5)} ms (min ${t.min.toFixed(0)}; ${t.threads} threads)   ratio ConvLens/PyTorch ${(k.ms / t.ms).toFixed(2)}×`;
+  const t = torchOk ? benchTorch(model) : null;
+  for (const backend of backends) {
+    lib.setKernelBackend(backend);
+    const k = benchKernels(model);
+    const gmacs = k.macs / 1e9;
+    let line = `${model.padEnd(9)} ConvLens [${lib.kernelBackend()}] ${k.ms.toFixed(0).padStart(6)} ms (min ${k.min.toFixed(0)}; ${(gmacs / (k.ms / 1000)).toFixed(2)} GMAC/s, ${gmacs.toFixed(2)} GMACs)`;
+    if (t?.error) line += `   PyTorch: failed (${t.error})`;
+    else if (t) line += `   PyTorch ${t.version} ${t.ms.toFixed(0).padStart(5)} ms (min ${t.min.toFixed(0)}; ${t.threads} threads)   ratio ConvLens/PyTorch ${(k.ms / t.ms).toFixed(2)}× (min/min ${(k.min / t.min).toFixed(2)}×)`;
+    console.log(line);
+    const top = Object.entries(k.kinds).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([kind, ms]) => `${kind} ${ms.toFixed(0)} ms`);
+    console.log(`          time by kind (last run): ${top.join(', ')}`);
   }
-  console.log(line);
-  const top = Object.entries(k.kinds).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([kind, ms]) => `${kind} ${ms.toFixed(0)} ms`);
-  console.log(`          time by kind (last run): ${top.join(', ')}`);
 }
+lib.setKernelBackend('auto');
