@@ -1,7 +1,7 @@
 // Step 1: YAML text → a small tree of maps, lists and scalars, each with its exact source span.
 // The `yaml` package does the parsing; this file only keeps what later steps need and turns
 // YAML problems (syntax errors, alias bombs, giant integers) into located findings.
-import { parseDocument, isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlNode, type Document } from 'yaml';
+import { parseDocument, visit, isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlNode, type Document } from 'yaml';
 import type { Finding, Span } from './types';
 import { CODES } from './codes';
 import { fastParse } from './fastYaml';
@@ -62,8 +62,10 @@ export function parseWithYaml(text: string): ParseResult {
     return { findings };
   }
   for (const e of doc.errors) {
-    const [start, end] = e.pos;
-    findings.push(located(CODES.yamlSyntax.code, `YAML syntax: ${firstLine(e.message)}`, { start, end: Math.max(end, start + 1) }));
+    // (The yaml package may place an error at the end of the text, one past its last character.)
+    const start = Math.min(e.pos[0], text.length);
+    const end = Math.min(Math.max(e.pos[1], start + 1), text.length);
+    findings.push(located(CODES.yamlSyntax.code, `YAML syntax: ${firstLine(e.message)}`, { start, end }));
   }
   if (doc.errors.length) return { findings };
   if (!doc.contents) {
@@ -72,13 +74,22 @@ export function parseWithYaml(text: string): ParseResult {
   }
 
   let budget = MAX_NODES;
+  // Alias.resolve walks the whole document for every alias (thousands of aliases: seconds):
+  // one walk in document order finds each alias's anchor (the latest one defined before it).
+  const resolved = new Map<YamlNode, YamlNode | undefined>();
+  const anchors = new Map<string, YamlNode>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) resolved.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
   const convert = (node: YamlNode | null | undefined, fallback: Span, depth: number): RawNode => {
     if (--budget < 0) throw new NodeBudgetExceeded();
     if (depth > 200) throw new NodeBudgetExceeded();
     if (node == null) return { type: 'scalar', value: null, quoted: false, span: fallback };
     if (isAlias(node)) {
-      const target = node.resolve(doc);
-      return convert(target as YamlNode | undefined, spanOf(node, fallback), depth + 1);
+      return convert(resolved.has(node) ? resolved.get(node) : (node.resolve(doc) as YamlNode | undefined), spanOf(node, fallback), depth + 1);
     }
     const span = spanOf(node, fallback);
     if (isScalar(node)) return scalar(node.value, node.type, span, findings);

@@ -1,0 +1,106 @@
+// Mutation fuzzing of the examples (issue 7), fixed-seed corpus of 3,000 inputs (the long run is
+// `npm run fuzz`, scripts/fuzz.mjs, with the same mutators: test/fuzz/corpus.ts). For every input:
+// check(text) does not throw, takes < 1 s (a safety bound, not a benchmark), every finding is
+// located inside the text with a code and a message, and every quick fix computes, stays inside
+// the text and leaves a text that analyses without throwing. Crashes found become regression
+// tests below.
+import * as assert from 'node:assert/strict';
+import { check } from '../../server/src/engine';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { FAMILIES } from '../fuzz/corpus';
+import { runCorpus } from '../fuzz/driver';
+import { examplesDir, readExample } from './helpers/examples';
+
+const SEED = 7;
+const COUNT = 3000;
+const LIMIT_MS = 1000;
+
+describe('fuzz: mutated examples never crash, hang or give an unlocated finding', function () {
+  this.timeout(180000);
+
+  it(`${COUNT} fixed-seed inputs (every mutation family, two 10 MB files)`, async () => {
+    // In worker processes: a fatal out-of-memory kills a process, not this test run.
+    const records = await runCorpus({ worker: [process.execPath, join(__dirname, '..', 'fuzz', 'worker.js')], examples: examplesDir, seed: SEED, count: COUNT, chunk: COUNT, watchdogMs: 20000, heapMb: 1536 });
+    const failures: string[] = [];
+    const families = new Map<string, number>();
+    const codes = new Set<string>();
+    let slowest = { ms: 0, i: -1, family: '' };
+    let big = 0;
+    for (const r of records) {
+      families.set(r.family, (families.get(r.family) ?? 0) + 1);
+      if (r.length >= 10 * 1024 * 1024) big++;
+      const label = `#${r.i} ${r.family}${r.source ? ` of ${r.source}` : ''} (${r.length} chars)`;
+      if (r.crash) failures.push(`${label}: ${r.crash}`);
+      if (r.exception) failures.push(`${label}: check() threw ${r.exception}`);
+      for (const p of r.problems) failures.push(`${label}: ${p}`);
+      if (r.ms > LIMIT_MS) failures.push(`${label}: check() took ${r.ms.toFixed(0)} ms`);
+      if (r.fixMs > LIMIT_MS) failures.push(`${label}: quick fixes took ${r.fixMs.toFixed(0)} ms`);
+      r.codes.forEach((c) => codes.add(c));
+      if (r.ms > slowest.ms) slowest = { ms: r.ms, i: r.i, family: r.family };
+    }
+    console.log(`      (${records.length} inputs, ${codes.size} distinct codes, slowest #${slowest.i} ${slowest.family} ${slowest.ms.toFixed(0)} ms)`);
+    assert.equal(records.length, COUNT);
+    assert.deepEqual(failures.slice(0, 10), [], `${failures.length} failures (regenerate one: node out/test/fuzz/worker.js --examples examples --seed ${SEED} --dump N)`);
+    assert.deepEqual(FAMILIES.filter((f) => !families.has(f)), [], 'every mutation family is exercised');
+    assert.equal(big, 2);
+    // The corpus reaches deep into the engine: syntax, structure, names, values, shapes, bounds.
+    for (const c of ['CL001', 'CL002', 'CL003', 'CL004', 'CL005', 'CL006', 'CL009', 'CL010', 'CL011', 'CL101', 'CL102']) assert.ok(codes.has(c), `no input produced ${c}`);
+  });
+});
+
+describe('fuzz regressions (inputs the fuzzer found)', () => {
+  const located = (text: string) => {
+    const a = check(text);
+    for (const f of a.findings) {
+      assert.ok(f.span.start >= 0 && f.span.end <= text.length && f.span.start <= f.span.end, `${f.code} ${JSON.stringify(f.span)}`);
+      assert.ok(f.message && f.code);
+    }
+    return a;
+  };
+  it('alias bomb (billion laughs) is refused with a located bounds error, quickly', () => {
+    let s = 'x0: &x0 [relu, relu, relu, relu, relu, relu, relu, relu, relu, relu]\n';
+    for (let k = 1; k < 10; k++) s += `x${k}: &x${k} [${Array(10).fill(`*x${k - 1}`).join(', ')}]\n`;
+    const t0 = Date.now();
+    const a = located(`${s}input: [3, 8, 8]\nlayers: *x9\n`);
+    assert.ok(Date.now() - t0 < LIMIT_MS);
+    assert.ok(a.findings.some((f) => f.severity === 'error'));
+  });
+  it('a YAML error at the very end of the text is located inside the text (was one past the end)', () => {
+    // Fuzz #366 (seed 7): the yaml package reports this error at offset = text length.
+    const text = 'input: [1, 4]\nlayers:\n  - conv: {out: 1, kernel: 1}\n  -  {';
+    const a = located(text);
+    assert.ok(a.findings.some((f) => f.code === 'CL001'));
+  });
+  it('2,000 aliases of a merged map analyse in well under 1 s (alias resolution walked the document per alias: 3+ s)', () => {
+    const text = `a: &a {out: 1, kernel: 1}\nb: &b {<<: *a, stride: 1}\nc: &c {<<: [*a, *b, *a, *b]}\ninput: [3, 8, 8]\nlayers:\n${'  - conv: *c\n'.repeat(2000)}`;
+    const t0 = Date.now();
+    located(text);
+    assert.ok(Date.now() - t0 < LIMIT_MS, `${Date.now() - t0} ms`);
+  });
+  it('an alias resolves to the latest anchor of that name before it (anchors may be redefined)', () => {
+    const a = located('input: [1, 8]\nx: &k 3\ny: &k 5\nlayers:\n  - conv: {out: 1, kernel: *k}\n');
+    assert.deepEqual(a.layers[0].shape, [1, 4]);
+  });
+  it('a 1-D input of 2^32 samples does not run the process out of memory (fuzz #299, seed 7)', function () {
+    // rules/coverage.ts allocates one boolean per position of every layer (new Array(W).fill):
+    // a fatal out-of-memory that kills the language server. Run in a child process with a heap
+    // limit so the failure cannot take this test run down.
+    this.timeout(60000);
+    const text = readExample('tiny-vgg.cnn.yaml').replace(/^input: .*$/m, 'input: [1, 4294967296]');
+    const engine = join(__dirname, '..', '..', 'server', 'src', 'engine');
+    const r = spawnSync(process.execPath, ['--max-old-space-size=512', '-e', `const a = require(${JSON.stringify(engine)}).check(${JSON.stringify(text)}); console.log(a.layers.length)`], { encoding: 'utf8', timeout: 30000 });
+    assert.equal(r.status, 0, `check() died: ${r.signal ?? ''} ${r.stderr.split('\n').filter((l) => /heap|Error/.test(l)).slice(0, 2).join(' ')}`);
+    assert.match(r.stdout.trim(), /^\d+$/);
+  });
+  it('10,000 nested [ in input', () => {
+    const a = located(`input: ${'['.repeat(10000)}${']'.repeat(10000)}\nlayers:\n  - relu\n`);
+    assert.ok(a.findings.some((f) => f.severity === 'error'));
+  });
+  it('repeat: 1000000000 is a bounds error, not a hang', () => {
+    const t0 = Date.now();
+    const a = located('input: [3, 8, 8]\nlayers:\n  - relu:\n    repeat: 1000000000\n');
+    assert.ok(Date.now() - t0 < LIMIT_MS);
+    assert.ok(a.findings.some((f) => f.code === 'CL010'), JSON.stringify(a.findings));
+  });
+});
