@@ -33,10 +33,11 @@ export function batchNorm(x: Tensor, p: BatchNormParams = {}): Tensor {
   const b = vec(p.bias, C, 0, 'batchnorm bias');
   const per = x.data.length / Math.max(C, 1);
   const out = new Float32Array(x.data.length);
+  const src = x.data;
   for (let c = 0; c < C; c++) {
     const scale = w[c] / Math.sqrt(variance[c] + eps);
     const shift = b[c] - mean[c] * scale;
-    for (let i = c * per, end = i + per; i < end; i++) out[i] = x.data[i] * scale + shift;
+    for (let i = c * per, end = i + per; i < end; i++) out[i] = src[i] * scale + shift;
   }
   return { shape: x.shape.slice(), data: out };
 }

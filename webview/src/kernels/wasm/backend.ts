@@ -94,14 +94,15 @@ export function wasmUnavailableReason(): string {
 
 /**
  * Reserves `floats` float32 slots for one kernel call and returns the float index where they
- * start (16-byte aligned), or -1 when the memory cannot grow that far (the caller then uses
- * the TypeScript kernels). Invalidates earlier reservations.
+ * start (16-byte aligned), or -1 when the memory cannot grow that far or the operands pass
+ * 2 GiB (the caller then uses the TypeScript kernels). Invalidates earlier reservations.
  */
 export function reserve(k: WasmKernels, floats: number): number {
   const need = heapBase + floats * 4;
   const mem = k.memory;
   if (need > mem.buffer.byteLength) {
-    if (need > 4 * 1024 * 1024 * 1024 - 65536) return -1;
+    // Stay below 2 GiB: kernels.c indexes with 32-bit signed ints.
+    if (need > 2 ** 31) return -1;
     try {
       mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
     } catch {
