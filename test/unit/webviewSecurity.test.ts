@@ -1,0 +1,89 @@
+// The preview webview's security guarantees, checked on the code that enforces them: the CSP
+// (nonce-only scripts, no eval, no remote loads), the HTML (no inline handlers), message
+// validation at both trust boundaries, and the built bundles (no eval / new Function).
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { contentSecurityPolicy, makeNonce, renderHtml } from '../../webview/src/html';
+import { parseHostMessage, parsePageMessage } from '../../webview/src/protocol';
+import { repoRoot } from '../oracle';
+
+const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+
+describe('webview security', () => {
+  const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
+  const nonce = makeNonce();
+  const csp = directives(contentSecurityPolicy({ cspSource, nonce }));
+
+  it('nonces are long and random', () => {
+    const a = makeNonce();
+    const b = makeNonce();
+    assert.ok(a.length >= 32 && /^[A-Za-z0-9]+$/.test(a));
+    assert.notEqual(a, b);
+  });
+
+  it("CSP: default-src 'none'; scripts only with the nonce; no eval, no inline, no remote hosts", () => {
+    assert.deepEqual(csp.get('default-src'), ["'none'"]);
+    const script = csp.get('script-src')!;
+    assert.ok(script.includes(`'nonce-${nonce}'`));
+    for (const v of script) assert.ok(v === `'nonce-${nonce}'` || v === "'wasm-unsafe-eval'", `script-src allows ${v}`);
+    for (const [name, values] of csp) {
+      for (const v of values) {
+        assert.ok(!["'unsafe-eval'", "'unsafe-inline'", '*', 'http:', 'https:'].includes(v), `${name} allows ${v}`);
+        if (/^https?:\/\//.test(v)) assert.equal(v, cspSource, `${name} names a remote origin ${v}`);
+      }
+    }
+    assert.deepEqual(csp.get('frame-src'), ["'none'"]);
+    assert.deepEqual(csp.get('base-uri'), ["'none'"]);
+    assert.deepEqual(csp.get('form-action'), ["'none'"]);
+  });
+
+  it('the page HTML: every script and style carries the nonce, no inline event handlers', () => {
+    const html = renderHtml({ cspSource, nonce, scriptUri: `${cspSource}/dist/webview/main.js`, workerUri: `${cspSource}/dist/webview/worker.js` });
+    const tags = [...html.matchAll(/<(script|style)\b[^>]*>/g)].map((m) => m[0]);
+    assert.ok(tags.some((t) => t.startsWith('<script')), 'a script tag');
+    for (const t of tags) assert.ok(t.includes(`nonce="${nonce}"`), `${t} without the nonce`);
+    assert.ok(!/\son[a-z]+\s*=/i.test(html), 'inline event handler attribute');
+    assert.ok(!/javascript:/i.test(html));
+  });
+
+  it('text from the document cannot break out of the HTML attributes it is written into', () => {
+    const evil = '"><script>alert(1)</script>';
+    const html = renderHtml({ cspSource, nonce, scriptUri: 'x', workerUri: evil, title: evil });
+    assert.ok(!html.includes('<script>alert(1)'));
+  });
+
+  it('page → host messages: only the three known shapes pass, anything else is null (never throws)', () => {
+    assert.deepEqual(parsePageMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parsePageMessage({ type: 'reveal', layer: 'layer1.0.conv1' }), { type: 'reveal', layer: 'layer1.0.conv1' });
+    assert.deepEqual(parsePageMessage({ type: 'pickImage', path: '/etc/passwd' }), { type: 'pickImage' });
+    for (const bad of [null, 1, 'ready', [], { type: 'reveal' }, { type: 'reveal', layer: '' }, { type: 'reveal', layer: 'x'.repeat(5000) }, { type: 'readFile', path: '/etc/passwd' }, { type: 'openExternal', url: 'https://example.com' }]) {
+      assert.equal(parsePageMessage(bad), null, JSON.stringify(bad));
+    }
+    fc.assert(
+      fc.property(fc.anything(), (m) => {
+        const r = parsePageMessage(m);
+        return r === null || ['ready', 'reveal', 'pickImage'].includes(r.type);
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+
+  it('host → page messages: images must be PNG or JPEG bytes', () => {
+    assert.equal(parseHostMessage({ type: 'image', name: 'x.svg', mime: 'image/svg+xml', bytes: new Uint8Array(4) }), null);
+    assert.equal(parseHostMessage({ type: 'image', name: 'x.png', mime: 'image/png', bytes: [256] }), null);
+    assert.ok(parseHostMessage({ type: 'image', name: 'x.png', mime: 'image/png', bytes: new Uint8Array([137, 80]) }));
+    fc.assert(fc.property(fc.anything(), (m) => parseHostMessage(m) === null || typeof parseHostMessage(m)!.type === 'string'), { numRuns: 2000, seed: 11 });
+  });
+
+  it('the built page and worker bundles contain no eval or new Function', function () {
+    const files = ['dist/webview/main.js', 'dist/webview/worker.js'].map((f) => join(repoRoot, f));
+    if (!files.every(existsSync)) this.skip(); // built by `node scripts/build.mjs` (npm test builds first)
+    for (const f of files) {
+      const js = readFileSync(f, 'utf8');
+      assert.ok(!/\beval\s*\(/.test(js), `${f} calls eval`);
+      assert.ok(!/new\s+Function\s*\(/.test(js), `${f} uses new Function`);
+    }
+  });
+});
