@@ -355,3 +355,24 @@ describe('kernels (wasm): parameter initialisation', () => {
     }
   });
 });
+
+describe('kernels (wasm): element-wise passes', () => {
+  it('relu, add and batchnorm give the same bits in wasm and TypeScript (NaN, ±0, ±∞, odd sizes)', () => {
+    for (const shape of [[3, 37, 41], [5, 1031], [4, 32, 32]]) {
+      const n = K.numel(shape);
+      const special = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38];
+      const x = { shape, data: Float32Array.from({ length: n }, (_, i) => (i % 53 === 0 ? special[(i / 53) % special.length] : Math.sin(i) * 1e3 * Math.cos(i * 7))) };
+      const y = { shape, data: Float32Array.from({ length: n }, (_, i) => Math.cos(i * 1.3) * 1e-3) };
+      const C = shape[0];
+      const p = { mean: Array.from({ length: C }, (_, c) => c - 1), var: Array.from({ length: C }, (_, c) => 0.5 + c), weight: Array.from({ length: C }, (_, c) => 1.5 - c), bias: Array.from({ length: C }, (_, c) => c / 3), eps: 1e-3 };
+      const run = (be: 'wasm' | 'js') => withBackend(be, () => [K.relu(x), K.add(x, y), K.batchNorm(x, p), K.batchNorm(x)]);
+      const w = run('wasm');
+      const j = run('js');
+      ['relu', 'add', 'batchnorm', 'batchnorm (defaults)'].forEach((what, i) => {
+        assert.deepEqual(w[i].shape, j[i].shape);
+        for (let e = 0; e < n; e++) if (!Object.is(w[i].data[e], j[i].data[e])) assert.fail(`${what} ${shape}: element ${e}: wasm ${w[i].data[e]}, js ${j[i].data[e]}`);
+      });
+      assert.ok(!Object.is(K.relu(x).data[53], -0), 'relu(−0) is +0');
+    }
+  });
+});

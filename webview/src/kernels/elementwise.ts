@@ -2,6 +2,7 @@
 // Every function returns a new tensor (inputs are never modified).
 
 import { Tensor, numel } from './tensor';
+import { wasmKernels, reserve, heap, align4, WASM_ELEMENTWISE_MIN } from './wasm/backend';
 
 /** Applies f to every element. */
 export function map(x: Tensor, f: (v: number) => number): Tensor {
@@ -18,6 +19,14 @@ export function map(x: Tensor, f: (v: number) => number): Tensor {
 export function relu(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
+  const k = n >= WASM_ELEMENTWISE_MIN ? wasmKernels() : null;
+  const p = k ? reserve(k, n) : -1;
+  if (k && p >= 0) {
+    const h = heap(k);
+    h.set(src, p);
+    k.relu_f32(p * 4, p * 4, n);
+    return { shape: x.shape.slice(), data: h.slice(p, p + n) };
+  }
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i];
@@ -194,6 +203,16 @@ export function add(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length === b.shape.length && a.shape.every((n, i) => n === b.shape[i])) {
     const x = a.data, y = b.data;
     const n = numel(a.shape);
+    const k = n >= WASM_ELEMENTWISE_MIN ? wasmKernels() : null;
+    const p = k ? reserve(k, 2 * align4(n)) : -1;
+    if (k && p >= 0) {
+      const h = heap(k);
+      const q = p + align4(n);
+      h.set(x.subarray(0, n), p);
+      h.set(y.subarray(0, n), q);
+      k.add_f32(p * 4, q * 4, p * 4, n);
+      return { shape: a.shape.slice(), data: h.slice(p, p + n) };
+    }
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = x[i] + y[i];
     return { shape: a.shape.slice(), data: out };

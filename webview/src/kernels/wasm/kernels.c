@@ -355,3 +355,49 @@ u32 fill_uniform(float *dst, int n, u32 state, double bound) {
   }
   return state;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Element-wise passes of every residual block (bit-identical to the TypeScript loops in
+// ../elementwise.ts and ../norm.ts; in place when dst == src).
+
+/** dst = relu(src): NaN stays NaN, −0 becomes +0 (as `v > 0 ? v : v !== v ? v : 0`). */
+EXPORT(relu_f32)
+void relu_f32(const float *src, float *dst, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(src + i);
+    v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, zero), wasm_f32x4_ne(v, v));
+    wasm_v128_store(dst + i, wasm_v128_and(v, keep));
+  }
+  for (; i < n; i++) {
+    float v = src[i];
+    dst[i] = v > 0.0f ? v : v != v ? v : 0.0f;
+  }
+}
+
+/** dst = a + b (a float32 sum; JS's float64 sum rounded to float32 is the same number). */
+EXPORT(add_f32)
+void add_f32(const float *a, const float *b, float *dst, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  for (; i < n; i++) dst[i] = a[i] + b[i];
+}
+
+/** dst[c, i] = float32(src[c, i]·scale[c] + shift[c]) in float64, per channel (batchnorm). */
+EXPORT(affine_channels)
+void affine_channels(const float *src, float *dst, int C, int per, const double *scale, const double *shift) {
+  for (int c = 0; c < C; c++) {
+    const float *s = src + (long)c * per;
+    float *d = dst + (long)c * per;
+    v128_t sc = wasm_f64x2_splat(scale[c]), sh = wasm_f64x2_splat(shift[c]);
+    int i = 0;
+    for (; i + 4 <= per; i += 4) {
+      v128_t v = wasm_v128_load(s + i);
+      v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), sc), sh);
+      v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)), sc), sh);
+      wasm_v128_store(d + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
+    }
+    for (; i < per; i++) d[i] = (float)((double)s[i] * scale[c] + shift[c]);
+  }
+}
