@@ -93,6 +93,22 @@ describe('fuzz regressions (inputs the fuzzer found)', () => {
     assert.equal(r.status, 0, `check() died: ${r.signal ?? ''} ${r.stderr.split('\n').filter((l) => /heap|Error/.test(l)).slice(0, 2).join(' ')}`);
     assert.match(r.stdout.trim(), /^\d+$/);
   });
+  it('a kind, argument or block named after an Object.prototype property (toString, constructor, __proto__) is unknown, not a crash', () => {
+    // Fuzz #196 (seed 7): `- toString: {...}` threw "Cannot read properties of undefined (reading 'out')".
+    for (const k of ['toString', 'constructor', 'hasOwnProperty', 'valueOf']) {
+      const a = located(`input: [1, 8]\nlayers:\n  - ${k}: {out: 1, kernel: 3}\n`);
+      assert.ok(a.findings.some((f) => f.code === 'CL003'), k);
+    }
+    const b = located('input: [1, 8]\nlayers:\n  - conv: {out: 1, kernel: 1, constructor: 3, toString: 2}\n');
+    assert.equal(b.findings.filter((f) => f.code === 'CL004').length, 2);
+  });
+  it('`from: []` is a located error, not a crash', () => {
+    // Fuzz #249 (seed 7): threw "Cannot read properties of undefined (reading 'shape')".
+    const a = located('input: [1, 8]\nlayers:\n  - conv: {out: 1, kernel: 3}\n    from: []\n');
+    assert.ok(a.findings.some((f) => f.severity === 'error'));
+    const inBlock = located('input: [1, 8]\nblocks:\n  b:\n    layers:\n      - relu:\n        from: []\nlayers:\n  - b\n');
+    assert.ok(inBlock.findings.some((f) => f.severity === 'error'));
+  });
   it('10,000 nested [ in input', () => {
     const a = located(`input: ${'['.repeat(10000)}${']'.repeat(10000)}\nlayers:\n  - relu\n`);
     assert.ok(a.findings.some((f) => f.severity === 'error'));

@@ -9,6 +9,10 @@ import { evaluate, expressionBody, ExpressionError, isExpression } from './expre
 import { computeLayer, fmtShape, LayerError, type FieldOp } from './layers';
 import { alignment, applyMap, centre, FieldTooComplex, identityField, summarise, unionFields } from './receptiveField';
 
+/** Own properties only: a kind or argument named `toString` or `__proto__` is not a known one. */
+const own = <T>(o: Record<string, T> | undefined, k: string): T | undefined => (o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+const kindSpec = (k: string) => own(KINDS, k);
+
 /** Expansion bounds: a typo in `repeat` must not freeze the editor. */
 export const MAX_LAYERS = 100_000;
 const MAX_BLOCK_DEPTH = 64;
@@ -209,7 +213,7 @@ class Analyser {
       return;
     }
     for (const b of entry.value.entries) {
-      if (KINDS[b.key]) {
+      if (kindSpec(b.key)) {
         this.report('schema', `Block '${b.key}' has the name of a built-in layer kind; choose another name.`, b.keySpan);
         continue;
       }
@@ -357,9 +361,9 @@ class Analyser {
           this.report('schema', `The value of \`${first.key}\` must be a map of arguments (e.g. \`${first.key}: {…}\`) or empty.`, first.value.span);
         }
         for (const extra of rest) {
-          if (KINDS[extra.key] || this.blocks.has(extra.key)) this.report('schema', `One entry can hold one layer kind; '${info.kind}' and '${extra.key}' are both here. Start a new \`- ${extra.key}\` entry.`, extra.keySpan);
+          if (kindSpec(extra.key) || this.blocks.has(extra.key)) this.report('schema', `One entry can hold one layer kind; '${info.kind}' and '${extra.key}' are both here. Start a new \`- ${extra.key}\` entry.`, extra.keySpan);
           else {
-            const argHint = KINDS[info.kind]?.args[extra.key] ? ` — it is an argument of ${info.kind}: indent it under \`${info.kind}:\`` : '';
+            const argHint = own(kindSpec(info.kind)?.args, extra.key) ? ` — it is an argument of ${info.kind}: indent it under \`${info.kind}:\`` : '';
             const suggestion = didYouMean(extra.key, RESERVED_KEYS);
             this.report('unknownArgument', `Unknown key '${extra.key}' in a layer entry (allowed besides the kind: name, from, repeat)${argHint || (suggestion ? `; did you mean '${suggestion}'?` : '.')}`, extra.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
           }
@@ -369,7 +373,7 @@ class Analyser {
       this.report('schema', 'A layer entry is a kind or a map, not a list.', node.span);
       info.failed = true;
     }
-    if (info.kind && !KINDS[info.kind] && !this.blocks.has(info.kind)) {
+    if (info.kind && !kindSpec(info.kind) && !this.blocks.has(info.kind)) {
       const suggestion = didYouMean(info.kind, [...Object.keys(KINDS), ...this.blocks.keys()]);
       this.report('unknownKind', `Unknown layer kind '${info.kind}'${suggestion ? `; did you mean '${suggestion}'?` : '.'}`, info.kindKey, undefined, suggestion ? { replacement: suggestion } : undefined);
       info.failed = true;
@@ -490,13 +494,14 @@ class Analyser {
     const entryFrame: Frame = { ...frame, topEntry: frame.topEntry ?? info.span };
     const entryResult = this.entryResult(info, frame);
 
-    const spec = KINDS[kind];
+    const spec = kindSpec(kind);
     // An unknown input already has its own error; only the argument names can still be checked.
     if (inputs.some((v) => !v || !v.shape)) {
-      if (spec) for (const a of info.args?.entries ?? []) if (!spec.args[a.key]) this.unknownArgument(kind, a);
+      if (spec) for (const a of info.args?.entries ?? []) if (!own(spec.args, a.key)) this.unknownArgument(kind, a);
       return undefined;
     }
     const isBlock = !spec;
+    if (inputs.length === 0) return undefined; // (`from: []`: reported where `from` is read)
     if ((isBlock || !spec.merges) && inputs.length > 1) {
       this.report('schema', `${kind} takes one input, but \`from\` lists ${inputs.length}. Only add, mul and concat merge several.`, info.fromNode?.span ?? info.kindKey);
       return undefined;
@@ -553,7 +558,7 @@ class Analyser {
         kindKey: info.kindKey,
         name: info.displayBase,
         kind: info.kind!,
-        isBlock: !KINDS[info.kind!],
+        isBlock: !kindSpec(info.kind!),
         inBlock: frame.inBlock,
         instances: 0,
         layers: [],
@@ -616,14 +621,14 @@ class Analyser {
   private runLayer(info: EntryInfo, inputs: Value[], like: Value | undefined, env: Env, fullName: string, frame: Frame, entryResult: EntryResult): Value | undefined {
     if (this.layers.length >= MAX_LAYERS) throw new TooManyLayers();
     const kind = info.kind!;
-    const spec = KINDS[kind];
+    const spec = kindSpec(kind)!;
     const argEnv: Env = { ...env, inChannels: inputs[0].shape![0] };
     const args: Record<string, unknown> = {};
     const argSpans: LayerOrigin['args'] = {};
     let ok = true;
     for (const a of info.args?.entries ?? []) {
       argSpans[a.key] = { key: a.keySpan, value: a.value.span };
-      if (!spec.args[a.key]) {
+      if (!own(spec.args, a.key)) {
         const suggestion = didYouMean(a.key, Object.keys(spec.args));
         const known = Object.keys(spec.args);
         this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')}).` : ' (it takes none).'}`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
@@ -811,7 +816,7 @@ class Analyser {
   }
 
   private unknownArgument(kind: string, a: RawEntry): void {
-    const known = Object.keys(KINDS[kind].args);
+    const known = Object.keys(kindSpec(kind)!.args);
     const suggestion = didYouMean(a.key, known);
     this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')})` : ' (it takes none)'}.`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
   }
