@@ -40,6 +40,7 @@ describe('fuzz: mutated examples never crash, hang or give an unlocated finding'
       if (r.ms > slowest.ms) slowest = { ms: r.ms, i: r.i, family: r.family };
     }
     console.log(`      (${records.length} inputs, ${codes.size} distinct codes, slowest #${slowest.i} ${slowest.family} ${slowest.ms.toFixed(0)} ms)`);
+    for (const f of failures) console.log(`      !! ${f.split('\n')[0].slice(0, 300)}`);
     assert.equal(records.length, COUNT);
     assert.deepEqual(failures.slice(0, 10), [], `${failures.length} failures (regenerate one: node out/test/fuzz/worker.js --examples examples --seed ${SEED} --dump N)`);
     assert.deepEqual(FAMILIES.filter((f) => !families.has(f)), [], 'every mutation family is exercised');
