@@ -357,7 +357,7 @@ describe('kernels (wasm): parameter initialisation', () => {
 });
 
 describe('kernels (wasm): element-wise passes', () => {
-  it('relu, add and batchnorm give the same bits in wasm and TypeScript (NaN, ±0, ±∞, odd sizes)', () => {
+  it('relu, relu6, add and batchnorm give the same bits in wasm and TypeScript (NaN, ±0, ±∞, odd sizes)', () => {
     for (const shape of [[3, 37, 41], [5, 1031], [4, 32, 32]]) {
       const n = K.numel(shape);
       const special = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38];
@@ -365,14 +365,46 @@ describe('kernels (wasm): element-wise passes', () => {
       const y = { shape, data: Float32Array.from({ length: n }, (_, i) => Math.cos(i * 1.3) * 1e-3) };
       const C = shape[0];
       const p = { mean: Array.from({ length: C }, (_, c) => c - 1), var: Array.from({ length: C }, (_, c) => 0.5 + c), weight: Array.from({ length: C }, (_, c) => 1.5 - c), bias: Array.from({ length: C }, (_, c) => c / 3), eps: 1e-3 };
-      const run = (be: 'wasm' | 'js') => withBackend(be, () => [K.relu(x), K.add(x, y), K.batchNorm(x, p), K.batchNorm(x)]);
+      const run = (be: 'wasm' | 'js') => withBackend(be, () => [K.relu(x), K.add(x, y), K.batchNorm(x, p), K.batchNorm(x), K.relu6(x)]);
       const w = run('wasm');
       const j = run('js');
-      ['relu', 'add', 'batchnorm', 'batchnorm (defaults)'].forEach((what, i) => {
+      ['relu', 'add', 'batchnorm', 'batchnorm (defaults)', 'relu6'].forEach((what, i) => {
         assert.deepEqual(w[i].shape, j[i].shape);
         for (let e = 0; e < n; e++) if (!Object.is(w[i].data[e], j[i].data[e])) assert.fail(`${what} ${shape}: element ${e}: wasm ${w[i].data[e]}, js ${j[i].data[e]}`);
       });
       assert.ok(!Object.is(K.relu(x).data[53], -0), 'relu(−0) is +0');
     }
+  });
+});
+
+describe('kernels (wasm): max pooling', () => {
+  it('gives the same bits as TypeScript: rank 1-3, stride 1-3, dilation, padding, ceil mode, NaN and ±0 (fast-check)', () => {
+    let big = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.record({ n: fc.integer({ min: 1, max: 40 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), d: fc.integer({ min: 1, max: 2 }), p: fc.integer({ min: 0, max: 2 }) }), { minLength: 3, maxLength: 3 }),
+        fc.boolean(),
+        fc.integer(),
+        (rank, C, axesAll, ceilMode, seed) => {
+          const axes = axesAll.slice(0, rank);
+          fc.pre(axes.every((a) => 2 * a.p <= a.k && a.n + 2 * a.p >= a.d * (a.k - 1) + 1));
+          const shape = [C, ...axes.map((a) => a.n)];
+          const rng = K.mulberry32(seed);
+          const special = [NaN, -0, 0, -Infinity];
+          // Few distinct values, so ties between +0 and −0 and repeated maxima happen.
+          const x = { shape, data: Float32Array.from({ length: K.numel(shape) }, () => { const r = rng(); return r < 0.05 ? special[Math.floor(r * 80)] : Math.round(r * 8) - 4; }) };
+          if (K.numel(shape) >= 4096) big++;
+          const opts = { kernel: axes.map((a) => a.k), stride: axes.map((a) => a.s), dilation: axes.map((a) => a.d), padding: axes.map((a) => a.p), ceilMode };
+          const js = withBackend('js', () => K.maxPool(x, opts));
+          const wasm = withBackend('wasm', () => K.maxPool(x, opts));
+          assert.deepEqual(wasm.shape, js.shape);
+          for (let i = 0; i < js.data.length; i++) if (!Object.is(wasm.data[i], js.data[i])) assert.fail(`element ${i}: wasm ${wasm.data[i]}, js ${js.data[i]}`);
+        },
+      ),
+      { numRuns: 300, seed: 99 },
+    );
+    assert.ok(big > 10, `only ${big} cases reached the wasm path (≥ 4096 elements)`);
   });
 });

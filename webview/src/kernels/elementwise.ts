@@ -14,19 +14,13 @@ export function map(x: Tensor, f: (v: number) => number): Tensor {
 
 // NaN-preserving comparisons: PyTorch's relu(NaN) is NaN, so avoid Math.max (which is fine too,
 // Math.max(NaN, 0) = NaN) but keep the formulas explicit for readers.
-// relu and add are on every residual block: they get their own loops (a call through `map`'s
+// relu, relu6 and add follow most convs: they get their own loops (a call through `map`'s
 // shared callback is not inlined once map has seen several functions, ~3× slower).
 export function relu(x: Tensor): Tensor {
   const src = x.data;
   const n = src.length;
-  const k = n >= WASM_ELEMENTWISE_MIN ? wasmKernels() : null;
-  const p = k ? reserve(k, n) : -1;
-  if (k && p >= 0) {
-    const h = heap(k);
-    h.set(src, p);
-    k.relu_f32(p * 4, p * 4, n);
-    return { shape: x.shape.slice(), data: h.slice(p, p + n) };
-  }
+  const w = unaryWasm(x, 'relu_f32');
+  if (w) return w;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i];
@@ -34,7 +28,30 @@ export function relu(x: Tensor): Tensor {
   }
   return { shape: x.shape.slice(), data: out };
 }
-export const relu6 = (x: Tensor): Tensor => map(x, (v) => (v !== v ? v : Math.min(Math.max(v, 0), 6)));
+export function relu6(x: Tensor): Tensor {
+  const src = x.data;
+  const n = src.length;
+  const w = unaryWasm(x, 'relu6_f32');
+  if (w) return w;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    out[i] = v !== v ? v : Math.min(Math.max(v, 0), 6);
+  }
+  return { shape: x.shape.slice(), data: out };
+}
+
+/** relu / relu6 in wasm SIMD for large tensors (same bits as the loops); null to use the loop. */
+function unaryWasm(x: Tensor, f: 'relu_f32' | 'relu6_f32'): Tensor | null {
+  const n = x.data.length;
+  const k = n >= WASM_ELEMENTWISE_MIN ? wasmKernels() : null;
+  const p = k ? reserve(k, n) : -1;
+  if (!k || p < 0) return null;
+  const h = heap(k);
+  h.set(x.data, p);
+  k[f](p * 4, p * 4, n);
+  return { shape: x.shape.slice(), data: h.slice(p, p + n) };
+}
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => map(x, (v) => (v > 0 ? v : v * slope));
 export const sigmoid = (x: Tensor): Tensor => map(x, sigmoidScalar);
 export const tanh = (x: Tensor): Tensor => map(x, Math.tanh);

@@ -2,6 +2,7 @@
 // Written once for 3-D; 1-D/2-D inputs are volumes with leading size-1 axes.
 
 import { Tensor, perAxis, paddingPairs, PaddingSpec, spatialRank, to3 } from './tensor';
+import { wasmKernels, reserve, heap, align4, WASM_ELEMENTWISE_MIN } from './wasm/backend';
 
 export interface PoolOptions {
   kernel: number | number[];
@@ -76,7 +77,19 @@ export function maxPool(x: Tensor, opts: PoolOptions): Tensor {
   const [sD, sH, sW] = g.s3;
   const [dD, dH, dW] = g.d3;
   const [pD, pH, pW] = g.pb3;
-  const out = new Float32Array(g.C * oD * oH * oW);
+  const nIn = g.C * iD * iH * iW;
+  const nOut = g.C * oD * oH * oW;
+  const k = nIn >= WASM_ELEMENTWISE_MIN ? wasmKernels() : null;
+  const q = k ? reserve(k, align4(nIn) + nOut) : -1;
+  if (k && q >= 0) {
+    // wasm SIMD: the same comparisons in the same order, a row of outputs at a time.
+    const h = heap(k);
+    h.set(x.data.subarray(0, nIn), q);
+    const po = q + align4(nIn);
+    k.maxpool3d(q * 4, po * 4, g.C, iD, iH, iW, oD, oH, oW, kD, kH, kW, sD, sH, sW, dD, dH, dW, pD, pH, pW);
+    return { shape: [g.C, ...g.outSp], data: h.slice(po, po + nOut) };
+  }
+  const out = new Float32Array(nOut);
   const src = x.data;
   let o = 0;
   for (let c = 0; c < g.C; c++) {

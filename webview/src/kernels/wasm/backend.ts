@@ -29,6 +29,12 @@ export interface WasmKernels {
   relu_f32(src: number, dst: number, n: number): void;
   add_f32(a: number, b: number, dst: number, n: number): void;
   affine_channels(src: number, dst: number, C: number, per: number, scale: number, shift: number): void;
+  relu6_f32(src: number, dst: number, n: number): void;
+  maxpool3d(
+    x: number, out: number, C: number, iD: number, iH: number, iW: number, oD: number, oH: number, oW: number,
+    kD: number, kH: number, kW: number, sD: number, sH: number, sW: number, dD: number, dH: number, dW: number,
+    pD: number, pH: number, pW: number,
+  ): void;
 }
 
 /**

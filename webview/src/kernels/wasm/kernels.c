@@ -205,6 +205,61 @@ static void gemm_small_m(int M, int N, int K, const float *A, int lda, const flo
   }
 }
 
+// C += A·Bᵀ for M < MR with B stored transposed (linear on a vector: y = W·x, W [N, K]): each
+// output is a dot product of two contiguous rows, four outputs at a time (memory-bound on W, so
+// no packing), float32 lanes over chunks of 64, then float64.
+static inline double hsum2(v128_t d) { return wasm_f64x2_extract_lane(d, 0) + wasm_f64x2_extract_lane(d, 1); }
+static inline v128_t widen_sum(v128_t d, v128_t v) {
+  d = wasm_f64x2_add(d, wasm_f64x2_promote_low_f32x4(v));
+  return wasm_f64x2_add(d, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)));
+}
+
+static void gemv_small_m_tb(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc) {
+  for (int i = 0; i < M; i++) {
+    const float *x = A + (long)i * lda;
+    float *cr = C + (long)i * ldc;
+    int j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const float *w0 = B + (long)j * ldb, *w1 = w0 + ldb, *w2 = w1 + ldb, *w3 = w2 + ldb;
+      v128_t d0 = wasm_f64x2_splat(0.0), d1 = d0, d2 = d0, d3 = d0;
+      int k = 0;
+      while (k + 4 <= K) {
+        int kend = K - k > 64 ? k + 64 : K;
+        v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+        for (; k + 4 <= kend; k += 4) {
+          v128_t xv = wasm_v128_load(x + k);
+          s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(xv, wasm_v128_load(w0 + k)));
+          s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(xv, wasm_v128_load(w1 + k)));
+          s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(xv, wasm_v128_load(w2 + k)));
+          s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(xv, wasm_v128_load(w3 + k)));
+        }
+        d0 = widen_sum(d0, s0);
+        d1 = widen_sum(d1, s1);
+        d2 = widen_sum(d2, s2);
+        d3 = widen_sum(d3, s3);
+      }
+      double r0 = hsum2(d0), r1 = hsum2(d1), r2 = hsum2(d2), r3 = hsum2(d3);
+      for (; k < K; k++) {
+        double xk = x[k];
+        r0 += xk * w0[k];
+        r1 += xk * w1[k];
+        r2 += xk * w2[k];
+        r3 += xk * w3[k];
+      }
+      cr[j] = (float)((double)cr[j] + r0);
+      cr[j + 1] = (float)((double)cr[j + 1] + r1);
+      cr[j + 2] = (float)((double)cr[j + 2] + r2);
+      cr[j + 3] = (float)((double)cr[j + 3] + r3);
+    }
+    for (; j < N; j++) {
+      const float *w = B + (long)j * ldb;
+      double r = 0.0;
+      for (int k = 0; k < K; k++) r += (double)x[k] * w[k];
+      cr[j] = (float)((double)cr[j] + r);
+    }
+  }
+}
+
 /**
  * C[M×N] = A[M×K]·B[K×N] (or C += A·B when accumulate), row-major with leading dimensions
  * lda, ldb, ldc; transA / transB read A / B stored transposed (A[k*lda + i], B[j*ldb + k]).
@@ -220,6 +275,10 @@ void gemm(int M, int N, int K, const float *A, int lda, int transA, const float 
   if (M <= 0 || N <= 0 || K <= 0) return;
   if (M < MR && !transA && !transB) {
     gemm_small_m(M, N, K, A, lda, B, ldb, C, ldc);
+    return;
+  }
+  if (M < MR && !transA && transB) {
+    gemv_small_m_tb(M, N, K, A, lda, B, ldb, C, ldc);
     return;
   }
   for (int jc = 0; jc < N; jc += NC) {
@@ -399,5 +458,74 @@ void affine_channels(const float *src, float *dst, int C, int per, const double 
       wasm_v128_store(d + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
     }
     for (; i < per; i++) d[i] = (float)((double)s[i] * scale[c] + shift[c]);
+  }
+}
+
+/** dst = relu6(src) = min(max(v, 0), 6), NaN stays NaN, −0 becomes +0 (as ../elementwise.ts). */
+EXPORT(relu6_f32)
+void relu6_f32(const float *src, float *dst, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), six = wasm_f32x4_splat(6.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(src + i);
+    v128_t r = wasm_f32x4_min(wasm_f32x4_max(v, zero), six);
+    wasm_v128_store(dst + i, wasm_v128_bitselect(v, r, wasm_f32x4_ne(v, v)));
+  }
+  for (; i < n; i++) {
+    float v = src[i];
+    dst[i] = v != v ? v : v > 6.0f ? 6.0f : v > 0.0f ? v : 0.0f;
+  }
+}
+
+// Max pooling (spatial rank ≤ 3 as 3-D), the TypeScript loop of ../pool.ts turned inside out:
+// for each output row, every in-bounds tap (in the same order) updates the whole row with
+// `v > m || v !== v ? v : m`, so the result is the same, bit for bit (NaN and ±0 included).
+EXPORT(maxpool3d)
+void maxpool3d(const float *x, float *out, int C, int iD, int iH, int iW, int oD, int oH, int oW,
+               int kD, int kH, int kW, int sD, int sH, int sW, int dD, int dH, int dW, int pD, int pH, int pW) {
+  const float ninf = -__builtin_inff();
+  for (int c = 0; c < C; c++) {
+    for (int od = 0; od < oD; od++) {
+      for (int oh = 0; oh < oH; oh++) {
+        float *o = out + (((long)c * oD + od) * oH + oh) * oW;
+        for (int ow = 0; ow < oW; ow++) o[ow] = ninf;
+        for (int a = 0; a < kD; a++) {
+          int id = od * sD - pD + a * dD;
+          if (id < 0 || id >= iD) continue;
+          for (int b = 0; b < kH; b++) {
+            int ih = oh * sH - pH + b * dH;
+            if (ih < 0 || ih >= iH) continue;
+            const float *row = x + (((long)c * iD + id) * iH + ih) * iW;
+            for (int e = 0; e < kW; e++) {
+              int offW = e * dW - pW;
+              int owLo = 0;
+              if (offW < 0) owLo = (-offW + sW - 1) / sW;
+              if (owLo > oW) owLo = oW;
+              int owHi = 0;
+              if (iW - 1 - offW >= 0) owHi = (iW - 1 - offW) / sW + 1;
+              if (owHi > oW) owHi = oW;
+              int ow = owLo;
+              if (sW == 1) {
+                for (; ow + 4 <= owHi; ow += 4) {
+                  v128_t v = wasm_v128_load(row + ow + offW), m = wasm_v128_load(o + ow);
+                  wasm_v128_store(o + ow, wasm_v128_bitselect(v, m, wasm_v128_or(wasm_f32x4_gt(v, m), wasm_f32x4_ne(v, v))));
+                }
+              } else if (sW == 2) {
+                for (; ow + 4 <= owHi; ow += 4) {
+                  const float *p = row + 2 * ow + offW;
+                  v128_t v = wasm_i32x4_shuffle(wasm_v128_load(p), wasm_v128_load(p + 4), 0, 2, 4, 6);
+                  v128_t m = wasm_v128_load(o + ow);
+                  wasm_v128_store(o + ow, wasm_v128_bitselect(v, m, wasm_v128_or(wasm_f32x4_gt(v, m), wasm_f32x4_ne(v, v))));
+                }
+              }
+              for (; ow < owHi; ow++) {
+                float v = row[(long)ow * sW + offW], m = o[ow];
+                if (v > m || v != v) o[ow] = v;
+              }
+            }
+          }
+        }
+      }
+    }
   }
 }
