@@ -241,8 +241,8 @@ describe('kernels (wasm): wasm and TypeScript against a float64 reference', () =
     }
   });
 
-  it('linear: one row, many rows, rows on leading axes; wasm and TypeScript vs float64', () => {
-    for (const [shape, outF] of [[[300], 70], [[9, 300], 70], [[2, 3, 17], 5], [[1, 2048], 1000], [[5, 1], 3], [[2, 3], 5], [[3, 67], 9]] as [number[], number][]) {
+  it('linear: one row, many rows, rows on leading axes, W streamed in blocks; wasm and TypeScript vs float64', () => {
+    for (const [shape, outF] of [[[300], 70], [[9, 300], 70], [[2, 3, 17], 5], [[1, 2048], 1000], [[5, 1], 3], [[2, 3], 5], [[3, 67], 9], [[5, 1500], 700]] as [number[], number][]) {
       const inF = shape[shape.length - 1];
       const rows = K.numel(shape) / inF;
       const x = randomTensor(shape, inF);

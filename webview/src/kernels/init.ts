@@ -45,10 +45,19 @@ export function uniform(shape: readonly number[], bound: number, rng: () => numb
 function fillUniform(n: number, bound: number, state: { get(): number; set(v: number): void }): Float32Array {
   const k = wasmKernels();
   if (k) {
-    const p = reserve(k, n);
+    // In blocks of ≤ 4 MB, so a large weight does not make the wasm memory grow to its size.
+    const block = Math.min(n, 1 << 20);
+    const p = reserve(k, block);
     if (p >= 0) {
-      state.set(k.fill_uniform(p * 4, n, state.get(), bound));
-      return heap(k).slice(p, p + n);
+      const data = new Float32Array(n);
+      let a = state.get();
+      for (let off = 0; off < n; off += block) {
+        const len = Math.min(block, n - off);
+        a = k.fill_uniform(p * 4, len, a, bound);
+        data.set(heap(k).subarray(p, p + len), off);
+      }
+      state.set(a);
+      return data;
     }
   }
   // The same loop as mulberry32, inlined.

@@ -6,6 +6,8 @@ import { wasmKernels, reserve, heap, align4 } from './wasm/backend';
 import { Bias, biasArray } from './conv';
 
 let wtBuf = new Float32Array(0);
+/** Floats of W per block streamed through the wasm memory. */
+const W_BLOCK = 1 << 20;
 
 /**
  * y = x·Wᵀ + b over the LAST axis, like torch.nn.Linear: x [..., in], weight [out, in] → [..., out].
@@ -22,14 +24,20 @@ export function linear(x: Tensor, weight: Tensor, bias?: Bias): Tensor {
   const wk = wasmKernels();
   if (wk && rows > 0 && outF > 0) {
     // WebAssembly SIMD: the product reads W transposed in place (B = Wᵀ, stored [out, in]).
-    const pX = reserve(wk, align4(rows * inF) + align4(inF * outF) + rows * outF);
+    // W is streamed through the wasm memory a block of output features at a time (≤ 4 MB), so
+    // a classifier's 100M-parameter weight is not copied (and kept) whole: Y[:, o0:o1] = X·W[o0:o1]ᵀ.
+    const R = Math.max(4, Math.min(outF, Math.floor(W_BLOCK / Math.max(inF, 1))));
+    const pX = reserve(wk, align4(rows * inF) + align4(inF * R) + rows * outF);
     if (pX >= 0) {
       const pW = pX + align4(rows * inF);
-      const pY = pW + align4(inF * outF);
+      const pY = pW + align4(inF * R);
       const h = heap(wk);
       h.set(x.data.subarray(0, rows * inF), pX);
-      h.set(weight.data.subarray(0, inF * outF), pW);
-      wk.gemm(rows, outF, inF, pX * 4, inF, 0, pW * 4, inF, 1, pY * 4, outF, 0);
+      for (let o0 = 0; o0 < outF; o0 += R) {
+        const r = Math.min(R, outF - o0);
+        h.set(weight.data.subarray(o0 * inF, (o0 + r) * inF), pW);
+        wk.gemm(rows, r, inF, pX * 4, inF, 0, pW * 4, inF, 1, (pY + o0) * 4, outF, 0);
+      }
       const out = h.slice(pY, pY + rows * outF);
       if (b) for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o] += b[o];
       return { shape: [...x.shape.slice(0, -1), outF], data: out };
