@@ -110,6 +110,13 @@ describe('fuzz regressions (inputs the fuzzer found)', () => {
     const inBlock = located('input: [1, 8]\nblocks:\n  b:\n    layers:\n      - relu:\n        from: []\nlayers:\n  - b\n');
     assert.ok(inBlock.findings.some((f) => f.severity === 'error'));
   });
+  it('an expression beyond 2^53 ($(2**1000)) is a located expression error, like a literal beyond 2^53', () => {
+    // Fuzz #2593 (seed 1): `stride: $(2**1000)` was accepted as a stride of 1.07e301 (and the
+    // CL201 quick fix then ran for ever on it).
+    const a = located('input: [1, 8]\nlayers:\n  - conv: {out: 1, kernel: 1, stride: $(2**1000)}\n');
+    assert.ok(a.findings.some((f) => f.code === 'CL009' && /2\^53/.test(f.message)), JSON.stringify(a.findings));
+    assert.equal(located('input: [1, 8]\nlayers:\n  - conv: {out: $(2**53 - 1 - 2**53 + 2), kernel: 1}\n').layers[0].shape![0], 1);
+  });
   it('10,000 nested [ in input', () => {
     const a = located(`input: ${'['.repeat(10000)}${']'.repeat(10000)}\nlayers:\n  - relu\n`);
     assert.ok(a.findings.some((f) => f.severity === 'error'));

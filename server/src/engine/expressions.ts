@@ -135,5 +135,7 @@ export function evaluate(body: string, scope: Scope): number {
   const v = additive();
   if (peek().kind !== 'end') throw new ExpressionError(`unexpected '${peek().text}'`);
   if (!Number.isFinite(v)) throw new ExpressionError(`the result is not a finite number`);
+  // As for integers written in the file (parse.ts): beyond 2^53 a value is not exact.
+  if (Math.abs(v) > Number.MAX_SAFE_INTEGER) throw new ExpressionError(`the result ${v} is beyond 2^53 and cannot be represented exactly`);
   return v;
 }
