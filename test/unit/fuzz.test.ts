@@ -117,6 +117,30 @@ describe('fuzz regressions (inputs the fuzzer found)', () => {
     assert.ok(a.findings.some((f) => f.code === 'CL009' && /2\^53/.test(f.message)), JSON.stringify(a.findings));
     assert.equal(located('input: [1, 8]\nlayers:\n  - conv: {out: $(2**53 - 1 - 2**53 + 2), kernel: 1}\n').layers[0].shape![0], 1);
   });
+  /** Runs fuzzOne(text) in a child process with a time limit (a hang must not hang this run). */
+  const inChild = (text: string, ms: number) => {
+    const run = join(__dirname, '..', 'fuzz', 'run');
+    return spawnSync(process.execPath, ['--max-old-space-size=1024', '-e', `const o = require(${JSON.stringify(run)}).fuzzOne(require('fs').readFileSync(0, 'utf8')); console.log(JSON.stringify({ ms: o.ms, fixMs: o.fixMs, exception: o.exception, problems: o.problems }))`], { input: text, encoding: 'utf8', timeout: ms });
+  };
+  it('a conv and a relu with the same name inside a block: rules finish (fuzz #10870, seed 1: CL301 looped for ever)', function () {
+    this.timeout(30000);
+    const text = readExample('dilated-gridding.cnn.yaml').replace(/name: conv$/m, 'name: relu');
+    const r = inChild(text, 10000);
+    assert.equal(r.signal, null, 'check() + quick fixes did not finish within 10 s');
+    const o = JSON.parse(r.stdout);
+    assert.ok(o.ms < LIMIT_MS && !o.exception, r.stdout);
+  });
+  it('the CL201 quick fix on a pool with stride 1000000000 finishes (fuzz #11583, seed 1: ran for ever)', function () {
+    this.timeout(30000);
+    const lines = readExample('squeezenet1_1.cnn.yaml').split('\n');
+    assert.match(lines[45], /maxpool: \{kernel: 3, stride: 2, ceil_mode: true\}/);
+    lines[45] = lines[45].replace('stride: 2', 'stride: 1000000000'); // (the last pool)
+    const text = lines.join('\n');
+    const r = inChild(text, 10000);
+    assert.equal(r.signal, null, 'check() + quick fixes did not finish within 10 s');
+    const o = JSON.parse(r.stdout);
+    assert.ok(o.fixMs < LIMIT_MS && !o.exception && !o.problems.length, r.stdout);
+  });
   it('10,000 nested [ in input', () => {
     const a = located(`input: ${'['.repeat(10000)}${']'.repeat(10000)}\nlayers:\n  - relu\n`);
     assert.ok(a.findings.some((f) => f.severity === 'error'));
