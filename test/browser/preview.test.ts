@@ -97,6 +97,8 @@ describe('preview page in headless Chromium', function () {
     await open(text, '?sample=noise');
     const rendered = await page.locator('section.layer.rendered').count();
     assert.equal(rendered, a.layers.length + 1, 'one section per layer plus the input');
+    // The CSP allows WebAssembly compilation ('wasm-unsafe-eval'), so the SIMD kernels ran.
+    assert.equal(await page.getAttribute('body', 'data-backend'), 'wasm');
     const names = await page.$$eval('section.layer', (ss) => ss.map((s) => (s as HTMLElement).dataset.layer));
     assert.deepEqual(names, ['input', ...a.layers.map((l) => l.name)]);
     // The first conv shows 10 maps of 62×62 with many distinct colours.

@@ -206,6 +206,8 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     await frame.locator('body[data-status="done"]').waitFor({ state: 'attached', timeout: 60_000 });
     const rendered = await frame.locator('section.layer.rendered').count();
     if (rendered < 5) throw new Error(`only ${rendered} layers rendered in the preview`);
+    const backend = await frame.locator('body').getAttribute('data-backend');
+    if (backend !== 'wasm') throw new Error(`the preview ran the ${backend} kernels, not WebAssembly SIMD (CSP?)`);
     // A heatmap canvas of the first conv has been painted (not blank).
     const painted = await frame.locator('section.layer.rendered canvas.map-canvas').first().evaluate((c) => {
       const ctx = c.getContext('2d');

@@ -26,7 +26,8 @@ export function contentSecurityPolicy(o: Pick<HtmlOptions, 'cspSource' | 'nonce'
   const src = o.cspSource ? ` ${o.cspSource}` : '';
   return [
     "default-src 'none'",
-    `script-src 'nonce-${o.nonce}'`,
+    // 'wasm-unsafe-eval' allows compiling the kernels' WebAssembly only, never JavaScript eval.
+    `script-src 'nonce-${o.nonce}' 'wasm-unsafe-eval'`,
     `style-src 'nonce-${o.nonce}'${src}`,
     `img-src${src} data: blob:`,
     `worker-src blob:${src}`,

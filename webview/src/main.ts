@@ -112,7 +112,8 @@ function onWorker(m: WorkerReply): void {
       document.dispatchEvent(new CustomEvent('convlens:layer', { detail: { index: m.index } }));
       break;
     case 'done':
-      setStatus(`${layers.length} layers in ${m.ms.toFixed(0)} ms · seed ${state.seed}`);
+      setStatus(`${layers.length} layers in ${m.ms.toFixed(0)} ms (${m.backend === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript'} kernels) · seed ${state.seed}`);
+      document.body.dataset.backend = m.backend;
       if (state.norm === 'global') rerenderAll();
       if (selection) showSelection();
       document.body.dataset.status = 'done';

@@ -79,6 +79,6 @@ export type WorkerReply =
   | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null }
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
   | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number }
-  | { type: 'done'; id: number; ms: number }
+  | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js' }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string; layer?: string };

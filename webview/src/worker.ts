@@ -5,6 +5,7 @@ import { check } from '../../server/src/engine';
 import { executeAsync, executable, ExecutionCancelled, ExecutionError } from './runtime/execute';
 import { makeSample } from './runtime/samples';
 import type { LayerInfo, WorkerReply, WorkerRequest } from './protocol';
+import { kernelBackend } from './kernels';
 
 interface WorkerScope {
   postMessage(m: WorkerReply, transfer?: Transferable[]): void;
@@ -66,7 +67,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
         if (me.signal.aborted) throw new ExecutionCancelled();
       },
     );
-    post({ type: 'done', id: req.id, ms: performance.now() - t0 });
+    post({ type: 'done', id: req.id, ms: performance.now() - t0, backend: kernelBackend() });
   } catch (err) {
     if (err instanceof ExecutionCancelled) post({ type: 'cancelled', id: req.id });
     else post({ type: 'error', id: req.id, message: (err as Error).message, layer: err instanceof ExecutionError ? err.layer : undefined });
