@@ -18,6 +18,8 @@ export const MAX_LAYERS = 100_000;
 const MAX_BLOCK_DEPTH = 64;
 
 interface Value {
+  /** Index of the producing layer in Analysis.layers; −1 for the network input. */
+  index: number;
   shape?: Shape;
   rf?: ReceptiveField;
   /** Display name of the producing layer, or `input`. */
@@ -130,7 +132,7 @@ class Analyser {
     if (!layersEntry) this.report('schema', 'The network has no `layers:` list.', { start: root.span.start, end: root.span.start + Math.min(1, this.text.length) });
     else if (layersEntry.value.type !== 'seq') this.report('schema', '`layers` must be a list of layer entries (`- conv: {…}`).', layersEntry.value.span);
     else if (input) {
-      const inputValue: Value = { shape: input, rf: { kind: 'local', axes: input.slice(1).map(identityField), summary: summarise(input.slice(1).map(identityField)) }, name: 'input' };
+      const inputValue: Value = { shape: input, rf: { kind: 'local', axes: input.slice(1).map(identityField), summary: summarise(input.slice(1).map(identityField)) }, name: 'input', index: -1 };
       try {
         final = this.runScope(layersEntry.value, { params: [this.topParams] }, inputValue, '', { blockPath: [] }, get('outputs')?.value, scopeOutputs, true);
       } catch (err) {
@@ -138,8 +140,8 @@ class Analyser {
         this.report('bounds', `The network expands to more than ${MAX_LAYERS.toLocaleString('en-US')} layers (check repeat counts and nested blocks); analysis stopped there.`, layersEntry.keySpan);
       }
     }
-    result.outputs = scopeOutputs.map((v) => ({ name: v.name, shape: v.shape }));
-    if (!scopeOutputs.length && final) result.outputs = [{ name: final.name, shape: final.shape }];
+    result.outputs = scopeOutputs.map((v) => ({ name: v.name, shape: v.shape, index: v.index }));
+    if (!scopeOutputs.length && final) result.outputs = [{ name: final.name, shape: final.shape, index: final.index }];
     for (const b of this.blocks.values()) {
       if (b.uses === 0) continue;
     }
@@ -682,6 +684,7 @@ class Analyser {
       name: fullName,
       kind,
       from: inputs.map((v) => v.name),
+      fromIndex: inputs.map((v) => v.index),
       args: comp.resolved,
       inputShapes,
       shape: comp.shape,
@@ -701,7 +704,7 @@ class Analyser {
     entryResult.params += layer.params;
     entryResult.buffers += layer.buffers;
     entryResult.macs += layer.macs;
-    return { shape: comp.shape, rf: rf.rf, name: fullName, span: info.span };
+    return { shape: comp.shape, rf: rf.rf, name: fullName, span: info.span, index };
   }
 
   private fieldOf(op: FieldOp, inputs: Value[]): { rf?: ReceptiveField; merge?: LayerResult['merge'] } {

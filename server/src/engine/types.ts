@@ -90,6 +90,8 @@ export interface LayerResult {
   kind: string;
   /** Names of the layers (or `input`) this layer reads. */
   from: string[];
+  /** The same as indices into Analysis.layers (−1 = the network input): names may repeat in broken files. */
+  fromIndex: number[];
   /** Resolved arguments (integers per axis, padding as [before, after] per axis, …). */
   args: Record<string, unknown>;
   inputShapes: Shape[];
@@ -156,6 +158,8 @@ export interface NameReference {
 export interface OutputResult {
   name: string;
   shape?: Shape;
+  /** Index of the producing layer (−1 = the network input). */
+  index: number;
 }
 
 export interface Totals {

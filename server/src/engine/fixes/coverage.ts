@@ -54,13 +54,17 @@ function axesOf(layer: LayerResult): Axis[] {
   }));
 }
 
+/** Candidate paddings, strides and kernels tried per axis (absurd strides are not searched fully). */
+const MAX_SEARCH = 64;
+
 const shapeOf = (layer: LayerResult, axes: Axis[]) => [layer.shape![0], ...axes.map(windowCount)].join('×');
 
 /** Per axis: the padding pair that tiles, closest to the current total, symmetric first. */
 function paddingCandidates(a: Axis): { sym?: [number, number]; asym?: [number, number] } {
   const P = a.p[0] + a.p[1];
   const found: Array<{ pair: [number, number]; cost: number; sym: boolean }> = [];
-  for (let total = 0; total <= P + 2 * a.S + 2; total++) {
+  // Tiling needs at most S − 1 more padding (or less); the search is bounded for absurd strides.
+  for (let total = 0; total <= P + 2 * Math.min(a.S, MAX_SEARCH) + 2; total++) {
     const pair: [number, number] = [Math.floor(total / 2), total - Math.floor(total / 2)];
     if (tiles({ ...a, p: pair })) found.push({ pair, cost: Math.abs(total - P), sym: pair[0] === pair[1] });
   }
@@ -119,7 +123,7 @@ export function tilingFixes(text: string, layer: LayerResult, bad: number[]): Qu
     let ok = true;
     for (const i of bad) {
       const a = axes[i];
-      const s = nearest(Array.from({ length: a.d * (a.k - 1) + 1 }, (_, j) => j + 1).filter((s2) => s2 !== a.S && tiles({ ...a, S: s2 })), a.S);
+      const s = nearest(Array.from({ length: Math.min(a.d * (a.k - 1) + 1, MAX_SEARCH) }, (_, j) => j + 1).filter((s2) => s2 !== a.S && tiles({ ...a, S: s2 })), a.S);
       if (s === undefined) ok = false;
       else next[i].S = s;
     }
@@ -132,7 +136,8 @@ export function tilingFixes(text: string, layer: LayerResult, bad: number[]): Qu
     let ok = true;
     for (const i of bad) {
       const a = axes[i];
-      const ks = Array.from({ length: 2 * a.S + 2 }, (_, j) => a.k - a.S - 1 + j).filter((k) => k >= 1 && k !== a.k && tiles({ ...a, k }));
+      const reach = Math.min(a.S, MAX_SEARCH);
+      const ks = Array.from({ length: 2 * reach + 2 }, (_, j) => a.k - reach - 1 + j).filter((k) => k >= 1 && k !== a.k && tiles({ ...a, k }));
       const k = nearest(ks, a.k);
       if (k === undefined) ok = false;
       else next[i].k = k;

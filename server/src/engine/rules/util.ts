@@ -18,9 +18,8 @@ export interface Graph {
 }
 
 export function buildGraph(analysis: Analysis): Graph {
-  const byName = new Map<string, number>();
-  for (const l of analysis.layers) byName.set(l.name, l.index);
-  const producers = analysis.layers.map((l) => l.from.map((n) => (n === 'input' ? INPUT : byName.get(n) ?? NaN)));
+  // Indices, not names: a broken file may give two layers the same name.
+  const producers = analysis.layers.map((l) => l.fromIndex.map((i) => (i < 0 ? INPUT : i)));
   const consumers = new Map<number, Array<[number, number]>>();
   producers.forEach((ps, i) =>
     ps.forEach((p, k) => {
@@ -30,7 +29,7 @@ export function buildGraph(analysis: Analysis): Graph {
       consumers.set(p, list);
     }),
   );
-  const outputs = analysis.outputs.map((o) => (o.name === 'input' ? INPUT : byName.get(o.name) ?? NaN)).filter((i) => !Number.isNaN(i));
+  const outputs = analysis.outputs.map((o) => (o.index < 0 ? INPUT : o.index));
   return { layers: analysis.layers, producers, consumers, outputs };
 }
 
