@@ -99,11 +99,19 @@ describe('engine: resolution', () => {
     assert.ok(codes(a).includes('CL010'), JSON.stringify(codes(a)));
   });
 
-  it('repeat expansion beyond 100,000 layers stops with one error', () => {
+  it('repeat expansion beyond 10,000 layers stops with one error', () => {
     const text = net('  - big:\n    repeat: 400\n', 'blocks:\n  big:\n    layers:\n      - relu:\n        repeat: 300\n', '[1, 4]');
     const a = check(text);
-    assert.ok(codes(a).includes('CL010'));
-    assert.ok(a.layers.length <= 100_000);
+    assert.deepEqual(codes(a).filter((c) => c === 'CL010').length, 1);
+    assert.equal(a.layers.length, 10_000);
+  });
+
+  it('a document over 1,000,000 characters is one located bounds error', () => {
+    const text = net('  - relu\n'.repeat(120_000), '', '[1, 4]');
+    const a = check(text);
+    assert.deepEqual(codes(a), ['CL010']);
+    assert.equal(a.findings[0].span.start, 0);
+    assert.match(a.findings[0].message, /up to 1,000,000 characters/);
   });
 
   it('YAML syntax errors are located', () => {
@@ -121,6 +129,6 @@ describe('engine: resolution', () => {
 
   it('outputs lists named outputs with shapes', () => {
     const a = check(net('  - conv: {out: 4, kernel: 3}\n    name: a\n  - global_avgpool:\n    name: g\n', '', '[3, 8, 8]') + 'outputs: [a, g]\n');
-    assert.deepEqual(a.outputs, [{ name: 'a', shape: [4, 6, 6] }, { name: 'g', shape: [4] }]);
+    assert.deepEqual(a.outputs, [{ name: 'a', shape: [4, 6, 6], index: 0 }, { name: 'g', shape: [4], index: 1 }]);
   });
 });

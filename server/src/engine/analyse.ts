@@ -13,8 +13,11 @@ import { alignment, applyMap, centre, FieldTooComplex, identityField, summarise,
 const own = <T>(o: Record<string, T> | undefined, k: string): T | undefined => (o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
 const kindSpec = (k: string) => own(KINDS, k);
 
-/** Expansion bounds: a typo in `repeat` must not freeze the editor. */
-export const MAX_LAYERS = 100_000;
+/**
+ * Expansion bound: a typo in `repeat` must not freeze the editor. 10,000 layers analyse (with
+ * every rule) in about 0.4 s here; ResNet-1001, among the deepest published CNNs, has ~3,000.
+ */
+export const MAX_LAYERS = 10_000;
 const MAX_BLOCK_DEPTH = 64;
 
 interface Value {
@@ -62,6 +65,9 @@ interface EntryInfo {
   refs: Ref[];
   likeRef?: Ref;
   failed?: boolean;
+  /** Caches: argument spans, and the origin shared by the instances of one expansion. */
+  argSpans?: LayerOrigin['args'];
+  origin?: { frame: Frame; value: LayerOrigin };
 }
 
 interface Frame {
@@ -626,14 +632,11 @@ class Analyser {
     const spec = kindSpec(kind)!;
     const argEnv: Env = { ...env, inChannels: inputs[0].shape![0] };
     const args: Record<string, unknown> = {};
-    const argSpans: LayerOrigin['args'] = {};
+    const argSpans = this.argSpansOf(info);
     let ok = true;
     for (const a of info.args?.entries ?? []) {
-      argSpans[a.key] = { key: a.keySpan, value: a.value.span };
       if (!own(spec.args, a.key)) {
-        const suggestion = didYouMean(a.key, Object.keys(spec.args));
-        const known = Object.keys(spec.args);
-        this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')}).` : ' (it takes none).'}`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
+        this.unknownArgument(kind, a);
         continue;
       }
       if (a.key === 'like') {
@@ -647,7 +650,12 @@ class Analyser {
     }
     if (!ok) return undefined;
 
-    const origin: LayerOrigin = { entry: frame.topEntry ?? info.span, kindKey: info.kindKey, innerEntry: info.span, blockPath: frame.blockPath, args: argSpans };
+    // Repeat instances share one origin object (same entry, same frame): fewer objects to collect.
+    let origin = info.origin?.frame === frame ? info.origin.value : undefined;
+    if (!origin) {
+      origin = { entry: frame.topEntry ?? info.span, kindKey: info.kindKey, innerEntry: info.span, blockPath: frame.blockPath, args: argSpans };
+      info.origin = { frame, value: origin };
+    }
     const inputShapes = inputs.map((v) => v.shape!);
     let comp;
     try {
@@ -818,10 +826,18 @@ class Analyser {
     this.findings.push({ code: info.code, severity: info.severity, message, span, ...(related?.length ? { related } : {}), ...(data ? { data } : {}) });
   }
 
+  private argSpansOf(info: EntryInfo): LayerOrigin['args'] {
+    if (!info.argSpans) {
+      info.argSpans = {};
+      for (const a of info.args?.entries ?? []) info.argSpans[a.key] = { key: a.keySpan, value: a.value.span };
+    }
+    return info.argSpans;
+  }
+
   private unknownArgument(kind: string, a: RawEntry): void {
     const known = Object.keys(kindSpec(kind)!.args);
     const suggestion = didYouMean(a.key, known);
-    this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')})` : ' (it takes none)'}.`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
+    this.report('unknownArgument', `${kind} has no argument '${a.key}'${suggestion ? `; did you mean '${suggestion}'?` : known.length ? ` (its arguments: ${known.join(', ')}).` : ' (it takes none).'}`, a.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
   }
 
   private unknownKey(e: RawEntry, allowed: readonly string[], what: string): void {
