@@ -131,12 +131,13 @@ function killGroup(child, signal) {
  * @param {string} o.userDataDir     VS Code user data (settings.json is written into User/)
  * @param {string} o.extensionsDir   installed extensions
  * @param {object} [o.settings]      extra user settings
+ * @param {boolean} [o.workspaceTrust] keep workspace trust on (to test Restricted Mode)
  * @param {string} [o.logFile]       append code-server's stdout/stderr there
  * @param {boolean} [o.echo]         also echo its output to this process's stderr
  * @param {number} [o.timeoutMs]     bound on the wait for /healthz (default 60 s)
  * @returns {Promise<{url: string, port: number, host: string, pid: number, child: import('node:child_process').ChildProcess, output: () => string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ port, host = '127.0.0.1', userDataDir, extensionsDir, settings = {}, logFile, echo = false, timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ port, host = '127.0.0.1', userDataDir, extensionsDir, settings = {}, logFile, echo = false, timeoutMs = 60_000, workspaceTrust = false } = {}) {
   if (!userDataDir || !extensionsDir) throw new Error('startCodeServer: userDataDir and extensionsDir are required');
   if (!existsSync(codeServerBin)) throw new Error(`code-server is not installed (${codeServerBin}); run bash scripts/install-code-server.sh`);
   port = port || (await freePort(host));
@@ -153,7 +154,7 @@ export async function startCodeServer({ port, host = '127.0.0.1', userDataDir, e
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir', userDataDir,

@@ -19,7 +19,7 @@
 //   CONVLENS_E2E_VERBOSE=1   relay every console message of the page, not only the extension host's
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 import { chromiumPath, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from '../../scripts/code-server.mjs';
 import { runUiChecks } from './ui.mjs';
@@ -164,57 +164,75 @@ async function main() {
   say(`chromium ${browser.version()} up (${secs(t)} s)`);
 
   // --- a. extension tests in the extension host -------------------------------------------------
-  t = Date.now();
-  const testTimeoutMs = Math.max(30_000, deadlineS * 1000 - (Date.now() - runStart) - 90_000);
-  const testsUrl = workbenchUrl({ port: codeServer.port, folder: workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath: testsPath });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const pageLog = [];
-  let sawFailingLine = false;
-  let resolveExit;
-  const exitCode = new Promise((r) => (resolveExit = r));
-  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code) || 0));
-  // Console messages are formatted asynchronously; a queue keeps them in order.
-  let consoleQueue = Promise.resolve();
-  page.on('console', (msg) => {
-    consoleQueue = consoleQueue.then(async () => {
-      const { level, text } = await consoleEntry(msg);
-      pageLog.push(`[${level}] ${text}`);
-      const firstLine = text.split('\n')[0];
-      if (verbose) console.log(`  (page ${level}) ${text}`);
-      else if (NOISE.test(text)) return;
-      else if (level === 'info' || level === 'log') {
-        console.log(text); // mocha's reporter lands here
-        if (/^\s*\d+ failing/m.test(text)) sawFailingLine = true;
-      } else if (level === 'err' || level === 'error' || level === 'warn' || level === 'warning') console.log(`  (workbench ${level}) ${firstLine}`);
+  const runSuite = async (server, suitePath, label) => {
+    t = Date.now();
+    const testTimeoutMs = Math.max(30_000, deadlineS * 1000 - (Date.now() - runStart) - 90_000);
+    const testsUrl = workbenchUrl({ port: server.port, folder: workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath: suitePath });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const pageLog = [];
+    let sawFailingLine = false;
+    let resolveExit;
+    const exitCode = new Promise((r) => (resolveExit = r));
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code) || 0));
+    // Console messages are formatted asynchronously; a queue keeps them in order.
+    let consoleQueue = Promise.resolve();
+    page.on('console', (msg) => {
+      consoleQueue = consoleQueue.then(async () => {
+        const { level, text } = await consoleEntry(msg);
+        pageLog.push(`[${level}] ${text}`);
+        const firstLine = text.split('\n')[0];
+        if (verbose) console.log(`  (page ${level}) ${text}`);
+        else if (NOISE.test(text)) return;
+        else if (level === 'info' || level === 'log') {
+          console.log(text); // mocha's reporter lands here
+          if (/^\s*\d+ failing/m.test(text)) sawFailingLine = true;
+        } else if (level === 'err' || level === 'error' || level === 'warn' || level === 'warning') console.log(`  (workbench ${level}) ${firstLine}`);
+      });
     });
-  });
-  page.on('pageerror', (err) => pageLog.push(`[pageerror] ${err.stack || err}`));
-  page.on('crash', () => resolveExit(1));
-  say('running extension tests in the extension host');
-  await page.goto(testsUrl, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  let timer;
-  const testsCode = await Promise.race([
-    exitCode,
-    new Promise((r) => (timer = setTimeout(() => r('timeout'), testTimeoutMs))),
-  ]);
-  clearTimeout(timer);
-  await Promise.race([consoleQueue, new Promise((r) => setTimeout(r, 5_000))]);
-  writeFileSync(join(resultsDir, 'console-extension-tests.log'), pageLog.join('\n') + '\n');
-  await page.screenshot({ path: join(resultsDir, 'extension-tests.png') }).catch(() => {});
-  await context.close().catch(() => {});
-  let extCode;
-  if (testsCode === 'timeout') {
-    console.log(`\n  0 passing\n  1 failing\n\n  1) extension tests: no exit code within ${testTimeoutMs / 1000} s (see test-results/e2e/console-extension-tests.log)`);
-    extCode = 1;
-  } else {
-    extCode = testsCode;
-    if (extCode !== 0 && !sawFailingLine) {
-      // The suite did not run to a mocha summary (it failed to load, or run() threw): count it.
-      console.log(`\n  0 passing\n  1 failing\n\n  1) extension tests: exit code ${extCode} without a mocha summary (see test-results/e2e/console-extension-tests.log)\n`);
+    page.on('pageerror', (err) => pageLog.push(`[pageerror] ${err.stack || err}`));
+    page.on('crash', () => resolveExit(1));
+    say(`running ${label} in the extension host`);
+    await page.goto(testsUrl, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    let timer;
+    const testsCode = await Promise.race([
+      exitCode,
+      new Promise((r) => (timer = setTimeout(() => r('timeout'), testTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    await Promise.race([consoleQueue, new Promise((r) => setTimeout(r, 5_000))]);
+    writeFileSync(join(resultsDir, `console-${label}.log`), pageLog.join('\n') + '\n');
+    await page.screenshot({ path: join(resultsDir, `${label}.png`) }).catch(() => {});
+    await context.close().catch(() => {});
+    let extCode;
+    if (testsCode === 'timeout') {
+      console.log(`\n  0 passing\n  1 failing\n\n  1) ${label}: no exit code within ${testTimeoutMs / 1000} s (see test-results/e2e/console-${label}.log)`);
+      extCode = 1;
+    } else {
+      extCode = testsCode;
+      if (extCode !== 0 && !sawFailingLine) {
+        // The suite did not run to a mocha summary (it failed to load, or run() threw): count it.
+        console.log(`\n  0 passing\n  1 failing\n\n  1) ${label}: exit code ${extCode} without a mocha summary (see test-results/e2e/console-${label}.log)\n`);
+      }
     }
-  }
-  say(`extension tests exit code ${extCode} (${secs(t)} s)`);
+    say(`${label} exit code ${extCode} (${secs(t)} s)`);
+    return extCode;
+  };
+  const extCode = await runSuite(codeServer, testsPath, 'extension-tests');
+
+  // --- a2. the same extension in Restricted Mode (an untrusted workspace) ---------------------
+  // A second code-server with workspace trust on and no prompt: the folder opens untrusted.
+  t = Date.now();
+  const restricted = await startCodeServer({
+    userDataDir: join(tmp, 'user-data-restricted'),
+    extensionsDir: join(tmp, 'extensions-restricted'),
+    logFile: join(resultsDir, 'code-server-restricted.log'),
+    workspaceTrust: true,
+    settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false, 'security.workspace.trust.untrustedFiles': 'open' },
+    timeoutMs: 60_000,
+  });
+  const restrictedCode = await runSuite(restricted, join(dirname(testsPath), '..', 'restricted', 'index.js'), 'restricted-mode-tests');
+  await restricted.stop();
 
   // --- b. UI checks with Playwright -------------------------------------------------------------
   t = Date.now();
@@ -229,7 +247,7 @@ async function main() {
   await uiContext.close().catch(() => {});
   say(`UI checks: ${ui.passed} passing, ${ui.failed} failing (${secs(t)} s)`);
 
-  return finish(extCode !== 0 || ui.failed > 0 ? 1 : 0);
+  return finish(extCode !== 0 || restrictedCode !== 0 || ui.failed > 0 ? 1 : 0);
 }
 
 main().catch((err) => {
