@@ -106,7 +106,7 @@ export function unread(map: AxisMap, W: number, n: number): boolean[] {
 
 /** Position-by-position work is bounded: absurd sizes (a 10⁹-wide input) are skipped, not tried. */
 const MAX_AXIS = 100_000;
-const MAX_TOTAL_WORK = 20_000_000;
+const MAX_TOTAL_WORK = 5_000_000;
 function tractable(layer: LayerResult): boolean {
   const spatial = layer.inputShapes[0]?.slice(1) ?? [];
   const k = (layer.args as { effectiveKernel?: number[] }).effectiveKernel ?? [];
