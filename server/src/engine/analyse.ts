@@ -630,7 +630,7 @@ class Analyser {
     if (this.layers.length >= MAX_LAYERS) throw new TooManyLayers();
     const kind = info.kind!;
     const spec = kindSpec(kind)!;
-    const argEnv: Env = { ...env, inChannels: inputs[0].shape![0] };
+    const argEnv: Env = { params: env.params, inChannels: inputs[0].shape![0] };
     const args: Record<string, unknown> = {};
     const argSpans = this.argSpansOf(info);
     let ok = true;
@@ -680,10 +680,11 @@ class Analyser {
       this.report(n.codeKey, n.message, span, undefined, { ...n.data, layer: fullName, kind, arg: n.arg });
     }
 
-    const elements = comp.shape.reduce((a, b) => a * b, 1);
-    const tooBig = [['parameters', comp.params], ['MACs', comp.macs], ['output elements', 4 * elements]].find(([, v]) => !Number.isSafeInteger(v));
+    let elements = 1;
+    for (const n of comp.shape) elements *= n;
+    const tooBig = !Number.isSafeInteger(comp.params) ? 'parameters' : !Number.isSafeInteger(comp.macs) ? 'MACs' : !Number.isSafeInteger(4 * elements) ? 'output elements' : undefined;
     if (tooBig) {
-      this.report('bounds', `${fullName}: its ${tooBig[0]} exceed 2^53 and cannot be counted exactly; the sizes are unrealistic.`, info.kindKey);
+      this.report('bounds', `${fullName}: its ${tooBig} exceed 2^53 and cannot be counted exactly; the sizes are unrealistic.`, info.kindKey);
       return undefined;
     }
     const rf = this.fieldOf(comp.field, inputs);
@@ -699,7 +700,7 @@ class Analyser {
       params: comp.params,
       buffers: comp.buffers,
       macs: comp.macs,
-      activationBytes: 4 * comp.shape.reduce((a, b) => a * b, 1),
+      activationBytes: 4 * elements,
       rf: rf.rf,
       merge: rf.merge,
       origin,

@@ -117,9 +117,34 @@ function workOf(layer: LayerResult): number {
   return (layer.shape ?? []).slice(1).reduce((n, o, a) => n + o * (k[a] ?? 2), 0);
 }
 
+/**
+ * Whether a layer surely reads every position of its input (checked in closed form, so that
+ * the usual network — every window overlapping the next and reaching the end — costs nothing).
+ * False means "maybe not": the position-by-position computation decides.
+ */
+function readsAllInputs(layer: LayerResult): boolean {
+  const a = layer.args as Record<string, any>;
+  const spatial = layer.inputShapes[0]?.slice(1) ?? [];
+  if (WINDOW_KINDS.has(layer.kind)) {
+    if (!layer.shape) return false;
+    return spatial.every((W, i) => {
+      const K = a.effectiveKernel[i];
+      const S = a.stride[i];
+      const n = layer.shape![1 + i];
+      // Windows start at −p0 ≤ 0, overlap or touch when K ≥ S (no dilation gaps), and the last
+      // one ends at (n − 1)·S − p0 + K − 1.
+      return a.dilation[i] === 1 && K >= S && (n - 1) * S - a.padding[i][0] + K - 1 >= W - 1;
+    });
+  }
+  if (layer.kind === 'conv_transpose') return false;
+  if (layer.kind === 'upsample') return (layer.shape ?? []).slice(1).every((n, i) => n >= spatial[i]);
+  return true; // elementwise, merges, adaptive and global pooling, pad: every position is read
+}
+
 /** Every layer that drops real input positions nobody else uses. */
 export function coverageLosses(analysis: Analysis): LayerLoss[] {
   if (hasBrokenLayers(analysis) || !analysis.input) return [];
+  if (analysis.layers.every(readsAllInputs)) return [];
   if (!analysis.layers.every(tractable) || analysis.layers.reduce((n, l) => n + workOf(l), 0) > MAX_TOTAL_WORK) return [];
   const g = buildGraph(analysis);
   const { used, reached } = usedPositions(analysis);
