@@ -2,6 +2,9 @@
 // Called by test/e2e/run.mjs with a fresh page; prints mocha-style lines, ending with
 // "N passing" / "N failing" (the project's test runner sums those lines).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+
+/** CONVLENS_UPDATE_SCREENSHOTS=1 copies the screenshots into docs/images/ (for the README). */
+const UPDATE_DOCS = process.env.CONVLENS_UPDATE_SCREENSHOTS === '1';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -175,14 +178,14 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     await page.locator('.part.statusbar .statusbar-item', { hasText: '233K params · 638M MACs' }).first().waitFor({ state: 'visible' });
   });
 
-  it('a screenshot of the editor is saved to test-results/e2e/editor.png and docs/images/screenshot.png', async () => {
+  it('a screenshot of the editor is saved to test-results/e2e/editor.png', async () => {
     await page.mouse.move(5, 5); // no hover in the picture
     await page.screenshot({ path: editorShot });
     if (!existsSync(editorShot) || statSync(editorShot).size < 10_000) throw new Error(`no screenshot at ${editorShot}`);
     // Only a picture that shows what the checks above saw goes into the README.
     if (!demoRendered) throw new Error('the demo did not render its hints and squiggle: docs/images/screenshot.png left as it was');
     mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
-    copyFileSync(editorShot, join(repoRoot, 'docs', 'images', 'screenshot.png'));
+    if (UPDATE_DOCS) copyFileSync(editorShot, join(repoRoot, 'docs', 'images', 'screenshot.png'));
   });
 
   it('hovering a layer shows its size formula (test-results/e2e/hover.png)', async () => {
@@ -196,7 +199,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
       return !!el && el.getAnimations({ subtree: true }).every((a) => a.playState === 'finished');
     });
     await page.screenshot({ path: join(resultsDir, 'hover.png') });
-    if (demoRendered) copyFileSync(join(resultsDir, 'hover.png'), join(repoRoot, 'docs', 'images', 'hover.png'));
+    if (demoRendered && UPDATE_DOCS) copyFileSync(join(resultsDir, 'hover.png'), join(repoRoot, 'docs', 'images', 'hover.png'));
   });
 
   it(`${DEMO_FILE}: "Preview feature maps" opens the webview and it renders every layer's maps (test-results/e2e/preview.png)`, async () => {
@@ -218,7 +221,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     });
     if (!painted) throw new Error('the first feature map is a flat colour');
     await page.screenshot({ path: join(resultsDir, 'preview.png') });
-    if (demoRendered) copyFileSync(join(resultsDir, 'preview.png'), join(repoRoot, 'docs', 'images', 'preview.png'));
+    if (demoRendered && UPDATE_DOCS) copyFileSync(join(resultsDir, 'preview.png'), join(repoRoot, 'docs', 'images', 'preview.png'));
   });
 
   console.log('\n  UI (code-server workbench, Playwright)');
