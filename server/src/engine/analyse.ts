@@ -671,8 +671,18 @@ class Analyser {
           if (v) related.push({ span: v.span ?? info.span, message: `${v.name}: [${v.shape!.join(', ')}]` });
         }
       }
-      // The argument spans let a quick fix edit another argument than the one underlined.
-      this.report(err.codeKey, err.message, span, related, { ...err.data, layer: fullName, kind, arg: err.arg, inputShape: inputShapes[0], args: argSpans });
+      // The argument spans let a quick fix edit another argument than the one underlined; the
+      // operands' shapes and producers let it make one operand match the other.
+      this.report(err.codeKey, err.message, span, related, {
+        ...err.data,
+        layer: fullName,
+        kind,
+        arg: err.arg,
+        inputShape: inputShapes[0],
+        args: argSpans,
+        operandShapes: inputShapes,
+        producers: inputs.map((v) => v.index),
+      });
       return undefined;
     }
     for (const n of comp.notes) {

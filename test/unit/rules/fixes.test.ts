@@ -48,6 +48,8 @@ const CASES: FixCase[] = [
   { code: 'CL109', text: net('[1, 7]', 'conv: {out: 1, kernel: 3, weights: [[[1, 0, -1]], [[0, 1, 0]]], bias: false}'), titles: ['Set out to 2 (the weights have 2 filters)'], produces: 'conv: {out: 2, kernel: 3' },
   // weights of kernel 3 declared as kernel 5.
   { code: 'CL109', text: net('[1, 7]', 'conv: {out: 1, kernel: 5, weights: [[[1, 0, -1]]], bias: false}'), titles: ['Set kernel to 3 (the weights\' kernel size)'], produces: 'kernel: 3' },
+  // a residual add of 8 and 16 channels: the branch conv gets out 8 (the shortcut's channels).
+  { code: 'CL103', text: 'input: [8, 8, 8]\nlayers:\n  - conv: {out: 16, kernel: 3, padding: 1}\n    name: branch\n  - add:\n    from: [input, branch]\n', titles: ['Set out of branch to 8 (match 8×8×8)'], produces: 'conv: {out: 8, kernel: 3, padding: 1}' },
   { code: 'CL102', text: net('[6, 8, 8]', 'prelu: {channels: 4}'), titles: ['Set channels to 6 (one slope per channel)', 'Set channels to 1 (one shared slope)'] },
   { code: 'CL003', text: net('[1, 8, 8]', 'maxpol: {kernel: 2}'), produces: '- maxpool: {kernel: 2}' },
   { code: 'CL004', text: net('[1, 8, 8]', 'conv: {out: 1, kernel: 3, strid: 2, padding: 1}'), produces: 'stride: 2' },

@@ -100,6 +100,28 @@ registerFix('CL109', (text, _analysis, finding) => {
   return fixes;
 });
 
+// add/mul operands that differ only in channels: set the `out` of one operand's producer (a conv,
+// conv_transpose, separable or linear written with a plain number) to the other's channel count.
+registerFix('CL103', (text, analysis, finding) => {
+  const d = finding.data ?? {};
+  const shapes = d.operandShapes as number[][] | undefined;
+  const producers = d.producers as number[] | undefined;
+  const pair = d.operands as number[] | undefined;
+  if (!shapes || !producers || !pair || pair.length !== 2) return [];
+  const [a, b] = pair.map((i) => shapes[i]);
+  if (!a || !b || a.length !== b.length || a[0] === b[0] || a.some((n, i) => i > 0 && n !== b[i])) return [];
+  const fixes: QuickFix[] = [];
+  for (const [mine, other] of [[pair[1], pair[0]], [pair[0], pair[1]]]) {
+    const producer = analysis.layers[producers[mine]];
+    const outSpan = producer?.origin.args.out?.value;
+    if (!producer || !outSpan || !['conv', 'conv_transpose', 'separable', 'linear'].includes(producer.kind) || isExpressionText(text, outSpan)) continue;
+    if (producer.origin.blockPath.length) continue; // an edit inside a block would change every use of it
+    const want = shapes[other][0];
+    fixes.push({ title: `Set out of ${producer.name} to ${want} (match ${shapes[other].join('×')})`, isPreferred: fixes.length === 0, edits: [{ span: outSpan, newText: String(want) }] });
+  }
+  return fixes;
+});
+
 registerFix('CL105', (text, analysis, finding) => {
   const layer = layerOf(analysis, finding);
   if (!layer) return [];
