@@ -224,6 +224,22 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     if (demoRendered && UPDATE_DOCS) copyFileSync(join(resultsDir, 'preview.png'), join(repoRoot, 'docs', 'images', 'preview.png'));
   });
 
+  it(`${DEMO_FILE}: clicking a layer in the preview reveals it in the editor, and the page highlights the layer under the cursor`, async () => {
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('section[data-layer="fc"] h3').click();
+    // The editor selects the entry (line 32 of the demo: \`- linear: {out: 10}\`)…
+    const selection = page.locator('[id="status.editor.selection"]');
+    await page.waitForFunction(
+      (sel) => /Ln 3[23],/.test(document.querySelector(sel)?.textContent ?? ''),
+      '[id="status.editor.selection"]',
+      { timeout: CHECK_TIMEOUT_MS },
+    ).catch(async () => {
+      throw new Error(`the editor did not move to fc: status bar says "${(await selection.innerText()).trim()}"`);
+    });
+    // …and the new cursor position comes back to the page as the highlighted layer.
+    await frame.locator('section.layer.current[data-layer="fc"]').waitFor({ state: 'attached' });
+  });
+
   console.log('\n  UI (code-server workbench, Playwright)');
   const t0 = Date.now();
   const failures = [];
