@@ -9,6 +9,7 @@ const benches = [
   ['engine analysis', ['--expose-gc', 'bench/engine.bench.mjs']],
   ['language server latency', ['--expose-gc', 'bench/lsp.bench.mjs']],
   ['forward pass (preview kernels vs PyTorch)', ['bench/forward.bench.mjs']],
+  ['the preview page in headless Chromium', ['bench/page.bench.mjs']],
 ];
 spawnSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 let failed = 0;

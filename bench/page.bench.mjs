@@ -1,0 +1,79 @@
+// The preview page's own speed: resnet18 and resnet50 at 3×224×224 run in the built webview
+// (dist/webview, its Web Worker and WebAssembly SIMD kernels) in headless Chromium, as a user
+// sees it. Reports the forward time the page's status line shows — warm (a re-run in an open page,
+// what an edit or re-seed costs) and cold (a fresh page and worker) — and the wall time from
+// loading the page to the last map painted.
+//   node bench/page.bench.mjs [--runs 5]      (after `node scripts/build.mjs`)
+import * as esbuild from 'esbuild';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = join(root, 'dist', 'webview');
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+if (!existsSync(join(distDir, 'worker.js'))) throw new Error('dist/webview is missing: run node scripts/build.mjs first');
+
+const tmp = mkdtempSync(join(tmpdir(), 'convlens-page-bench-'));
+await esbuild.build({ entryPoints: [join(root, 'webview/src/html.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: join(tmp, 'html.cjs'), logLevel: 'warning' });
+const { renderHtml, makeNonce } = createRequire(import.meta.url)(join(tmp, 'html.cjs'));
+
+let base = '';
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(renderHtml({ cspSource: base, nonce: makeNonce(), scriptUri: `${base}/main.js`, workerUri: `${base}/worker.js` }));
+    return;
+  }
+  const file = normalize(join(distDir, url.pathname));
+  if (!file.startsWith(distDir) || !existsSync(file)) return void res.writeHead(404).end();
+  res.writeHead(200, { 'content-type': 'text/javascript' });
+  res.end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+});
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const statusMs = async (page) => Number(/in (\d+) ms/.exec((await page.textContent('#status')) ?? '')?.[1]);
+console.log(`ConvLens preview page in headless Chromium ${browser.version()}, 3×224×224 noise input`);
+for (const model of ['resnet18', 'resnet50']) {
+  const text = readFileSync(join(root, 'examples', `${model}.cnn.yaml`), 'utf8');
+  // Cold: a fresh page and worker (first open of the preview); warm: re-runs in the same page
+  // (what every edit or re-seed costs), read from the page's own status line.
+  const cold = [];
+  const wall = [];
+  const warm = [];
+  let backend = '';
+  for (let i = 0; i < 3; i++) {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.addInitScript((t) => (window.__CONVLENS_TEST__ = { text: t }), text);
+    const t0 = Date.now();
+    await page.goto(`${base}/?sample=noise`);
+    await page.waitForSelector('body[data-status="done"]', { timeout: 120_000 });
+    wall.push(Date.now() - t0);
+    cold.push(await statusMs(page));
+    backend = (await page.getAttribute('body', 'data-backend')) ?? '?';
+    if (i === 0) {
+      for (let k = 0; k <= runs; k++) {
+        await page.click('#reseed');
+        await page.waitForSelector('body[data-status="running"]', { state: 'attached', timeout: 10_000 }).catch(() => {});
+        await page.waitForSelector('body[data-status="done"]', { timeout: 120_000 });
+        if (k > 0) warm.push(await statusMs(page));
+      }
+    }
+    await page.close();
+  }
+  console.log(`  ${model.padEnd(9)} [${backend}] forward shown in the page: warm ${median(warm)} ms (min ${Math.min(...warm)}, ${runs} re-runs), cold ${median(cold)} ms (fresh page); page load → every map painted ${median(wall)} ms`);
+}
+await browser.close();
+server.close();
