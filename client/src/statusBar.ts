@@ -4,27 +4,10 @@
 // diagnostics push).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { compactNumber as compact } from '../../server/src/engine/explain';
+import type { Summary } from '../../server/src/features/codeLens';
 
-export interface Summary {
-  uri: string;
-  version: number;
-  name?: string;
-  params: number;
-  macs: number;
-  flops: number;
-  layers: number;
-  outputs: Array<{ name: string; shape: string }>;
-  field?: string;
-  errors: number;
-  warnings: number;
-  analysisMs: number;
-}
-
-export function compact(n: number): string {
-  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
-  for (const [v, u] of units) if (Math.abs(n) >= v) return `${Number((n / v).toFixed(n / v >= 100 ? 0 : n / v >= 10 ? 1 : 2))}${u}`;
-  return String(n);
-}
+export type { Summary };
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('convlens.summary', vscode.StatusBarAlignment.Right, 100);

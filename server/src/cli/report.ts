@@ -1,6 +1,7 @@
 // Turns an Analysis into what the CLI prints: the JSON summary object, diagnostics with 1-based
 // positions, SARIF 2.1.0, and a torchinfo-like table. Pure functions; cli.ts does the I/O.
 import { allCodes, docPath, formatField, LineIndex, type Analysis, type Finding, type LayerResult } from '../engine';
+import { compactNumber as compact, thousands } from '../engine/explain';
 
 export interface CliDiagnostic {
   file: string;
@@ -101,16 +102,6 @@ export function sarif(results: Array<{ file: string; text: string; analysis: Ana
       },
     ],
   };
-}
-
-/** 1234567 → "1,234,567". */
-export const thousands = (n: number) => n.toLocaleString('en-US');
-
-/** 1.81 G, 23.5 M, 9.41 K. */
-export function compact(n: number): string {
-  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
-  for (const [v, u] of units) if (Math.abs(n) >= v) return `${(n / v).toFixed(n / v >= 100 ? 0 : n / v >= 10 ? 1 : 2)} ${u}`;
-  return String(n);
 }
 
 export function bytes(n: number): string {

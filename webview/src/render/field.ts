@@ -3,6 +3,9 @@
 // with what each layer reads along each axis (positions outside a map are padding, dropped),
 // so holes stay holes. Pure: no DOM.
 import { fieldAt } from '../../../server/src/engine/receptiveField';
+import { clip } from '../../../server/src/engine/intervals';
+
+export { clip };
 import type { AxisField, IntervalSet } from '../../../server/src/engine/types';
 import type { LayerInfo } from '../protocol';
 import { nearestSourceIndex, linearSource, adaptiveBin } from '../kernels';
@@ -18,15 +21,6 @@ export function inputField(layer: LayerInfo, pos: number[], inputSpatial: number
   return rf.axes.map((ax, a) => clip(fieldAt(ax, pos[a]), 0, inputSpatial[a] - 1));
 }
 
-export function clip(set: IntervalSet, lo: number, hi: number): IntervalSet {
-  const out: IntervalSet = [];
-  for (const [a, b] of set) {
-    const x = Math.max(a, lo);
-    const y = Math.min(b, hi);
-    if (x <= y) out.push([x, y]);
-  }
-  return out;
-}
 
 export function masksToIntervals(m: AxisMasks): IntervalSet[] {
   return m.map((mask) => {
