@@ -93,7 +93,8 @@ scope.onmessage = (e: MessageEvent) => {
 
 // Warm up while the page is still loading (the document arrives a moment later): compile the
 // WebAssembly kernels and run the engine once on a tiny network, so the first real run does not
-// pay for compilation and JIT warm-up (measured: resnet18's first run in a fresh page 580 → 350 ms).
+// pay for all of the compilation and JIT warm-up. (In VS Code the document arrives after a round
+// trip to the extension host; when a run starts first, the warm-up is skipped.)
 setTimeout(() => {
   if (current) return;
   kernelBackend();
