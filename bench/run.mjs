@@ -10,6 +10,7 @@ const benches = [
   ['language server latency', ['--expose-gc', 'bench/lsp.bench.mjs']],
   ['forward pass (preview kernels vs PyTorch)', ['bench/forward.bench.mjs']],
   ['the preview page in headless Chromium', ['bench/page.bench.mjs']],
+  ['the preview in a real VS Code (code-server)', ['bench/vscode-preview.bench.mjs']],
 ];
 spawnSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 let failed = 0;

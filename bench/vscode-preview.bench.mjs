@@ -1,0 +1,65 @@
+// The preview as a user meets it: in a real VS Code (code-server 4.100.3, headless Chromium), open
+// an example, run "ConvLens: Preview Feature Maps" and read the forward time the panel shows
+// for its first run (a fresh panel, so a fresh worker) and for re-runs (Re-seed).
+//   node bench/vscode-preview.bench.mjs [--runs 3]   (after `node scripts/build.mjs`)
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumPath, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from '../scripts/code-server.mjs';
+
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+ensureCodeServer({ chromium: true });
+const tmp = mkdtempSync(join(tmpdir(), 'convlens-vscode-bench-'));
+const workspace = join(tmp, 'workspace');
+cpSync(join(repoRoot, 'examples'), workspace, { recursive: true });
+const cs = await startCodeServer({ userDataDir: join(tmp, 'ud'), extensionsDir: join(tmp, 'ext') });
+const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'] });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+try {
+  console.log(`ConvLens preview in VS Code 1.100.3 (code-server) + headless Chromium ${browser.version()}, impulse input, forward time shown by the panel`);
+  for (const model of ['resnet18', 'resnet50']) {
+    const first = [];
+    const rerun = [];
+    for (let i = 0; i < runs; i++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.setDefaultTimeout(120_000);
+      await page.goto(workbenchUrl({ port: cs.port, folder: workspace, extensionDevelopmentPath: repoRoot }));
+      await page.locator('.monaco-workbench').waitFor();
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
+      await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+      await page.keyboard.press('Control+P');
+      await page.keyboard.type(`${model}.cnn.yaml`);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: `${model}.cnn.yaml` }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.part.editor .tab.active', { hasText: `${model}.cnn.yaml` }).waitFor();
+      await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('F1');
+      await page.keyboard.type('ConvLens: Preview Feature Maps');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preview Feature Maps' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await frame.locator('body[data-status="done"]').waitFor({ state: 'attached' });
+      first.push(Number(await frame.locator('body').getAttribute('data-ms')));
+      for (let k = 0; k < 3; k++) {
+        // Re-seed inside the page and wait for its own "done" event of that run.
+        const ms = await frame.locator('body').evaluate(
+          () =>
+            new Promise((resolve) => {
+              document.addEventListener('convlens:done', (e) => resolve(e.detail.ms), { once: true });
+              document.getElementById('reseed').click();
+            }),
+        );
+        rerun.push(Math.round(ms));
+      }
+      await page.close();
+    }
+    console.log(`  ${model.padEnd(9)} first run ${median(first)} ms (runs: ${first.join(', ')}), re-runs ${median(rerun)} ms (min ${Math.min(...rerun)})`);
+  }
+} finally {
+  await browser.close();
+  await cs.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
