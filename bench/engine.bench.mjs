@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { flatNetwork } from './networks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runsArg = process.argv.indexOf('--runs');
@@ -19,16 +20,6 @@ const bundle = join(dir, 'engine.cjs');
 await esbuild.build({ entryPoints: [join(root, 'server/src/engine/index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'warning' });
 const engine = createRequire(import.meta.url)(bundle);
 
-/** A flat network of `n` layers: conv/batchnorm/relu triples, channels cycling, stride-1. */
-export function flatNetwork(n) {
-  const lines = ['name: flat-2000', 'input: [3, 64, 64]', 'layers:'];
-  for (let i = 0; lines.length - 3 < n; i++) {
-    lines.push(`  - conv: {out: ${16 + (i % 4) * 16}, kernel: 3, padding: 1, bias: false}`);
-    if (lines.length - 3 < n) lines.push('  - batchnorm');
-    if (lines.length - 3 < n) lines.push('  - relu');
-  }
-  return lines.join('\n') + '\n';
-}
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import rpc from 'vscode-languageserver-protocol/node.js';
+import { flatNetwork } from './networks.mjs';
 
 const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = rpc;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,16 +35,6 @@ if (!existsSync(server)) {
   process.exit(2);
 }
 
-/** conv / batchnorm / relu triples, 2,000 layers (same shape as bench/engine.bench.mjs's). */
-function flatNetwork(n) {
-  const lines = ['name: flat-2000', 'input: [3, 64, 64]', 'layers:'];
-  for (let i = 0; lines.length - 3 < n; i++) {
-    lines.push(`  - conv: {out: ${16 + (i % 4) * 16}, kernel: 3, padding: 1, bias: false}`);
-    if (lines.length - 3 < n) lines.push('  - batchnorm');
-    if (lines.length - 3 < n) lines.push('  - relu');
-  }
-  return lines.join('\n') + '\n';
-}
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);

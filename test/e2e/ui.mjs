@@ -107,16 +107,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
 
   it(`Ctrl+P opens ${fileName ?? 'a *.cnn.yaml file'} in an editor`, async () => {
     if (!fileName) throw new Error('the workspace has no *.cnn.yaml file');
-    await page.locator('.part.editor').click({ position: { x: 200, y: 200 } }); // focus the workbench
-    const quickInput = page.locator('.quick-input-widget');
-    await page.keyboard.press('Control+P');
-    await quickInput.waitFor({ state: 'visible' });
-    await page.keyboard.type(fileName);
-    // Quick open finds files with ripgrep: wait for the file's row, then open it.
-    await quickInput.locator('.monaco-list-row', { hasText: fileName }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await quickInput.waitFor({ state: 'hidden' });
-    await page.locator('.part.editor .tab.active', { hasText: fileName }).waitFor({ state: 'visible' });
+    await quickOpen(page, fileName);
     // The editor renders the file's first line.
     const firstLine = readFileSync(join(workspace, cnnFile), 'utf8').split('\n').find((l) => l.trim() && !l.trim().startsWith('#'))?.trim();
     const lines = page.locator('.part.editor .monaco-editor .view-lines').first();
