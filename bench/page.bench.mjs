@@ -56,18 +56,27 @@ for (const model of ['resnet18', 'resnet50']) {
   let backend = '';
   for (let i = 0; i < 3; i++) {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.addInitScript((t) => (window.__CONVLENS_TEST__ = { text: t }), text);
+    // Runs are awaited through the page's own `convlens:done` event, not by polling the DOM:
+    // Playwright's selector polling walks the page's thousands of map elements every frame and
+    // took main-thread time from the run it was measuring.
+    await page.addInitScript((t) => {
+      window.__CONVLENS_TEST__ = { text: t };
+      window.__nextDone = () => new Promise((resolve) => document.addEventListener('convlens:done', (e) => resolve(e.detail.ms), { once: true }));
+      window.__firstDone = window.__nextDone();
+    }, text);
     const t0 = Date.now();
     await page.goto(`${base}/?sample=noise`);
-    await page.waitForSelector('body[data-status="done"]', { timeout: 120_000 });
+    await page.evaluate(() => window.__firstDone);
     wall.push(Date.now() - t0);
     cold.push(await statusMs(page));
     backend = (await page.getAttribute('body', 'data-backend')) ?? '?';
     if (i === 0) {
       for (let k = 0; k <= runs; k++) {
-        await page.click('#reseed');
-        await page.waitForSelector('body[data-status="running"]', { state: 'attached', timeout: 10_000 }).catch(() => {});
-        await page.waitForSelector('body[data-status="done"]', { timeout: 120_000 });
+        await page.evaluate(() => {
+          const done = window.__nextDone();
+          document.getElementById('reseed').click();
+          return done;
+        });
         if (k > 0) warm.push(await statusMs(page));
       }
     }

@@ -8,7 +8,7 @@ import { samplesFor } from './runtime/samples';
 import { imageToInput } from './runtime/samples';
 import { layerParams } from './runtime/execute';
 import { convMatrix, convTransposeMatrix, checkProduct, type Matrix } from './runtime/convMatrix';
-import { stats, type Tensor } from './kernels';
+import { stats, type Stats, type Tensor } from './kernels';
 import type { LayerResult } from '../../server/src/engine/types';
 import { paintHeatmap, paintLine } from './render/heatmap';
 import { maxAbs } from './render/colors';
@@ -45,6 +45,8 @@ let imageInput: { name: string; tensor: Tensor | null; rgba: Uint8ClampedArray; 
 let selection: { index: number; pos: number[]; channel: number } | null = null;
 let cursorLayer: string | null = null;
 let globalMax = 1e-30;
+/** min/max/mean of each layer's output, computed once when it arrives. */
+let layerStats: Array<Stats | undefined> = [];
 let runStart = 0;
 
 function saveState(): void {
@@ -106,7 +108,8 @@ function onWorker(m: WorkerReply): void {
       break;
     case 'layer':
       outputs[m.index] = { shape: m.shape, data: m.data };
-      globalMax = Math.max(globalMax, maxAbs(m.data));
+      layerStats[m.index] = m.stats;
+      globalMax = Math.max(globalMax, Math.abs(layerStats[m.index]!.min), Math.abs(layerStats[m.index]!.max));
       renderLayer(m.index);
       setStatus(`layer ${m.index + 1}/${layers.length}: ${layers[m.index].name} (${m.ms.toFixed(1)} ms)`);
       document.dispatchEvent(new CustomEvent('convlens:layer', { detail: { index: m.index } }));
@@ -145,7 +148,9 @@ function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | nul
   layers = ls;
   inputShape = input;
   outputs = [];
+  layerStats = [];
   globalMax = 1e-30;
+  lineColour = '';
   showError(error ? `Cannot run the network: ${error}` : '');
   if (error) document.body.dataset.status = 'error';
   if (!sameNet) selection = null;
@@ -234,7 +239,8 @@ function fmt(v: number): string {
 // (main thread) and the worker share two cores here, and painting every layer's maps as they
 // arrive slows the run itself (re-runs of resnet50 in the page: ~540–620 → ~480–510 ms with
 // this). Maps, sizes and click handlers exist at once; only the pixels wait until the section
-// scrolls near the view.
+// comes within a quarter of a screen of the view (painting is fast enough to keep up with
+// scrolling).
 const nearView = new Set<Element>();
 const pendingPaint = new Map<Element, Array<() => void>>();
 const visibility = new IntersectionObserver(
@@ -250,8 +256,24 @@ const visibility = new IntersectionObserver(
       for (const job of jobs ?? []) job();
     }
   },
-  { rootMargin: '100% 0px' },
+  { rootMargin: '25% 0px' },
 );
+
+// The line plots' colour comes from the theme. Reading it forces a style recalculation (costly
+// with a layer arriving every few ms), so it is read once per run, and again after VS Code
+// changes the theme (it rewrites the <html> style and the <body> class).
+let lineColour = '';
+function chartColour(): string {
+  if (!lineColour) lineColour = getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim() || '#3b7dd8';
+  return lineColour;
+}
+const themeWatch = new MutationObserver(() => {
+  if (!lineColour) return;
+  lineColour = '';
+  if (inputShape?.length === 2) rerenderAll();
+});
+themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 function paintWhenNear(sec: Element, job: () => void): void {
   if (nearView.has(sec)) return job();
@@ -266,7 +288,7 @@ function renderMaps(index: number): void {
   if (!sec || !t) return;
   sec.classList.remove('pending');
   sec.classList.add('rendered');
-  const s = stats(t);
+  const s = (index >= 0 && layerStats[index]) || stats(t);
   (sec.querySelector('.stats') as HTMLElement).textContent = `min ${fmt(s.min)} · max ${fmt(s.max)} · mean ${fmt(s.mean)}`;
   sec.dataset.min = String(s.min);
   sec.dataset.max = String(s.max);
@@ -277,16 +299,16 @@ function renderMaps(index: number): void {
   const key = sec.dataset.layer!;
   const rank = t.shape.length - 1;
   const C = t.shape[0];
-  const layerScale = state.norm === 'layer' ? maxAbs(t.data) : globalMax;
-  const color = getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim() || '#3b7dd8';
+  const layerScale = state.norm === 'layer' ? Math.max(Math.abs(s.min), Math.abs(s.max), 1e-30) : globalMax;
   if (rank === 0) {
     // A [C] vector: one strip, one cell per entry.
     const div = mapDiv(maps, key, -1);
     const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
     [cv.width, cv.height] = [C, 1];
-    paintWhenNear(sec, () => paintHeatmap(cv, t.data, 0, 1, C, state.norm === 'map' ? maxAbs(t.data) : layerScale));
+    const vectorScale = state.norm === 'global' ? globalMax : Math.max(Math.abs(s.min), Math.abs(s.max), 1e-30);
+    paintWhenNear(sec, () => paintHeatmap(cv, t.data, 0, 1, C, vectorScale));
     sizeCanvas(div, C, 1, Math.min(16, Math.max(0.25, 640 / C)));
-    for (const cv2 of Array.from(div.querySelectorAll('canvas'))) (cv2 as HTMLCanvasElement).style.height = '16px';
+    cv.style.height = '16px';
     hookClick(div, index, -1, C, 1);
     (sec.querySelector('.pager') as HTMLElement).hidden = true;
     return;
@@ -300,10 +322,9 @@ function renderMaps(index: number): void {
     const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
     if (rank === 1) {
       const L = sp[0];
-      const sc = state.norm === 'map' ? maxAbs(t.data, c * per, (c + 1) * per) : layerScale;
       const w = Math.max(120, Math.min(360, L * 2));
       [cv.width, cv.height] = [w, 48];
-      paintWhenNear(sec, () => paintLine(cv, t.data, c * per, L, sc, w, 48, color));
+      paintWhenNear(sec, () => paintLine(cv, t.data, c * per, L, state.norm === 'map' ? maxAbs(t.data, c * per, (c + 1) * per) : layerScale, w, 48, chartColour()));
       cv.style.width = `${w}px`;
       cv.style.height = '48px';
       div.dataset.w = String(L);
@@ -316,9 +337,8 @@ function renderMaps(index: number): void {
     const D = rank === 3 ? sp[0] : 1;
     const d = Math.min(D - 1, Math.round(state.slice * (D - 1)));
     const off = c * per + d * H * W;
-    const sc = state.norm === 'map' ? maxAbs(t.data, off, off + H * W) : layerScale;
     [cv.width, cv.height] = [W, H];
-    paintWhenNear(sec, () => paintHeatmap(cv, t.data, off, H, W, sc));
+    paintWhenNear(sec, () => paintHeatmap(cv, t.data, off, H, W, state.norm === 'map' ? maxAbs(t.data, off, off + H * W) : layerScale));
     sizeCanvas(div, W, H, MAP_TARGET / Math.max(H, W));
     hookClick(div, index, c, W, H);
   }
@@ -354,9 +374,8 @@ function mapDiv(parent: HTMLElement, key: string, channel: number): HTMLElement 
   div.dataset.channel = String(channel);
   const cv = document.createElement('canvas');
   cv.className = 'map-canvas';
-  const ov = document.createElement('canvas');
-  ov.className = 'overlay';
-  div.append(cv, ov);
+  div.append(cv); // the overlay canvas is added when a field is drawn on this map
+
   if (channel >= 0) {
     const lab = document.createElement('span');
     lab.className = 'label';
@@ -369,10 +388,9 @@ function mapDiv(parent: HTMLElement, key: string, channel: number): HTMLElement 
 
 function sizeCanvas(div: HTMLElement, W: number, H: number, zoom: number): void {
   const z = Math.max(0.25, Math.min(zoom, 12));
-  for (const cv of Array.from(div.querySelectorAll('canvas'))) {
-    (cv as HTMLCanvasElement).style.width = `${W * z}px`;
-    (cv as HTMLCanvasElement).style.height = `${H * z}px`;
-  }
+  const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
+  cv.style.width = `${W * z}px`;
+  cv.style.height = `${H * z}px`;
   div.dataset.w = String(W);
   div.dataset.h = String(H);
 }
@@ -443,10 +461,7 @@ function showSelection(): void {
 
 /** Fills the field's cells on the input (the engine's field) and on every earlier map; holes stay empty. */
 function drawOverlays(): void {
-  for (const ov of Array.from(document.querySelectorAll('canvas.overlay'))) {
-    const c = ov as HTMLCanvasElement;
-    c.getContext('2d')?.clearRect(0, 0, c.width, c.height);
-  }
+  for (const ov of Array.from(document.querySelectorAll('canvas.overlay'))) ov.remove();
   if (!selection || !inputShape) return;
   const { index, pos, channel } = selection;
   const masks = backProject(layers, inputShape, index, pos);
@@ -474,7 +489,12 @@ function paintField(sec: HTMLElement, f: IntervalSet[] | 'global', colour: strin
     if (onlyChannel !== undefined && Number(d.dataset.channel) !== onlyChannel) continue;
     const W = Number(d.dataset.w);
     const H = Number(d.dataset.h);
-    const ov = d.querySelector('canvas.overlay') as HTMLCanvasElement;
+    let ov = d.querySelector('canvas.overlay') as HTMLCanvasElement | null;
+    if (!ov) {
+      ov = document.createElement('canvas');
+      ov.className = 'overlay';
+      d.querySelector('canvas.map-canvas')!.after(ov);
+    }
     const cv = d.querySelector('canvas.map-canvas') as HTMLCanvasElement;
     ov.width = cv.width;
     ov.height = cv.height;

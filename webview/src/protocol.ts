@@ -78,7 +78,8 @@ export interface LayerInfo {
 export type WorkerReply =
   | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null }
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
-  | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number }
+  /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
+  | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: { min: number; max: number; mean: number } }
   | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js' }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string; layer?: string };

@@ -165,6 +165,9 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
 type V3 = [number, number, number];
 
 /** conv in wasm; null when the wasm memory cannot hold the operands. */
+/** Output positions per GEMM call (= NC, the column block of kernels.c). */
+const GEMM_COLUMNS = 2048;
+
 function convWasm(
   k: WasmKernels, x: Float32Array, w: Float32Array, b: Float32Array | null,
   groups: number, CinG: number, CoutG: number, Kg: number, inP: number, outP: number, pointwise: boolean,
@@ -188,7 +191,13 @@ function convWasm(
       k.im2col3d(pX * 4, g * CinG, CinG, i3[0], i3[1], i3[2], k3[0], k3[1], k3[2], s3[0], s3[1], s3[2], d3[0], d3[1], d3[2], p3[0], p3[1], p3[2], o3[0], o3[1], o3[2], pCol * 4);
     }
     const pB = pointwise ? pX + g * CinG * inP : pCol;
-    k.gemm(CoutG, outP, Kg, (pW + g * CoutG * Kg) * 4, Kg, 0, pB * 4, outP, 0, (pOut + g * CoutG * outP) * 4, outP, 0);
+    // One call per GEMM_COLUMNS output positions (the GEMM's own column block, so the work is
+    // the same): WebAssembly has no on-stack replacement, and a first layer computed in a single
+    // call would run entirely in V8's baseline code even after the optimised code is ready.
+    for (let j0 = 0; j0 < outP; j0 += GEMM_COLUMNS) {
+      const n = Math.min(GEMM_COLUMNS, outP - j0);
+      k.gemm(CoutG, n, Kg, (pW + g * CoutG * Kg) * 4, Kg, 0, (pB + j0) * 4, outP, 0, (pOut + g * CoutG * outP + j0) * 4, outP, 0);
+    }
   }
   if (b) k.add_channel_bias(pOut * 4, pBias * 4, Cout, outP);
   return h.slice(pOut, pOut + Cout * outP);
