@@ -290,6 +290,62 @@ describe('kernels (wasm): wasm and TypeScript against a float64 reference', () =
   });
 });
 
+describe('kernels (wasm): Winograd F(2×2, 3×3) for 3×3 stride-1 convs', () => {
+  const pays = (cin: number, cout: number, oh: number, ow: number) => K.winogradPays(2, 1, cin, cout, [3, 3], [1, 1], [1, 1], [oh, ow]);
+
+  it('is chosen for resnet-sized layers and not where it does not pay (7×7 maps, narrow layers, stride 2, groups)', () => {
+    assert.ok(pays(64, 64, 56, 56) && pays(128, 128, 28, 28) && pays(256, 256, 14, 14));
+    assert.ok(!pays(512, 512, 7, 7), '7×7: 16 tiles overhang, the weight transform dominates');
+    assert.ok(!pays(4, 64, 56, 56) && !pays(64, 4, 56, 56), 'narrow');
+    assert.ok(!K.winogradPays(2, 1, 64, 64, [3, 3], [2, 2], [1, 1], [28, 28]), 'stride 2');
+    assert.ok(!K.winogradPays(2, 2, 32, 32, [3, 3], [1, 1], [1, 1], [28, 28]), 'groups');
+    assert.ok(!K.winogradPays(2, 1, 64, 64, [3, 3], [1, 1], [2, 2], [28, 28]), 'dilation');
+    assert.ok(!K.winogradPays(1, 1, 64, 64, [3], [1], [1], [28]), '1-D');
+  });
+
+  it('equals the float64 reference: odd and even sizes, padding 0-2 on each side, bias (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: 20 }),
+        fc.integer({ min: 8, max: 20 }),
+        fc.integer({ min: 11, max: 27 }),
+        fc.integer({ min: 11, max: 27 }),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        fc.integer(),
+        (cin, cout, H, W, [pt, pb, pl, pr], withBias, seed) => {
+          const oh = H + pt + pb - 2;
+          const ow = W + pl + pr - 2;
+          fc.pre(pays(cin, cout, oh, ow));
+          const x = randomTensor([cin, H, W], seed);
+          const w = randomTensor([cout, cin, 3, 3], seed + 1);
+          const b = withBias ? randomTensor([cout], seed + 2).data : null;
+          const padding: [number, number][] = [[pt, pb], [pl, pr]];
+          const want = naiveConv(x, w, b, [1, 1], padding, [1, 1], 1);
+          expectClose(K.conv(x, w, b, { padding }), want, 'conv winograd');
+          expectClose(K.conv(x, w, b, { padding, algorithm: 'direct' }), want, 'conv direct');
+        },
+      ),
+      { numRuns: 60, seed: 20261125 },
+    );
+  });
+
+  it('keeps exact zeros where no input reaches: an impulse gives the same non-zero pattern as the direct sum', () => {
+    const [C, H, W] = [16, 23, 26];
+    for (const [y, x] of [[0, 0], [11, 13], [22, 25], [5, 24]]) {
+      const input = { shape: [C, H, W], data: new Float32Array(C * H * W) };
+      input.data[3 * H * W + y * W + x] = 1;
+      const w = randomTensor([16, C, 3, 3], y * 31 + x);
+      assert.ok(pays(C, 16, H, W));
+      const wino = K.conv(input, w, null, { padding: 1 });
+      const direct = K.conv(input, w, null, { padding: 1, algorithm: 'direct' });
+      const nz = (t: Tensor) => Array.from(t.data, (v, i) => (v !== 0 ? i : -1)).filter((i) => i >= 0);
+      assert.deepEqual(nz(wino), nz(direct), `impulse at (${y}, ${x})`);
+      assert.equal(nz(direct).length, 16 * [y - 1, y, y + 1].filter((r) => r >= 0 && r < H).length * [x - 1, x, x + 1].filter((c) => c >= 0 && c < W).length);
+    }
+  });
+});
+
 describe('kernels (wasm): the oracle on both backends', () => {
   interface OT {
     shape: number[];

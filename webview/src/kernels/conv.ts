@@ -22,6 +22,12 @@ export interface ConvOptions {
   groups?: number;
   /** How padded positions are filled (torch.nn.ConvNd's padding_mode). Default 'zeros'. */
   paddingMode?: PadMode;
+  /**
+   * 'auto' (default): Winograd F(2×2, 3×3) for the 3×3 stride-1 convolutions where it saves
+   * work, im2col + GEMM otherwise; 'direct': always im2col + GEMM (every output a plain sum of
+   * products, as the receptive-field measurement needs).
+   */
+  algorithm?: 'auto' | 'direct';
 }
 
 /** Bias: a [C_out] tensor, a plain array, or null/undefined for no bias. */
@@ -135,6 +141,10 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
   const pointwise = kD * kH * kW === 1 && sD * sH * sW === 1 && p3.every((p) => p === 0) && inP === outP;
 
   const wk = wasmKernels();
+  if (wk && (opts.algorithm ?? 'auto') === 'auto' && winogradPays(rank, groups, CinG, CoutG, kernel, stride, dilation, outSp)) {
+    const d = convWinograd(wk, x.data.subarray(0, Cin * inP), weight.data.subarray(0, Cout * Kg), b, Cin, Cout, iH, iW, pads[0][0], pads[1][0], oH, oW);
+    if (d) return { shape: [Cout, ...outSp], data: d };
+  }
   if (wk) {
     // WebAssembly SIMD: input, weight and bias are copied into the wasm memory once; im2col,
     // the products and the bias run there; the output is copied out.
@@ -165,6 +175,54 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
 type V3 = [number, number, number];
 
 /** conv in wasm; null when the wasm memory cannot hold the operands. */
+/**
+ * Whether Winograd F(2×2, 3×3) applies (2-D, 3×3, stride 1, no dilation, one group) and pays:
+ * its 16 products per tile of 2×2 outputs (tiles overhang odd sizes) plus the weight transform
+ * must beat the direct 36 by a margin, and narrow layers stay direct (their GEMMs are too thin).
+ */
+export function winogradPays(rank: number, groups: number, Cin: number, Cout: number, kernel: number[], stride: number[], dilation: number[], outSp: number[]): boolean {
+  if (rank !== 2 || groups !== 1 || Cin < 8 || Cout < 8) return false;
+  if (kernel[0] !== 3 || kernel[1] !== 3 || stride[0] !== 1 || stride[1] !== 1 || dilation[0] !== 1 || dilation[1] !== 1) return false;
+  // Per channel pair: 16 products per tile against 9 per output, plus the weight transform and
+  // the packing of the 16 transformed weights for the GEMMs, ~400 products' worth (measured on
+  // resnet layers: 1.6× faster at 56² and 28², 1.2× at 14², 1.5× slower at 7²).
+  const tiles = Math.ceil(outSp[0] / 2) * Math.ceil(outSp[1] / 2);
+  return 16 * tiles + 400 < 0.8 * 9 * outSp[0] * outSp[1];
+}
+
+/** Winograd F(2×2, 3×3) in WebAssembly (kernels.c): transforms, 16 GEMMs, inverse transform. */
+function convWinograd(
+  k: WasmKernels, x: Float32Array, w: Float32Array, b: Float32Array | null,
+  Cin: number, Cout: number, H: number, W: number, pT: number, pL: number, oH: number, oW: number,
+): Float32Array | null {
+  const tH = Math.ceil(oH / 2);
+  const tW = Math.ceil(oW / 2);
+  const T = tH * tW;
+  const nXp = Cin * (2 * tH + 2) * (2 * tW + 2) + 16;
+  const base = reserve(k, align4(x.length) + align4(w.length) + align4(b ? Cout : 0) + align4(nXp) + 16 * (Cout * Cin + Cin * T + Cout * T) + Cout * oH * oW);
+  if (base < 0) return null;
+  const pX = base;
+  const pW = pX + align4(x.length);
+  const pBias = pW + align4(w.length);
+  const pXp = pBias + align4(b ? Cout : 0);
+  const pU = pXp + align4(nXp);
+  const pV = pU + 16 * Cout * Cin;
+  const pM = pV + 16 * Cin * T;
+  const pOut = pM + 16 * Cout * T;
+  const h = heap(k);
+  h.set(x, pX);
+  h.set(w, pW);
+  if (b) h.set(b, pBias);
+  k.winograd_weights(pW * 4, pU * 4, Cout * Cin);
+  k.winograd_input(pX * 4, pXp * 4, pV * 4, Cin, H, W, pT, pL, tH, tW);
+  for (let e = 0; e < 16; e++) {
+    k.gemm(Cout, T, Cin, (pU + e * Cout * Cin) * 4, Cin, 0, (pV + e * Cin * T) * 4, T, 0, (pM + e * Cout * T) * 4, T, 0);
+  }
+  k.winograd_output(pM * 4, pOut * 4, Cout, tH, tW, oH, oW);
+  if (b) k.add_channel_bias(pOut * 4, pBias * 4, Cout, oH * oW);
+  return h.slice(pOut, pOut + Cout * oH * oW);
+}
+
 /** Output positions per GEMM call (= NC, the column block of kernels.c). */
 const GEMM_COLUMNS = 2048;
 

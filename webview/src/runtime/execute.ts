@@ -252,7 +252,8 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'conv':
     case 'depthwise': {
       const p = layerParams(layer, x.shape, seed, pos)!;
-      return conv(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: p.groups });
+      // The linearised network measures fields by which outputs are non-zero: plain sums only.
+      return conv(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: p.groups, algorithm: pos ? 'direct' : 'auto' });
     }
     case 'separable': {
       // Depthwise (no bias) then 1×1 pointwise with the one bias (Keras's SeparableConv).

@@ -25,6 +25,9 @@ export interface WasmKernels {
     oD: number, oH: number, oW: number, col: number,
   ): void;
   add_channel_bias(out: number, bias: number, C: number, P: number): void;
+  winograd_weights(w: number, U: number, P: number): void;
+  winograd_input(x: number, xp: number, V: number, C: number, H: number, W: number, pT: number, pL: number, tH: number, tW: number): void;
+  winograd_output(M: number, out: number, Cout: number, tH: number, tW: number, oH: number, oW: number): void;
   fill_uniform(dst: number, n: number, state: number, bound: number): number;
   relu_f32(src: number, dst: number, n: number): void;
   add_f32(a: number, b: number, dst: number, n: number): void;
