@@ -418,3 +418,25 @@ describe('convlens run (CLI, dist/cli.js)', function () {
     assert.match(r2.stderr, /not a \.npy file/);
   });
 });
+
+describe("the preview worker's warm-up network", () => {
+  it('analyses without errors, runs, and goes through the stem, Winograd and pointwise paths', () => {
+    const { WARM_UP_NETWORK } = require('../../webview/src/runtime/warmUp') as typeof import('../../webview/src/runtime/warmUp');
+    const { winogradPays } = require('../../webview/src/kernels') as typeof import('../../webview/src/kernels');
+    const a = check(WARM_UP_NETWORK);
+    assert.deepEqual(a.findings.filter((f) => f.severity === 'error'), []);
+    const r = execute(a, makeSample('noise', a.input!, 1), { seed: 1 });
+    assert.deepEqual(r.outputs.values().next().value!.shape, [10]);
+    const convs = a.layers.filter((l) => l.kind === 'conv');
+    // Arguments are per-axis lists after resolution; a square kernel and stride are enough here.
+    const first = (v: unknown) => [v ?? 1].flat()[0] as number;
+    const kernel = (l: (typeof convs)[number]) => first(l.args.kernel);
+    const stride = (l: (typeof convs)[number]) => first(l.args.stride);
+    assert.ok(convs.some((l) => kernel(l) === 7 && stride(l) === 2), 'the 7×7/2 stem');
+    assert.ok(convs.some((l) => kernel(l) === 1), 'a pointwise conv');
+    assert.ok(
+      convs.some((l) => kernel(l) === 3 && stride(l) === 1 && winogradPays(2, 1, l.inputShapes[0][0], l.shape![0], [3, 3], [1, 1], [1, 1], l.shape!.slice(1))),
+      'a 3×3 conv on the Winograd path',
+    );
+  });
+});

@@ -375,7 +375,6 @@ function mapDiv(parent: HTMLElement, key: string, channel: number): HTMLElement 
   const cv = document.createElement('canvas');
   cv.className = 'map-canvas';
   div.append(cv); // the overlay canvas is added when a field is drawn on this map
-
   if (channel >= 0) {
     const lab = document.createElement('span');
     lab.className = 'label';

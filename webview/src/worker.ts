@@ -4,6 +4,7 @@
 import { check } from '../../server/src/engine';
 import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from './runtime/execute';
 import { makeSample } from './runtime/samples';
+import { WARM_UP_NETWORK } from './runtime/warmUp';
 import type { LayerInfo, WorkerReply, WorkerRequest } from './protocol';
 import { kernelBackend, stats } from './kernels';
 
@@ -98,30 +99,6 @@ scope.onmessage = (e: MessageEvent) => {
 // in a baseline tier and compiles the hot functions in the background; WebAssembly has no
 // on-stack replacement, so without this the first layers of the first run were computed in
 // baseline code (Chromium, resnet18's 7×7 stem: ~45 ms cold, ~10 ms after this warm-up).
-const WARM_UP_NETWORK = `input: [3, 96, 96]
-blocks:
-  basic:
-    layers:
-      - conv: {out: 16, kernel: 3, padding: 1, bias: false}
-      - batchnorm:
-      - relu:
-      - conv: {out: 16, kernel: 3, padding: 1, bias: false}
-      - batchnorm:
-      - add:
-        from: [input, -1]
-      - relu:
-layers:
-  - conv: {out: 16, kernel: 7, stride: 2, padding: 3, bias: false}
-  - batchnorm:
-  - relu:
-  - maxpool: {kernel: 3, stride: 2, padding: 1}
-  - basic:
-  - basic:
-  - conv: {out: 32, kernel: 1, stride: 2}
-  - adaptive_avgpool: {size: 1}
-  - flatten:
-  - linear: {out: 10}
-`;
 const WARM_UP_STEPS = 12;
 
 function warmUp(step: number): void {
