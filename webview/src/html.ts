@@ -78,7 +78,7 @@ button.secondary { color: var(--vscode-button-secondaryForeground, inherit); bac
 #seed { width: 6em; }
 #status { color: var(--vscode-descriptionForeground, #666); }
 #errors:not(:empty) { margin: 8px 0; padding: 6px 10px; color: var(--vscode-errorForeground, #c00); border-left: 3px solid var(--vscode-inputValidation-errorBorder, #c00); background: var(--vscode-inputValidation-errorBackground, transparent); white-space: pre-wrap; }
-section.layer { margin: 10px 0; padding: 6px 8px; border: 1px solid var(--vscode-panel-border, #ddd); border-radius: 3px; content-visibility: auto; contain-intrinsic-size: auto 260px; }
+section.layer { margin: 10px 0; padding: 6px 8px; border: 1px solid var(--vscode-panel-border, #ddd); border-radius: 3px; }
 section.layer.current { border-color: var(--vscode-focusBorder, #07f); box-shadow: 0 0 0 1px var(--vscode-focusBorder, #07f); }
 section.layer.pending { opacity: 0.55; }
 section.layer h3 { margin: 0 0 4px; font-size: 1em; cursor: pointer; display: flex; gap: 10px; flex-wrap: wrap; align-items: baseline; }

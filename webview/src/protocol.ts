@@ -1,6 +1,8 @@
 // Messages between the VS Code host (client/src/previewPanel.ts), the page (main.ts) and the
 // worker (worker.ts). Every message that crosses a trust boundary is validated before use.
 
+import type { Stats } from './kernels';
+
 /** Host → page. */
 export type HostMessage =
   | { type: 'document'; text: string; uri: string; version: number }
@@ -79,7 +81,7 @@ export type WorkerReply =
   | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null }
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
   /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
-  | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: { min: number; max: number; mean: number } }
+  | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats }
   | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js' }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string; layer?: string };

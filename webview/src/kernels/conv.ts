@@ -174,7 +174,6 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
 
 type V3 = [number, number, number];
 
-/** conv in wasm; null when the wasm memory cannot hold the operands. */
 /**
  * Whether Winograd F(2×2, 3×3) applies (2-D, 3×3, stride 1, no dilation, one group) and pays:
  * its 16 products per tile of 2×2 outputs (tiles overhang odd sizes) plus the weight transform
@@ -226,6 +225,7 @@ function convWinograd(
 /** Output positions per GEMM call (= NC, the column block of kernels.c). */
 const GEMM_COLUMNS = 2048;
 
+/** conv in wasm; null when the wasm memory cannot hold the operands. */
 function convWasm(
   k: WasmKernels, x: Float32Array, w: Float32Array, b: Float32Array | null,
   groups: number, CinG: number, CoutG: number, Kg: number, inP: number, outP: number, pointwise: boolean,

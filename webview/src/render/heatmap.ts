@@ -10,10 +10,11 @@ const TABLE_SIZE = 4096;
 let table: Uint32Array | null = null;
 let nanColour = 0;
 
-/** RGBA packed as the little-endian 32-bit word an ImageData buffer holds (or big-endian). */
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** RGBA packed as the 32-bit word an ImageData buffer holds on this machine's byte order. */
 function pack(r: number, g: number, b: number): number {
-  const little = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-  return little ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
+  return littleEndian ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
 }
 
 function colourTable(): Uint32Array {

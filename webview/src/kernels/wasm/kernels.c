@@ -306,6 +306,17 @@ void gemm(int M, int N, int K, const float *A, int lda, int transA, const float 
 // im2col for conv (spatial rank ≤ 3 as 3-D): col[(c, kd, kh, kw), (od, oh, ow)] =
 // x[c0 + c, od·sD − pD + kd·dD, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW] (0 outside).
 
+// The outputs ow (0 ≤ ow < oW) whose input position iw = ow·s + off lies inside 0 ≤ iw < n are
+// lo ≤ ow < hi (an empty range has lo = hi): the hot loops then need no bounds test.
+static inline void inside_range(int off, int s, int n, int oW, int *lo, int *hi) {
+  int a = off < 0 ? (-off + s - 1) / s : 0;
+  int b = n - 1 - off >= 0 ? (n - 1 - off) / s + 1 : 0;
+  if (a > oW) a = oW;
+  if (b > oW) b = oW;
+  *lo = a;
+  *hi = b < a ? a : b;
+}
+
 EXPORT(im2col3d)
 void im2col3d(const float *x, int c0, int nC, int iD, int iH, int iW, int kD, int kH, int kW,
               int sD, int sH, int sW, int dD, int dH, int dW, int pD, int pH, int pW,
@@ -316,15 +327,8 @@ void im2col3d(const float *x, int c0, int nC, int iD, int iH, int iW, int kD, in
     for (int a = 0; a < kD; a++) {
       for (int b = 0; b < kH; b++) {
         for (int e = 0; e < kW; e++) {
-          // iw = ow·sW + offW is inside the input for owLo ≤ ow < owHi.
-          int offW = e * dW - pW;
-          int owLo = 0;
-          if (offW < 0) owLo = (-offW + sW - 1) / sW;
-          if (owLo > oW) owLo = oW;
-          int owHi = 0;
-          if (iW - 1 - offW >= 0) owHi = (iW - 1 - offW) / sW + 1;
-          if (owHi > oW) owHi = oW;
-          if (owHi < owLo) owHi = owLo;
+          int offW = e * dW - pW, owLo, owHi;
+          inside_range(offW, sW, iW, oW, &owLo, &owHi);
           for (int od = 0; od < oD; od++) {
             int id = od * sD - pD + a * dD;
             int dOK = id >= 0 && id < iD;
@@ -662,13 +666,8 @@ void maxpool3d(const float *x, float *out, int C, int iD, int iH, int iW, int oD
             if (ih < 0 || ih >= iH) continue;
             const float *row = x + (((long)c * iD + id) * iH + ih) * iW;
             for (int e = 0; e < kW; e++) {
-              int offW = e * dW - pW;
-              int owLo = 0;
-              if (offW < 0) owLo = (-offW + sW - 1) / sW;
-              if (owLo > oW) owLo = oW;
-              int owHi = 0;
-              if (iW - 1 - offW >= 0) owHi = (iW - 1 - offW) / sW + 1;
-              if (owHi > oW) owHi = oW;
+              int offW = e * dW - pW, owLo, owHi;
+              inside_range(offW, sW, iW, oW, &owLo, &owHi);
               int ow = owLo;
               if (sW == 1) {
                 for (; ow + 4 <= owHi; ow += 4) {
