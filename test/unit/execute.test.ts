@@ -14,7 +14,7 @@ import type { Analysis } from '../../server/src/engine/types';
 import { execute, executeAsync, ExecutionCancelled, layerSeed } from '../../webview/src/runtime/execute';
 import { makeSample, SAMPLES, samplesFor, imageToInput } from '../../webview/src/runtime/samples';
 import { readNpy, writeNpy } from '../../webview/src/runtime/npy';
-import { tensor, numel, type Tensor } from '../../webview/src/kernels';
+import { tensor, numel, mulberry32, type Tensor } from '../../webview/src/kernels';
 import { readExample } from './helpers/examples';
 import { repoRoot } from '../oracle';
 
@@ -127,6 +127,50 @@ layers:
     assert.equal(seen, 3);
   });
 
+  it('releases every output once, when no later layer reads it; moving the owned buffers away changes nothing', async function () {
+    this.timeout(60000);
+    // What the worker does: each released output is posted to the page with its buffer moved
+    // (detached here), so a wrong "owned" or an early release would break a later layer.
+    const inline = `input: [4, 9]
+layers:
+  - {name: a, conv: {out: 6, kernel: 3, padding: 1}}
+  - {name: f, flatten: {}}
+  - {name: g, identity: {}}
+  - {name: fc, linear: {out: 5}}
+outputs: [fc, a]
+`;
+    for (const [what, text, size] of [['resnet50', readExample('resnet50.cnn.yaml'), 'input: [3, 64, 64]'], ['inline with views', inline, null]] as const) {
+      const a = analyse(size ? text.replace(/input: \[3, 224, 224\]/, size) : text);
+      const x = makeSample('noise', a.input!, 2);
+      const want = allOutputs(a, x, { seed: 4 }).map((t) => Array.from(t.data));
+      const got: number[][] = [];
+      const views: string[] = [];
+      const seenAt: number[] = [];
+      let step = -1;
+      await executeAsync(a, x, {
+        seed: 4,
+        onLayer: (i) => (step = i),
+        onRelease: (i, t, owned) => {
+          assert.equal(got[i], undefined, `${what}: ${a.layers[i].name} released twice`);
+          got[i] = Array.from(t.data);
+          seenAt[i] = step;
+          if (owned) structuredClone(t.data, { transfer: [t.data.buffer] });
+          else views.push(a.layers[i].name);
+        },
+      });
+      assert.equal(got.filter(Boolean).length, a.layers.length, `${what}: every layer released`);
+      a.layers.forEach((l, i) => {
+        assert.deepEqual(got[i], want[i], `${what}: ${l.name}`);
+        const last = Math.max(i, ...a.layers.flatMap((m, j) => (m.from.includes(l.name) ? [j] : [])));
+        const kept = a.outputs.some((o) => o.name === l.name);
+        assert.ok(kept ? seenAt[i] === a.layers.length - 1 : seenAt[i] === last, `${what}: ${l.name} released after layer ${seenAt[i]}, its last reader is ${last}`);
+      });
+      // f (a view of a's buffer) is released while a, an output, is still held: f is copied,
+      // and a's buffer is moved at the end.
+      if (what !== 'resnet50') assert.deepEqual(views, ['f']);
+    }
+  });
+
   it('rejects an input of the wrong shape with a clear message', () => {
     const a = analyse(readExample('tiny-vgg.cnn.yaml'));
     assert.throws(() => execute(a, makeSample('noise', [3, 32, 32])), /sample tensor is \[3, 32, 32\] but the network's input is \[3, 64, 64\]/);
@@ -149,6 +193,23 @@ describe('samples', () => {
       const centre = shape.slice(1).reduce((k, n) => k * n + Math.floor(n / 2), 0);
       for (let c = 0; c < shape[0]; c++) assert.equal(imp.data[c * per + centre], 1);
     }
+    // Position by position, at rank 3: the ramp is the mean of the normalised coordinates, the
+    // edge steps along the last axis, the checkerboard alternates in cells of round(n / 8).
+    const norm = (i: number, n: number) => (2 * i) / (n - 1) - 1;
+    const [D, H, W] = [4, 5, 17];
+    const ramp = makeSample('ramp', [2, D, H, W]).data;
+    const edge = makeSample('edge', [2, D, H, W]).data;
+    const board = makeSample('checkerboard', [2, D, H, W]).data;
+    for (let c = 0; c < 2; c++) for (let d = 0; d < D; d++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const k = ((c * D + d) * H + y) * W + x;
+      assert.ok(Math.abs(ramp[k] - (norm(d, D) + norm(y, H) + norm(x, W)) / 3) < 1e-6, `ramp at ${[c, d, y, x]}`);
+      assert.equal(edge[k], x >= 8 ? 1 : -1, `edge at ${[c, d, y, x]}`);
+      assert.equal(board[k], (d + y + Math.floor(x / 2)) % 2 === 0 ? 1 : -1, `checkerboard at ${[c, d, y, x]}`);
+    }
+    // Noise is the seed's stream of U(−1, 1) draws, channel after channel.
+    const rng = mulberry32(7);
+    assert.deepEqual(makeSample('noise', [2, 3, 50], 7).data, Float32Array.from({ length: 300 }, () => rng() * 2 - 1));
+    assert.notDeepEqual(makeSample('noise', [2, 3, 50], 8).data, makeSample('noise', [2, 3, 50], 7).data);
     assert.ok(SAMPLES.some((s) => s.name === 'sine') && samplesFor(1).some((s) => s.name === 'sine'));
     assert.throws(() => makeSample('nope', [1, 4]), /unknown sample/);
   });

@@ -384,6 +384,18 @@ describe('kernels: hand-checked values', () => {
     assert.deepEqual(t.shape, [2, 2, 2]);
     assert.deepEqual(K.toNested(t), [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
     assert.deepEqual(K.stats(t), { min: 1, max: 8, mean: 4.5 });
+    // Every length modulo 4 (the loop takes four at a time), extremes anywhere, NaN ignored by min/max.
+    for (const n of [1, 2, 3, 5, 6, 7, 1001]) {
+      const d = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 2.7) * 10);
+      const naive = { min: Math.min(...d), max: Math.max(...d), mean: d.reduce((a, b) => a + b, 0) / n };
+      const st = K.stats({ shape: [n], data: d });
+      assert.equal(st.min, naive.min, `min, n = ${n}`);
+      assert.equal(st.max, naive.max, `max, n = ${n}`);
+      assert.ok(Math.abs(st.mean - naive.mean) < 1e-12, `mean, n = ${n}`);
+      d[n - 1] = NaN;
+      const withNaN = K.stats({ shape: [n], data: d });
+      assert.ok(Number.isNaN(withNaN.mean) && (n === 1 ? withNaN.min === Infinity : withNaN.min === Math.min(...d.subarray(0, n - 1))), `NaN, n = ${n}`);
+    }
     assert.throws(() => K.fromNested([[1, 2], [3]]));
   });
 

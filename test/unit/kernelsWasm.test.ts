@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import { loadOracle, repoRoot } from '../oracle';
 import * as K from '../../webview/src/kernels';
 import type { Tensor } from '../../webview/src/kernels';
+import { heap, reserve, wasmKernels } from '../../webview/src/kernels/wasm/backend';
 import { KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from '../../webview/src/kernels/wasm/kernelsWasm.generated';
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
@@ -409,6 +410,61 @@ describe('kernels (wasm): parameter initialisation', () => {
         }
       });
     }
+  });
+});
+
+describe('kernels (wasm): weights drawn into the wasm memory', () => {
+  const plain = (t: Tensor): Tensor => ({ shape: t.shape.slice(), data: t.data.slice() });
+
+  it('drawInto writes the bits that reading `data` draws, whole and from any offset, across its blocks', () => {
+    const k = withBackend('wasm', () => wasmKernels())!;
+    const t = K.uniform([3, 70001], 0.37, K.mulberry32(5)) as K.DrawnTensor;
+    assert.ok(t instanceof K.DrawnTensor);
+    const n = K.numel(t.shape);
+    const want = t.data;
+    for (const [from, count] of [[0, n], [1, 65537], [65535, 70000], [n - 3, 3], [12345, 0]]) {
+      const at = reserve(k, count + 4);
+      heap(k).fill(NaN, at, at + count + 4);
+      t.drawInto(k, at, from, count);
+      const got = heap(k).subarray(at, at + count + 4);
+      for (let i = 0; i < count; i++) if (!Object.is(got[i], want[from + i])) assert.fail(`from ${from}: element ${i}: ${got[i]} vs ${want[from + i]}`);
+      assert.ok(Number.isNaN(got[count]), `from ${from}: wrote past ${count} values`);
+    }
+  });
+
+  it('keeps the stream: the bias after a drawn weight is what one draw per element gives; spreading a drawn tensor draws it', () => {
+    const p = K.initConv(8, 4, [3, 3], 1, true, 77);
+    const rng = K.mulberry32(77);
+    const wBound = Math.sqrt(3) * (Math.sqrt(2 / (1 + 5)) / Math.sqrt(36)); // kaiming_uniform_(a = √5), fan_in 36
+    const w = Float32Array.from({ length: 288 }, () => (rng() * 2 - 1) * wBound);
+    const b = Float32Array.from({ length: 8 }, () => (rng() * 2 - 1) * (1 / Math.sqrt(36)));
+    assert.deepEqual(p.weight.data, w);
+    assert.deepEqual(p.bias!.data, b);
+    assert.deepEqual({ ...p.weight }.data, w);
+    assert.deepEqual(structuredClone(p.weight).data, w);
+  });
+
+  it('conv (direct and Winograd) and linear give the same bits with a drawn weight as with its values', () => {
+    withBackend('wasm', () => {
+      const cases: Array<[number[], number, number[], K.ConvOptions]> = [
+        [[16, 20, 20], 24, [3, 3], { padding: 1 }], // Winograd
+        [[16, 20, 20], 24, [3, 3], { padding: 1, algorithm: 'direct' }],
+        [[3, 33, 31], 8, [7, 7], { stride: 2, padding: 3 }],
+        [[6, 40], 4, [5], { dilation: 2 }],
+      ];
+      cases.forEach(([shape, cOut, kernel, opts], i) => {
+        const x = randomTensor(shape, i);
+        const { weight, bias } = K.initConv(cOut, shape[0], kernel, 1, true, 100 + i);
+        assert.ok(weight instanceof K.DrawnTensor);
+        const a = K.conv(x, weight, bias, opts);
+        const b = K.conv(x, plain(weight), bias, opts);
+        for (let e = 0; e < a.data.length; e++) if (!Object.is(a.data[e], b.data[e])) assert.fail(`case ${i}: element ${e}: ${a.data[e]} vs ${b.data[e]}`);
+      });
+      // A weight streamed through the wasm memory in several blocks of output features.
+      const x = randomTensor([2, 3000], 9);
+      const { weight, bias } = K.initLinear(1500, 3000, true, 3);
+      assert.deepEqual(K.linear(x, weight, bias).data, K.linear(x, plain(weight), bias).data);
+    });
   });
 });
 

@@ -3,10 +3,11 @@
 // aborts the current run between two layers.
 import { check } from '../../server/src/engine';
 import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from './runtime/execute';
-import { makeSample } from './runtime/samples';
+import { makeSample, samplesFor } from './runtime/samples';
 import { WARM_UP_NETWORK } from './runtime/warmUp';
 import type { LayerInfo, WorkerReply, WorkerRequest } from './protocol';
 import { kernelBackend, stats } from './kernels';
+import { heap, reserve, wasmKernels } from './kernels/wasm/backend';
 
 interface WorkerScope {
   postMessage(m: WorkerReply, transfer?: Transferable[]): void;
@@ -50,18 +51,25 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
     const inCopy = input.data.slice();
     post({ type: 'input', id: req.id, shape: input.shape, data: inCopy }, [inCopy.buffer]);
     let last = performance.now();
+    const ms: number[] = [];
     await executeAsync(
       analysis,
       input,
       {
         seed: req.seed,
         signal: me.signal,
-        onLayer: (index, t) => {
-          const data = t.data.slice();
-          const st = stats(t);
+        onLayer: (index) => {
           const nowMs = performance.now();
-          post({ type: 'layer', id: req.id, index, shape: t.shape, data, ms: nowMs - last, stats: st }, [data.buffer]);
+          ms[index] = nowMs - last;
           last = nowMs;
+        },
+        // Each output goes to the page once the run has no more use for it, its buffer moved
+        // rather than copied (a fresh multi-megabyte copy costs ~0.4 ms per MB in Chromium).
+        // Most layers feed only the next one, so the maps still appear as the run goes.
+        onRelease: (index, t, owned) => {
+          const data = owned ? t.data : t.data.slice();
+          post({ type: 'layer', id: req.id, index, shape: t.shape, data, ms: ms[index], stats: stats(t) }, [data.buffer]);
+          last = performance.now();
         },
       },
       async () => {
@@ -104,11 +112,20 @@ const WARM_UP_STEPS = 12;
 function warmUp(step: number): void {
   if (current || step >= WARM_UP_STEPS) return;
   const a = check(WARM_UP_NETWORK);
-  if (!executable(a)) execute(a, makeSample('noise', a.input!, step), { seed: step });
+  // Through the same per-layer steps as a run (statistics of each output), without posting.
+  const samples = samplesFor(2);
+  if (!executable(a)) execute(a, makeSample(samples[step % samples.length].name, a.input!, step), { seed: step, onRelease: (_, out) => stats(out) });
   setTimeout(() => warmUp(step + 1), 0);
 }
 setTimeout(() => {
   if (current) return;
-  kernelBackend();
+  const k = wasmKernels();
+  // Grow the wasm memory to what a resnet layer needs and touch it now: the first touch of each
+  // page costs a fault (~0.4 ms per MB here), better paid before the run than during it.
+  if (k) {
+    const at = reserve(k, WARM_MEMORY_FLOATS);
+    if (at >= 0) heap(k).fill(0, at, at + WARM_MEMORY_FLOATS);
+  }
   warmUp(0);
 }, 0);
+const WARM_MEMORY_FLOATS = 4 << 20; // 16 MB

@@ -7,10 +7,11 @@
 // cache-blocked gemm, which is far faster than a 6-deep loop per output pixel.
 // 1-D and 2-D are handled as 3-D with leading size-1 axes, so there is one code path.
 
-import { Tensor, PaddingSpec, perAxis, paddingPairs, spatialRank, to3 } from './tensor';
+import { Tensor, PaddingSpec, numel, perAxis, paddingPairs, spatialRank, to3 } from './tensor';
 import { gemm } from './gemm';
 import { wasmKernels, reserve, heap, align4, WasmKernels } from './wasm/backend';
 import { pad, PadMode } from './pad';
+import { DrawnTensor } from './init';
 
 export type ConvPadding = PaddingSpec | 'same' | 'valid' | 'causal';
 
@@ -141,15 +142,17 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
   const pointwise = kD * kH * kW === 1 && sD * sH * sW === 1 && p3.every((p) => p === 0) && inP === outP;
 
   const wk = wasmKernels();
+  // Seeded weights are drawn straight into the wasm memory (see DrawnTensor).
+  const w: WeightSource = weight instanceof DrawnTensor ? weight : weight.data.subarray(0, Cout * Kg);
   if (wk && (opts.algorithm ?? 'auto') === 'auto' && winogradPays(rank, groups, CinG, CoutG, kernel, stride, dilation, outSp)) {
-    const d = convWinograd(wk, x.data.subarray(0, Cin * inP), weight.data.subarray(0, Cout * Kg), b, Cin, Cout, iH, iW, pads[0][0], pads[1][0], oH, oW);
+    const d = convWinograd(wk, x.data.subarray(0, Cin * inP), w, b, Cin, Cout, iH, iW, pads[0][0], pads[1][0], oH, oW);
     if (d) return { shape: [Cout, ...outSp], data: d };
   }
   if (wk) {
     // WebAssembly SIMD: input, weight and bias are copied into the wasm memory once; im2col,
     // the products and the bias run there; the output is copied out.
     const pad3 = p3 as [number, number, number];
-    const d = convWasm(wk, x.data.subarray(0, Cin * inP), weight.data.subarray(0, Cout * Kg), b, groups, CinG, CoutG, Kg, inP, outP, pointwise,
+    const d = convWasm(wk, x.data.subarray(0, Cin * inP), w, b, groups, CinG, CoutG, Kg, inP, outP, pointwise,
       [iD, iH, iW], [kD, kH, kW], [sD, sH, sW], [dD, dH, dW], pad3, [oD, oH, oW]);
     if (d) return { shape: [Cout, ...outSp], data: d };
   }
@@ -174,6 +177,16 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
 
 type V3 = [number, number, number];
 
+/** A conv weight for the wasm kernels: values, or draws to be made in place. */
+type WeightSource = Float32Array | DrawnTensor;
+
+function putWeight(k: WasmKernels, w: WeightSource, at: number): void {
+  if (w instanceof DrawnTensor) w.drawInto(k, at);
+  else heap(k).set(w, at);
+}
+
+const weightLength = (w: WeightSource): number => (w instanceof DrawnTensor ? numel(w.shape) : w.length);
+
 /**
  * Whether Winograd F(2×2, 3×3) applies (2-D, 3×3, stride 1, no dilation, one group) and pays:
  * its 16 products per tile of 2×2 outputs (tiles overhang odd sizes) plus the weight transform
@@ -191,18 +204,19 @@ export function winogradPays(rank: number, groups: number, Cin: number, Cout: nu
 
 /** Winograd F(2×2, 3×3) in WebAssembly (kernels.c): transforms, 16 GEMMs, inverse transform. */
 function convWinograd(
-  k: WasmKernels, x: Float32Array, w: Float32Array, b: Float32Array | null,
+  k: WasmKernels, x: Float32Array, w: WeightSource, b: Float32Array | null,
   Cin: number, Cout: number, H: number, W: number, pT: number, pL: number, oH: number, oW: number,
 ): Float32Array | null {
+  const wLen = weightLength(w);
   const tH = Math.ceil(oH / 2);
   const tW = Math.ceil(oW / 2);
   const T = tH * tW;
   const nXp = Cin * (2 * tH + 2) * (2 * tW + 2) + 16;
-  const base = reserve(k, align4(x.length) + align4(w.length) + align4(b ? Cout : 0) + align4(nXp) + 16 * (Cout * Cin + Cin * T + Cout * T) + Cout * oH * oW);
+  const base = reserve(k, align4(x.length) + align4(wLen) + align4(b ? Cout : 0) + align4(nXp) + 16 * (Cout * Cin + Cin * T + Cout * T) + Cout * oH * oW);
   if (base < 0) return null;
   const pX = base;
   const pW = pX + align4(x.length);
-  const pBias = pW + align4(w.length);
+  const pBias = pW + align4(wLen);
   const pXp = pBias + align4(b ? Cout : 0);
   const pU = pXp + align4(nXp);
   const pV = pU + 16 * Cout * Cin;
@@ -210,7 +224,7 @@ function convWinograd(
   const pOut = pM + 16 * Cout * T;
   const h = heap(k);
   h.set(x, pX);
-  h.set(w, pW);
+  putWeight(k, w, pW);
   if (b) h.set(b, pBias);
   k.winograd_weights(pW * 4, pU * 4, Cout * Cin);
   k.winograd_input(pX * 4, pXp * 4, pV * 4, Cin, H, W, pT, pL, tH, tW);
@@ -227,22 +241,23 @@ const GEMM_COLUMNS = 2048;
 
 /** conv in wasm; null when the wasm memory cannot hold the operands. */
 function convWasm(
-  k: WasmKernels, x: Float32Array, w: Float32Array, b: Float32Array | null,
+  k: WasmKernels, x: Float32Array, w: WeightSource, b: Float32Array | null,
   groups: number, CinG: number, CoutG: number, Kg: number, inP: number, outP: number, pointwise: boolean,
   i3: V3, k3: V3, s3: V3, d3: V3, p3: V3, o3: V3,
 ): Float32Array | null {
   const Cout = CoutG * groups;
   const nCol = pointwise ? 0 : Kg * outP;
-  const base = reserve(k, align4(x.length) + align4(w.length) + align4(b ? Cout : 0) + align4(nCol) + Cout * outP);
+  const wLen = weightLength(w);
+  const base = reserve(k, align4(x.length) + align4(wLen) + align4(b ? Cout : 0) + align4(nCol) + Cout * outP);
   if (base < 0) return null;
   const pX = base;
   const pW = pX + align4(x.length);
-  const pBias = pW + align4(w.length);
+  const pBias = pW + align4(wLen);
   const pCol = pBias + align4(b ? Cout : 0);
   const pOut = pCol + align4(nCol);
   const h = heap(k);
   h.set(x, pX);
-  h.set(w, pW);
+  putWeight(k, w, pW);
   if (b) h.set(b, pBias);
   for (let g = 0; g < groups; g++) {
     if (!pointwise) {

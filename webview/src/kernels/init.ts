@@ -8,12 +8,15 @@
 //  - BatchNorm / LayerNorm / GroupNorm: weight 1, bias 0, running mean 0, running var 1.
 
 import { Tensor, numel } from './tensor';
-import { wasmKernels, reserve, heap } from './wasm/backend';
+import type { WasmKernels } from './wasm/backend';
+
+/** mulberry32's state advances by this constant per draw. */
+const MULBERRY_STEP = 0x6d2b79f5;
 
 /**
- * The state of each PRNG made by mulberry32, so that `uniform` can draw long runs in one tight
- * loop (in wasm when available) and then hand the state back: the values and the stream are
- * exactly those of calling the function once per element.
+ * The state of each PRNG made by mulberry32, so that `uniform` can hand a long run of draws to
+ * a DrawnTensor and move the stream past them: the values and the stream are exactly those of
+ * calling the function once per element.
  */
 const prngState = new WeakMap<() => number, { get(): number; set(v: number): void }>();
 
@@ -21,7 +24,7 @@ const prngState = new WeakMap<() => number, { get(): number; set(v: number): voi
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    a = (a + MULBERRY_STEP) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -31,46 +34,73 @@ export function mulberry32(seed: number): () => number {
   return next;
 }
 
-/** Fills a new tensor of `shape` with U(−bound, bound). */
+/**
+ * A tensor of U(−bound, bound) draws that are made only when they are needed. conv writes
+ * them straight into the WebAssembly memory where it multiplies them (drawInto), so a layer's
+ * weights are never allocated in JavaScript: in Chromium a fresh multi-megabyte ArrayBuffer
+ * costs ~0.4 ms per MB (every page is faulted in and zeroed), which for resnet18's 47 MB of
+ * weights was a fifth of a run. Reading `data` draws and keeps them: the values are the same.
+ */
+export class DrawnTensor implements Tensor {
+  readonly shape: number[];
+  /** The mulberry32 state before the first draw. */
+  readonly state: number;
+  readonly bound: number;
+  declare readonly data: Float32Array;
+
+  constructor(shape: readonly number[], state: number, bound: number) {
+    this.shape = shape.slice();
+    this.state = state >>> 0;
+    this.bound = bound;
+    let values: Float32Array | null = null;
+    // An own, enumerable accessor, so that spreading or structured-cloning the tensor draws it.
+    Object.defineProperty(this, 'data', {
+      enumerable: true,
+      // (In TypeScript, not wasm: a kernel may read `data` while it holds the wasm scratch.)
+      get: () => (values ??= drawUniform(numel(this.shape), this.bound, this.state)),
+    });
+  }
+
+  /**
+   * Writes draws [from, from + count) into the wasm memory at float index `at` (inside the
+   * caller's reservation; nothing else is touched).
+   */
+  drawInto(k: WasmKernels, at: number, from = 0, count = numel(this.shape) - from): void {
+    let a = (this.state + Math.imul(from, MULBERRY_STEP)) >>> 0;
+    // In blocks, so that V8 can switch to its optimised code of fill_uniform between two calls
+    // (WebAssembly has no on-stack replacement).
+    for (let off = 0; off < count; off += DRAW_BLOCK) {
+      a = k.fill_uniform((at + off) * 4, Math.min(DRAW_BLOCK, count - off), a, this.bound);
+    }
+  }
+}
+const DRAW_BLOCK = 1 << 16;
+
+/** Fills a new tensor of `shape` with U(−bound, bound) (drawn when read, for long runs of draws). */
 export function uniform(shape: readonly number[], bound: number, rng: () => number): Tensor {
   const n = numel(shape);
   const state = prngState.get(rng);
-  if (state && n >= 64) return { shape: shape.slice(), data: fillUniform(n, bound, state) };
+  if (state && n >= 64) {
+    const t = new DrawnTensor(shape, state.get(), bound);
+    state.set(state.get() + Math.imul(n, MULBERRY_STEP)); // the stream continues after the n draws
+    return t;
+  }
   const data = new Float32Array(n);
   for (let i = 0; i < data.length; i++) data[i] = (rng() * 2 - 1) * bound;
   return { shape: shape.slice(), data };
 }
 
-/** n draws of (u·2 − 1)·bound from a mulberry32 state (advanced past them), as float32. */
-function fillUniform(n: number, bound: number, state: { get(): number; set(v: number): void }): Float32Array {
-  const k = wasmKernels();
-  if (k) {
-    // In blocks of ≤ 4 MB, so a large weight does not make the wasm memory grow to its size.
-    const block = Math.min(n, 1 << 20);
-    const p = reserve(k, block);
-    if (p >= 0) {
-      const data = new Float32Array(n);
-      let a = state.get();
-      for (let off = 0; off < n; off += block) {
-        const len = Math.min(block, n - off);
-        a = k.fill_uniform(p * 4, len, a, bound);
-        data.set(heap(k).subarray(p, p + len), off);
-      }
-      state.set(a);
-      return data;
-    }
-  }
-  // The same loop as mulberry32, inlined.
+/** n draws of (u·2 − 1)·bound from a mulberry32 state, as float32: the loop of mulberry32, inlined. */
+function drawUniform(n: number, bound: number, state: number): Float32Array {
   const data = new Float32Array(n);
-  let a = state.get();
+  let a = state >>> 0;
   for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
+    a = (a + MULBERRY_STEP) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     data[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * bound;
   }
-  state.set(a);
   return data;
 }
 

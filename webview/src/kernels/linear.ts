@@ -3,6 +3,7 @@
 import { Tensor, numel } from './tensor';
 import { gemm } from './gemm';
 import { wasmKernels, reserve, heap, align4 } from './wasm/backend';
+import { DrawnTensor } from './init';
 import { Bias, biasArray } from './conv';
 
 let wtBuf = new Float32Array(0);
@@ -35,7 +36,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Bias): Tensor {
       h.set(x.data.subarray(0, rows * inF), pX);
       for (let o0 = 0; o0 < outF; o0 += R) {
         const r = Math.min(R, outF - o0);
-        h.set(weight.data.subarray(o0 * inF, (o0 + r) * inF), pW);
+        if (weight instanceof DrawnTensor) weight.drawInto(wk, pW, o0 * inF, r * inF);
+        else h.set(weight.data.subarray(o0 * inF, (o0 + r) * inF), pW);
         wk.gemm(rows, r, inF, pX * 4, inF, 0, pW * 4, inF, 1, (pY + o0) * 4, outF, 0);
       }
       const out = h.slice(pY, pY + rows * outF);

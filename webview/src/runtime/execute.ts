@@ -37,6 +37,14 @@ export interface ExecuteOptions {
   positiveWeights?: boolean;
   /** Keep every layer's output in the result (default: only what later layers and outputs need). */
   keepAll?: boolean;
+  /**
+   * Called once per layer when the run no longer reads its output: after its last reader has
+   * run, or when the run ends for the outputs it keeps. `owned` is false when another tensor
+   * the run still holds shares the buffer (flatten and reshape return views), so the buffer must
+   * not be transferred. The Web Worker posts each output to the page from here, moving its
+   * buffer instead of copying it. Not called with keepAll.
+   */
+  onRelease?: (index: number, output: Tensor, owned: boolean) => void;
 }
 
 export interface ExecuteResult {
@@ -86,7 +94,9 @@ export function executable(analysis: Analysis): string | null {
 export function execute(analysis: Analysis, input: Tensor, opts: ExecuteOptions = {}): ExecuteResult {
   const run = new Runner(analysis, input, opts);
   for (let i = 0; i < analysis.layers.length; i++) run.step(i);
-  return run.result();
+  const result = run.result();
+  run.releaseAll();
+  return result;
 }
 
 /**
@@ -104,13 +114,16 @@ export async function executeAsync(
     await yieldFn();
     run.step(i);
   }
-  return run.result();
+  const result = run.result();
+  run.releaseAll();
+  return result;
 }
 
 class Runner {
   private values = new Map<string, Tensor>();
   private lastUse = new Map<string, number>();
   private keep = new Set<string>();
+  private indexOf = new Map<string, number>();
   private timings: number[] = [];
   private seed: number;
 
@@ -123,6 +136,7 @@ class Runner {
     }
     this.seed = opts.seed ?? 0;
     this.values.set('input', input);
+    analysis.layers.forEach((l, i) => this.indexOf.set(l.name, i));
     analysis.layers.forEach((l, i) => l.from.forEach((f) => this.lastUse.set(f, i)));
     for (const o of analysis.outputs) this.keep.add(o.name);
     if (!analysis.outputs.length) this.keep.add(analysis.layers[analysis.layers.length - 1].name);
@@ -153,9 +167,31 @@ class Runner {
     this.opts.onLayer?.(i, out, layer);
     if (!this.opts.keepAll) {
       for (const f of new Set(layer.from)) {
-        if (f !== 'input' && this.lastUse.get(f) === i && !this.keep.has(f)) this.values.delete(f);
+        if (f !== 'input' && this.lastUse.get(f) === i && !this.keep.has(f)) this.drop(f);
       }
-      if (!this.lastUse.has(layer.name) && !this.keep.has(layer.name)) this.values.delete(layer.name);
+      if (!this.lastUse.has(layer.name) && !this.keep.has(layer.name)) this.drop(layer.name);
+    }
+  }
+
+  private drop(name: string): void {
+    const t = this.values.get(name)!;
+    this.values.delete(name);
+    this.release(name, t);
+  }
+
+  private release(name: string, t: Tensor): void {
+    const notify = this.opts.onRelease;
+    if (!notify || this.opts.keepAll) return;
+    const owned = ![...this.values.values()].some((v) => v.data.buffer === t.data.buffer);
+    notify(this.indexOf.get(name)!, t, owned);
+  }
+
+  /** Releases the outputs the run kept to its end (after result() was taken). */
+  releaseAll(): void {
+    const left = [...this.values].filter(([name]) => name !== 'input');
+    for (const [name, t] of left) {
+      this.values.delete(name);
+      this.release(name, t);
     }
   }
 

@@ -1,6 +1,6 @@
 // Built-in sample inputs, matched to any input shape [C, ...spatial] (spatial rank 1-3).
 // Values lie in [-1, 1] (impulse and ones are 0/1), the same in every channel unless noted.
-import { Tensor, numel, mulberry32 } from '../kernels';
+import { Tensor, numel, mulberry32, uniform } from '../kernels';
 
 export interface SampleInfo {
   name: string;
@@ -53,19 +53,15 @@ export function makeSample(name: string, shape: readonly number[], seed = 0): Te
   const centre = centreOf(sp);
   const last = sp[rank - 1];
   const cell = (n: number): number => Math.max(1, Math.round(n / 8));
-  const rng = mulberry32(seed >>> 0);
-  for (let k = 0; k < per; k++) {
-    // idx = multi-index of k (row-major)
-    let r = k;
-    for (let a = rank - 1; a >= 0; a--) {
-      idx[a] = r % sp[a];
-      r = Math.floor(r / sp[a]);
-    }
+  // Noise: one stream of U(−1, 1) draws through every channel (a tight loop, not per position).
+  if (name === 'noise') return { shape: shape.slice(), data: uniform([C * per], 1, mulberry32(seed >>> 0)).data };
+  // (An impulse is one 1 at the centre: no need to visit every position.)
+  if (name === 'impulse') plane[centre.reduce((flat, i, a) => flat * sp[a] + i, 0)] = 1;
+  for (let k = 0; k < per && name !== 'impulse'; k++) {
+    // idx = multi-index of k (row-major), counted up like an odometer
+    if (k > 0) for (let a = rank - 1; a >= 0 && ++idx[a] === sp[a]; a--) idx[a] = 0;
     let v = 0;
     switch (name) {
-      case 'impulse':
-        v = idx.every((i, a) => i === centre[a]) ? 1 : 0;
-        break;
       case 'checkerboard': {
         let parity = 0;
         for (let a = 0; a < rank; a++) parity += Math.floor(idx[a] / cell(sp[a]));
@@ -88,9 +84,6 @@ export function makeSample(name: string, shape: readonly number[], seed = 0): Te
       case 'step':
         v = idx[rank - 1] >= Math.floor(last / 2) ? 1 : -1;
         break;
-      case 'noise':
-        v = rng() * 2 - 1;
-        break;
       case 'sine':
         v = Math.sin((2 * Math.PI * 3 * idx[rank - 1]) / Math.max(last, 1));
         break;
@@ -99,10 +92,7 @@ export function makeSample(name: string, shape: readonly number[], seed = 0): Te
     }
     plane[k] = v;
   }
-  for (let c = 0; c < C; c++) {
-    if (name === 'noise' && c > 0) for (let k = 0; k < per; k++) data[c * per + k] = rng() * 2 - 1;
-    else data.set(plane, c * per);
-  }
+  for (let c = 0; c < C; c++) data.set(plane, c * per);
   return { shape: shape.slice(), data };
 }
 
