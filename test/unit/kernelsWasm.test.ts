@@ -468,6 +468,52 @@ describe('kernels (wasm): weights drawn into the wasm memory', () => {
   });
 });
 
+describe('kernels (wasm): output statistics computed in wasm', () => {
+  // stats() of a fresh copy always runs the TypeScript loop (the copy is not a kernel output).
+  const loopStats = (t: Tensor) => K.stats({ shape: t.shape, data: t.data.slice() });
+
+  it('are the numbers the TypeScript loop gives: lengths mod 4, NaN, ±∞, ±0', () => {
+    withBackend('wasm', () => {
+      const special = [NaN, -0, 0, Infinity, -Infinity, 3e38, -3e38];
+      for (const n of [4096, 4097, 4098, 4099, 5003]) {
+        for (const withSpecial of [false, true]) {
+          const x = { shape: [n], data: Float32Array.from({ length: n }, (_, i) => (withSpecial && i % 97 === 5 ? special[((i / 97) | 0) % special.length] : Math.sin(i * 1.7) * 100)) };
+          const y = K.relu6(K.add(x, x)); // two wasm kernels, each output with its statistics
+          for (const t of [K.add(x, x), y]) {
+            const got = K.stats(t);
+            const want = loopStats(t);
+            assert.ok(got.min === want.min && got.max === want.max, `n ${n}: min/max ${got.min}/${got.max} vs ${want.min}/${want.max}`);
+            assert.ok(Object.is(got.mean, want.mean), `n ${n}: mean ${got.mean} vs ${want.mean}`);
+          }
+        }
+      }
+    });
+  });
+
+  it('come with the outputs of conv (direct and Winograd), batchnorm, relu, add and max pooling', () => {
+    withBackend('wasm', () => {
+      const x = randomTensor([16, 24, 24], 3);
+      const { weight } = K.initConv(16, 16, [3, 3], 1, false, 5);
+      const outs = [
+        K.conv(x, weight, null, { padding: 1 }),
+        K.conv(x, weight, null, { padding: 1, algorithm: 'direct' }),
+        K.batchNorm(x, { eps: 1e-5 }),
+        K.relu(x),
+        K.add(x, x),
+        K.maxPool(x, { kernel: [2, 2], stride: [2, 2] }),
+      ];
+      for (const t of outs) {
+        const want = loopStats(t);
+        const got = K.stats(t);
+        assert.deepEqual(got, want);
+        // A kernel's own numbers (not a second pass): change the data and they stay.
+        t.data[0] = 1e30;
+        assert.deepEqual(K.stats(t), got);
+      }
+    });
+  });
+});
+
 describe('kernels (wasm): element-wise passes', () => {
   it('relu, relu6, add and batchnorm give the same bits in wasm and TypeScript (NaN, ±0, ±∞, odd sizes)', () => {
     for (const shape of [[3, 37, 41], [5, 1031], [4, 32, 32]]) {

@@ -9,7 +9,7 @@
 
 import { Tensor, PaddingSpec, numel, perAxis, paddingPairs, spatialRank, to3 } from './tensor';
 import { gemm } from './gemm';
-import { wasmKernels, reserve, heap, align4, WasmKernels } from './wasm/backend';
+import { wasmKernels, reserve, heap, align4, takeOutput, WasmKernels } from './wasm/backend';
 import { pad, PadMode } from './pad';
 import { DrawnTensor } from './init';
 
@@ -233,7 +233,7 @@ function convWinograd(
   }
   k.winograd_output(pM * 4, pOut * 4, Cout, tH, tW, oH, oW);
   if (b) k.add_channel_bias(pOut * 4, pBias * 4, Cout, oH * oW);
-  return h.slice(pOut, pOut + Cout * oH * oW);
+  return takeOutput(k, pOut, Cout * oH * oW);
 }
 
 /** Output positions per GEMM call (= NC, the column block of kernels.c). */
@@ -273,7 +273,7 @@ function convWasm(
     }
   }
   if (b) k.add_channel_bias(pOut * 4, pBias * 4, Cout, outP);
-  return h.slice(pOut, pOut + Cout * outP);
+  return takeOutput(k, pOut, Cout * outP);
 }
 
 /** out[c, :] += bias[c] for every channel. */

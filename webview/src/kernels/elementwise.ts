@@ -2,7 +2,7 @@
 // Every function returns a new tensor (inputs are never modified).
 
 import { Tensor, numel } from './tensor';
-import { wasmKernels, reserve, heap, align4, WASM_ELEMENTWISE_MIN } from './wasm/backend';
+import { wasmKernels, reserve, heap, align4, takeOutput, WASM_ELEMENTWISE_MIN } from './wasm/backend';
 
 /** Applies f to every element. */
 export function map(x: Tensor, f: (v: number) => number): Tensor {
@@ -50,7 +50,7 @@ function unaryWasm(x: Tensor, f: 'relu_f32' | 'relu6_f32'): Tensor | null {
   const h = heap(k);
   h.set(x.data, p);
   k[f](p * 4, p * 4, n);
-  return { shape: x.shape.slice(), data: h.slice(p, p + n) };
+  return { shape: x.shape.slice(), data: takeOutput(k, p, n) };
 }
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => map(x, (v) => (v > 0 ? v : v * slope));
 export const sigmoid = (x: Tensor): Tensor => map(x, sigmoidScalar);
@@ -228,7 +228,7 @@ export function add(a: Tensor, b: Tensor): Tensor {
       h.set(x.subarray(0, n), p);
       h.set(y.subarray(0, n), q);
       k.add_f32(p * 4, q * 4, p * 4, n);
-      return { shape: a.shape.slice(), data: h.slice(p, p + n) };
+      return { shape: a.shape.slice(), data: takeOutput(k, p, n) };
     }
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = x[i] + y[i];

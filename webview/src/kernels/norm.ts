@@ -1,7 +1,7 @@
 // Normalisation layers in inference form. Channels are axis 0 of a [C, ...spatial] tensor.
 
 import { Tensor } from './tensor';
-import { wasmKernels, reserve, heap, align4, WASM_ELEMENTWISE_MIN } from './wasm/backend';
+import { wasmKernels, reserve, heap, align4, takeOutput, WASM_ELEMENTWISE_MIN } from './wasm/backend';
 
 type Vec = ArrayLike<number> | null | undefined;
 
@@ -48,7 +48,7 @@ export function batchNorm(x: Tensor, p: BatchNormParams = {}): Tensor {
       ss[C + c] = b[c] - mean[c] * scale;
     }
     k.affine_channels(q * 4, q * 4, C, per, pS, pS + 8 * C);
-    return { shape: x.shape.slice(), data: h.slice(q, q + n) };
+    return { shape: x.shape.slice(), data: takeOutput(k, q, n) };
   }
   const out = new Float32Array(x.data.length);
   const src = x.data;

@@ -2,7 +2,7 @@
 // Written once for 3-D; 1-D/2-D inputs are volumes with leading size-1 axes.
 
 import { Tensor, perAxis, paddingPairs, PaddingSpec, spatialRank, to3 } from './tensor';
-import { wasmKernels, reserve, heap, align4, WASM_ELEMENTWISE_MIN } from './wasm/backend';
+import { wasmKernels, reserve, heap, align4, takeOutput, WASM_ELEMENTWISE_MIN } from './wasm/backend';
 
 export interface PoolOptions {
   kernel: number | number[];
@@ -87,7 +87,7 @@ export function maxPool(x: Tensor, opts: PoolOptions): Tensor {
     h.set(x.data.subarray(0, nIn), q);
     const po = q + align4(nIn);
     k.maxpool3d(q * 4, po * 4, g.C, iD, iH, iW, oD, oH, oW, kD, kH, kW, sD, sH, sW, dD, dH, dW, pD, pH, pW);
-    return { shape: [g.C, ...g.outSp], data: h.slice(po, po + nOut) };
+    return { shape: [g.C, ...g.outSp], data: takeOutput(k, po, nOut) };
   }
   const out = new Float32Array(nOut);
   const src = x.data;

@@ -12,6 +12,7 @@
 // allocate nothing.
 
 import { KERNELS_WASM_BASE64 } from './kernelsWasm.generated';
+import { rememberStats } from '../tensor';
 
 export type KernelBackend = 'wasm' | 'js';
 
@@ -29,6 +30,7 @@ export interface WasmKernels {
   winograd_input(x: number, xp: number, V: number, C: number, H: number, W: number, pT: number, pL: number, tH: number, tW: number): void;
   winograd_output(M: number, out: number, Cout: number, tH: number, tW: number, oH: number, oW: number): void;
   fill_uniform(dst: number, n: number, state: number, bound: number): number;
+  stats_f32(src: number, n: number): number;
   relu_f32(src: number, dst: number, n: number): void;
   add_f32(a: number, b: number, dst: number, n: number): void;
   affine_channels(src: number, dst: number, C: number, per: number, scale: number, shift: number): void;
@@ -138,3 +140,18 @@ export function heap(k: WasmKernels): Float32Array {
 
 /** Rounds a float count up to a multiple of 4 (keeps each operand 16-byte aligned). */
 export const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * A kernel's output: the n floats at float index p copied out of the wasm memory, with their
+ * min / max / mean computed on the way while they are still in the cache (the preview shows them
+ * for every layer; stats() then needs no second pass over a copy). The output must be final.
+ */
+export function takeOutput(k: WasmKernels, p: number, n: number): Float32Array {
+  const out = heap(k).slice(p, p + n);
+  if (n > 0) {
+    const at = k.stats_f32(p * 4, n);
+    const s = new Float64Array(k.memory.buffer, at, 3);
+    rememberStats(out, { min: s[0], max: s[1], mean: s[2] / n });
+  }
+  return out;
+}
