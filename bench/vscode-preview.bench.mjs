@@ -1,7 +1,7 @@
 // The preview as a user meets it: in a real VS Code (code-server 4.100.3, headless Chromium), open
 // an example, run "ConvLens: Preview Feature Maps" and read the forward time the panel shows
 // for its first run (a fresh panel, so a fresh worker) and for re-runs (Re-seed).
-//   node bench/vscode-preview.bench.mjs [--runs 3] [--models resnet18,resnet50]   (after `node scripts/build.mjs`)
+//   node bench/vscode-preview.bench.mjs [--runs 7] [--models resnet18,resnet50]   (after `node scripts/build.mjs`)
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { chromiumPath, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from '../scripts/code-server.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const modelsArg = process.argv.indexOf('--models');
 const models = modelsArg > 0 ? process.argv[modelsArg + 1].split(',') : ['resnet18', 'resnet50'];
 ensureCodeServer({ chromium: true });
@@ -65,7 +65,7 @@ try {
       }
       await page.close();
     }
-    console.log(`  ${model.padEnd(9)} first run ${median(first)} ms (runs: ${first.join(', ')}), re-runs ${median(rerun)} ms (min ${Math.min(...rerun)})`);
+    console.log(`  ${model.padEnd(9)} first run ${median(first)} ms (max ${Math.max(...first)}; runs: ${first.join(', ')}), re-runs ${median(rerun)} ms (min ${Math.min(...rerun)})`);
   }
 } finally {
   await browser.close();
