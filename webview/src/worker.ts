@@ -37,7 +37,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   const t0 = performance.now();
   try {
     const analysis = check(req.text);
-    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: stripWeights(l.args), rf: l.rf }));
+    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf }));
     const why = executable(analysis);
     post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why });
     if (why) return;
@@ -86,11 +86,6 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   }
 }
 
-/** Weights written in the file can be large; the page re-reads them from the layer args only for the matrix view. */
-function stripWeights(args: Record<string, unknown>): Record<string, unknown> {
-  return args;
-}
-
 scope.onmessage = (e: MessageEvent) => {
   const m = e.data as WorkerRequest;
   if (!m || typeof m !== 'object') return;
@@ -108,6 +103,7 @@ scope.onmessage = (e: MessageEvent) => {
 // on-stack replacement, so without this the first layers of the first run were computed in
 // baseline code (Chromium, resnet18's 7×7 stem: ~45 ms cold, ~10 ms after this warm-up).
 const WARM_UP_STEPS = 12;
+const WARM_MEMORY_FLOATS = 4 << 20; // 16 MB: about what the largest resnet layer's operands take at 224²
 
 function warmUp(step: number): void {
   if (current || step >= WARM_UP_STEPS) return;
@@ -128,4 +124,3 @@ setTimeout(() => {
   }
   warmUp(0);
 }, 0);
-const WARM_MEMORY_FLOATS = 4 << 20; // 16 MB

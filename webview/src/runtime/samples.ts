@@ -45,6 +45,8 @@ export function makeSample(name: string, shape: readonly number[], seed = 0): Te
   const sp = shape.slice(1);
   const rank = sp.length;
   const per = numel(sp);
+  // Noise: one stream of U(−1, 1) draws through every channel (a tight loop, not per position).
+  if (name === 'noise') return { shape: shape.slice(), data: uniform([C * per], 1, mulberry32(seed >>> 0)).data };
   const data = new Float32Array(C * per);
   const plane = new Float32Array(per);
   // Normalised coordinates in [-1, 1] per axis (0 at the centre).
@@ -53,11 +55,9 @@ export function makeSample(name: string, shape: readonly number[], seed = 0): Te
   const centre = centreOf(sp);
   const last = sp[rank - 1];
   const cell = (n: number): number => Math.max(1, Math.round(n / 8));
-  // Noise: one stream of U(−1, 1) draws through every channel (a tight loop, not per position).
-  if (name === 'noise') return { shape: shape.slice(), data: uniform([C * per], 1, mulberry32(seed >>> 0)).data };
   // (An impulse is one 1 at the centre: no need to visit every position.)
   if (name === 'impulse') plane[centre.reduce((flat, i, a) => flat * sp[a] + i, 0)] = 1;
-  for (let k = 0; k < per && name !== 'impulse'; k++) {
+  else for (let k = 0; k < per; k++) {
     // idx = multi-index of k (row-major), counted up like an odometer
     if (k > 0) for (let a = rank - 1; a >= 0 && ++idx[a] === sp[a]; a--) idx[a] = 0;
     let v = 0;
