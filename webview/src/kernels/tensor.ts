@@ -103,6 +103,7 @@ export interface Stats {
 
 // Statistics the wasm kernels computed while an output was still in their memory (see
 // takeOutput in wasm/backend.ts): the same numbers as the loop below, without a second pass.
+// (Kernel outputs are never written after they are returned, so the numbers stay true.)
 const knownStats = new WeakMap<Float32Array, Stats>();
 
 export function rememberStats(data: Float32Array, s: Stats): void {
