@@ -40,7 +40,6 @@ export function convOut(inSp: number[], g: Omit<ConvGeometry, 'inShape' | 'outSp
 export function convMatrix(weight: Tensor, g: ConvGeometry): Matrix {
   const Cin = g.inShape[0];
   const inSp = g.inShape.slice(1);
-  const rank = inSp.length;
   const Cout = weight.shape[0];
   const CinG = Cin / g.groups;
   const CoutG = Cout / g.groups;
