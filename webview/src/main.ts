@@ -12,7 +12,7 @@ import { stats, type Stats, type Tensor } from './kernels';
 import type { LayerResult } from '../../server/src/engine/types';
 import { paintHeatmap, paintLine } from './render/heatmap';
 import { maxAbs } from './render/colors';
-import { backProject, inputField, masksToIntervals, type AxisMasks } from './render/field';
+import { backProject, inputField, masksToIntervals } from './render/field';
 import type { IntervalSet } from '../../server/src/engine/types';
 
 interface VsCodeApi {
@@ -47,7 +47,6 @@ let cursorLayer: string | null = null;
 let globalMax = 1e-30;
 /** min/max/mean of each layer's output, computed once when it arrives. */
 let layerStats: Array<Stats | undefined> = [];
-let runStart = 0;
 
 function saveState(): void {
   vscode?.setState(state);
@@ -57,7 +56,6 @@ function saveState(): void {
 // Worker (created from a Blob URL: VS Code webviews cannot always load a worker from the
 // resource URI directly; the CSP allows worker-src blob:).
 
-let worker: Worker | null = null;
 let workerReady: Promise<Worker> | null = null;
 
 function getWorker(): Promise<Worker> {
@@ -71,7 +69,6 @@ function getWorker(): Promise<Worker> {
     .then((src) => new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' }))))
     .catch(() => new Worker(uri))
     .then((w) => {
-      worker = w;
       w.onmessage = (e) => onWorker(e.data as WorkerReply);
       w.onerror = (e) => showError(`worker: ${e.message}`);
       return w;
@@ -86,7 +83,6 @@ function post(m: WorkerRequest, transfer: Transferable[] = []): void {
 function startRun(): void {
   const id = ++runId;
   document.body.dataset.status = 'running';
-  runStart = performance.now();
   setStatus('analysing…');
   let input: RunInput = { kind: 'sample', name: state.sample };
   if (state.sample === 'image' && imageInput?.tensor) {
