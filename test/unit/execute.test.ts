@@ -16,6 +16,7 @@ import { makeSample, SAMPLES, samplesFor, imageToInput } from '../../webview/src
 import { readNpy, writeNpy } from '../../webview/src/runtime/npy';
 import { tensor, numel, mulberry32, type Tensor } from '../../webview/src/kernels';
 import { readExample } from './helpers/examples';
+import { unravel } from './helpers/reference';
 import { repoRoot } from '../oracle';
 
 function analyse(text: string): Analysis {
@@ -247,14 +248,7 @@ function impulseMismatches(a: Analysis, maxRuns = 2000): { mismatches: Mismatch[
   const mismatches: Mismatch[] = [];
   let checked = 0;
   let holesSeen = 0;
-  const unravel = (k: number, dims: number[]): number[] => {
-    const idx = new Array(dims.length);
-    for (let d = dims.length - 1; d >= 0; d--) {
-      idx[d] = k % dims[d];
-      k = Math.floor(k / dims[d]);
-    }
-    return idx;
-  };
+
   for (let p = 0; p < P; p++) {
     const x = new Float32Array(numel(input));
     for (let c = 0; c < input[0]; c++) x[c * P + p] = 1;

@@ -17,18 +17,13 @@ import fc from 'fast-check';
 import { loadOracle, repoRoot } from '../oracle';
 import * as K from '../../webview/src/kernels';
 import type { Tensor } from '../../webview/src/kernels';
+import { naiveConv, randomTensor } from './helpers/reference';
 import { heap, reserve, wasmKernels } from '../../webview/src/kernels/wasm/backend';
 import { KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from '../../webview/src/kernels/wasm/kernelsWasm.generated';
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 const wasmDir = join(repoRoot, 'webview', 'src', 'kernels', 'wasm');
 
-function randomTensor(shape: number[], seed: number): Tensor {
-  const rng = K.mulberry32(seed);
-  const data = new Float32Array(K.numel(shape));
-  for (let i = 0; i < data.length; i++) data[i] = rng() * 2 - 1; // one draw at a time (not K.uniform)
-  return { shape, data };
-}
 
 /** Runs f with the given backend, restoring 'auto' afterwards. */
 function withBackend<T>(b: 'wasm' | 'js', f: () => T): T {
@@ -53,35 +48,6 @@ function expectClose(got: Tensor, want: Tensor, label: string, tol = 1e-5): void
   worst[key] = Math.max(worst[key] ?? 0, w);
 }
 
-/** Direct float64 convolution (same as kernels.test.ts), any rank 1-3. */
-function naiveConv(x: Tensor, w: Tensor, bias: Float32Array | null, s: number[], p: [number, number][], d: number[], g: number): Tensor {
-  const r = x.shape.length - 1;
-  const lift = (v: number[], fill: number) => [...Array(3 - r).fill(fill), ...v];
-  const [iD, iH, iW] = lift(x.shape.slice(1), 1);
-  const [kD, kH, kW] = lift(w.shape.slice(2), 1);
-  const [sD, sH, sW] = lift(s, 1);
-  const [dD, dH, dW] = lift(d, 1);
-  const [pD, pH, pW] = lift(p.map((q) => q[0]), 0);
-  const [qD, qH, qW] = lift(p.map((q) => q[1]), 0);
-  const o = (n: number, k: number, st: number, a: number, b: number, di: number) => Math.floor((n + a + b - di * (k - 1) - 1) / st) + 1;
-  const oD = o(iD, kD, sD, pD, qD, dD), oH = o(iH, kH, sH, pH, qH, dH), oW = o(iW, kW, sW, pW, qW, dW);
-  const Cout = w.shape[0], cig = x.shape[0] / g, cog = Cout / g;
-  const out = new Float32Array(Cout * oD * oH * oW);
-  let n = 0;
-  for (let co = 0; co < Cout; co++) {
-    const gi = Math.floor(co / cog);
-    for (let a = 0; a < oD; a++) for (let b = 0; b < oH; b++) for (let c = 0; c < oW; c++) {
-      let acc = bias ? bias[co] : 0;
-      for (let ci = 0; ci < cig; ci++) for (let u = 0; u < kD; u++) for (let v = 0; v < kH; v++) for (let q = 0; q < kW; q++) {
-        const id = a * sD - pD + u * dD, ih = b * sH - pH + v * dH, iw = c * sW - pW + q * dW;
-        if (id < 0 || id >= iD || ih < 0 || ih >= iH || iw < 0 || iw >= iW) continue;
-        acc += x.data[(((gi * cig + ci) * iD + id) * iH + ih) * iW + iw] * w.data[(((co * cig + ci) * kD + u) * kH + v) * kW + q];
-      }
-      out[n++] = acc;
-    }
-  }
-  return { shape: [Cout, ...[oD, oH, oW].slice(3 - r)], data: out };
-}
 
 describe('kernels (wasm): the committed artifact', () => {
   const generated = readFileSync(join(wasmDir, 'kernelsWasm.generated.ts'), 'utf8');

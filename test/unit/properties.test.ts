@@ -25,6 +25,7 @@ import type { Analysis, LayerResult } from '../../server/src/engine/types';
 import { execute, layerParams } from '../../webview/src/runtime/execute';
 import { makeSample } from '../../webview/src/runtime/samples';
 import { numel, type Tensor } from '../../webview/src/kernels';
+import { unravel } from './helpers/reference';
 
 // ---------------------------------------------------------------------------------------------
 // The generator: a builder that tracks the current shape, so every emitted layer is valid.
@@ -315,14 +316,6 @@ interface Mismatch {
   got: boolean;
 }
 
-const unravel = (k: number, dims: number[]): number[] => {
-  const idx = new Array(dims.length);
-  for (let d = dims.length - 1; d >= 0; d--) {
-    idx[d] = k % dims[d];
-    k = Math.floor(k / dims[d]);
-  }
-  return idx;
-};
 
 /**
  * Impulse responses of the positive network vs fieldAt, every layer, every output position.
