@@ -48,6 +48,14 @@ let globalMax = 1e-30;
 /** min/max/mean of each layer's output, computed once when it arrives. */
 let layerStats: Array<Stats | undefined> = [];
 
+/** A new element with a class (and text). */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
 function saveState(): void {
   vscode?.setState(state);
 }
@@ -163,41 +171,28 @@ function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | nul
 }
 
 function section(name: string, index: number, shape: string, kind: string): HTMLElement {
-  const s = document.createElement('section');
-  s.className = 'layer pending';
+  const s = el('section', 'layer pending');
   s.id = index < 0 ? 'input-section' : `layer-${index}`;
   s.dataset.layer = name;
   s.dataset.index = String(index);
   const h = document.createElement('h3');
-  const n = document.createElement('span');
-  n.className = 'name';
-  n.textContent = name;
-  const k = document.createElement('span');
-  k.className = 'kind';
-  k.textContent = kind;
-  const sh = document.createElement('span');
-  sh.className = 'shape';
-  sh.textContent = shape;
-  const st = document.createElement('span');
-  st.className = 'stats';
+  const n = el('span', 'name', name);
+  const k = el('span', 'kind', kind);
+  const sh = el('span', 'shape', shape);
+  const st = el('span', 'stats');
   h.append(n, k, sh, st);
   if (index >= 0) {
     h.title = 'Reveal in the editor';
     h.addEventListener('click', () => vscode?.postMessage({ type: 'reveal', layer: name }));
   }
-  const maps = document.createElement('div');
-  maps.className = 'maps';
-  const pager = document.createElement('div');
-  pager.className = 'pager';
+  const maps = el('div', 'maps');
+  const pager = el('div', 'pager');
   pager.hidden = true;
-  const value = document.createElement('div');
-  value.className = 'value';
+  const value = el('div', 'value');
   s.append(h, maps, pager, value);
   visibility.observe(s);
   if (index >= 0 && matrixEligible(layers[index])) {
-    const b = document.createElement('button');
-    b.className = 'secondary as-matrix';
-    b.textContent = 'As a matrix';
+    const b = el('button', 'secondary as-matrix', 'As a matrix');
     b.addEventListener('click', () => openMatrix(index));
     h.appendChild(b);
   }
@@ -364,17 +359,13 @@ function turn(key: string, index: number, page: number): void {
 }
 
 function mapDiv(parent: HTMLElement, key: string, channel: number): HTMLElement {
-  const div = document.createElement('div');
-  div.className = 'map';
+  const div = el('div', 'map');
   div.dataset.layer = key;
   div.dataset.channel = String(channel);
-  const cv = document.createElement('canvas');
-  cv.className = 'map-canvas';
+  const cv = el('canvas', 'map-canvas');
   div.append(cv); // the overlay canvas is added when a field is drawn on this map
   if (channel >= 0) {
-    const lab = document.createElement('span');
-    lab.className = 'label';
-    lab.textContent = String(channel);
+    const lab = el('span', 'label', String(channel));
     div.appendChild(lab);
   }
   parent.appendChild(div);
