@@ -17,7 +17,7 @@ const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 200;
 
 const dir = mkdtempSync(join(tmpdir(), 'convlens-bench-'));
 const bundle = join(dir, 'engine.cjs');
-await esbuild.build({ entryPoints: [join(root, 'server/src/engine/index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'warning' });
+await esbuild.build({ entryPoints: [join(root, 'engine/index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'warning' });
 const engine = createRequire(import.meta.url)(bundle);
 
 

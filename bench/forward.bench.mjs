@@ -25,10 +25,10 @@ const backendArg = arg('backend', 'auto');
 const dir = mkdtempSync(join(tmpdir(), 'convlens-bench-'));
 const entry = join(dir, 'entry.ts');
 writeFileSync(entry, `
-export { check } from ${JSON.stringify(join(root, 'server/src/engine'))};
-export { execute } from ${JSON.stringify(join(root, 'webview/src/runtime/execute'))};
-export { makeSample } from ${JSON.stringify(join(root, 'webview/src/runtime/samples'))};
-export { setKernelBackend, kernelBackend, wasmUnavailableReason } from ${JSON.stringify(join(root, 'webview/src/kernels'))};
+export { check } from ${JSON.stringify(join(root, 'engine'))};
+export { execute } from ${JSON.stringify(join(root, 'kernels/runtime/execute'))};
+export { makeSample } from ${JSON.stringify(join(root, 'kernels/runtime/samples'))};
+export { setKernelBackend, kernelBackend, wasmUnavailableReason } from ${JSON.stringify(join(root, 'kernels'))};
 `);
 await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile: join(dir, 'bundle.cjs'), logLevel: 'warning', absWorkingDir: root, nodePaths: [join(root, 'node_modules')] });
 const { createRequire } = await import('node:module');

@@ -20,7 +20,7 @@ const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 if (!existsSync(join(distDir, 'worker.js'))) throw new Error('dist/webview is missing: run node scripts/build.mjs first');
 
 const tmp = mkdtempSync(join(tmpdir(), 'convlens-page-bench-'));
-await esbuild.build({ entryPoints: [join(root, 'webview/src/html.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: join(tmp, 'html.cjs'), logLevel: 'warning' });
+await esbuild.build({ entryPoints: [join(root, 'client/src/previewHtml.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: join(tmp, 'html.cjs'), logLevel: 'warning' });
 const { renderHtml, makeNonce } = createRequire(import.meta.url)(join(tmp, 'html.cjs'));
 
 let base = '';

@@ -1,6 +1,6 @@
-// Regenerates the WebAssembly SIMD kernels: compiles webview/src/kernels/wasm/kernels.c with
+// Regenerates the WebAssembly SIMD kernels: compiles kernels/wasm/kernels.c with
 // Debian's clang-14 + lld (`apt-get install -y clang lld`) and writes the bytes, base64, into
-// webview/src/kernels/wasm/kernelsWasm.generated.ts, so that the normal build (esbuild) and CI
+// kernels/wasm/kernelsWasm.generated.ts, so that the normal build (esbuild) and CI
 // need no clang. The generated file records the SHA-256 of the source and of the wasm bytes;
 // test/unit/kernelsWasm.test.ts checks both, and rebuilds byte for byte when clang is present.
 //   node scripts/build-wasm.mjs            regenerate the committed artifact
@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const srcDir = join(root, 'webview', 'src', 'kernels', 'wasm');
+const srcDir = join(root, 'kernels', 'wasm');
 const source = join(srcDir, 'kernels.c');
 const outArg = process.argv.indexOf('--out');
 const outDir = outArg >= 0 ? process.argv[outArg + 1] : srcDir;

@@ -13,7 +13,7 @@ const watch = process.argv.includes('--watch');
 const targets = [
   { entry: 'client/src/extension.ts', out: 'dist/client.js', platform: 'node', external: ['vscode'] },
   { entry: 'server/src/server.ts', out: 'dist/server.js', platform: 'node' },
-  { entry: 'server/src/cli.ts', out: 'dist/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
+  { entry: 'cli/src/cli.ts', out: 'dist/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
   { entry: 'webview/src/main.ts', out: 'dist/webview/main.js', platform: 'browser' },
   { entry: 'webview/src/worker.ts', out: 'dist/webview/worker.js', platform: 'browser' },
 ];

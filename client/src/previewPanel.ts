@@ -4,10 +4,10 @@
 // picks; it reveals a layer in the editor when the page asks. Every message from the page is
 // validated before use. Panels survive reloads through a serializer (state: the document URI).
 import * as vscode from 'vscode';
-import { analyse } from '../../server/src/engine';
-import type { Analysis, LayerResult, Span } from '../../server/src/engine/types';
-import { renderHtml, makeNonce } from '../../webview/src/html';
-import { parsePageMessage, type HostMessage, type PageState } from '../../webview/src/protocol';
+import { analyse } from '../../engine';
+import type { Analysis, LayerResult, Span } from '../../engine/types';
+import { renderHtml, makeNonce } from './previewHtml';
+import { parsePageMessage, type HostMessage, type PageState } from '../../protocol/preview';
 
 export const PREVIEW_VIEW_TYPE = 'convlens.preview';
 const DEBOUNCE_MS = 300;

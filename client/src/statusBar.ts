@@ -4,8 +4,8 @@
 // diagnostics push).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { compactNumber as compact } from '../../server/src/engine/explain';
-import type { Summary } from '../../server/src/features/codeLens';
+import { compactNumber as compact } from '../../engine/explain';
+import type { Summary } from '../../protocol/summary';
 
 export type { Summary };
 

@@ -13,7 +13,7 @@
 // - A crash of the engine on a half-typed document is caught: the document gets one internal
 //   error finding instead of a dead server.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyse, applyRules, LineIndex, type Analysis, type Finding, type RuleConfig } from './engine';
+import { analyse, applyRules, LineIndex, type Analysis, type Finding, type RuleConfig } from '../../engine';
 
 export interface Settings {
   inlayHints: { shape: boolean; receptiveField: boolean; params: boolean; macs: boolean };

@@ -9,12 +9,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { check, fieldAt } from '../../server/src/engine';
-import type { Analysis } from '../../server/src/engine/types';
-import { renderHtml, makeNonce } from '../../webview/src/html';
-import { execute, layerParams } from '../../webview/src/runtime/execute';
-import { makeSample } from '../../webview/src/runtime/samples';
-import { convMatrix } from '../../webview/src/runtime/convMatrix';
+import { check, fieldAt } from '../../engine';
+import type { Analysis } from '../../engine/types';
+import { renderHtml, makeNonce } from '../../client/src/previewHtml';
+import { execute, layerParams } from '../../kernels/runtime/execute';
+import { makeSample } from '../../kernels/runtime/samples';
+import { convMatrix } from '../../kernels/runtime/convMatrix';
 import { loadOracle, repoRoot } from '../oracle';
 
 const distDir = join(repoRoot, 'dist', 'webview');

@@ -3,9 +3,9 @@
 // non-empty message and a code; every quick fix of every finding must compute without throwing
 // (the providers are called directly: quickFixes() would swallow their exceptions), with edits
 // inside the text that do not overlap, and the fixed text must analyse without throwing.
-import { check } from '../../server/src/engine';
-import { FIX_PROVIDERS } from '../../server/src/engine/fixes';
-import type { Analysis, Finding } from '../../server/src/engine/types';
+import { check } from '../../engine';
+import { FIX_PROVIDERS } from '../../engine/fixes';
+import type { Analysis, Finding } from '../../engine/types';
 
 export interface Outcome {
   /** Milliseconds of check(text). */

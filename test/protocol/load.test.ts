@@ -22,8 +22,8 @@ import {
   type CancellationTokenSource as CTS,
 } from 'vscode-languageserver-protocol/node';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol';
-import { check } from '../../server/src/engine';
-import { LineIndex } from '../../server/src/engine';
+import { check } from '../../engine';
+import { LineIndex } from '../../engine';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const serverPath = path.join(repoRoot, 'dist', 'server.js');

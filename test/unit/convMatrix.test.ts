@@ -1,9 +1,9 @@
-// The unrolled convolution matrix (webview/src/runtime/convMatrix.ts) against the oracle's
+// The unrolled convolution matrix (kernels/runtime/convMatrix.ts) against the oracle's
 // conv_matrix.json, and its product against the conv / conv_transpose kernels.
 import * as assert from 'node:assert/strict';
 import { loadOracle } from '../oracle';
-import { convMatrix, convTransposeMatrix, matVec, checkProduct, transpose, at } from '../../webview/src/runtime/convMatrix';
-import { conv, convTranspose, fromNested, tensor, mulberry32, uniform } from '../../webview/src/kernels';
+import { convMatrix, convTransposeMatrix, matVec, checkProduct, transpose, at } from '../../kernels/runtime/convMatrix';
+import { conv, convTranspose, fromNested, tensor, mulberry32, uniform } from '../../kernels';
 
 interface MatrixCase {
   id: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { repoRoot } from '../oracle';
-import { check, KINDS, type Analysis, type EntryResult } from '../../server/src/engine';
+import { check, KINDS, type Analysis, type EntryResult } from '../../engine';
 
 const docPath = join(repoRoot, 'docs', 'format.md');
 const lectureDir = join(repoRoot, 'examples', 'lecture');

@@ -1,7 +1,7 @@
 // The engine's resolution step: blocks, `$` expressions, repeat, names and `from`, bounds, and
 // the located errors a half-typed file gets. Figures are worked out by hand in each test.
 import * as assert from 'node:assert/strict';
-import { check, type Analysis } from '../../server/src/engine';
+import { check, type Analysis } from '../../engine';
 
 const net = (layers: string, extra = '', input = '[3, 32, 32]') => `input: ${input}\n${extra}layers:\n${layers}`;
 const codes = (a: Analysis) => a.findings.map((f) => f.code);

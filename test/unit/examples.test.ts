@@ -1,7 +1,7 @@
 // Every example network in examples/ analyses cleanly: no finding of severity error, at least
 // one layer, and every layer gets a shape.
 import { strict as assert } from 'node:assert';
-import { analyse } from '../../server/src/engine';
+import { analyse } from '../../engine';
 import { describeFindings, errors, exampleFiles, readExample } from './helpers/examples';
 
 describe('examples/*.cnn.yaml', () => {

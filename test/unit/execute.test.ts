@@ -1,4 +1,4 @@
-// The preview's executor (webview/src/runtime/execute.ts) and `convlens run`.
+// The preview's executor (kernels/runtime/execute.ts) and `convlens run`.
 //  1. Weights from the file are used exactly (the lecture's [1, 0, −1] edge filter).
 //  2. Impulse responses of the linearised, positive network equal the engine's receptive field
 //     at EVERY output position, holes included, for inline stacks and example networks: an
@@ -9,12 +9,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check, fieldAt } from '../../server/src/engine';
-import type { Analysis } from '../../server/src/engine/types';
-import { execute, executeAsync, ExecutionCancelled, layerSeed } from '../../webview/src/runtime/execute';
-import { makeSample, SAMPLES, samplesFor, imageToInput } from '../../webview/src/runtime/samples';
-import { readNpy, writeNpy } from '../../webview/src/runtime/npy';
-import { tensor, numel, mulberry32, type Tensor } from '../../webview/src/kernels';
+import { check, fieldAt } from '../../engine';
+import type { Analysis } from '../../engine/types';
+import { execute, executeAsync, ExecutionCancelled, layerSeed } from '../../kernels/runtime/execute';
+import { makeSample, SAMPLES, samplesFor, imageToInput } from '../../kernels/runtime/samples';
+import { readNpy, writeNpy } from '../../kernels/runtime/npy';
+import { tensor, numel, mulberry32, type Tensor } from '../../kernels';
 import { readExample } from './helpers/examples';
 import { unravel } from './helpers/reference';
 import { repoRoot } from '../oracle';
@@ -476,8 +476,8 @@ describe('convlens run (CLI, dist/cli.js)', function () {
 
 describe("the preview worker's warm-up network", () => {
   it('analyses without errors, runs, and goes through the stem, Winograd and pointwise paths', () => {
-    const { WARM_UP_NETWORK } = require('../../webview/src/runtime/warmUp') as typeof import('../../webview/src/runtime/warmUp');
-    const { winogradPays } = require('../../webview/src/kernels') as typeof import('../../webview/src/kernels');
+    const { WARM_UP_NETWORK } = require('../../webview/src/warmUp') as typeof import('../../webview/src/warmUp');
+    const { winogradPays } = require('../../kernels') as typeof import('../../kernels');
     const a = check(WARM_UP_NETWORK);
     assert.deepEqual(a.findings.filter((f) => f.severity === 'error'), []);
     const r = execute(a, makeSample('noise', a.input!, 1), { seed: 1 });

@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fastParse } from '../../server/src/engine/fastYaml';
-import { parseWithYaml } from '../../server/src/engine/parse';
+import { fastParse } from '../../engine/readers/yaml/fastYaml';
+import { parseWithYaml } from '../../engine/readers/yaml/parse';
 import { repoRoot } from '../oracle';
 
 const examplesDir = join(repoRoot, 'examples');

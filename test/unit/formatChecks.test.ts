@@ -3,8 +3,8 @@
 // receptive-field start, blocks, expressions). Expected values are the page's own numbers, or
 // computed here from the page's formulas.
 import { strict as assert } from 'node:assert';
-import { analyse } from '../../server/src/engine';
-import type { Analysis, LayerResult } from '../../server/src/engine/types';
+import { analyse } from '../../engine';
+import type { Analysis, LayerResult } from '../../engine/types';
 import { describeFindings, errors, layerFor, readExample } from './helpers/examples';
 
 function ok(text: string): Analysis {

@@ -5,7 +5,7 @@
 // the text and leaves a text that analyses without throwing. Crashes found become regression
 // tests below.
 import * as assert from 'node:assert/strict';
-import { check } from '../../server/src/engine';
+import { check } from '../../engine';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { FAMILIES } from '../fuzz/corpus';
@@ -89,7 +89,7 @@ describe('fuzz regressions (inputs the fuzzer found)', () => {
     // limit so the failure cannot take this test run down.
     this.timeout(60000);
     const text = readExample('tiny-vgg.cnn.yaml').replace(/^input: .*$/m, 'input: [1, 4294967296]');
-    const engine = join(__dirname, '..', '..', 'server', 'src', 'engine');
+    const engine = join(__dirname, '..', '..', 'engine');
     const r = spawnSync(process.execPath, ['--max-old-space-size=512', '-e', `const a = require(${JSON.stringify(engine)}).check(${JSON.stringify(text)}); console.log(a.layers.length)`], { encoding: 'utf8', timeout: 30000 });
     assert.equal(r.status, 0, `check() died: ${r.signal ?? ''} ${r.stderr.split('\n').filter((l) => /heap|Error/.test(l)).slice(0, 2).join(' ')}`);
     assert.match(r.stdout.trim(), /^\d+$/);

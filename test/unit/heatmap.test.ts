@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { colourize } from '../../webview/src/render/heatmap';
 import { diverging } from '../../webview/src/render/colors';
-import { mulberry32 } from '../../webview/src/kernels';
+import { mulberry32 } from '../../kernels';
 
 /** The [r, g, b, a] bytes of packed words, as an ImageData buffer holds them. */
 const bytesOf = (words: Uint32Array): Uint8Array => new Uint8Array(words.buffer);

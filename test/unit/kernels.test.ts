@@ -1,4 +1,4 @@
-// Tests for the pure tensor kernels (webview/src/kernels).
+// Tests for the pure tensor kernels (kernels/).
 //  1. Every non-error case of the PyTorch oracle (ops.json), element by element.
 //  2. Hand-checked values for kernels the oracle does not cover.
 //  3. Property tests against a naive reference (these exercise the blocked GEMM paths, which
@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { loadOracle } from '../oracle';
-import * as K from '../../webview/src/kernels';
-import type { Tensor } from '../../webview/src/kernels';
+import * as K from '../../kernels';
+import type { Tensor } from '../../kernels';
 import { naiveConv, randomTensor } from './helpers/reference';
 
 interface OT {

@@ -1,4 +1,4 @@
-// Tests for the WebAssembly SIMD kernels (webview/src/kernels/wasm) and their TypeScript fallback:
+// Tests for the WebAssembly SIMD kernels (kernels/wasm) and their TypeScript fallback:
 //  1. the committed artifact: its bytes match the SHA-256 recorded at build time, the recorded
 //     source hash matches kernels.c (so the source was not edited without rebuilding), and — when
 //     clang is installed — rebuilding gives a byte-identical file (skipped otherwise);
@@ -15,14 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadOracle, repoRoot } from '../oracle';
-import * as K from '../../webview/src/kernels';
-import type { Tensor } from '../../webview/src/kernels';
+import * as K from '../../kernels';
+import type { Tensor } from '../../kernels';
 import { naiveConv, randomTensor } from './helpers/reference';
-import { heap, reserve, wasmKernels } from '../../webview/src/kernels/wasm/backend';
-import { KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from '../../webview/src/kernels/wasm/kernelsWasm.generated';
+import { heap, reserve, wasmKernels } from '../../kernels/wasm/backend';
+import { KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64, KERNELS_WASM_SHA256 } from '../../kernels/wasm/kernelsWasm.generated';
 
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
-const wasmDir = join(repoRoot, 'webview', 'src', 'kernels', 'wasm');
+const wasmDir = join(repoRoot, 'kernels', 'wasm');
 
 
 /** Runs f with the given backend, restoring 'auto' afterwards. */
@@ -100,7 +100,7 @@ describe('kernels (wasm): backend selection and fallback', () => {
 
   // Child processes where the module cannot be used: the kernels must fall back, not fail.
   const script = `
-    const K = require(${JSON.stringify(join(repoRoot, 'out', 'webview', 'src', 'kernels'))});
+    const K = require(${JSON.stringify(join(repoRoot, 'out', 'kernels'))});
     const x = { shape: [2, 5, 6], data: Float32Array.from({ length: 60 }, (_, i) => Math.sin(i)) };
     const w = { shape: [3, 2, 3, 3], data: Float32Array.from({ length: 54 }, (_, i) => Math.cos(i)) };
     const y = K.conv2d(x, w, [0.5, -1, 2], { padding: 1 });

@@ -3,8 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyse } from '../../server/src/engine';
-import type { Analysis, LayerResult } from '../../server/src/engine/types';
+import { analyse } from '../../engine';
+import type { Analysis, LayerResult } from '../../engine/types';
 import { loadOracle } from '../oracle';
 import { describeFindings, errors, examplesDir, layerFor, readExample } from './helpers/examples';
 

@@ -1,11 +1,11 @@
-// .npy read/write (webview/src/runtime/npy.ts): round trips, header layout, NumPy's own files.
+// .npy read/write (kernels/runtime/npy.ts): round trips, header layout, NumPy's own files.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpy, writeNpy, NpyError } from '../../webview/src/runtime/npy';
-import { tensor } from '../../webview/src/kernels';
+import { readNpy, writeNpy, NpyError } from '../../kernels/runtime/npy';
+import { tensor } from '../../kernels';
 
 const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 

@@ -20,11 +20,11 @@
 // Fixed seed; on failure fast-check prints the YAML of the (shrunk) counterexample.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { check, fieldAt } from '../../server/src/engine';
-import type { Analysis, LayerResult } from '../../server/src/engine/types';
-import { execute, layerParams } from '../../webview/src/runtime/execute';
-import { makeSample } from '../../webview/src/runtime/samples';
-import { numel, type Tensor } from '../../webview/src/kernels';
+import { check, fieldAt } from '../../engine';
+import type { Analysis, LayerResult } from '../../engine/types';
+import { execute, layerParams } from '../../kernels/runtime/execute';
+import { makeSample } from '../../kernels/runtime/samples';
+import { numel, type Tensor } from '../../kernels';
 import { unravel } from './helpers/reference';
 
 // ---------------------------------------------------------------------------------------------

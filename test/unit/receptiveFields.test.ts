@@ -3,8 +3,8 @@
 // 19 small 1-D stacks measured by backpropagation (holes, dilation, stride > kernel, residual
 // and concat unions, transposed convolutions, upsampling).
 import { strict as assert } from 'node:assert';
-import { analyse } from '../../server/src/engine';
-import type { Analysis, LayerResult } from '../../server/src/engine/types';
+import { analyse } from '../../engine';
+import type { Analysis, LayerResult } from '../../engine/types';
 import { loadOracle } from '../oracle';
 import { describeFindings, errors, layerFor, positionsAt, readExample } from './helpers/examples';
 

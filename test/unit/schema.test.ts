@@ -9,8 +9,8 @@ import { join, relative } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { repoRoot } from '../oracle';
-import { check } from '../../server/src/engine';
-import { KINDS, type ArgSpec } from '../../server/src/engine/kinds';
+import { check } from '../../engine';
+import { KINDS, type ArgSpec } from '../../engine/kinds';
 
 const schemaPath = join(repoRoot, 'schemas', 'cnn-yaml.schema.json');
 

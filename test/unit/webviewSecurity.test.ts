@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { contentSecurityPolicy, makeNonce, renderHtml } from '../../webview/src/html';
-import { parseHostMessage, parsePageMessage } from '../../webview/src/protocol';
+import { contentSecurityPolicy, makeNonce, renderHtml } from '../../client/src/previewHtml';
+import { parseHostMessage, parsePageMessage } from '../../protocol/preview';
 import { repoRoot } from '../oracle';
 
 const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));

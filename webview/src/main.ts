@@ -2,18 +2,19 @@
 // acquireVsCodeApi) or standalone in a plain browser page for tests: then the document text
 // comes from `window.__CONVLENS_TEST__ = { text }` or the `?text=` query parameter, and
 // `window.convlens` exposes load() and the computed outputs.
-import type { HostMessage, LayerInfo, PageMessage, PageState, WorkerReply, WorkerRequest, RunInput } from './protocol';
-import { parseHostMessage } from './protocol';
-import { samplesFor } from './runtime/samples';
-import { imageToInput } from './runtime/samples';
-import { layerParams } from './runtime/execute';
-import { convMatrix, convTransposeMatrix, checkProduct, type Matrix } from './runtime/convMatrix';
-import { stats, type Stats, type Tensor } from './kernels';
-import type { LayerResult } from '../../server/src/engine/types';
+import type { HostMessage, PageMessage, PageState } from '../../protocol/preview';
+import type { LayerInfo, WorkerReply, WorkerRequest, RunInput } from './workerProtocol';
+import { parseHostMessage } from '../../protocol/preview';
+import { samplesFor } from '../../kernels/runtime/samples';
+import { imageToInput } from '../../kernels/runtime/samples';
+import { layerParams } from '../../kernels/runtime/execute';
+import { convMatrix, convTransposeMatrix, checkProduct, type Matrix } from '../../kernels/runtime/convMatrix';
+import { stats, type Stats, type Tensor } from '../../kernels';
+import type { LayerResult } from '../../engine/types';
 import { paintHeatmap, paintLine } from './render/heatmap';
 import { maxAbs } from './render/colors';
 import { backProject, inputField, masksToIntervals } from './render/field';
-import type { IntervalSet } from '../../server/src/engine/types';
+import type { IntervalSet } from '../../engine/types';
 
 interface VsCodeApi {
   postMessage(m: PageMessage): void;

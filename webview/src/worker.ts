@@ -1,13 +1,13 @@
 // The preview's Web Worker: analyses the document with the engine, runs the network with the
 // kernels and posts every layer's output as soon as it is computed. A new `run` (or `cancel`)
 // aborts the current run between two layers.
-import { check } from '../../server/src/engine';
-import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from './runtime/execute';
-import { makeSample, samplesFor } from './runtime/samples';
-import { WARM_UP_NETWORK } from './runtime/warmUp';
-import type { LayerInfo, WorkerReply, WorkerRequest } from './protocol';
-import { kernelBackend, stats } from './kernels';
-import { heap, reserve, wasmKernels } from './kernels/wasm/backend';
+import { check } from '../../engine';
+import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from '../../kernels/runtime/execute';
+import { makeSample, samplesFor } from '../../kernels/runtime/samples';
+import { WARM_UP_NETWORK } from './warmUp';
+import type { LayerInfo, WorkerReply, WorkerRequest } from './workerProtocol';
+import { kernelBackend, stats } from '../../kernels';
+import { heap, reserve, wasmKernels } from '../../kernels/wasm/backend';
 
 interface WorkerScope {
   postMessage(m: WorkerReply, transfer?: Transferable[]): void;

@@ -1,7 +1,7 @@
 // Code actions: the engine's quick fixes for each ConvLens diagnostic, a "Show documentation"
 // action per code, and two source actions: "Fix all padding problems in file" and fix-all.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import { allCodes, quickFixes, type Finding, type QuickFix, type TextEdit } from '../engine';
+import { allCodes, quickFixes, type Finding, type QuickFix, type TextEdit } from '../../../engine';
 import type { Snapshot } from '../service';
 import { toRange } from './util';
 

@@ -1,24 +1,11 @@
 // CodeLens on the top-level `layers:` key: totals (parameters, MACs, output shape, field) and
 // "Preview feature maps".
 import type { CodeLens } from 'vscode-languageserver';
-import { compactNumber, formatFieldShort, formatShape, thousands } from '../engine/explain';
+import { compactNumber, formatFieldShort, formatShape, thousands } from '../../../engine/explain';
+import type { Summary } from '../../../protocol/summary';
 import type { Snapshot } from '../service';
 
-export interface Summary {
-  uri: string;
-  version: number;
-  name?: string;
-  params: number;
-  macs: number;
-  flops: number;
-  activationBytes: number;
-  layers: number;
-  outputs: Array<{ name: string; shape: string }>;
-  field?: string;
-  errors: number;
-  warnings: number;
-  analysisMs: number;
-}
+export type { Summary };
 
 export function summary(snap: Snapshot): Summary {
   const a = snap.analysis;

@@ -2,8 +2,8 @@
 // names of the entry's kind (or the block's parameters), enum values (padding modes, upsample
 // modes, booleans), names in `from:`/`outputs:`/`like:`, and `$` parameters.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Position } from 'vscode-languageserver';
-import { KINDS, type Analysis } from '../engine';
-import { RESERVED_KEYS, type KindSpec } from '../engine/kinds';
+import { KINDS, type Analysis } from '../../../engine';
+import { RESERVED_KEYS, type KindSpec } from '../../../engine/kinds';
 import type { Snapshot } from '../service';
 import { contains } from './util';
 

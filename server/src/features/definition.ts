@@ -1,7 +1,7 @@
 // Navigation on names: go to definition and find references for names in `from:`, `outputs:`,
 // `like:` and for block kinds; rename of a layer (or block) name with all its references.
 import { ResponseError, ErrorCodes, type Location, type Position, type Range, type WorkspaceEdit } from 'vscode-languageserver';
-import type { Span } from '../engine';
+import type { Span } from '../../../engine';
 import type { Snapshot } from '../service';
 import { contains, offsetAt, toRange } from './util';
 

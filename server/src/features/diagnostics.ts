@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { Finding, Severity } from '../engine';
+import type { Finding, Severity } from '../../../engine';
 import type { Snapshot } from '../service';
 import { toRange } from './util';
 

@@ -2,8 +2,8 @@
 // and MAC formulas and the receptive-field recurrence (engine/explain.ts); on a block name, its
 // parameters and a summary; on an argument name, what it means.
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import { KINDS, type BlockInfo, type EntryResult, type LayerResult } from '../engine';
-import { compactNumber, entryLine, explainLayer, formatFieldShort, formatShape, thousands } from '../engine/explain';
+import { KINDS, type BlockInfo, type EntryResult, type LayerResult } from '../../../engine';
+import { compactNumber, entryLine, explainLayer, formatFieldShort, formatShape, thousands } from '../../../engine/explain';
 import type { Snapshot } from '../service';
 import { contains, entryAt, layersOf, offsetAt, toRange } from './util';
 

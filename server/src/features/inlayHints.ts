@@ -3,9 +3,9 @@
 // repeated entry shows the result of the whole entry (output of the last instance, parameters
 // and MACs of all instances).
 import { InlayHintKind, MarkupKind, type InlayHint, type Range } from 'vscode-languageserver';
-import type { EntryResult } from '../engine';
-import { compactNumber, formatFieldShort, formatShape, thousands } from '../engine/explain';
-import { formatField } from '../engine';
+import type { EntryResult } from '../../../engine';
+import { compactNumber, formatFieldShort, formatShape, thousands } from '../../../engine/explain';
+import { formatField } from '../../../engine';
 import type { Settings, Snapshot } from '../service';
 
 /** Where the hint goes: the end of the entry's last line, after any trailing comment. */

@@ -1,8 +1,8 @@
 // Document symbols (the outline): top-level layers and block instances with their output shapes,
 // and the block definitions with their own entries.
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
-import type { EntryResult } from '../engine';
-import { formatShape } from '../engine/explain';
+import type { EntryResult } from '../../../engine';
+import { formatShape } from '../../../engine/explain';
 import type { Snapshot } from '../service';
 import { contains, toRange } from './util';
 

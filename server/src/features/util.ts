@@ -1,7 +1,7 @@
 // Helpers shared by the feature adapters: spans ↔ LSP ranges, the entry under the cursor, and
 // the guard that keeps a failing handler from taking the server down.
 import { ResponseError, type Position, type Range } from 'vscode-languageserver';
-import type { EntryResult, LayerResult, Span } from '../engine';
+import type { EntryResult, LayerResult, Span } from '../../../engine';
 import type { Snapshot } from '../service';
 
 export function toRange(snap: Snapshot, span: Span): Range {

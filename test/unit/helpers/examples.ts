@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../oracle';
-import type { Analysis, AxisField, Finding, LayerResult } from '../../../server/src/engine/types';
+import type { Analysis, AxisField, Finding, LayerResult } from '../../../engine/types';
 
 export const examplesDir = join(repoRoot, 'examples');
 

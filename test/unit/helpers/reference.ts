@@ -1,7 +1,7 @@
 // Reference arithmetic shared by the kernel and executor tests: independent of the kernels'
 // im2col/GEMM, so a test compares two different computations.
-import * as K from '../../../webview/src/kernels';
-import type { Tensor } from '../../../webview/src/kernels';
+import * as K from '../../../kernels';
+import type { Tensor } from '../../../kernels';
 
 /** Direct convolution in float64 (plain loops), spatial rank 1-3, PyTorch semantics. */
 export function naiveConv(x: Tensor, w: Tensor, bias: Float32Array | null, s: number[], p: [number, number][], d: number[], g: number): Tensor {

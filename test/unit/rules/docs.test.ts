@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allCodes, check, docPath } from '../../../server/src/engine';
+import { allCodes, check, docPath } from '../../../engine';
 import { repoRoot } from '../../oracle';
 
 describe('rules: documentation', () => {

@@ -1,10 +1,10 @@
 // Real networks stay quiet: no warning or error from any rule on the examples in examples/,
 // except what an example's header comment says is intended, and the one real defect listed below.
 import { strict as assert } from 'node:assert';
-import { check } from '../../../server/src/engine';
-import { layerSkips, usedPositions, unread } from '../../../server/src/engine/rules/coverage';
-import { fieldOpOf } from '../../../server/src/engine/rules/util';
-import type { AxisMap } from '../../../server/src/engine/receptiveField';
+import { check } from '../../../engine';
+import { layerSkips, usedPositions, unread } from '../../../engine/rules/coverage';
+import { fieldOpOf } from '../../../engine/rules/util';
+import type { AxisMap } from '../../../engine/analyse/receptiveField';
 import { exampleFiles, readExample } from '../helpers/examples';
 
 /** Header comment lines (before the first key). */

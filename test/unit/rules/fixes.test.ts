@@ -1,10 +1,10 @@
 // Every quick fix: apply its edits to the text, analyse again, and check that the diagnostic it
 // fixes is gone and that no new error appeared; edits keep flow/block style and indentation.
 import { strict as assert } from 'node:assert';
-import { check, quickFixes } from '../../../server/src/engine';
-import type { Finding, QuickFix, TextEdit } from '../../../server/src/engine';
-import { FIX_PROVIDERS } from '../../../server/src/engine/fixes';
-import { applyEdits, setArg } from '../../../server/src/engine/fixes/edit';
+import { check, quickFixes } from '../../../engine';
+import type { Finding, QuickFix, TextEdit } from '../../../engine';
+import { FIX_PROVIDERS } from '../../../engine/fixes';
+import { applyEdits, setArg } from '../../../engine/fixes/edit';
 
 const net = (input: string, ...layers: string[]) => `input: ${input}\nlayers:\n${layers.map((l) => `  - ${l}\n`).join('')}`;
 

@@ -2,7 +2,7 @@
 // exact message) is rejected by ConvLens with the matching code, and where ConvLens can state the
 // same situation in PyTorch's words, the message contains PyTorch's message verbatim.
 import { strict as assert } from 'node:assert';
-import { check } from '../../../server/src/engine';
+import { check } from '../../../engine';
 import { loadOracle } from '../../oracle';
 
 interface ErrCase {

@@ -1,8 +1,8 @@
 // One minimal failing and one minimal passing network per lint rule; expected figures come from
 // hand arithmetic written next to each case (FORMAT.md's formulas).
 import { strict as assert } from 'node:assert';
-import { allCodes, check, RULES } from '../../../server/src/engine';
-import type { Analysis, Finding } from '../../../server/src/engine';
+import { allCodes, check, RULES } from '../../../engine';
+import type { Analysis, Finding } from '../../../engine';
 
 const net = (input: string, ...layers: string[]) => `input: ${input}\nlayers:\n${layers.map((l) => `  - ${l}\n`).join('')}`;
 const of = (a: Analysis, code: string): Finding[] => a.findings.filter((f) => f.code === code);

@@ -2,13 +2,13 @@
 // clicked layer's receptive field); on earlier maps it is found by walking the graph backwards
 // with what each layer reads along each axis (positions outside a map are padding, dropped),
 // so holes stay holes. Pure: no DOM.
-import { fieldAt } from '../../../server/src/engine/receptiveField';
-import { clip } from '../../../server/src/engine/intervals';
+import { fieldAt } from '../../../engine/analyse/receptiveField';
+import { clip } from '../../../engine/analyse/intervals';
 
 export { clip };
-import type { AxisField, IntervalSet } from '../../../server/src/engine/types';
-import type { LayerInfo } from '../protocol';
-import { nearestSourceIndex, linearSource, adaptiveBin } from '../kernels';
+import type { AxisField, IntervalSet } from '../../../engine/types';
+import type { LayerInfo } from '../workerProtocol';
+import { nearestSourceIndex, linearSource, adaptiveBin } from '../../../kernels';
 
 /** Per axis, a boolean mask over positions of that axis. */
 export type AxisMasks = Uint8Array[];

@@ -1,0 +1,13 @@
+// The engine's public surface: one call, `analyse(text)`, used by the CLI, the language server
+// and the webview alike. Pure: no vscode, no LSP, no I/O.
+export { analyse } from './readers';
+export { MAX_LAYERS } from './analyse/network';
+export * from './types';
+export { CODES } from './codes';
+export { KINDS, didYouMean } from './kinds';
+export { LineIndex } from './source';
+export { fieldAt, formatField, summarise } from './analyse/receptiveField';
+export { formatRational, toNumber } from './analyse/rational';
+export { check, type CheckOptions } from './check';
+export { RULES, allCodes, applyRules, docPath, type Rule, type RuleConfig } from './rules';
+export { quickFixes, registerFix, type FixProvider } from './fixes';

@@ -1,0 +1,173 @@
+// The layer kinds of the format (FORMAT.md "Layer kinds") and their arguments: what each
+// argument accepts and its default. Completion, hover and argument checking all read this table.
+
+export type ArgType =
+  | 'int' // a whole number
+  | 'axes' // one whole number for all spatial axes, or one per axis
+  | 'padding' // int, per-axis list, per-axis [before, after] pairs, valid, same, causal
+  | 'bool'
+  | 'number'
+  | 'bias' // true/false, or a list of values
+  | 'weights' // nested list in PyTorch's layout
+  | 'enum'
+  | 'ref' // a layer name
+  | 'sizeAxes' // adaptive output size: int, or per-axis list where null keeps the input size
+  | 'scaleAxes'; // number, or one per axis
+
+export interface ArgSpec {
+  type: ArgType;
+  /** Default as written in FORMAT.md; undefined means required (unless `optional`). */
+  default?: unknown;
+  optional?: boolean;
+  values?: string[];
+  doc: string;
+}
+
+export interface KindSpec {
+  doc: string;
+  args: Record<string, ArgSpec>;
+  /** Takes several inputs through `from` (add, mul, concat). */
+  merges?: boolean;
+  /** Arguments a snippet should ask for. */
+  snippet?: string[];
+}
+
+const out: ArgSpec = { type: 'int', doc: 'Output channels (or features).' };
+const kernel: ArgSpec = { type: 'axes', doc: 'Kernel size: one integer or one per spatial axis.' };
+const stride: ArgSpec = { type: 'axes', default: 1, doc: 'Step between windows (S in (W + P − K)/S + 1).' };
+const padding: ArgSpec = {
+  type: 'padding',
+  default: 0,
+  values: ['valid', 'same', 'causal'],
+  doc: 'Zeros added per side: an integer (pads before and after, P = 2p), a per-axis list, per-axis [before, after] pairs, `valid`, `same` (output = ceil(in/stride)) or `causal` (1-D: d·(k−1) before).',
+};
+const dilation: ArgSpec = { type: 'axes', default: 1, doc: 'Spacing between kernel taps; effective kernel K = d·(k − 1) + 1.' };
+const groups: ArgSpec = { type: 'int', default: 1, doc: 'Channel groups: each output channel sees C/groups inputs.' };
+const bias: ArgSpec = { type: 'bias', default: true, doc: 'Add a learned bias per output channel (or give its values as a list).' };
+const weights: ArgSpec = { type: 'weights', optional: true, doc: "Fixed weights as a nested list in PyTorch's layout (random when absent)." };
+const multiplier: ArgSpec = { type: 'int', default: 1, doc: 'Depthwise channel multiplier: output channels per input channel.' };
+const eps: ArgSpec = { type: 'number', default: 1e-5, doc: 'Added to the variance for numerical stability.' };
+
+const pool = (max: boolean): KindSpec => ({
+  doc: max ? 'Max pooling: the largest value in each window.' : 'Average pooling: the mean of each window.',
+  args: {
+    kernel,
+    stride: { type: 'axes', optional: true, doc: 'Step between windows (default: the kernel size).' },
+    padding,
+    ...(max ? { dilation } : {}),
+    ceil_mode: { type: 'bool', default: false, doc: 'Round the output size up (a last partial window is kept unless it starts in the right padding).' },
+    ...(max ? {} : { count_include_pad: { type: 'bool', default: true, doc: 'Count padding zeros in the average.' } as ArgSpec }),
+  },
+  snippet: ['kernel'],
+});
+
+const simple = (doc: string, args: Record<string, ArgSpec> = {}): KindSpec => ({ doc, args });
+
+export const KINDS: Record<string, KindSpec> = {
+  conv: {
+    doc: 'Convolution (cross-correlation, as in PyTorch): out = ⌊(W + P − K)/S⌋ + 1 per axis.',
+    args: { out, kernel, stride, padding, dilation, groups, bias, weights },
+    snippet: ['out', 'kernel'],
+  },
+  conv_transpose: {
+    doc: 'Transposed convolution (the transpose of the convolution matrix): out = (W − 1)·S − P + K + output_padding.',
+    args: {
+      out,
+      kernel,
+      stride,
+      padding,
+      output_padding: { type: 'axes', default: 0, doc: 'Extra size added on one side of the output (must be smaller than stride or dilation).' },
+      dilation,
+      groups,
+      bias,
+      weights,
+    },
+    snippet: ['out', 'kernel', 'stride'],
+  },
+  depthwise: {
+    doc: 'Depthwise convolution: one filter per input channel (groups = C), C·multiplier outputs.',
+    args: { kernel, stride, padding, dilation, multiplier, bias, weights },
+    snippet: ['kernel'],
+  },
+  separable: {
+    doc: 'Depthwise-separable convolution: a depthwise k×k conv then a 1×1 pointwise conv; K₁K₂·C + C·C_out weights instead of K₁K₂·C·C_out.',
+    args: { out, kernel, stride, padding, dilation, multiplier, bias },
+    snippet: ['out', 'kernel'],
+  },
+  maxpool: pool(true),
+  avgpool: pool(false),
+  adaptive_avgpool: { doc: 'Adaptive average pooling to a fixed output size.', args: { size: { type: 'sizeAxes', doc: 'Output size per spatial axis (null keeps the input size).' } }, snippet: ['size'] },
+  adaptive_maxpool: { doc: 'Adaptive max pooling to a fixed output size.', args: { size: { type: 'sizeAxes', doc: 'Output size per spatial axis (null keeps the input size).' } }, snippet: ['size'] },
+  global_avgpool: simple('Global average pooling: one value per channel.'),
+  global_maxpool: simple('Global max pooling: one value per channel.'),
+  linear: { doc: 'Fully connected layer; acts on the last axis, as PyTorch does.', args: { out, bias, weights }, snippet: ['out'] },
+  flatten: simple('Flattens [C, spatial…] into one axis.'),
+  batchnorm: simple('Batch normalisation: 2C parameters (scale, shift) and 2C buffers (running mean, variance).', { eps }),
+  layernorm: simple('Layer normalisation over channels: 2C parameters.', { eps }),
+  groupnorm: { doc: 'Group normalisation: 2C parameters.', args: { groups: { type: 'int', doc: 'Number of channel groups (must divide C).' }, eps }, snippet: ['groups'] },
+  relu: simple('max(0, x).'),
+  relu6: simple('min(max(0, x), 6).'),
+  leaky_relu: simple('x, or slope·x below 0.', { slope: { type: 'number', default: 0.01, doc: 'Slope for negative inputs.' } }),
+  gelu: simple('Gaussian error linear unit.'),
+  silu: simple('x·sigmoid(x) (swish).'),
+  sigmoid: simple('1 / (1 + e^−x).'),
+  tanh: simple('Hyperbolic tangent.'),
+  hardswish: simple('x·relu6(x + 3)/6.'),
+  hardsigmoid: simple('relu6(x + 3)/6.'),
+  softmax: simple('Softmax along an axis.', { axis: { type: 'int', default: 0, doc: 'Axis to normalise (0 = channels).' } }),
+  identity: simple('Passes its input through.'),
+  dropout: simple('Dropout (identity at inference).', { p: { type: 'number', default: 0.5, doc: 'Drop probability.' } }),
+  channel_shuffle: { doc: 'Interleaves channels across groups (ShuffleNet).', args: { groups: { type: 'int', doc: 'Number of groups (must divide C).' } }, snippet: ['groups'] },
+  prelu: simple('Leaky ReLU with learned slopes.', { channels: { type: 'int', default: 1, doc: 'Number of learned slopes: 1 or C.' } }),
+  upsample: {
+    doc: 'Upsampling by a scale factor, to a size, or like another layer.',
+    args: {
+      scale: { type: 'scaleAxes', optional: true, doc: 'Scale factor per axis (output = ⌊W·scale⌋).' },
+      size: { type: 'axes', optional: true, doc: 'Output size per spatial axis.' },
+      like: { type: 'ref', optional: true, doc: 'A layer whose spatial size to match.' },
+      mode: { type: 'enum', default: 'nearest', values: ['nearest', 'linear'], doc: 'nearest, or linear (bilinear/trilinear by rank).' },
+      align_corners: { type: 'bool', default: false, doc: 'Align the corner pixels of input and output (linear only).' },
+    },
+    snippet: ['scale'],
+  },
+  pad: { doc: 'Explicit zero padding.', args: { padding: { ...padding, default: undefined } }, snippet: ['padding'] },
+  add: { doc: 'Elementwise sum of the `from` operands (residual connection).', args: {}, merges: true },
+  mul: { doc: 'Elementwise product; a [C, 1, …] or [C] operand is broadcast (squeeze-excite).', args: {}, merges: true },
+  concat: { doc: 'Concatenation along an axis (0 = channels); other axes must match.', args: { axis: { type: 'int', default: 0, doc: 'Axis to join along (0 = channels).' } }, merges: true },
+};
+
+/** Own properties only: a kind or argument named `toString` or `__proto__` is not a known one. */
+export const own = <T>(o: Record<string, T> | undefined, k: string): T | undefined => (o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+
+/** The spec of a built-in kind, or undefined (a block name, a typo). */
+export const kindSpec = (k: string): KindSpec | undefined => own(KINDS, k);
+
+export const RESERVED_KEYS = ['name', 'from', 'repeat'] as const;
+export const TOP_LEVEL_KEYS = ['name', 'input', 'params', 'blocks', 'layers', 'outputs'] as const;
+export const BLOCK_KEYS = ['params', 'layers', 'outputs'] as const;
+
+/** Edit distance where a swap of two neighbouring letters counts as one edit (`inptu` → `input`). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The closest candidate within a small edit distance, or undefined. */
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const lower = word.toLowerCase();
+  for (const c of candidates) {
+    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return bestD <= limit ? best : undefined;
+}

@@ -1,0 +1,397 @@
+// Runs an analysed network on one sample tensor with the pure kernels (no DOM: it runs in the
+// webview's Web Worker, in the CLI and in Node tests alike).
+//
+// Weights: the values written in the file (`weights`, `bias: [..]`) when given, otherwise
+// PyTorch's default initialisation drawn from a seed. Each layer's seed is derived from the run
+// seed and the layer's NAME, so inserting a layer does not re-draw the weights of the others.
+// Normalisation layers use identity statistics (mean 0, var 1, γ 1, β 0), as a freshly built
+// PyTorch model in eval mode does.
+//
+// `positiveWeights` linearises the network the way the oracle measures receptive fields
+// (oracle README, "Empirical"): conv/linear weights 1/fan_in, biases 0, activations and
+// layer/group norms → identity, max pooling → average pooling. Every activation is then ≥ 0 and
+// a sum of positive terms, so the set of outputs an impulse reaches is exactly the field.
+import type { Analysis, LayerResult } from '../../engine/types';
+import {
+  Tensor, fromNested, tensor, reshape, numel,
+  conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
+  linear, flatten, batchNorm, layerNorm, groupNorm,
+  relu, relu6, leakyRelu, gelu, silu, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
+  upsample, pad, add, mul, concat,
+  initConv, initConvTranspose, initLinear, initPrelu, fanIn,
+} from '..';
+
+/** Something with an `aborted` flag (an AbortSignal, or a plain object in tests). */
+export interface CancelSignal {
+  readonly aborted: boolean;
+}
+
+export interface ExecuteOptions {
+  /** Seed of the default initialisation (shown in the UI). */
+  seed?: number;
+  /** Called after every layer with its index in analysis.layers and its output. */
+  onLayer?: (index: number, output: Tensor, layer: LayerResult) => void;
+  /** Checked before every layer; when aborted, execution stops with an ExecutionCancelled. */
+  signal?: CancelSignal;
+  /** Linearised, positive network (see the header comment). */
+  positiveWeights?: boolean;
+  /** Keep every layer's output in the result (default: only what later layers and outputs need). */
+  keepAll?: boolean;
+  /**
+   * Called once per layer when the run no longer reads its output: after its last reader has
+   * run, or when the run ends for the outputs it keeps. `owned` is false when another tensor
+   * the run still holds shares the buffer (flatten and reshape return views), so the buffer must
+   * not be transferred. The Web Worker posts each output to the page from here, moving its
+   * buffer instead of copying it. Not called with keepAll.
+   */
+  onRelease?: (index: number, output: Tensor, owned: boolean) => void;
+}
+
+export interface ExecuteResult {
+  /** Outputs by layer name: the network outputs, or every layer with keepAll. */
+  outputs: Map<string, Tensor>;
+  /** Milliseconds per layer, by index. */
+  timings: number[];
+}
+
+export class ExecutionCancelled extends Error {
+  constructor() {
+    super('execution cancelled');
+  }
+}
+
+export class ExecutionError extends Error {
+  constructor(public readonly layer: string, message: string) {
+    super(`${layer}: ${message}`);
+  }
+}
+
+/** 32-bit FNV-1a hash of a string: a layer's seed from the run seed and its name. */
+export function layerSeed(seed: number, name: string, salt = ''): number {
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  const s = `${name}#${salt}`;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // Mix in the high bits of the seed too, so seeds differing by 2^32 still differ.
+  h ^= Math.floor(seed / 4294967296) >>> 0;
+  return h >>> 0;
+}
+
+/** Whether the analysis can be executed (every layer has a shape, there is an input). */
+export function executable(analysis: Analysis): string | null {
+  if (!analysis.input) return 'the network has no valid `input:` shape';
+  if (!analysis.layers.length) return 'the network has no layers';
+  const bad = analysis.layers.find((l) => !l.shape);
+  if (bad) return `layer ${bad.name} has no shape (fix its error first)`;
+  const err = analysis.findings.find((f) => f.severity === 'error');
+  if (err) return `the network has errors: ${err.message}`;
+  return null;
+}
+
+/** Runs every layer in order; synchronous. */
+export function execute(analysis: Analysis, input: Tensor, opts: ExecuteOptions = {}): ExecuteResult {
+  const run = new Runner(analysis, input, opts);
+  for (let i = 0; i < analysis.layers.length; i++) run.step(i);
+  const result = run.result();
+  run.releaseAll();
+  return result;
+}
+
+/**
+ * Same as execute, but yields to the event loop between layers (so a Web Worker can receive a
+ * cancel message while it runs); `yieldFn` defaults to a zero-delay timeout.
+ */
+export async function executeAsync(
+  analysis: Analysis,
+  input: Tensor,
+  opts: ExecuteOptions = {},
+  yieldFn: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+): Promise<ExecuteResult> {
+  const run = new Runner(analysis, input, opts);
+  for (let i = 0; i < analysis.layers.length; i++) {
+    await yieldFn();
+    run.step(i);
+  }
+  const result = run.result();
+  run.releaseAll();
+  return result;
+}
+
+class Runner {
+  private values = new Map<string, Tensor>();
+  private lastUse = new Map<string, number>();
+  private keep = new Set<string>();
+  private indexOf = new Map<string, number>();
+  private timings: number[] = [];
+  private seed: number;
+
+  constructor(private analysis: Analysis, input: Tensor, private opts: ExecuteOptions) {
+    const why = executable(analysis);
+    if (why) throw new ExecutionError('network', why);
+    const want = analysis.input!;
+    if (input.shape.length !== want.length || input.shape.some((n, i) => n !== want[i])) {
+      throw new ExecutionError('input', `the sample tensor is [${input.shape.join(', ')}] but the network's input is [${want.join(', ')}]`);
+    }
+    this.seed = opts.seed ?? 0;
+    this.values.set('input', input);
+    analysis.layers.forEach((l, i) => this.indexOf.set(l.name, i));
+    analysis.layers.forEach((l, i) => l.from.forEach((f) => this.lastUse.set(f, i)));
+    for (const o of analysis.outputs) this.keep.add(o.name);
+    if (!analysis.outputs.length) this.keep.add(analysis.layers[analysis.layers.length - 1].name);
+  }
+
+  step(i: number): void {
+    if (this.opts.signal?.aborted) throw new ExecutionCancelled();
+    const layer = this.analysis.layers[i];
+    const inputs = layer.from.map((f) => {
+      const t = this.values.get(f);
+      if (!t) throw new ExecutionError(layer.name, `its input ${f} has not been computed`);
+      return t;
+    });
+    const t0 = now();
+    let out: Tensor;
+    try {
+      out = runLayer(layer, inputs, this.seed, !!this.opts.positiveWeights);
+    } catch (err) {
+      if (err instanceof ExecutionError) throw err;
+      throw new ExecutionError(layer.name, (err as Error).message);
+    }
+    this.timings[i] = now() - t0;
+    const want = layer.shape!;
+    if (out.shape.length !== want.length || out.shape.some((n, a) => n !== want[a])) {
+      throw new ExecutionError(layer.name, `kernel produced [${out.shape.join(', ')}], the engine says [${want.join(', ')}]`);
+    }
+    this.values.set(layer.name, out);
+    this.opts.onLayer?.(i, out, layer);
+    if (!this.opts.keepAll) {
+      for (const f of new Set(layer.from)) {
+        if (f !== 'input' && this.lastUse.get(f) === i && !this.keep.has(f)) this.drop(f);
+      }
+      if (!this.lastUse.has(layer.name) && !this.keep.has(layer.name)) this.drop(layer.name);
+    }
+  }
+
+  private drop(name: string): void {
+    const t = this.values.get(name)!;
+    this.values.delete(name);
+    this.release(name, t);
+  }
+
+  private release(name: string, t: Tensor): void {
+    const notify = this.opts.onRelease;
+    if (!notify || this.opts.keepAll) return;
+    const owned = ![...this.values.values()].some((v) => v.data.buffer === t.data.buffer);
+    notify(this.indexOf.get(name)!, t, owned);
+  }
+
+  /** Releases the outputs the run kept to its end (after result() was taken). */
+  releaseAll(): void {
+    const left = [...this.values].filter(([name]) => name !== 'input');
+    for (const [name, t] of left) {
+      this.values.delete(name);
+      this.release(name, t);
+    }
+  }
+
+  result(): ExecuteResult {
+    const outputs = new Map<string, Tensor>();
+    for (const [k, v] of this.values) if (k !== 'input' || this.opts.keepAll) outputs.set(k, v);
+    return { outputs, timings: this.timings };
+  }
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+type Args = Record<string, any>;
+
+/** Weight from the file, in PyTorch's layout, checked against the expected shape. */
+function givenWeight(args: Args, shape: number[], what: string): Tensor | null {
+  if (args.weights === undefined) return null;
+  const t = fromNested(args.weights);
+  if (t.shape.length !== shape.length || t.shape.some((n, i) => n !== shape[i])) {
+    // The engine checks this too; a mismatch here means a layout the kernels cannot use.
+    throw new RangeError(`${what} weights are [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+  }
+  return t;
+}
+
+function givenBias(args: Args, n: number): Float32Array | null {
+  if (!Array.isArray(args.biasValues)) return null;
+  const b = Float32Array.from(args.biasValues as number[]);
+  if (b.length !== n) throw new RangeError(`bias has ${b.length} values, expected ${n}`);
+  return b;
+}
+
+/** All weights 1/fan_in, bias zero (the oracle's linearisation). */
+function positive(shape: number[], biasSize: number, withBias: boolean): { weight: Tensor; bias: Float32Array | null } {
+  const fan = fanIn(shape);
+  const w = new Float32Array(numel(shape)).fill(fan > 0 ? 1 / fan : 0);
+  return { weight: { shape: shape.slice(), data: w }, bias: withBias ? new Float32Array(biasSize) : null };
+}
+
+export interface Params {
+  weight: Tensor;
+  bias: Float32Array | null;
+}
+
+function convParams(layer: LayerResult, shape: number[], outC: number, init: () => { weight: Tensor; bias: Tensor | null }, pos: boolean): Params {
+  const a = layer.args as Args;
+  const withBias = a.bias !== false;
+  if (pos) return positive(shape, outC, withBias);
+  const w = givenWeight(a, shape, layer.kind);
+  const b = givenBias(a, outC);
+  if (w && (b || !withBias)) return { weight: w, bias: b };
+  const drawn = init();
+  return { weight: w ?? drawn.weight, bias: b ?? (withBias && drawn.bias ? drawn.bias.data : null) };
+}
+
+/**
+ * The weight and bias a conv / depthwise / conv_transpose / linear layer runs with (from the file,
+ * or drawn from the seed): the page's matrix view uses exactly what the executor used.
+ */
+export function layerParams(layer: LayerResult, inShape: number[], seed: number, pos = false): (Params & { groups: number }) | null {
+  const a = layer.args as Args;
+  const s = layerSeed(seed, layer.name);
+  const C = inShape[0];
+  switch (layer.kind) {
+    case 'conv':
+    case 'depthwise': {
+      const groups: number = a.groups ?? (layer.kind === 'depthwise' ? C : 1);
+      const outC: number = a.out;
+      const shape = [outC, C / groups, ...a.kernel];
+      return { ...convParams(layer, shape, outC, () => initConv(outC, C, a.kernel, groups, a.bias !== false, s), pos), groups };
+    }
+    case 'conv_transpose': {
+      const groups: number = a.groups ?? 1;
+      const outC: number = a.out;
+      const shape = [C, outC / groups, ...a.kernel];
+      return { ...convParams(layer, shape, outC, () => initConvTranspose(C, outC, a.kernel, groups, a.bias !== false, s), pos), groups };
+    }
+    case 'linear': {
+      const inF = inShape[inShape.length - 1];
+      const outF: number = a.out;
+      return { ...convParams(layer, [outF, inF], outF, () => initLinear(outF, inF, a.bias !== false, s), pos), groups: 1 };
+    }
+  }
+  return null;
+}
+
+/** Computes one layer's output from its inputs. */
+export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos = false): Tensor {
+  const a = layer.args as Args;
+  const x = inputs[0];
+  switch (layer.kind) {
+    case 'conv':
+    case 'depthwise': {
+      const p = layerParams(layer, x.shape, seed, pos)!;
+      // The linearised network measures fields by which outputs are non-zero: plain sums only.
+      return conv(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: p.groups, algorithm: pos ? 'direct' : 'auto' });
+    }
+    case 'separable': {
+      // Depthwise (no bias) then 1×1 pointwise with the one bias (Keras's SeparableConv).
+      const C = x.shape[0];
+      const m: number = a.multiplier ?? 1;
+      const outC: number = a.out;
+      const ones = a.kernel.map(() => 1);
+      const dwShape = [C * m, 1, ...a.kernel];
+      const pwShape = [outC, C * m, ...ones];
+      let dw: Params;
+      let pw: Params;
+      if (pos) {
+        dw = positive(dwShape, 0, false);
+        pw = positive(pwShape, outC, a.bias !== false);
+      } else {
+        const d = initConv(C * m, C, a.kernel, C, false, layerSeed(seed, layer.name, 'depthwise'));
+        const q = initConv(outC, C * m, ones, 1, a.bias !== false, layerSeed(seed, layer.name, 'pointwise'));
+        dw = { weight: d.weight, bias: null };
+        pw = { weight: q.weight, bias: givenBias(a, outC) ?? (q.bias ? q.bias.data : null) };
+      }
+      const y = conv(x, dw.weight, null, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: C });
+      return conv(y, pw.weight, pw.bias, {});
+    }
+    case 'conv_transpose': {
+      const p = layerParams(layer, x.shape, seed, pos)!;
+      return convTranspose(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, outputPadding: a.outputPadding, groups: p.groups });
+    }
+    case 'maxpool':
+      if (pos && a.dilation.every((d: number) => d === 1)) {
+        return avgPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, ceilMode: a.ceilMode });
+      }
+      // (A dilated max pool stays a max pool: on non-negative values it reaches the same outputs.)
+      return maxPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode });
+    case 'avgpool':
+      return avgPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad ?? true });
+    case 'adaptive_avgpool':
+      return adaptiveAvgPool(x, a.size);
+    case 'adaptive_maxpool':
+      return pos ? adaptiveAvgPool(x, a.size) : adaptiveMaxPool(x, a.size);
+    case 'global_avgpool':
+      return globalAvgPool(x);
+    case 'global_maxpool':
+      return pos ? globalAvgPool(x) : globalMaxPool(x);
+    case 'linear': {
+      const p = layerParams(layer, x.shape, seed, pos)!;
+      return linear(x, p.weight, p.bias);
+    }
+    case 'flatten':
+      return flatten(x);
+    case 'batchnorm':
+      return batchNorm(x, { eps: a.eps });
+    case 'layernorm':
+      return pos ? identity(x) : layerNorm(x, { eps: a.eps });
+    case 'groupnorm':
+      return pos ? identity(x) : groupNorm(x, a.groups, { eps: a.eps });
+    case 'identity':
+    case 'dropout':
+      return identity(x);
+    case 'channel_shuffle':
+      return channelShuffle(x, a.groups);
+    case 'add':
+      return inputs.slice(1).reduce((acc, t) => add(acc, t), inputs[0]);
+    case 'mul':
+      return inputs.slice(1).reduce((acc, t) => mul(acc, t), inputs[0]);
+    case 'concat':
+      return concat(inputs, a.axis ?? 0);
+    case 'pad':
+      return pad(x, a.padding, 'zeros');
+    case 'upsample': {
+      const mode = a.mode === 'linear' ? 'linear' : 'nearest';
+      if (a.scale !== undefined) return upsample(x, { mode, scale: a.scale, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
+      return upsample(x, { mode, size: a.size, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
+    }
+  }
+  // Activations: identity in the linearised network.
+  if (pos) return identity(x);
+  switch (layer.kind) {
+    case 'relu':
+      return relu(x);
+    case 'relu6':
+      return relu6(x);
+    case 'leaky_relu':
+      return leakyRelu(x, a.slope);
+    case 'gelu':
+      return gelu(x);
+    case 'silu':
+      return silu(x);
+    case 'sigmoid':
+      return sigmoid(x);
+    case 'tanh':
+      return tanh(x);
+    case 'hardswish':
+      return hardswish(x);
+    case 'hardsigmoid':
+      return hardsigmoid(x);
+    case 'softmax':
+      return softmax(x, a.axis ?? 0);
+    case 'prelu':
+      return prelu(x, initPrelu(a.channels ?? 1));
+  }
+  throw new RangeError(`no kernel for layer kind '${layer.kind}'`);
+}
+
+// Re-exported for shells that build inputs.
+export { tensor, reshape };

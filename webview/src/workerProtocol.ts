@@ -1,0 +1,29 @@
+// Messages between the preview page (main.ts) and its worker (worker.ts).
+import type { Stats } from '../../kernels';
+
+/** Input spec for a run. */
+export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shape: number[]; data: Float32Array };
+
+/** Page → worker. */
+export type WorkerRequest = { type: 'run'; id: number; text: string; input: RunInput; seed: number } | { type: 'cancel'; id: number };
+
+export interface LayerInfo {
+  index: number;
+  name: string;
+  kind: string;
+  from: string[];
+  shape: number[] | null;
+  inputShapes: number[][];
+  args: Record<string, unknown>;
+  rf: unknown;
+}
+
+/** Worker → page. */
+export type WorkerReply =
+  | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null }
+  | { type: 'input'; id: number; shape: number[]; data: Float32Array }
+  /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
+  | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats }
+  | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js' }
+  | { type: 'cancelled'; id: number }
+  | { type: 'error'; id: number; message: string; layer?: string };
