@@ -5,7 +5,7 @@
 import type { Analysis, BlockInfo, EntryResult, LayerOrigin, NameReference, Shape, Span } from '../../types';
 import { parse } from '../yaml/parse';
 import type { RawEntry, RawNode, RawSeq } from '../yaml/raw';
-import { KINDS, TOP_LEVEL_KEYS, didYouMean, kindSpec, own } from '../../kinds';
+import { TOP_LEVEL_KEYS, didYouMean, kindSpec, own } from '../../kinds';
 import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
 import { fmtShape } from '../../analyse/layers';
