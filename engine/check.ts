@@ -1,15 +1,15 @@
 // analyse + lint in one call: what every shell shows as diagnostics.
 import type { Analysis } from './types';
-import { analyse } from './readers';
+import { analyse, type ReadOptions } from './readers';
 import { applyRules, type RuleConfig } from './rules';
 
-export interface CheckOptions {
+export interface CheckOptions extends ReadOptions {
   rules?: RuleConfig;
 }
 
 /** Analyses a document and returns the analysis with `findings` = engine findings + rules. */
 export function check(text: string, options: CheckOptions = {}): Analysis {
-  const analysis = analyse(text);
+  const analysis = analyse(text, options);
   analysis.findings = applyRules(analysis, text, options.rules);
   return analysis;
 }

@@ -1,6 +1,6 @@
 // The engine's public surface: one call, `analyse(text)`, used by the CLI, the language server
 // and the webview alike. Pure: no vscode, no LSP, no I/O.
-export { analyse } from './readers';
+export { analyse, formatOf, type ReadOptions } from './readers';
 export { MAX_LAYERS } from './analyse/network';
 export * from './types';
 export { CODES } from './codes';

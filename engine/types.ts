@@ -170,8 +170,26 @@ export interface Totals {
   activationBytes: number;
 }
 
+/** The network file formats ConvLens reads (engine/readers/). */
+export type NetworkFormat = 'cnn-yaml' | 'ultralytics' | 'darknet';
+
+/** A total as the format's own tool prints it (Ultralytics' model.info(), darknet's BFLOPs), shown next to ConvLens's. */
+export interface NativeFigure {
+  /** What it is, as the tool names it: `parameters`, `GFLOPs`, `BFLOPs`. */
+  label: string;
+  value: number;
+  /** As the tool prints it: `8.9`, `3,157,200`. */
+  text: string;
+  /** How the tool counts it, when that differs from ConvLens's figure. */
+  note?: string;
+}
+
 /** The result of analysing one document: everything the shells display. */
 export interface Analysis {
+  /** The format the document was read as. */
+  format?: NetworkFormat;
+  /** Totals as the format's own tool reports them (absent for cnn-yaml, ConvLens's own format). */
+  native?: { tool: string; figures: NativeFigure[] };
   name?: string;
   input?: Shape;
   layers: LayerResult[];
