@@ -130,6 +130,27 @@ export const KINDS: Record<string, KindSpec> = {
     },
     snippet: ['scale'],
   },
+  slice: {
+    doc: 'Channels [start, end) of the input (end exclusive, as in Python): the halves of torch.chunk and split, darknet route groups. With `period`, the range is taken from every block of `period` channels (the values of multi-head attention).',
+    args: {
+      start: { type: 'int', default: 0, doc: 'First channel taken (0-based).' },
+      end: { type: 'int', doc: 'One past the last channel taken.' },
+      period: { type: 'int', optional: true, doc: 'Take [start, end) of each block of this many channels (default: one block, all channels).' },
+    },
+    snippet: ['start', 'end'],
+  },
+  reorg: {
+    doc: "Darknet's reorg (the YOLOv2 passthrough): [C, H, W] → [C·s², H/s, W/s] in darknet's element order, a reshape of memory rather than a space-to-depth, so positions are scrambled and the receptive field is not tracked past it.",
+    args: { stride: { type: 'int', default: 2, doc: 'Block size s (H and W must be multiples of it, C a multiple of s²).' } },
+  },
+  attention: {
+    doc: "The attention of Ultralytics' PSA blocks over all H·W positions: the input holds, per head, key_dim query, key_dim key and head_dim value channels; each head's values are re-weighted by softmax(qᵀk/√key_dim). Output: heads·head_dim channels; every output position sees the whole input.",
+    args: {
+      heads: { type: 'int', doc: 'Number of heads.' },
+      key_dim: { type: 'int', doc: 'Query and key channels per head.' },
+    },
+    snippet: ['heads', 'key_dim'],
+  },
   pad: { doc: 'Explicit zero padding.', args: { padding: { ...padding, default: undefined } }, snippet: ['padding'] },
   add: { doc: 'Elementwise sum of the `from` operands (residual connection).', args: {}, merges: true },
   mul: { doc: 'Elementwise product; a [C, 1, …] or [C] operand is broadcast (squeeze-excite).', args: {}, merges: true },

@@ -11,5 +11,7 @@ export * from './elementwise';
 export * from './norm';
 export * from './upsample';
 export * from './init';
+export * from './channels';
+export * from './attention';
 export { setKernelBackend, kernelBackend, wasmUnavailableReason } from './wasm/backend';
 export type { KernelBackend } from './wasm/backend';

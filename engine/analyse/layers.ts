@@ -523,6 +523,50 @@ export function computeLayer(layer: LayerInput): LayerComputation {
       };
     }
 
+    case 'slice': {
+      const C = input[0];
+      const period = args.has('period') ? args.int('period') : C;
+      if (C % period !== 0) throw new LayerError('channels', `slice: ${C} channels are not whole blocks of period ${period}.`, 'period', { C, period });
+      const start = args.int('start', 0);
+      const end = args.int('end', 1);
+      if (start >= end || end > period) {
+        throw new LayerError('channels', `slice [${start}, ${end}) is not a non-empty range inside ${period === C ? `the ${C} channels` : `each block of ${period} channels`}.`, end > period ? 'end' : 'start', { C, start, end, period });
+      }
+      return same([(end - start) * (C / period), ...input.slice(1)], 0, 0, { start, end, period });
+    }
+
+    case 'reorg': {
+      const { C, spatial } = spatialOf(kind, input);
+      const st = args.int('stride');
+      const bad = spatial.findIndex((n) => n % st !== 0);
+      if (spatial.length !== 2) throw new LayerError('rank', `reorg acts on [C, H, W]; its input is [${input.join(', ')}].`);
+      if (bad >= 0) throw new LayerError('outputSize', `reorg with stride ${st} needs H and W divisible by ${st}; the input is ${spatial.join('×')}.`, 'stride');
+      if (C % (st * st) !== 0) throw new LayerError('channels', `reorg with stride ${st} needs the channels divisible by ${st * st} (darknet reads the input as [C/${st * st}, ${st}·H, ${st}·W]); the input has ${C}.`, 'stride');
+      return { shape: [C * st * st, ...spatial.map((n) => n / st)], params: 0, buffers: 0, macs: 0, resolved: { stride: st }, field: { type: 'unknown' }, notes };
+    }
+
+    case 'attention': {
+      const { C, spatial } = spatialOf(kind, input);
+      const heads = args.int('heads');
+      const keyDim = args.int('key_dim');
+      const perHead = C / heads;
+      const headDim = perHead - 2 * keyDim;
+      if (!Number.isInteger(perHead) || headDim < 1) {
+        throw new LayerError('channels', `attention: ${C} input channels are not ${heads} heads of 2·${keyDim} query/key channels plus at least one value channel each.`, 'heads', { C, heads, keyDim });
+      }
+      const N = prod(spatial);
+      return {
+        shape: [heads * headDim, ...spatial],
+        params: 0,
+        buffers: 0,
+        // Per head: qᵀk is N×N dot products of key_dim, then values·attnᵀ is head_dim×N dot products of N.
+        macs: heads * N * N * (keyDim + headDim),
+        resolved: { heads, keyDim, headDim },
+        field: { type: 'global' },
+        notes,
+      };
+    }
+
     case 'add':
     case 'mul':
       return elementwise(kind, layer.inputs, notes);

@@ -46,6 +46,8 @@ export type Report = (codeKey: CodeKey, message: string, span: Span, related?: R
 export class NetworkBuilder {
   readonly findings: Finding[] = [];
   readonly layers: LayerResult[] = [];
+  /** Parameters owned outside the forward graph (see addDetachedParameters). */
+  private detachedParams = 0;
 
   readonly report: Report = (codeKey, message, span, related, data) => {
     const info = CODES[codeKey];
@@ -150,6 +152,15 @@ export class NetworkBuilder {
     }
   }
 
+  /**
+   * Parameters a module owns that no layer of the forward pass uses (Ultralytics' DFL: a fixed
+   * 1×1 convolution applied only when boxes are decoded), credited to its entry and the totals.
+   */
+  addDetachedParameters(entry: EntryResult, count: number): void {
+    entry.params += count;
+    this.detachedParams += count;
+  }
+
   /** Totals, and one finding per problem (the same problem in a block used N times is reported once). */
   finish(result: Analysis): Analysis {
     const t = result.totals;
@@ -159,6 +170,7 @@ export class NetworkBuilder {
       t.macs += l.macs;
       t.activationBytes += l.activationBytes;
     }
+    t.params += this.detachedParams;
     t.flops = 2 * t.macs;
     const seen = new Set<string>();
     result.findings = this.findings.filter((f) => {

@@ -17,7 +17,7 @@ import {
   conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
   linear, flatten, batchNorm, layerNorm, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
-  upsample, pad, add, mul, concat,
+  upsample, pad, add, mul, concat, sliceChannels, reorg, attention,
   initConv, initConvTranspose, initLinear, initPrelu, fanIn,
 } from '..';
 
@@ -358,6 +358,14 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return concat(inputs, a.axis ?? 0);
     case 'pad':
       return pad(x, a.padding, 'zeros');
+    case 'slice':
+      return sliceChannels(x, a.start, a.end, a.period);
+    case 'reorg':
+      return reorg(x, a.stride);
+    case 'attention':
+      // Softmax weights are positive and sum to 1: in the linearised network this stays a
+      // positive combination, so it is kept as it is.
+      return attention(x, a.heads, a.keyDim);
     case 'upsample': {
       const mode = a.mode === 'linear' ? 'linear' : 'nearest';
       if (a.scale !== undefined) return upsample(x, { mode, scale: a.scale, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
