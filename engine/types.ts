@@ -131,6 +131,10 @@ export interface EntryResult {
   layers: number[];
   /** Output of the last instance. */
   shape?: Shape;
+  /** Every output, for entries with several (a detection head: one per level). */
+  outputs?: Shape[];
+  /** Repeats as written and after the model's depth gain (Ultralytics rows). */
+  repeats?: { written: number; scaled: number };
   inputShape?: Shape;
   rf?: ReceptiveField;
   params: number;

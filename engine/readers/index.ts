@@ -4,6 +4,7 @@
 // a network.
 import type { Analysis, NetworkFormat } from '../types';
 import { readCnnYaml } from './cnnYaml/read';
+import { readUltralytics } from './ultralytics/read';
 
 export interface ReadOptions {
   /** The document's format; by default `formatOf(fileName, text)`, and cnn-yaml when that says nothing. */
@@ -47,7 +48,7 @@ type Reader = (text: string, options: ReadOptions) => Analysis;
 
 const READERS: Record<NetworkFormat, Reader> = {
   'cnn-yaml': (text) => readCnnYaml(text),
-  ultralytics: (text) => readCnnYaml(text),
+  ultralytics: readUltralytics,
   darknet: (text) => readCnnYaml(text),
 };
 

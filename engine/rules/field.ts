@@ -154,7 +154,10 @@ const MAX_SCAN = 100_000;
 
 /** Layers whose output feeds a global step (flatten, linear, global pool) or is an output. */
 function finalLocalLayers(layers: LayerResult[], g: ReturnType<typeof buildGraph>): LayerResult[] {
-  return layers.filter((l) => local(l) && (g.consumers.get(l.index) ?? []).some(([c]) => g.layers[c].rf?.kind === 'global'));
+  // The global step is a layer that itself makes the field global (flatten, linear, a global pool);
+  // not a merge with a branch that is already global, and not attention, which keeps the map.
+  const globalStep = (c: LayerResult) => c.kind !== 'attention' && fieldOpOf(c)?.type === 'global';
+  return layers.filter((l) => local(l) && (g.consumers.get(l.index) ?? []).some(([c]) => globalStep(g.layers[c])));
 }
 
 /** Along each axis: does some output position's field contain the whole input [0, W − 1]? */

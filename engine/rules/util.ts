@@ -35,7 +35,7 @@ export function buildGraph(analysis: Analysis): Graph {
 
 export const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool']);
 export const POOL_KINDS = new Set(['maxpool', 'avgpool']);
-export const GLOBAL_KINDS = new Set(['flatten', 'linear', 'global_avgpool', 'global_maxpool', 'attention']);
+export const GLOBAL_KINDS = new Set(['flatten', 'linear', 'global_avgpool', 'global_maxpool']);
 
 /** How a layer maps positions, per spatial axis (the same FieldOp the engine used). */
 export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
@@ -63,6 +63,8 @@ export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
     }
   }
   if (GLOBAL_KINDS.has(layer.kind)) return { type: 'global' };
+  // Attention mixes every position into every output, but keeps the map: not a classifier's global step.
+  if (layer.kind === 'attention') return { type: 'global' };
   if (layer.kind === 'reorg') return { type: 'unknown' };
   if (layer.kind === 'softmax') return a.axis > 0 ? { type: 'global' } : { type: 'same' };
   if (layer.kind === 'concat') return a.axis === 0 ? { type: 'union' } : { type: 'global' };

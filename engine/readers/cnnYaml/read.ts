@@ -5,6 +5,7 @@
 import type { Analysis, BlockInfo, EntryResult, LayerOrigin, NameReference, Shape, Span } from '../../types';
 import { parse } from '../yaml/parse';
 import type { RawEntry, RawNode, RawSeq } from '../yaml/raw';
+import { plainValue } from '../yaml/values';
 import { TOP_LEVEL_KEYS, didYouMean, kindSpec, own } from '../../kinds';
 import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
@@ -81,7 +82,7 @@ class CnnYamlReader implements ReaderContext {
       name: b.name,
       keySpan: b.keySpan,
       span: b.span,
-      params: b.params.map((p) => ({ name: p.key, span: p.keySpan, default: plain(p.value) })),
+      params: b.params.map((p) => ({ name: p.key, span: p.keySpan, default: plainValue(p.value) })),
       uses: b.uses,
     }));
     result.entries = [...this.entries.values()];
@@ -371,10 +372,3 @@ class CnnYamlReader implements ReaderContext {
     this.definitions.push({ name, span, entry });
   }
 }
-
-function plain(node: RawNode): unknown {
-  if (node.type === 'scalar') return node.value;
-  if (node.type === 'seq') return node.items.map(plain);
-  return Object.fromEntries(node.entries.map((e) => [e.key, plain(e.value)]));
-}
-

@@ -1,0 +1,226 @@
+// The Ultralytics YOLO model reader: `backbone:` and `head:` rows of [from, repeats, module,
+// args] (YOLOv5/v8/11 detection configs), scaled and built exactly as parse_model does
+// (ultralytics/nn/tasks.py; the yolov5 repository's models/yolo.py for files with anchors), each
+// module expanded into engine layers named after its PyTorch modules. The totals Ultralytics
+// prints (model.info(): parameters, GFLOPs) are computed beside ConvLens's own (native.ts).
+import type { Analysis, EntryResult, LayerOrigin, NameReference, Span } from '../../types';
+import { NetworkBuilder, TooManyLayers, type Report, type Value } from '../../analyse/network';
+import { identityField, summarise } from '../../analyse/receptiveField';
+import { parse } from '../yaml/parse';
+import type { RawMap, RawNode } from '../yaml/raw';
+import type { ReadOptions } from '..';
+import { readConfig, type ModelConfig, type ScaleChoice } from './config';
+import { readRow, type Row } from './rows';
+import { ArgError, DFL_PARAMETERS, type ModelContext } from './modules';
+import { Scope, Withheld } from './scope';
+import { makeDivisible, scaledRepeats } from './python';
+import { nativeFigures } from './native';
+
+export const DEFAULT_IMAGE_SIZE = 640;
+
+/** The model built at one image size: its analysis and, per row, what the row produced. */
+export interface BuiltModel {
+  analysis: Analysis;
+  /** Per row: the row's output(s) (Detect has one per level); undefined when withheld. */
+  outputs: Array<Value | Value[] | undefined>;
+  rows: Array<Row | undefined>;
+  /** Rows whose figures are withheld (unknown module, bad arguments, or reading such a row). */
+  withheld: number;
+}
+
+/** The analysis of an Ultralytics model file, with the totals Ultralytics prints in `native`. */
+export function readUltralytics(text: string, options: ReadOptions): Analysis {
+  const net = new NetworkBuilder();
+  const parsed = parse(text);
+  net.findings.push(...parsed.findings);
+  const root = parsed.root;
+  const empty = net.start();
+  if (!root) return net.finish(empty);
+  if (root.type !== 'map') {
+    net.report('schema', 'An Ultralytics model file is a YAML map with `backbone:` and `head:` lists.', root.span);
+    return net.finish(empty);
+  }
+  const { config, choice } = readConfig(root, options.fileName, options.scale, net.report);
+  reportScale(config, choice, net.report);
+  const rows = rowNodes(root, net.report);
+  const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
+  const built = buildModel(rows, config, imageSize, net, options.fileName);
+  if (built.analysis.layers.length) {
+    built.analysis.native = nativeFigures(built, config, imageSize, (size) => buildModel(rows, config, size, new NetworkBuilder(), options.fileName));
+  }
+  return built.analysis;
+}
+
+/** `backbone` then `head`: the rows, numbered in that order as parse_model numbers them. */
+function rowNodes(root: RawMap, report: Report): RawNode[] {
+  const out: RawNode[] = [];
+  for (const key of ['backbone', 'head']) {
+    const e = root.entries.find((x) => x.key === key);
+    if (!e) report('schema', `The model has no \`${key}:\` list of rows.`, { start: root.span.start, end: root.span.start + 1 });
+    else if (e.value.type !== 'seq') report('schema', `\`${key}\` must be a list of rows [from, repeats, module, args].`, e.value.span);
+    else out.push(...e.value.items);
+  }
+  return out;
+}
+
+/** Says which scale the figures are for when the file name does not (Ultralytics warns the same way). */
+function reportScale(config: ModelConfig, choice: ScaleChoice, report: Report): void {
+  if (!config.scalesSpan || choice.from === 'file name') return;
+  const how = choice.from === 'setting' ? 'the chosen scale' : `the first of \`scales\`, as Ultralytics assumes when the file name carries none`;
+  report('ultralyticsScale', `Figures for scale '${config.scale}' (${how}). Name the file after a scale (yolov8${config.scales[1] ?? 's'}.yaml → '${config.scales[1] ?? 's'}') or pick one: ${config.scales.join(', ')}.`, config.scalesSpan, undefined, { scales: config.scales, scale: config.scale });
+}
+
+/** parse_model's loop: channel bookkeeping, depth and width gains, then each module's layers. */
+export function buildModel(nodes: RawNode[], config: ModelConfig, imageSize: number, net: NetworkBuilder, fileName?: string): BuiltModel {
+  const analysis = net.start();
+  const input = [config.channels, imageSize, imageSize];
+  analysis.input = input;
+  analysis.name = fileName ? (fileName.split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, '').replace(/^yolo/, 'YOLO') : 'Ultralytics model';
+  const inputValue: Value = { index: -1, shape: input, name: 'input', rf: { kind: 'local', axes: [identityField(), identityField()], summary: summarise([identityField(), identityField()]) } };
+  const context: ModelContext = { legacy: true, v5: config.v5 };
+  const outputs: BuiltModel['outputs'] = [];
+  const rows: BuiltModel['rows'] = [];
+  const ch: Array<number | undefined> = [config.channels];
+  const references: NameReference[] = [];
+  let withheld = 0;
+  const entries: EntryResult[] = [];
+  try {
+    nodes.forEach((node, i) => {
+      const row = readRow(node, i, config.names, net.report);
+      rows.push(row);
+      const result = row ? buildRow(row, config, context, ch, outputs, inputValue, net, entries) : undefined;
+      outputs.push(result?.value);
+      if (i === 0) ch.length = 0;
+      ch.push(result?.c2);
+      if (!result?.value) withheld++;
+      for (const f of row?.from ?? []) if (f.row >= 0 && rows[f.row]) references.push({ name: `model.${f.row}`, span: f.span, target: rows[f.row]!.moduleSpan, kind: 'layer' });
+    });
+  } catch (err) {
+    if (!(err instanceof TooManyLayers)) throw err;
+    net.report('bounds', 'The model expands to more than the layer limit (check the repeats and scales); analysis stopped there.', nodes[0]?.span ?? { start: 0, end: 0 });
+  }
+  analysis.entries = entries;
+  analysis.references = references;
+  analysis.definitions = rows.flatMap((r) => (r ? [{ name: `model.${r.index}`, span: r.moduleSpan, entry: r.span }] : []));
+  const last = outputs[outputs.length - 1];
+  const finals = Array.isArray(last) ? last : last ? [last] : [];
+  analysis.outputs = finals.map((v) => ({ name: v.name, shape: v.shape, index: v.index }));
+  return { analysis: net.finish(analysis), outputs, rows, withheld };
+}
+
+function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Array<number | undefined>, outputs: BuiltModel['outputs'], inputValue: Value, net: NetworkBuilder, entries: EntryResult[]): { value: Value | Value[]; c2: number } | undefined {
+  const valueOf = (r: number): Value | undefined => {
+    if (r < 0) return inputValue;
+    const v = outputs[r];
+    return Array.isArray(v) ? undefined : v;
+  };
+  const inputs = row.from.map((f) => valueOf(f.row));
+  if (inputs.some((v) => !v?.shape)) return undefined; // reads a withheld row: its own figures are withheld too
+  // parse_model's channel list: the input's channels until row 0 is built, then one per row.
+  const chOf = (r: number) => (r < 0 ? config.channels : ch[r]);
+  const c1 = chOf(row.from[0].row);
+  if (c1 === undefined) return undefined;
+
+  // parse_model: depth gain, width gain, the repeats inside repeat modules.
+  let n = scaledRepeats(row.repeats, config.depth);
+  const scaled = n;
+  let args = [...row.args];
+  let argSpans: Array<Span | undefined> = [...row.argSpans];
+  let c2 = c1;
+  const spec = row.spec;
+  const report = net.report;
+  if (spec.role === 'base' || spec.role === 'repeat') {
+    const raw = args[0];
+    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) {
+      report('badValue', `The first argument of ${row.module} is its output channels, a whole number ≥ 1; got ${JSON.stringify(raw ?? null)}.`, row.argSpans[0] ?? row.moduleSpan);
+      return undefined;
+    }
+    c2 = raw;
+    if (raw !== (config.v5 ? anchorOutputs(config) : config.nc)) {
+      c2 = config.v5 ? makeDivisible(raw * config.width, config.channelMultiple) : makeDivisible(Math.min(raw, config.maxChannels) * config.width, 8);
+    }
+    args = [c1, c2, ...args.slice(1)];
+    argSpans = [undefined, row.argSpans[0], ...row.argSpans.slice(1)];
+    if (spec.role === 'repeat') {
+      args.splice(2, 0, n);
+      argSpans.splice(2, 0, row.repeatsSpan);
+      n = 1;
+    }
+    if (row.module === 'C3k2') {
+      context.legacy = false;
+      if ('mlx'.includes(config.scale) && config.scale) {
+        if (args.length > 3) args[3] = true;
+        else {
+          report('schema', `parse_model sets C3k2's c3k argument for scale '${config.scale}', but this row gives none (Ultralytics fails with an IndexError); add it, e.g. [${row.args[0]}, False].`, row.moduleSpan);
+          return undefined;
+        }
+      }
+    }
+  } else if (spec.role === 'concat') {
+    const cs = row.from.map((f) => chOf(f.row));
+    if (cs.some((c) => c === undefined)) return undefined;
+    c2 = (cs as number[]).reduce((a, b) => a + b, 0);
+  } else if (spec.role === 'detect') {
+    const levels = row.from.map((f) => outputs[f.row]);
+    if (levels.some((v) => !v || Array.isArray(v))) return undefined;
+    args.push(row.from.map((f) => chOf(f.row)));
+  } else if (spec.role === 'batchnorm') args = [c1];
+
+  const origin: LayerOrigin = {
+    entry: row.span,
+    kindKey: row.moduleSpan,
+    innerEntry: row.span,
+    blockPath: [{ block: row.module, use: row.span, definition: row.span }],
+    args: conventionalArgSpans(row.module, argSpans),
+  };
+  const entry: EntryResult = { span: row.span, kindKey: row.moduleSpan, name: `model.${row.index}`, kind: row.module, isBlock: true, instances: n, layers: [], params: 0, buffers: 0, macs: 0, inputShape: inputs[0]!.shape, repeats: { written: row.repeats, scaled } };
+  entries.push(entry);
+  const first = net.layers.length;
+  const scope = new Scope({ net, origin, activation: config.activation }, `model.${row.index}`, origin.args);
+  try {
+    let value: Value | Value[] = inputs as Value[];
+    for (let j = 0; j < n; j++) {
+      const s = n > 1 ? scope.child(j) : scope;
+      const xs = Array.isArray(value) ? value : [value];
+      value = spec.build(s, spec.role === 'detect' ? (row.from.map((f) => outputs[f.row]) as Value[]) : xs, args, context);
+    }
+    net.credit(entry, first);
+    entry.isBlock = entry.layers.length > 1;
+    if (row.module === 'Detect' && !config.v5) net.addDetachedParameters(entry, DFL_PARAMETERS);
+    const outs = Array.isArray(value) ? value : [value];
+    entry.shape = outs[outs.length - 1].shape;
+    if (outs.length > 1) entry.outputs = outs.map((v) => v.shape!);
+    entry.rf = outs[0].rf;
+    if (spec.role === 'detect') c2 = c1;
+    return { value: Array.isArray(value) && value.length === 1 ? value[0] : value, c2 };
+  } catch (err) {
+    net.credit(entry, first);
+    if (err instanceof ArgError) {
+      report('badValue', `${row.module}: ${err.message}.`, argSpans[err.index] ?? row.moduleSpan);
+      return undefined;
+    }
+    if (err instanceof Withheld) return undefined;
+    throw err;
+  }
+}
+
+/** yolov5 leaves a row's channels unscaled when they equal the detection outputs (anchors·(nc + 5)). */
+function anchorOutputs(config: ModelConfig): number {
+  const anchors = config.names.get('anchors');
+  const na = Array.isArray(anchors) && Array.isArray(anchors[0]) ? Math.floor(anchors[0].length / 2) : typeof anchors === 'number' ? anchors : 0;
+  return na * (config.nc + 5);
+}
+
+/** Engine argument names → the row arguments that set them, so a finding points at the number written. */
+function conventionalArgSpans(module: string, spans: Array<Span | undefined>): LayerOrigin['args'] {
+  const names: Record<string, string[]> = {
+    Conv: ['', 'out', 'kernel', 'stride', 'padding', 'groups', 'dilation'],
+    DWConv: ['', 'out', 'kernel', 'stride', 'dilation'],
+  };
+  const out: LayerOrigin['args'] = {};
+  (names[module] ?? []).forEach((name, i) => {
+    const span = spans[i];
+    if (name && span) out[name] = { key: span, value: span };
+  });
+  return out;
+}
