@@ -1,6 +1,7 @@
 // The engine's public surface: one call, `analyse(text)`, used by the CLI, the language server
 // and the webview alike. Pure: no vscode, no LSP, no I/O.
-export { analyse, formatOf, type ReadOptions } from './readers';
+export { analyse, formatOf, looksDarknet, looksUltralytics, type ReadOptions } from './readers';
+export { DEFAULT_FORMAT_SETTINGS, LANGUAGE_FORMATS, documentOptions, fileNameOf, parseFormatSettings, type FormatSettings } from './readers/documents';
 export { MAX_LAYERS } from './analyse/network';
 export * from './types';
 export { CODES } from './codes';
@@ -11,3 +12,4 @@ export { formatRational, toNumber } from './analyse/rational';
 export { check, type CheckOptions } from './check';
 export { RULES, allCodes, applyRules, docPath, type Rule, type RuleConfig } from './rules';
 export { quickFixes, registerFix, type FixProvider } from './fixes';
+export { MODULES as ULTRALYTICS_MODULES } from './readers/ultralytics/modules';

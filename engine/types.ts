@@ -194,6 +194,13 @@ export interface Analysis {
   format?: NetworkFormat;
   /** Totals as the format's own tool reports them (absent for cnn-yaml, ConvLens's own format). */
   native?: { tool: string; figures: NativeFigure[] };
+  /**
+   * The document's lists of entries, in order (cnn-yaml: `layers`; Ultralytics: `backbone`, `head`):
+   * the editor groups the outline by them and shows the totals over the first.
+   */
+  sections?: Array<{ name: string; keySpan: Span; span: Span }>;
+  /** A model file with several sizes (Ultralytics `scales`): the one analysed, the others, and why this one. */
+  scale?: { name: string; choices: string[]; from: 'file name' | 'setting' | 'first in scales' };
   name?: string;
   input?: Shape;
   layers: LayerResult[];

@@ -2,9 +2,17 @@
 // (webview/src/main.ts): the contract of two front ends, so it lives with neither. Every message
 // that crosses the trust boundary is validated before use.
 
+/** How the document is read (the engine's ReadOptions, as plain data). */
+export interface DocumentOptions {
+  format?: 'cnn-yaml' | 'ultralytics' | 'darknet';
+  fileName?: string;
+  scale?: string;
+  imageSize?: number;
+}
+
 /** Host → page. */
 export type HostMessage =
-  | { type: 'document'; text: string; uri: string; version: number }
+  | { type: 'document'; text: string; uri: string; version: number; options?: DocumentOptions }
   | { type: 'cursor'; layer: string | null }
   | { type: 'image'; name: string; mime: string; bytes: Uint8Array }
   | { type: 'error'; message: string };
@@ -40,11 +48,39 @@ export function parsePageMessage(m: unknown): PageMessage | null {
   return null;
 }
 
+/** undefined when absent; null when present but malformed (the message is then refused). */
+export function parseDocumentOptions(o: unknown): DocumentOptions | undefined | null {
+  if (o === undefined) return undefined;
+  if (!isObj(o)) return null;
+  const out: DocumentOptions = {};
+  if (o.format !== undefined) {
+    if (o.format !== 'cnn-yaml' && o.format !== 'ultralytics' && o.format !== 'darknet') return null;
+    out.format = o.format;
+  }
+  if (o.fileName !== undefined) {
+    if (typeof o.fileName !== 'string' || o.fileName.length > MAX_NAME) return null;
+    out.fileName = o.fileName;
+  }
+  if (o.scale !== undefined) {
+    if (typeof o.scale !== 'string' || o.scale.length > 16) return null;
+    out.scale = o.scale;
+  }
+  if (o.imageSize !== undefined) {
+    if (typeof o.imageSize !== 'number' || !Number.isInteger(o.imageSize) || o.imageSize < 1 || o.imageSize > 8192) return null;
+    out.imageSize = o.imageSize;
+  }
+  return out;
+}
+
 export function parseHostMessage(m: unknown): HostMessage | null {
   if (!isObj(m) || typeof m.type !== 'string') return null;
   switch (m.type) {
-    case 'document':
-      return typeof m.text === 'string' && typeof m.uri === 'string' && typeof m.version === 'number' ? { type: 'document', text: m.text, uri: m.uri, version: m.version } : null;
+    case 'document': {
+      if (typeof m.text !== 'string' || typeof m.uri !== 'string' || typeof m.version !== 'number') return null;
+      const options = parseDocumentOptions(m.options);
+      if (options === null) return null;
+      return { type: 'document', text: m.text, uri: m.uri, version: m.version, ...(options ? { options } : {}) };
+    }
     case 'cursor':
       return m.layer === null || (typeof m.layer === 'string' && m.layer.length <= MAX_NAME) ? { type: 'cursor', layer: m.layer as string | null } : null;
     case 'image': {

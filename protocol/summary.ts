@@ -16,4 +16,15 @@ export interface Summary {
   errors: number;
   warnings: number;
   analysisMs: number;
+  /** The format's own totals (Ultralytics' model.info(), darknet's BFLOPs), as that tool prints them. */
+  native?: { tool: string; figures: Array<{ label: string; text: string }> };
+  /** A model file with several sizes: the scale analysed and the others (Ultralytics `scales`). */
+  scale?: { name: string; choices: string[]; from: string };
+}
+
+/** Client → server notification: the user chose the scale of a model file (null: back to the file name / setting). */
+export const SET_SCALE = 'convlens/setScale';
+export interface SetScaleParams {
+  uri: string;
+  scale: string | null;
 }

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StatusBar } from './statusBar';
 import { openPreview, registerPreviewSerializer } from './preview';
+import { claimDarknet, NetworkDocuments } from './documents';
+import { SET_SCALE, type SetScaleParams } from '../../protocol/summary';
 
 let client: LanguageClient | undefined;
 
@@ -22,21 +24,48 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'cnn-yaml' }],
+    // Plain YAML goes to the server too: it analyses only files that look like Ultralytics models.
+    documentSelector: [{ language: 'cnn-yaml' }, { language: 'ultralytics-yaml' }, { language: 'darknet-cfg' }, { language: 'yaml' }],
     synchronize: { configurationSection: 'convlens' },
     outputChannelName: 'ConvLens',
   };
   client = new LanguageClient('convlens', 'ConvLens', serverOptions, clientOptions);
   await client.start();
 
-  const statusBar = new StatusBar(client);
+  const networks = new NetworkDocuments(context.workspaceState);
   // Panels restored after a reload come back through the serializer.
-  registerPreviewSerializer(context);
+  registerPreviewSerializer(context, networks);
+  const statusBar = new StatusBar(client, networks);
+  const sendScale = (uri: vscode.Uri) => {
+    const scale = networks.scaleOf(uri);
+    if (scale) void client!.sendNotification(SET_SCALE, { uri: uri.toString(), scale } satisfies SetScaleParams);
+  };
+  for (const doc of vscode.workspace.textDocuments) {
+    void claimDarknet(doc);
+    sendScale(doc.uri);
+  }
   context.subscriptions.push(
     statusBar,
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      void claimDarknet(doc);
+      sendScale(doc.uri);
+    }),
+    vscode.commands.registerCommand('convlens.chooseScale', async (uriArg?: string, choices?: string[], current?: string) => {
+      const uri = uriArg ? vscode.Uri.parse(uriArg) : vscode.window.activeTextEditor?.document.uri;
+      if (!uri) return;
+      const scales = choices ?? statusBar.last?.scale?.choices ?? [];
+      const shown = current ?? statusBar.last?.scale?.name;
+      const items = scales.map((s) => ({ label: s, description: s === shown ? 'shown now' : undefined }));
+      items.push({ label: '$(discard) Scale from the file name or setting', description: undefined });
+      const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Model scale to analyse (Ultralytics `scales`)' });
+      if (!picked) return;
+      const scale = scales.includes(picked.label) ? picked.label : undefined;
+      await networks.setScale(uri, scale);
+      await client!.sendNotification(SET_SCALE, { uri: uri.toString(), scale: scale ?? null } satisfies SetScaleParams);
+    }),
     vscode.commands.registerCommand('convlens.previewFeatureMaps', (arg?: vscode.Uri | string) => {
       const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-      return openPreview(context, uri);
+      return openPreview(context, uri, networks);
     }),
     vscode.commands.registerCommand('convlens.showDocumentation', async (code?: string) => {
       if (!code) {

@@ -2,13 +2,14 @@
 // The panel itself lives in previewPanel.ts.
 import * as vscode from 'vscode';
 import { openPreview as openPanel, registerPreviewSerializer } from './previewPanel';
+import type { NetworkDocuments } from './documents';
 
 export { registerPreviewSerializer };
 
-export async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<void> {
+export async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | undefined, networks: NetworkDocuments): Promise<void> {
   if (!uri) {
-    await vscode.window.showWarningMessage('ConvLens: open a *.cnn.yaml network to preview its feature maps.');
+    await vscode.window.showWarningMessage('ConvLens: open a network file (*.cnn.yaml, an Ultralytics model YAML or a Darknet .cfg) to preview its feature maps.');
     return;
   }
-  openPanel(context, uri);
+  openPanel(context, uri, networks);
 }

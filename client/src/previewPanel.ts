@@ -8,6 +8,7 @@ import { analyse } from '../../engine';
 import type { Analysis, LayerResult, Span } from '../../engine/types';
 import { renderHtml, makeNonce } from './previewHtml';
 import { parsePageMessage, type HostMessage, type PageState } from '../../protocol/preview';
+import type { NetworkDocuments } from './documents';
 
 export const PREVIEW_VIEW_TYPE = 'convlens.preview';
 const DEBOUNCE_MS = 300;
@@ -16,7 +17,7 @@ const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 const panels = new Map<string, PreviewPanel>();
 
 /** Opens (or reveals) the preview of the network in `uri`, beside the active editor. */
-export function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri): void {
+export function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri, networks: NetworkDocuments): void {
   const key = uri.toString();
   const existing = panels.get(key);
   if (existing) {
@@ -24,11 +25,11 @@ export function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri): 
     return;
   }
   const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, title(uri), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(context));
-  new PreviewPanel(context, panel, uri);
+  new PreviewPanel(context, panel, uri, networks);
 }
 
 /** Restores preview panels after a window reload. Call once from activate(). */
-export function registerPreviewSerializer(context: vscode.ExtensionContext): void {
+export function registerPreviewSerializer(context: vscode.ExtensionContext, networks: NetworkDocuments): void {
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -44,7 +45,7 @@ export function registerPreviewSerializer(context: vscode.ExtensionContext): voi
           return;
         }
         panel.webview.options = webviewOptions(context);
-        new PreviewPanel(context, panel, uri);
+        new PreviewPanel(context, panel, uri, networks);
       },
     }),
   );
@@ -72,7 +73,7 @@ class PreviewPanel {
   // and then gets the document again.
   private ready = false;
 
-  constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, private readonly uri: vscode.Uri) {
+  constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, private readonly uri: vscode.Uri, private readonly networks: NetworkDocuments) {
     panels.set(uri.toString(), this);
     const webview = panel.webview;
     const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
@@ -120,13 +121,13 @@ class PreviewPanel {
     if (!this.ready) return;
     const doc = await this.document();
     if (!doc) return;
-    this.post({ type: 'document', text: doc.getText(), uri: this.uri.toString(), version: doc.version });
+    this.post({ type: 'document', text: doc.getText(), uri: this.uri.toString(), version: doc.version, options: this.networks.optionsOf(doc) });
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     if (editor) this.sendCursor(doc, editor.selection.active, true);
   }
 
   private analysisOf(doc: vscode.TextDocument): Analysis {
-    if (!this.analysis || this.analysis.version !== doc.version) this.analysis = { version: doc.version, analysis: analyse(doc.getText()) };
+    if (!this.analysis || this.analysis.version !== doc.version) this.analysis = { version: doc.version, analysis: analyse(doc.getText(), this.networks.optionsOf(doc)) };
     return this.analysis.analysis;
   }
 

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { compactNumber as compact } from '../../engine/explain';
 import type { Summary } from '../../protocol/summary';
+import type { NetworkDocuments } from './documents';
 
 export type { Summary };
 
@@ -16,7 +17,7 @@ export class StatusBar implements vscode.Disposable {
   /** The last summary shown (for tests and the command). */
   last: Summary | undefined;
 
-  constructor(private readonly client: LanguageClient) {
+  constructor(private readonly client: LanguageClient, private readonly networks: NetworkDocuments) {
     this.item.name = 'ConvLens totals';
     this.item.command = 'convlens.previewFeatureMaps';
     this.disposables.push(
@@ -31,7 +32,10 @@ export class StatusBar implements vscode.Disposable {
 
   async refresh(): Promise<void> {
     const doc = vscode.window.activeTextEditor?.document;
-    if (!doc || doc.languageId !== 'cnn-yaml') {
+    const network = doc ? this.networks.optionsOf(doc) : undefined;
+    void vscode.commands.executeCommand('setContext', 'convlens.isNetwork', !!network);
+    if (!doc || !network) {
+      void vscode.commands.executeCommand('setContext', 'convlens.hasScales', false);
       this.item.hide();
       return;
     }
@@ -44,7 +48,9 @@ export class StatusBar implements vscode.Disposable {
         return;
       }
       this.last = s;
-      this.item.text = `$(symbol-structure) ${compact(s.params)} params · ${compact(s.macs)} MACs`;
+      void vscode.commands.executeCommand('setContext', 'convlens.hasScales', (s.scale?.choices.length ?? 0) > 1);
+      const native = s.native?.figures.find((f) => f.label === 'GFLOPs' || f.label === 'BFLOPs');
+      this.item.text = `$(symbol-structure) ${compact(s.params)} params · ${compact(s.macs)} MACs${native ? ` · ${native.text} ${native.label}` : ''}${s.scale ? ` · ${s.scale.name}` : ''}`;
       const md = new vscode.MarkdownString(
         [
           `**${s.name ?? 'network'}**: ${s.layers} layers`,
@@ -53,6 +59,8 @@ export class StatusBar implements vscode.Disposable {
           `- MACs: ${s.macs.toLocaleString('en-US')} (FLOPs ${compact(s.flops)})`,
           `- output: ${s.outputs.map((o) => `${o.name} ${o.shape}`).join(', ') || '?'}`,
           s.field ? `- ${s.field}` : '',
+          ...(s.native ? [`- ${s.native.tool}: ${s.native.figures.map((f) => `${f.text} ${f.label}`).join(', ')}`] : []),
+          ...(s.scale ? [`- scale ${s.scale.name} (${s.scale.from}) of ${s.scale.choices.join(', ')}`] : []),
           `- ${s.errors} errors, ${s.warnings} warnings`,
           '',
           'Click to preview feature maps.',

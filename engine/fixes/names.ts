@@ -14,12 +14,13 @@ const replaceSpan = (what: string) => (text: string, _a: unknown, finding: Findi
   const old = text.slice(finding.span.start, finding.span.end);
   // Keep quotes if the original was quoted.
   const q = /^["']/.test(old) ? old[0] : '';
-  return [{ title: `Change ${what} to '${r}'`, isPreferred: true, edits: [{ span: finding.span, newText: `${q}${r}${q}` }] }];
+  const noun = typeof finding.data?.what === 'string' ? finding.data.what : what;
+  return [{ title: `Change ${noun} to '${r}'`, isPreferred: true, edits: [{ span: finding.span, newText: `${q}${r}${q}` }] }];
 };
 
-registerFix('CL003', replaceSpan('kind'));
-registerFix('CL004', replaceSpan('key'));
-registerFix('CL005', replaceSpan('reference'));
+registerFix('CL003', replaceSpan('kind'), 'any');
+registerFix('CL004', replaceSpan('key'), 'any');
+registerFix('CL005', replaceSpan('reference'), 'any');
 
 registerFix('CL009', (text, _a, finding) => {
   const r = replacement(finding);

@@ -1,18 +1,27 @@
 // The quick-fix registry: pure functions from (document text, analysis, finding) to text edits.
-import type { Analysis, Finding, QuickFix } from '../types';
+import type { Analysis, Finding, NetworkFormat, QuickFix } from '../types';
 
 export type FixProvider = (text: string, analysis: Analysis, finding: Finding) => QuickFix[];
 
 /** Fix providers by finding code. */
 export const FIX_PROVIDERS = new Map<string, FixProvider>();
 
-export function registerFix(code: string, provider: FixProvider): void {
+/** The formats whose text each provider knows how to edit (most edit cnn-yaml's structure). */
+const FORMATS = new Map<string, readonly NetworkFormat[] | 'any'>();
+
+/**
+ * Registers the fix for a code. `formats`: the document formats whose text the provider edits;
+ * 'any' for fixes that only replace the finding's own span (a suggested name).
+ */
+export function registerFix(code: string, provider: FixProvider, formats: readonly NetworkFormat[] | 'any' = ['cnn-yaml']): void {
   FIX_PROVIDERS.set(code, provider);
+  FORMATS.set(code, formats);
 }
 
 export function quickFixes(text: string, analysis: Analysis, finding: Finding): QuickFix[] {
   const provider = FIX_PROVIDERS.get(finding.code);
-  if (!provider) return [];
+  const formats = FORMATS.get(finding.code);
+  if (!provider || (formats !== 'any' && !formats?.includes(analysis.format ?? 'cnn-yaml'))) return [];
   try {
     return provider(text, analysis, finding);
   } catch {

@@ -23,6 +23,7 @@ import { completion } from './features/completion';
 import { documentSymbols } from './features/symbols';
 import { definition, prepareRename, references, rename } from './features/definition';
 import { guard } from './features/util';
+import { SET_SCALE, type SetScaleParams } from '../../protocol/summary';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -118,12 +119,22 @@ connection.languages.inlayHint.on(on('inlayHint', [], (snap, p) => inlayHints(sn
 connection.onHover(on('hover', null, (snap, p) => hover(snap, p.position)));
 connection.onCodeAction(on('codeAction', [], (snap, p) => codeActions(snap, p), true));
 connection.onCodeLens(on('codeLens', [], (snap) => codeLenses(snap), true));
-connection.onCompletion(on('completion', [], (snap, p) => completion(snap, p.position)));
+// Completion and rename know cnn-yaml's structure (kinds, arguments, names); other formats get none.
+const isCnnYaml = (snap: Snapshot) => snap.options?.format === 'cnn-yaml';
+connection.onCompletion(on('completion', [], (snap, p) => (isCnnYaml(snap) ? completion(snap, p.position) : [])));
 connection.onDocumentSymbol(on('documentSymbol', [], (snap) => documentSymbols(snap)));
 connection.onDefinition(on('definition', null, (snap, p) => definition(snap, p.position)));
 connection.onReferences(on('references', [], (snap, p) => references(snap, p.position, p.context.includeDeclaration)));
-connection.onPrepareRename(on('prepareRename', null, (snap, p) => prepareRename(snap, p.position)));
-connection.onRenameRequest(on('rename', null, (snap, p) => rename(snap, p.position, p.newName)));
+connection.onPrepareRename(on('prepareRename', null, (snap, p) => (isCnnYaml(snap) ? prepareRename(snap, p.position) : null)));
+connection.onRenameRequest(on('rename', null, (snap, p) => (isCnnYaml(snap) ? rename(snap, p.position, p.newName) : null)));
+
+/** The user chose the scale of an Ultralytics model (CodeLens): analyse the document at that scale. */
+connection.onNotification(SET_SCALE, (p: SetScaleParams) => {
+  if (!p || typeof p.uri !== 'string' || !(p.scale === null || typeof p.scale === 'string')) return;
+  service.setScale(p.uri, p.scale ?? undefined);
+  if (hasInlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => {});
+  if (hasCodeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => {});
+});
 
 /** Totals of a document for the status bar: { uri } → Summary | null. */
 connection.onRequest('convlens/summary', guard('summary', log, null, (p: { uri: string }) => {

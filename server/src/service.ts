@@ -13,18 +13,20 @@
 // - A crash of the engine on a half-typed document is caught: the document gets one internal
 //   error finding instead of a dead server.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyse, applyRules, LineIndex, type Analysis, type Finding, type RuleConfig } from '../../engine';
+import { analyse, applyRules, documentOptions, DEFAULT_FORMAT_SETTINGS, LineIndex, parseFormatSettings, type Analysis, type Finding, type FormatSettings, type ReadOptions, type RuleConfig } from '../../engine';
 
 export interface Settings {
   inlayHints: { shape: boolean; receptiveField: boolean; params: boolean; macs: boolean };
   rules: RuleConfig;
   debounceMs: number;
+  formats: FormatSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   inlayHints: { shape: true, receptiveField: true, params: true, macs: false },
   rules: {},
   debounceMs: 100,
+  formats: DEFAULT_FORMAT_SETTINGS,
 };
 
 /** Reads the `convlens` settings object (as VS Code's workspace/configuration returns it). */
@@ -45,6 +47,7 @@ export function parseSettings(raw: unknown): Settings {
     },
     rules,
     debounceMs: typeof s.debounceMs === 'number' && s.debounceMs >= 0 ? s.debounceMs : DEFAULT_SETTINGS.debounceMs,
+    formats: parseFormatSettings(s.ultralytics),
   };
 }
 
@@ -52,6 +55,8 @@ export interface Snapshot {
   uri: string;
   version: number;
   text: string;
+  /** How the document was read; undefined when it is not a network ConvLens reads (other YAML). */
+  options?: ReadOptions;
   /** The analysis; `findings` holds the rules' findings too once `rulesApplied`. */
   analysis: Analysis;
   rulesApplied: boolean;
@@ -76,16 +81,16 @@ const internalError = (err: unknown, what: string): Finding => ({
 });
 
 /** The analysis without the lint rules, never throwing. */
-export function safeAnalyse(text: string, log?: Log): Analysis {
+export function safeAnalyse(text: string, options: ReadOptions = {}, log?: Log): Analysis {
   try {
-    return analyse(text);
+    return analyse(text, options);
   } catch (err) {
     log?.(`convlens: the analysis failed: ${(err as Error)?.stack ?? String(err)}`);
     return emptyAnalysis(err);
   }
 }
 
-function emptyAnalysis(err: unknown): Analysis {
+function emptyAnalysis(err?: unknown): Analysis {
   return {
     layers: [],
     entries: [],
@@ -94,13 +99,15 @@ function emptyAnalysis(err: unknown): Analysis {
     definitions: [],
     outputs: [],
     totals: { params: 0, buffers: 0, macs: 0, flops: 0, activationBytes: 0 },
-    findings: [internalError(err, 'analyse')],
+    findings: err === undefined ? [] : [internalError(err, 'analyse')],
   };
 }
 
 export class AnalysisService {
   private readonly cache = new Map<string, Snapshot>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per document: the Ultralytics scale the user chose (CodeLens), when the file name carries none. */
+  private readonly scales = new Map<string, string>();
   settings: Settings = DEFAULT_SETTINGS;
 
   constructor(
@@ -166,10 +173,19 @@ export class AnalysisService {
   }
 
   closed(uri: string): void {
+    this.scales.delete(uri);
     const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
     this.timers.delete(uri);
     this.cache.delete(uri);
+  }
+
+  /** The user chose a scale for a document: analyse it again. */
+  setScale(uri: string, scale: string | undefined): void {
+    if (scale) this.scales.set(uri, scale);
+    else this.scales.delete(uri);
+    this.cache.delete(uri);
+    this.changed(uri, true);
   }
 
   /** Settings changed: every cached result is stale (rule severities may differ). */
@@ -182,8 +198,10 @@ export class AnalysisService {
   private analyse(doc: TextDocument): Snapshot {
     const text = doc.getText();
     const t0 = performance.now();
-    const analysis = safeAnalyse(text, this.log);
-    const snap: Snapshot = { uri: doc.uri, version: doc.version, text, analysis, rulesApplied: false, lines: new LineIndex(text), ms: performance.now() - t0 };
+    const options = documentOptions(doc.languageId, doc.uri, text, this.settings.formats, this.scales.get(doc.uri));
+    // A document that is not a network (plain YAML) gets an empty analysis: no hints, no findings.
+    const analysis = options ? safeAnalyse(text, options, this.log) : emptyAnalysis();
+    const snap: Snapshot = { uri: doc.uri, version: doc.version, text, options, analysis, rulesApplied: !options, lines: new LineIndex(text), ms: performance.now() - t0 };
     if (analysis.findings.some((f) => f.code === 'CL001')) {
       const old = this.cache.get(doc.uri);
       snap.lastParsed = old && !old.analysis.findings.some((f) => f.code === 'CL001') ? old.analysis : old?.lastParsed;

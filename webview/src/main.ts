@@ -2,7 +2,7 @@
 // acquireVsCodeApi) or standalone in a plain browser page for tests: then the document text
 // comes from `window.__CONVLENS_TEST__ = { text }` or the `?text=` query parameter, and
 // `window.convlens` exposes load() and the computed outputs.
-import type { HostMessage } from '../../protocol/preview';
+import type { DocumentOptions, HostMessage } from '../../protocol/preview';
 import { parseHostMessage } from '../../protocol/preview';
 import { imageToInput } from '../../kernels/runtime/samples';
 import { $, page, state, saveState, vscode } from './page/state';
@@ -17,6 +17,7 @@ function onHost(raw: unknown): void {
   switch (m.type) {
     case 'document':
       page.text = m.text;
+      page.options = m.options;
       if (state.uri !== m.uri) {
         state.uri = m.uri;
         saveState();
@@ -46,8 +47,9 @@ function boot(): void {
   window.addEventListener('error', (e) => showError(`Preview error: ${e.message}`));
   void getWorker();
   const api = {
-    load(t: string): void {
+    load(t: string, options?: DocumentOptions): void {
       page.text = t;
+      page.options = options;
       startRun();
     },
     outputs: (): Array<{ name: string; shape: number[]; data: number[] } | null> => page.layers.map((l) => (page.outputs[l.index] ? { name: l.name, shape: page.outputs[l.index]!.shape, data: Array.from(page.outputs[l.index]!.data) } : null)),

@@ -36,7 +36,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   current = me;
   const t0 = performance.now();
   try {
-    const analysis = check(req.text);
+    const analysis = check(req.text, req.options);
     const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf }));
     const why = executable(analysis);
     post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why });

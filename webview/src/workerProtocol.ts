@@ -1,11 +1,12 @@
 // Messages between the preview page (main.ts) and its worker (worker.ts).
 import type { Stats } from '../../kernels';
+import type { DocumentOptions } from '../../protocol/preview';
 
 /** Input spec for a run. */
 export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shape: number[]; data: Float32Array };
 
 /** Page → worker. */
-export type WorkerRequest = { type: 'run'; id: number; text: string; input: RunInput; seed: number } | { type: 'cancel'; id: number };
+export type WorkerRequest = { type: 'run'; id: number; text: string; options?: DocumentOptions; input: RunInput; seed: number } | { type: 'cancel'; id: number };
 
 export interface LayerInfo {
   index: number;

@@ -63,6 +63,7 @@ class CnnYamlReader implements ReaderContext {
     readBlocks(this, get('blocks'));
 
     const layersEntry = get('layers');
+    if (layersEntry) result.sections = [{ name: 'layers', keySpan: layersEntry.keySpan, span: layersEntry.span }];
     let final: Value | undefined;
     const scopeOutputs: Value[] = [];
     if (!layersEntry) this.report('schema', 'The network has no `layers:` list.', { start: root.span.start, end: root.span.start + Math.min(1, this.text.length) });

@@ -45,6 +45,8 @@ export function readUltralytics(text: string, options: ReadOptions): Analysis {
   const rows = rowNodes(root, net.report);
   const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
   const built = buildModel(rows, config, imageSize, net, options.fileName);
+  if (config.scale && choice.from !== 'none') built.analysis.scale = { name: config.scale, choices: config.scales, from: choice.from };
+  built.analysis.sections = root.entries.filter((e) => (e.key === 'backbone' || e.key === 'head') && e.value.type === 'seq').map((e) => ({ name: e.key, keySpan: e.keySpan, span: e.span }));
   if (built.analysis.layers.length) {
     built.analysis.native = nativeFigures(built, config, imageSize, (size) => buildModel(rows, config, size, new NetworkBuilder(), options.fileName));
   }

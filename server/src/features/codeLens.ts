@@ -25,6 +25,8 @@ export function summary(snap: Snapshot): Summary {
     errors: a.findings.filter((f) => f.severity === 'error').length,
     warnings: a.findings.filter((f) => f.severity === 'warning').length,
     analysisMs: Math.round(snap.ms * 10) / 10,
+    native: a.native && { tool: a.native.tool, figures: a.native.figures.map((f) => ({ label: f.label, text: f.text })) },
+    scale: a.scale,
   };
 }
 
@@ -35,12 +37,20 @@ export function totalsTitle(s: Summary): string {
   return parts.join(' · ');
 }
 
+/** The format's own totals, labelled with its tool: `Ultralytics: 3,157,200 parameters · 8.9 GFLOPs`. */
+export function nativeTitle(native: NonNullable<Summary['native']>): string {
+  const shown = native.figures.filter((f) => f.label !== 'gradients');
+  return `${native.tool}: ${shown.map((f) => `${f.text} ${f.label}`).join(' · ')}`;
+}
+
 export function codeLenses(snap: Snapshot): CodeLens[] {
-  const m = /^layers[ \t]*:/m.exec(snap.text);
-  if (!m) return [];
-  const range = snap.lines.range({ start: m.index, end: m.index + 'layers'.length });
+  const a = snap.analysis;
+  // Over the first list of entries (`layers:`, `backbone:`, darknet's `[net]`).
+  const anchor = a.sections?.[0]?.keySpan;
+  if (!anchor) return [];
+  const range = snap.lines.range(anchor);
   const s = summary(snap);
-  return [
+  const lenses: CodeLens[] = [
     {
       range,
       command: {
@@ -49,6 +59,16 @@ export function codeLenses(snap: Snapshot): CodeLens[] {
         tooltip: `${thousands(s.params)} parameters, ${thousands(s.macs)} MACs (${compactNumber(s.flops)} FLOPs), ${s.layers} layers`,
       } as CodeLens['command'],
     },
-    { range, command: { title: 'Preview feature maps', command: 'convlens.previewFeatureMaps', arguments: [snap.uri] } },
   ];
+  if (a.native) {
+    lenses.push({
+      range,
+      command: { title: nativeTitle(a.native), command: '', tooltip: a.native.figures.map((f) => `${f.label}: ${f.text}${f.note ? ` (${f.note})` : ''}`).join('\n') } as CodeLens['command'],
+    });
+  }
+  if (a.scale && a.scale.choices.length > 1) {
+    lenses.push({ range, command: { title: `scale ${a.scale.name} ▾`, command: 'convlens.chooseScale', arguments: [snap.uri, a.scale.choices, a.scale.name], tooltip: `Figures for scale '${a.scale.name}' (${a.scale.from}); choose another` } as CodeLens['command'] });
+  }
+  lenses.push({ range, command: { title: 'Preview feature maps', command: 'convlens.previewFeatureMaps', arguments: [snap.uri] } });
+  return lenses;
 }

@@ -2,7 +2,7 @@
 // and MAC formulas and the receptive-field recurrence (engine/explain.ts); on a block name, its
 // parameters and a summary; on an argument name, what it means.
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import { KINDS, type BlockInfo, type EntryResult, type LayerResult } from '../../../engine';
+import { KINDS, ULTRALYTICS_MODULES, type BlockInfo, type EntryResult, type LayerResult } from '../../../engine';
 import { compactNumber, entryLine, explainLayer, formatFieldShort, formatShape, thousands } from '../../../engine/explain';
 import type { Snapshot } from '../service';
 import { contains, entryAt, layersOf, offsetAt, toRange } from './util';
@@ -33,8 +33,29 @@ function blockMarkdown(snap: Snapshot, block: BlockInfo): string {
   return lines.join('\n');
 }
 
+/** A row of a real model file (an Ultralytics module, a darknet section): what it is, its figures, its layers. */
+function moduleMarkdown(snap: Snapshot, entry: EntryResult, layers: LayerResult[]): string {
+  const spec = Object.prototype.hasOwnProperty.call(ULTRALYTICS_MODULES, entry.kind) && snap.analysis.format === 'ultralytics' ? ULTRALYTICS_MODULES[entry.kind] : undefined;
+  const outs = entry.outputs ?? [entry.shape];
+  const lines = [`**${entry.name}** · \`${spec?.signature ?? entry.kind}\` · ${formatShape(entry.inputShape)} → **${outs.map(formatShape).join(', ')}**`, ''];
+  if (spec) lines.push(spec.doc, '');
+  if (entry.repeats && entry.repeats.written !== entry.repeats.scaled) lines.push(`repeats: ${entry.repeats.written} written → **${entry.repeats.scaled}** after the depth multiple`, '');
+  lines.push('```text');
+  lines.push(`params = ${thousands(entry.params)} (${compactNumber(entry.params)})${entry.buffers ? `, buffers ${thousands(entry.buffers)}` : ''}`);
+  lines.push(`MACs = ${thousands(entry.macs)} (${compactNumber(entry.macs)})`);
+  const rf = formatFieldShort(entry.rf);
+  if (rf) lines.push(rf);
+  lines.push('```', '', `${layers.length} layer${layers.length === 1 ? '' : 's'}:`, '');
+  const shown = layers.slice(0, 24);
+  lines.push(...shown.map((l) => `- \`${l.name}\` ${l.kind}: ${l.inputShapes.map(formatShape).join(' + ')} → ${formatShape(l.shape)}${l.params ? `, ${thousands(l.params)} params` : ''}`));
+  if (layers.length > shown.length) lines.push(`- … ${layers.length - shown.length} more`);
+  if (entry.params > layers.reduce((n, l) => n + l.params, 0)) lines.push('', `(+ ${thousands(entry.params - layers.reduce((n, l) => n + l.params, 0))} parameters outside the forward pass: the DFL's fixed weights, used when boxes are decoded)`);
+  return lines.join('\n');
+}
+
 function entryMarkdown(snap: Snapshot, entry: EntryResult): string {
   const layers = layersOf(snap, entry);
+  if (snap.analysis.format && snap.analysis.format !== 'cnn-yaml' && (entry.isBlock || entry.outputs)) return moduleMarkdown(snap, entry, layers);
   if (!entry.isBlock && layers.length === 1) return explainMarkdown(snap, layers[0]).join('\n');
   if (!entry.isBlock && layers.length > 1) {
     // A repeated layer, or a layer inside a block used several times: explain the first instance.

@@ -38,7 +38,7 @@ export function startRun(): void {
     const data = page.imageInput.tensor.data.slice();
     input = { kind: 'tensor', shape: page.imageInput.tensor.shape, data };
   } else if (state.sample === 'image') input = { kind: 'sample', name: 'impulse' };
-  post({ type: 'run', id, text: page.text, input, seed: state.seed });
+  post({ type: 'run', id, text: page.text, options: page.options, input, seed: state.seed });
 }
 
 export function onWorker(m: WorkerReply): void {

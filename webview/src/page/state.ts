@@ -1,6 +1,6 @@
 // The page's state: what is kept across reloads (PageState, through the webview's
 // getState/setState) and what the current run produced. Every part of the page reads it here.
-import type { PageMessage, PageState } from '../../../protocol/preview';
+import type { DocumentOptions, PageMessage, PageState } from '../../../protocol/preview';
 import type { LayerInfo } from '../workerProtocol';
 import type { Stats, Tensor } from '../../../kernels';
 
@@ -24,6 +24,8 @@ if (!['map', 'layer', 'global'].includes(state.norm)) state.norm = 'map';
 /** What the current document and run produced. */
 export const page = {
   text: '',
+  /** How the host reads the document (format, file name, scale); undefined in a standalone page: cnn-yaml. */
+  options: undefined as DocumentOptions | undefined,
   runId: 0,
   layers: [] as LayerInfo[],
   inputShape: null as number[] | null,

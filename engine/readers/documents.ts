@@ -1,0 +1,55 @@
+// Which documents are networks, and how to read them, as the editor sees them: ConvLens's own
+// language ids (cnn-yaml, ultralytics-yaml, darknet-cfg) name the format; a plain YAML file is an
+// Ultralytics model only when it looks like one (top-level `backbone:` and `head:`), so other
+// YAML is left alone; any other document is recognised by its name and first lines (formatOf).
+import type { NetworkFormat } from '../types';
+import { formatOf, looksUltralytics, type ReadOptions } from '.';
+
+export const LANGUAGE_FORMATS: Readonly<Record<string, NetworkFormat>> = {
+  'cnn-yaml': 'cnn-yaml',
+  'ultralytics-yaml': 'ultralytics',
+  'darknet-cfg': 'darknet',
+};
+
+/** How documents in ambiguous languages are read (the `convlens.ultralytics.*` settings). */
+export interface FormatSettings {
+  /** Read plain YAML files with `backbone:` and `head:` as Ultralytics models. */
+  detectUltralytics: boolean;
+  /** Ultralytics: the scale when the file name carries none ('' = Ultralytics' rule: the first). */
+  scale: string;
+  /** Ultralytics: the image size the model is analysed at. */
+  imageSize: number;
+}
+
+export const DEFAULT_FORMAT_SETTINGS: FormatSettings = { detectUltralytics: true, scale: '', imageSize: 640 };
+
+/** The `convlens.ultralytics` settings object, validated (anything else falls back to the defaults). */
+export function parseFormatSettings(raw: unknown): FormatSettings {
+  const u = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const d = DEFAULT_FORMAT_SETTINGS;
+  const size = u.imageSize;
+  return {
+    detectUltralytics: typeof u.detect === 'boolean' ? u.detect : d.detectUltralytics,
+    scale: typeof u.scale === 'string' && /^[a-z0-9-]{0,16}$/i.test(u.scale) ? u.scale : d.scale,
+    imageSize: typeof size === 'number' && Number.isInteger(size) && size >= 32 && size <= 8192 ? size : d.imageSize,
+  };
+}
+
+/** The file name of a document URI or path. */
+export function fileNameOf(uri: string): string {
+  const path = uri.replace(/[?#].*$/, '');
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/** How to read a document, or undefined when it is not a network ConvLens reads. */
+export function documentOptions(languageId: string, uri: string, text: string, settings: FormatSettings, chosenScale?: string): ReadOptions | undefined {
+  const fileName = fileNameOf(uri);
+  const format = LANGUAGE_FORMATS[languageId] ?? (languageId === 'yaml' ? (settings.detectUltralytics && looksUltralytics(text) ? 'ultralytics' : undefined) : formatOf(fileName, text));
+  if (!format) return undefined;
+  return { format, fileName, scale: chosenScale || settings.scale || undefined, imageSize: settings.imageSize };
+}
