@@ -139,7 +139,7 @@ connection.onNotification(SET_SCALE, (p: SetScaleParams) => {
 /** Totals of a document for the status bar: { uri } → Summary | null. */
 connection.onRequest('convlens/summary', guard('summary', log, null, (p: { uri: string }) => {
   const snap = service.getChecked(p.uri);
-  return snap ? summary(snap) : null;
+  return snap?.options ? summary(snap) : null;
 }));
 
 /** Memory and timing of the server, for the benchmark. */

@@ -91,9 +91,9 @@ export class LspClient {
     this.latest.delete(uri);
   }
 
-  async open(uri: string, text: string): Promise<Doc> {
+  async open(uri: string, text: string, languageId = 'cnn-yaml'): Promise<Doc> {
     const doc = { uri, text, version: 1 };
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cnn-yaml', version: 1, text } });
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return doc;
   }
 
