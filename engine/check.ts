@@ -8,7 +8,8 @@ export interface CheckOptions extends ReadOptions {
 }
 
 /** Analyses a document and returns the analysis with `findings` = engine findings + rules. */
-export function check(text: string, options: CheckOptions = {}): Analysis {
+export function check(text: string, given?: CheckOptions | null): Analysis {
+  const options = given ?? {};
   const analysis = analyse(text, options);
   analysis.findings = applyRules(analysis, text, options.rules);
   return analysis;

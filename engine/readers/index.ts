@@ -53,7 +53,8 @@ const READERS: Record<NetworkFormat, Reader> = {
 };
 
 /** Analyses a network document: shapes, counts, fields and the engine's own findings (no lint rules). */
-export function analyse(text: string, options: ReadOptions = {}): Analysis {
+export function analyse(text: string, given?: ReadOptions | null): Analysis {
+  const options = given ?? {};
   const format = options.format ?? (options.fileName ? formatOf(options.fileName, text) : undefined) ?? 'cnn-yaml';
   const analysis = READERS[format](text, options);
   analysis.format = format;

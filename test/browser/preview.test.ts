@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { check, fieldAt } from '../../engine';
+import { check, fieldAt, type ReadOptions } from '../../engine';
 import type { Analysis } from '../../engine/types';
 import { renderHtml, makeNonce } from '../../client/src/previewHtml';
 import { execute, layerParams } from '../../kernels/runtime/execute';
@@ -24,8 +24,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgrou
 
 const example = (f: string) => readFileSync(join(repoRoot, 'examples', f), 'utf8');
 
-function analyse(text: string): Analysis {
-  const a = check(text);
+function analyse(text: string, options?: ReadOptions): Analysis {
+  const a = check(text, options);
   const errs = a.findings.filter((f) => f.severity === 'error');
   assert.equal(errs.length, 0, errs.map((e) => e.message).join('\n'));
   return a;
@@ -70,15 +70,15 @@ describe('preview page in headless Chromium', function () {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   });
 
-  async function open(text: string, query = ''): Promise<void> {
+  async function open(text: string, query = '', options?: ReadOptions): Promise<void> {
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    await page.addInitScript((t) => {
-      (window as any).__CONVLENS_TEST__ = { text: t };
-    }, text);
+    await page.addInitScript(([t, o]) => {
+      (window as any).__CONVLENS_TEST__ = { text: t, options: o };
+    }, [text, options] as const);
     await page.goto(`${base}/${query}`);
     await page.waitForSelector('body[data-status="done"]');
   }
@@ -259,5 +259,23 @@ layers:
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-status="error"]');
     assert.match((await page.textContent('#errors'))!, /Cannot run the network/);
+  });
+  it('runs a YOLO11n model file (Ultralytics YAML: C3k2, SPPF, C2PSA attention, Detect) with the same numbers as Node', async () => {
+    const options: ReadOptions = { format: 'ultralytics', fileName: 'yolo11n.yaml', imageSize: 128 };
+    const text = example('ultralytics/yolo11n.yaml');
+    const a = analyse(text, options);
+    await open(text, '?sample=noise&seed=3', options);
+    assert.equal(await page.locator('section.layer.rendered').count(), a.layers.length + 1);
+    const got = await page.evaluate(() => (window as any).convlens.outputs());
+    const want: Float32Array[] = [];
+    execute(a, makeSample('noise', a.input!, 3), { seed: 3, onLayer: (i, t) => (want[i] = t.data) });
+    for (const name of ['model.10.m.0.attn.attend', 'model.23.cat.0', 'model.23.cat.2']) {
+      const i = a.layers.findIndex((l) => l.name === name);
+      assert.ok(i >= 0, name);
+      assert.deepEqual(got[i].shape, a.layers[i].shape);
+      let worst = 0;
+      for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(got[i].data[k] - want[i][k]) / Math.max(1, Math.abs(want[i][k])));
+      assert.ok(worst <= 1e-5, `${name}: max relative difference ${worst}`);
+    }
   });
 });

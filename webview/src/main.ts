@@ -40,6 +40,8 @@ function onHost(raw: unknown): void {
 
 interface TestHook {
   text?: string;
+  /** How to read the text (an Ultralytics or Darknet file); cnn-yaml when absent. */
+  options?: DocumentOptions;
 }
 
 function boot(): void {
@@ -79,7 +81,7 @@ function boot(): void {
   if (q.get('seed')) state.seed = Number(q.get('seed')) || 0;
   if (q.get('sample')) state.sample = q.get('sample')!;
   $<HTMLInputElement>('seed').value = String(state.seed);
-  if (t) api.load(t);
+  if (t) api.load(t, hook?.options ?? undefined);
   else setStatus('standalone page: set window.__CONVLENS_TEST__ = { text } or ?text=');
 }
 
