@@ -2,6 +2,7 @@
 // and the webview alike. Pure: no vscode, no LSP, no I/O.
 export { analyse, formatOf, type ReadOptions } from './readers';
 export { MAX_LAYERS } from './analyse/network';
+export { emptyAnalysis } from './analyse/empty';
 export * from './types';
 export { CODES } from './codes';
 export { KINDS, didYouMean } from './kinds';

@@ -13,7 +13,7 @@
 // - A crash of the engine on a half-typed document is caught: the document gets one internal
 //   error finding instead of a dead server.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyse, applyRules, LineIndex, type Analysis, type Finding, type RuleConfig } from '../../engine';
+import { analyse, applyRules, emptyAnalysis, LineIndex, type Analysis, type Finding, type RuleConfig } from '../../engine';
 
 export interface Settings {
   inlayHints: { shape: boolean; receptiveField: boolean; params: boolean; macs: boolean };
@@ -81,22 +81,10 @@ export function safeAnalyse(text: string, log?: Log): Analysis {
     return analyse(text);
   } catch (err) {
     log?.(`convlens: the analysis failed: ${(err as Error)?.stack ?? String(err)}`);
-    return emptyAnalysis(err);
+    return emptyAnalysis([internalError(err, 'analyse')]);
   }
 }
 
-function emptyAnalysis(err: unknown): Analysis {
-  return {
-    layers: [],
-    entries: [],
-    blocks: [],
-    references: [],
-    definitions: [],
-    outputs: [],
-    totals: { params: 0, buffers: 0, macs: 0, flops: 0, activationBytes: 0 },
-    findings: [internalError(err, 'analyse')],
-  };
-}
 
 export class AnalysisService {
   private readonly cache = new Map<string, Snapshot>();
