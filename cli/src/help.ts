@@ -21,7 +21,8 @@ Usage:
   convlens COMMAND --help                        a command's options
   convlens --version
 
-${FILES} A PATH may also be a folder or a quoted pattern ('models/**/*.cnn.yaml').
+${FILES} A PATH may also be a folder or a quoted pattern
+('models/**/*.cnn.yaml').
 
 ${EXIT_CODES}`;
 

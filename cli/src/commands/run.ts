@@ -86,12 +86,12 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   }
   const { file, analysis } = checked;
   const seed = flags.seed === undefined ? 0 : Number(flags.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, not '${flags.seed}'`);
   return runNetwork({ file, analysis, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out });
 }
 
 async function runNetwork(opts: RunOptions): Promise<number> {
   const { analysis } = opts;
-  if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, not ${opts.seed}`);
   const why = executable(analysis);
   if (why) throw new UsageError(`cannot run ${opts.file}: ${why}`);
   const want = analysis.input!;
