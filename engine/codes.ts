@@ -24,6 +24,7 @@ export const CODES = {
   expression: c('CL009', 'expression', 'Invalid expression'),
   bounds: c('CL010', 'bounds', 'Size limit exceeded'),
   badValue: c('CL011', 'bad-value', 'Invalid argument value'),
+  notANetwork: c('CL012', 'not-a-network', 'Not a readable network file'),
   ultralyticsScale: c('CL013', 'model-scale', 'Model scale assumed', 'info'),
   outputSize: c('CL101', 'output-size', 'Output size zero or negative'),
   channels: c('CL102', 'channels', 'Channel counts do not fit'),

@@ -3,6 +3,7 @@
 export { analyse, formatOf, looksDarknet, looksUltralytics, type ReadOptions } from './readers';
 export { DEFAULT_FORMAT_SETTINGS, LANGUAGE_FORMATS, documentOptions, fileNameOf, parseFormatSettings, type FormatSettings } from './readers/documents';
 export { MAX_LAYERS } from './analyse/network';
+export { emptyAnalysis } from './analyse/empty';
 export * from './types';
 export { CODES } from './codes';
 export { KINDS, didYouMean } from './kinds';

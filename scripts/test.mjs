@@ -1,8 +1,8 @@
 // Runs every layer of ConvLens's tests and ends with one summary line.
 //   npm test                 all layers
 //   npm test -- unit protocol  only the named layers
-// Layers: unit (engine, rules, kernels), protocol (LSP over stdio), browser (webview in
-// headless Chromium), e2e (real VS Code = code-server). Each layer prints mocha's output; the
+// Layers: unit (engine, rules, kernels), protocol (LSP over stdio), cli (the built `convlens`
+// through real pipes), browser (webview in headless Chromium), e2e (real VS Code = code-server). Each layer prints mocha's output; the
 // counts are read from mocha's "N passing / N failing / N pending" lines.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +15,7 @@ const mocha = join(root, 'node_modules', '.bin', 'mocha');
 const layers = [
   { name: 'unit', dir: 'test/unit', cmd: [mocha, '--timeout', '20000', 'out/test/unit/**/*.test.js'] },
   { name: 'protocol', dir: 'test/protocol', cmd: [mocha, '--timeout', '30000', 'out/test/protocol/**/*.test.js'] },
+  { name: 'cli', dir: 'test/cli', cmd: [mocha, '--timeout', '30000', 'out/test/cli/**/*.test.js'] },
   { name: 'browser', dir: 'test/browser', cmd: [mocha, '--timeout', '60000', 'out/test/browser/**/*.test.js'] },
   { name: 'e2e', dir: 'test/e2e', cmd: ['node', 'test/e2e/run.mjs'] },
 ];

@@ -6,6 +6,7 @@ import type { Analysis, EntryResult, Finding, LayerOrigin, LayerResult, Receptiv
 import { CODES, type CodeKey } from '../codes';
 import { computeLayer, LayerError, type FieldOp } from './layers';
 import { alignment, applyMap, centre, FieldTooComplex, summarise, unionFields } from './receptiveField';
+import { emptyAnalysis } from './empty';
 
 /**
  * Expansion bound: a typo in `repeat` must not freeze the editor. 10,000 layers analyse (with
@@ -56,16 +57,7 @@ export class NetworkBuilder {
 
   /** The analysis of an empty network, for the reader to fill in. */
   start(): Analysis {
-    return {
-      layers: this.layers,
-      entries: [],
-      blocks: [],
-      references: [],
-      definitions: [],
-      outputs: [],
-      totals: { params: 0, buffers: 0, macs: 0, flops: 0, activationBytes: 0 },
-      findings: this.findings,
-    };
+    return { ...emptyAnalysis(this.findings), layers: this.layers };
   }
 
   /**

@@ -13,7 +13,7 @@
 // - A crash of the engine on a half-typed document is caught: the document gets one internal
 //   error finding instead of a dead server.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyse, applyRules, documentOptions, DEFAULT_FORMAT_SETTINGS, LineIndex, parseFormatSettings, type Analysis, type Finding, type FormatSettings, type ReadOptions, type RuleConfig } from '../../engine';
+import { analyse, applyRules, documentOptions, DEFAULT_FORMAT_SETTINGS, emptyAnalysis, LineIndex, parseFormatSettings, type Analysis, type Finding, type FormatSettings, type ReadOptions, type RuleConfig } from '../../engine';
 
 export interface Settings {
   inlayHints: { shape: boolean; receptiveField: boolean; params: boolean; macs: boolean };
@@ -86,22 +86,10 @@ export function safeAnalyse(text: string, options: ReadOptions = {}, log?: Log):
     return analyse(text, options);
   } catch (err) {
     log?.(`convlens: the analysis failed: ${(err as Error)?.stack ?? String(err)}`);
-    return emptyAnalysis(err);
+    return emptyAnalysis([internalError(err, 'analyse')]);
   }
 }
 
-function emptyAnalysis(err?: unknown): Analysis {
-  return {
-    layers: [],
-    entries: [],
-    blocks: [],
-    references: [],
-    definitions: [],
-    outputs: [],
-    totals: { params: 0, buffers: 0, macs: 0, flops: 0, activationBytes: 0 },
-    findings: err === undefined ? [] : [internalError(err, 'analyse')],
-  };
-}
 
 export class AnalysisService {
   private readonly cache = new Map<string, Snapshot>();

@@ -1,19 +1,15 @@
-// The preview's executor (kernels/runtime/execute.ts) and `convlens run`.
+// The preview's executor (kernels/runtime/execute.ts); `convlens run` is tested in test/cli.
 //  1. Weights from the file are used exactly (the lecture's [1, 0, −1] edge filter).
 //  2. Impulse responses of the linearised, positive network equal the engine's receptive field
 //     at EVERY output position, holes included, for inline stacks and example networks: an
 //     impulse at input p reaches output o exactly when p is in fieldAt(o) on every axis.
-//  3. The CLI writes one .npy per layer, and rejects a wrong-shape .npy input.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, fieldAt } from '../../engine';
 import type { Analysis } from '../../engine/types';
 import { execute, executeAsync, ExecutionCancelled, layerSeed } from '../../kernels/runtime/execute';
 import { makeSample, SAMPLES, samplesFor, imageToInput } from '../../kernels/runtime/samples';
-import { readNpy, writeNpy } from '../../kernels/runtime/npy';
 import { tensor, numel, mulberry32, type Tensor } from '../../kernels';
 import { readExample } from './helpers/examples';
 import { unravel } from './helpers/reference';
@@ -409,68 +405,6 @@ layers:
     const rf = a.layers[0].rf as any;
     rf.axes[0] = { ...rf.axes[0], phases: [[[0, 1]]] };
     assert.ok(impulseMismatches(a).mismatches.length > 0);
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-describe('convlens run (CLI, dist/cli.js)', function () {
-  this.timeout(60000);
-  const cli = join(repoRoot, 'dist', 'cli.js');
-  let dir: string;
-  before(function () {
-    if (!existsSync(cli)) execFileSync('node', [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'ignore' });
-    dir = mkdtempSync(join(tmpdir(), 'convlens-run-'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('writes DIR/<layer name>.npy for every layer and prints a stats line per layer (exit 0)', () => {
-    const out = join(dir, 'vgg');
-    const r = spawnSync('node', [cli, 'run', join(repoRoot, 'examples', 'tiny-vgg.cnn.yaml'), '--input', 'checkerboard', '--seed', '5', '--out', out], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const a = analyse(readExample('tiny-vgg.cnn.yaml'));
-    const files = readdirSync(out).sort();
-    assert.deepEqual(files, a.layers.map((l) => `${l.name}.npy`).sort());
-    for (const l of a.layers) {
-      assert.match(r.stdout, new RegExp(`^${l.name.replace(/\./g, '\\.')}\\s+${l.kind}\\s+\\[${l.shape!.join(', ')}\\]\\s+-?[\\d.e-]+\\s+-?[\\d.e-]+\\s+-?[\\d.e-]+`, 'm'));
-      const t = readNpy(new Uint8Array(readFileSync(join(out, `${l.name}.npy`))));
-      assert.deepEqual(t.shape, l.shape);
-    }
-    // Same numbers as the in-process executor with the same seed.
-    const outs = allOutputs(a, makeSample('checkerboard', a.input!, 5), { seed: 5 });
-    const last = a.layers.length - 1;
-    const fromFile = readNpy(new Uint8Array(readFileSync(join(out, `${a.layers[last].name}.npy`))));
-    assert.deepEqual(Array.from(fromFile.data), Array.from(outs[last].data));
-  });
-
-  it('reads a .npy input of the declared shape (the edge filter output is exact)', () => {
-    const inPath = join(dir, 'x.npy');
-    writeFileSync(inPath, writeNpy(tensor([1, 7], [0, 0, 0, 5, 5, 5, 2])));
-    const out = join(dir, 'edge');
-    const r = spawnSync('node', [cli, 'run', join(repoRoot, 'examples', 'lecture-1d-edge.cnn.yaml'), '--input', inPath, '--out', out], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(Array.from(readNpy(new Uint8Array(readFileSync(join(out, 'edge.npy')))).data), [0, -5, -5, 0, 3]);
-    assert.deepEqual(Array.from(readNpy(new Uint8Array(readFileSync(join(out, 'edge_stride2.npy')))).data), [0, -5, 3]);
-  });
-
-  it('rejects a .npy input of the wrong shape with a clear error (exit 2, nothing written)', () => {
-    const inPath = join(dir, 'bad.npy');
-    writeFileSync(inPath, writeNpy(tensor([1, 8], new Array(8).fill(1))));
-    const out = join(dir, 'bad');
-    const r = spawnSync('node', [cli, 'run', join(repoRoot, 'examples', 'lecture-1d-edge.cnn.yaml'), '--input', inPath, '--out', out], { encoding: 'utf8' });
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /bad\.npy has shape \(1, 8\) but .*lecture-1d-edge\.cnn\.yaml declares input \[1, 7\]/);
-    assert.equal(existsSync(out), false);
-  });
-
-  it('rejects an unknown sample name and a non-npy file', () => {
-    const r = spawnSync('node', [cli, 'run', join(repoRoot, 'examples', 'lecture-1d-edge.cnn.yaml'), '--input', 'zebra', '--out', join(dir, 'z')], { encoding: 'utf8' });
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /--input must be one of impulse, checkerboard/);
-    const txt = join(dir, 'not.npy');
-    writeFileSync(txt, 'hello');
-    const r2 = spawnSync('node', [cli, 'run', join(repoRoot, 'examples', 'lecture-1d-edge.cnn.yaml'), '--input', txt, '--out', join(dir, 'z')], { encoding: 'utf8' });
-    assert.equal(r2.status, 2);
-    assert.match(r2.stderr, /not a \.npy file/);
   });
 });
 

@@ -4,7 +4,7 @@
 // count arriving at a layer, which is known only once the layers before it are analysed.
 import type { Analysis, BlockInfo, EntryResult, LayerOrigin, NameReference, Shape, Span } from '../../types';
 import { parse } from '../yaml/parse';
-import type { RawEntry, RawNode, RawSeq } from '../yaml/raw';
+import type { RawEntry, RawMap, RawNode, RawSeq } from '../yaml/raw';
 import { plainValue } from '../yaml/values';
 import { TOP_LEVEL_KEYS, didYouMean, kindSpec, own } from '../../kinds';
 import { identityField, summarise } from '../../analyse/receptiveField';
@@ -43,8 +43,8 @@ class CnnYamlReader implements ReaderContext {
     const result: Analysis = { ...this.net.start(), references: this.references, definitions: this.definitions };
     const root = parsed.root;
     if (!root) return this.net.finish(result);
-    if (root.type !== 'map') {
-      this.report('schema', 'A network definition is a YAML map with `input` and `layers`.', root.span);
+    if (!isNetworkRoot(root)) {
+      this.report('notANetwork', `Not a network: ${whyNotANetwork(root)}`, firstLineOf(this.text, root.span));
       return this.net.finish(result);
     }
     for (const e of root.entries) {
@@ -372,4 +372,27 @@ class CnnYamlReader implements ReaderContext {
     this.seenDefinitions.add(key);
     this.definitions.push({ name, span, entry });
   }
+}
+
+const isNetworkKey = (key: string) => (TOP_LEVEL_KEYS as readonly string[]).includes(key) || didYouMean(key, TOP_LEVEL_KEYS) !== undefined;
+
+/**
+ * A network is a map with at least one network key, or a near miss of one (`layer:`): a network
+ * being written, whose problems get their own codes. Anything else is not a network (CL012).
+ */
+function isNetworkRoot(root: RawNode): root is RawMap {
+  return root.type === 'map' && root.entries.some((e) => isNetworkKey(e.key));
+}
+
+function whyNotANetwork(root: RawNode): string {
+  if (root.type === 'seq') return 'the document is a YAML list; a network is a map with `input` and `layers`.';
+  if (root.type === 'scalar' || !root.entries.length) return 'the document is not a YAML map with `input` and `layers`.';
+  const keys = root.entries.slice(0, 5).map((e) => `\`${e.key}\``).join(', ') + (root.entries.length > 5 ? ', …' : '');
+  return `its top-level keys (${keys}) are none of a network's (${TOP_LEVEL_KEYS.map((k) => `\`${k}\``).join(', ')}).`;
+}
+
+/** The first line of a span: where a finding about the whole document is shown. */
+function firstLineOf(text: string, span: Span): Span {
+  const newline = text.indexOf('\n', span.start);
+  return { start: span.start, end: Math.min(span.end, newline < 0 ? text.length : newline) };
 }

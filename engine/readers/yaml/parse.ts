@@ -50,7 +50,7 @@ export function parseWithYaml(text: string): ParseResult {
   }
   if (doc.errors.length) return { findings };
   if (!doc.contents) {
-    findings.push(located(CODES.schema.code, 'The document is empty: a network needs `input` and `layers`.', { start: 0, end: 0 }));
+    findings.push(located(CODES.notANetwork.code, 'The document is empty: a network needs `input` and `layers`.', { start: 0, end: 0 }));
     return { findings };
   }
 

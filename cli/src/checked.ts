@@ -1,0 +1,39 @@
+// One file of a run, analysed: the engine's analysis and lint findings, or, for a file that
+// could not be read or is not a network, an empty analysis whose one finding (CL012) says why.
+import { check, CODES, emptyAnalysis, formatOf, LineIndex, type Analysis, type ReadOptions } from '../../engine';
+import { STDIN_NAME, type Source } from './files/read';
+
+export interface Checked {
+  file: string;
+  text: string;
+  analysis: Analysis;
+}
+
+/** An analysis of nothing, carrying one CL012 finding on line 1. */
+export function notANetwork(file: string, reason: string): Checked {
+  const analysis = emptyAnalysis([{ code: CODES.notANetwork.code, severity: 'error', message: reason, span: { start: 0, end: 0 } }]);
+  return { file, text: '', analysis };
+}
+
+export function checkSource(source: Source, options: Pick<ReadOptions, 'scale' | 'imageSize'> = {}): Checked {
+  if ('problem' in source) return notANetwork(source.file, source.problem);
+  const { file, text } = source;
+  const fileName = file === STDIN_NAME ? undefined : file;
+  const analysis = check(text, { ...options, fileName });
+  // A file named on the command line is read as cnn-yaml whatever its name; when its name is not
+  // a network's either and it is not even YAML, it is some other file given by mistake.
+  const yamlError = analysis.findings.find((f) => f.code === CODES.yamlSyntax.code);
+  if (fileName !== undefined && yamlError && !analysis.layers.length && formatOf(fileName, text) === undefined) {
+    const at = new LineIndex(text).position(yamlError.span.start);
+    return notANetwork(file, `Not a network file: its name is not a network's (*.cnn.yaml) and it is not YAML (line ${at.line + 1}, column ${at.character + 1}: ${yamlError.message.replace(/^YAML syntax: /, '')}).`);
+  }
+  return { file, text, analysis };
+}
+
+export const isNotANetwork = (c: Checked) => c.analysis.findings.some((f) => f.code === CODES.notANetwork.code);
+
+/** 2 when a file is not a network (CL012), else 1 when any finding is an error, else 0. */
+export function exitCode(checked: Checked[]): number {
+  if (checked.some(isNotANetwork)) return 2;
+  return checked.some((c) => c.analysis.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+// Reading one network file (or standard input) as text. Whatever goes wrong becomes the one-line
+// reason a CL012 finding gives, never an exception: the other files of the run are still read.
+import { readFileSync, statSync } from 'node:fs';
+
+/** The text of a file, or why there is none. */
+export type Source = { file: string; text: string } | { file: string; problem: string };
+
+/** Far above the engine's own bound (1,000,000 characters, CL010): a guard against reading a dataset. */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+/** The operand that means standard input, and how it is named in reports. */
+export const STDIN = '-';
+export const STDIN_NAME = '<stdin>';
+
+export function readFileSource(file: string): Source {
+  const problem = (reason: string): Source => ({ file, problem: reason });
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) return problem('This is a folder, not a network file (`convlens check` walks folders).');
+    if (st.size > MAX_BYTES) return problem(`The file is ${(st.size / 2 ** 20).toFixed(0)} MiB; a network file is far smaller (at most ${MAX_BYTES / 2 ** 20} MiB are read).`);
+    return decode(file, readFileSync(file));
+  } catch (err) {
+    return problem(readError(err));
+  }
+}
+
+export async function readStdinSource(stdin: AsyncIterable<Buffer | string>): Promise<Source> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stdin) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += bytes.length;
+      if (size > MAX_BYTES) return { file: STDIN_NAME, problem: `Standard input is longer than ${MAX_BYTES / 2 ** 20} MiB; a network file is far smaller.` };
+      chunks.push(bytes);
+    }
+  } catch (err) {
+    return { file: STDIN_NAME, problem: readError(err) };
+  }
+  return decode(STDIN_NAME, Buffer.concat(chunks));
+}
+
+function decode(file: string, bytes: Uint8Array): Source {
+  if (bytes.includes(0)) return { file, problem: 'A binary file (it contains NUL bytes), not a network definition.' };
+  try {
+    return { file, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { file, problem: 'Not UTF-8 text: a network definition is a UTF-8 text file.' };
+  }
+}
+
+function readError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'No such file.';
+  if (code === 'EACCES' || code === 'EPERM') return `Cannot read the file: permission denied (${code}).`;
+  return `Cannot read the file: ${(err as Error).message}.`;
+}

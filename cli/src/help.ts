@@ -1,0 +1,72 @@
+// What `convlens --help` and `convlens <command> --help` print, and the version.
+import { MODEL_HELP } from './modelOptions';
+
+export const VERSION = '0.1.0';
+
+const EXIT_CODES = `Exit codes:
+  0  no finding of severity error (warnings and notes may have been printed)
+  1  a network has errors (findings of severity error)
+  2  a file could not be read or is not a network (reported as CL012, after every other
+     file's findings), a usage error, or \`run\` could not run the network`;
+
+const FILES = `FILE may be - for standard input.`;
+
+export const GENERAL_HELP = `convlens ${VERSION} — shapes, receptive fields, parameters and MACs of convolutional networks
+
+Usage:
+  convlens summary FILE [--json]                 every layer's figures and the totals
+  convlens check PATH... [--format text|json|sarif]
+                                                 diagnostics of one or more files
+  convlens run FILE --out DIR [--input SAMPLE|X.npy] [--seed N]
+                                                 run the network, one .npy per layer
+  convlens COMMAND --help                        a command's options
+  convlens --version
+
+${FILES} A PATH may also be a folder or a quoted pattern
+('models/**/*.cnn.yaml').
+
+${EXIT_CODES}`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  summary: `Usage: convlens summary FILE [--json]
+
+Prints a table of every layer (name, kind, output shape, parameters, MACs, receptive field) and
+the network's totals, then its findings as file:line:col severity code message. For formats with
+a tool of their own (Ultralytics, darknet), that tool's totals are printed beside ConvLens's.
+A network with errors still gets the figures of the layers that could be analysed.
+
+  --json   one JSON object instead: name, input, layers, outputs, totals, native, diagnostics
+${MODEL_HELP}
+
+${FILES}
+
+${EXIT_CODES}`,
+  check: `Usage: convlens check PATH... [--format text|json|sarif]
+
+Checks every network and prints its findings. A PATH is a file, - for standard input, a folder
+(walked for network files: *.cnn.yaml, Ultralytics model YAML, darknet .cfg; node_modules and
+folders whose name starts with a dot are skipped) or a pattern with *, ? and ** (quote it so
+that the shell leaves it alone). A file that cannot be read or is not a network is a CL012
+finding on its line 1; every other file is still reported.
+
+  --format text    file:line:col severity code message, then a count (the default)
+  --format json    an array of {file, line, column, endLine, endColumn, severity, code, message}
+  --format sarif   SARIF 2.1.0 for code-scanning tools
+${MODEL_HELP}
+
+${EXIT_CODES}`,
+  run: `Usage: convlens run FILE --out DIR [--input SAMPLE|X.npy] [--seed N]
+
+Runs the network on a sample tensor with ConvLens's kernels and writes every layer's output to
+DIR/<layer name>.npy (float32, no batch axis), printing one line of statistics per layer.
+
+  --out DIR       where the .npy files go (created when missing)
+  --input NAME    impulse (default), checkerboard, ramp, circles, edge, noise, sine, step, or a
+                  .npy file of the declared input shape (a leading batch axis of 1 is accepted)
+  --seed N        the seed of PyTorch's default initialisation for weights not in the file (0)
+${MODEL_HELP}
+
+${FILES}
+
+${EXIT_CODES}`,
+};
