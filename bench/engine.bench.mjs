@@ -30,16 +30,16 @@ function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-function time(label, text, n) {
-  for (let i = 0; i < 20; i++) engine.check(text); // warm-up (JIT)
+function time(label, text, n, options) {
+  for (let i = 0; i < 20; i++) engine.check(text, options); // warm-up (JIT)
   const times = [];
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
-    const a = engine.check(text);
+    const a = engine.check(text, options);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (!a.layers.length) throw new Error(`${label}: no layers`);
   }
-  const a = engine.check(text);
+  const a = engine.check(text, options);
   return { label, layers: a.layers.length, median: median(times), p95: percentile(times, 95) };
 }
 
@@ -47,13 +47,19 @@ const resnet50 = readFileSync(join(root, 'examples/resnet50.cnn.yaml'), 'utf8');
 const flat = flatNetwork(2000);
 global.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
-const rows = [time('resnet50 (blocks)', resnet50, runs), time('flat 2,000 layers', flat, Math.max(20, Math.floor(runs / 4)))];
+// The largest Ultralytics scale: YOLOv8x at 640 (the analysis includes the 32×32 pass for Ultralytics' GFLOPs).
+const yolov8 = readFileSync(join(root, 'examples/ultralytics/yolov8n.yaml'), 'utf8');
+const rows = [
+  time('resnet50 (blocks)', resnet50, runs),
+  time('yolov8x (Ultralytics)', yolov8, Math.max(20, Math.floor(runs / 2)), { fileName: 'yolov8x.yaml' }),
+  time('flat 2,000 layers', flat, Math.max(20, Math.floor(runs / 4))),
+];
 global.gc?.();
 const heapAfter = process.memoryUsage().heapUsed;
 const rss = process.memoryUsage().rss;
 
 console.log('ConvLens engine: check() = parse + resolve + analyse + rules, in-process');
-for (const r of rows) console.log(`  ${r.label.padEnd(20)} ${String(r.layers).padStart(5)} layers   median ${r.median.toFixed(3)} ms   p95 ${r.p95.toFixed(3)} ms`);
+for (const r of rows) console.log(`  ${r.label.padEnd(22)} ${String(r.layers).padStart(5)} layers   median ${r.median.toFixed(3)} ms   p95 ${r.p95.toFixed(3)} ms`);
 console.log(`  this process (esbuild loaded too): RSS ${(rss / 2 ** 20).toFixed(1)} MiB, heap growth over the runs ${((heapAfter - heapBefore) / 2 ** 20).toFixed(1)} MiB${global.gc ? '' : ' (run with --expose-gc for a clean figure)'}`);
 
 // Memory of the engine alone: a fresh process that loads only the bundle and analyses the

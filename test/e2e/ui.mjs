@@ -231,6 +231,20 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     await frame.locator('section.layer.current[data-layer="fc"]').waitFor({ state: 'attached' });
   });
 
+  // Real model files: an Ultralytics YOLO YAML stays in the yaml language and gets the same hints.
+  it('ultralytics/yolov8n.yaml: hints on every row (shape, field, parameters, repeats), Ultralytics’ totals in a CodeLens and the status bar (test-results/e2e/yolo.png)', async () => {
+    await quickOpen(page, 'yolov8n.yaml');
+    await editorShows(page, '[-1, 6, C2f, [256, True]]');
+    await editorShows(page, '→ 64×80×80 · rf');
+    await editorShows(page, 'n 6→2');
+    await page.locator('.part.editor .monaco-editor .codelens-decoration', { hasText: 'Ultralytics: 3,157,200 parameters · 8.9 GFLOPs' }).first().waitFor({ state: 'visible' });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: '8.9 GFLOPs · n' }).first().waitFor({ state: 'visible' });
+    const mode = (await page.locator('[id="status.editor.mode"]').innerText()).trim();
+    if (mode !== 'YAML') throw new Error(`the YOLO file's language is "${mode}", not YAML`);
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: join(resultsDir, 'yolo.png') });
+  });
+
   console.log('\n  UI (code-server workbench, Playwright)');
   const t0 = Date.now();
   const failures = [];
