@@ -18,10 +18,16 @@ export function registerFix(code: string, provider: FixProvider, formats: readon
   FORMATS.set(code, formats);
 }
 
-export function quickFixes(text: string, analysis: Analysis, finding: Finding): QuickFix[] {
+/** The fix provider for a finding, when its edits fit the document's format. */
+export function fixProviderFor(analysis: Analysis, finding: Finding): FixProvider | undefined {
   const provider = FIX_PROVIDERS.get(finding.code);
   const formats = FORMATS.get(finding.code);
-  if (!provider || (formats !== 'any' && !formats?.includes(analysis.format ?? 'cnn-yaml'))) return [];
+  return provider && (formats === 'any' || formats?.includes(analysis.format ?? 'cnn-yaml')) ? provider : undefined;
+}
+
+export function quickFixes(text: string, analysis: Analysis, finding: Finding): QuickFix[] {
+  const provider = fixProviderFor(analysis, finding);
+  if (!provider) return [];
   try {
     return provider(text, analysis, finding);
   } catch {

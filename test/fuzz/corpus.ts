@@ -9,9 +9,12 @@
 // counts, huge shapes, expressions, recursive and exponential blocks, deep nesting, alias bombs
 // (billion laughs), binary garbage, unicode, truncation, and (rarely) a 10 MB file.
 
+import type { ReadOptions } from '../../engine';
 export interface Example {
   name: string;
   text: string;
+  /** How to read it: the file name picks the format of real model files (Ultralytics, Darknet). */
+  options?: ReadOptions;
 }
 
 export interface FuzzInput {
@@ -20,6 +23,8 @@ export interface FuzzInput {
   /** The example it was derived from (or '' for generated inputs). */
   source: string;
   text: string;
+  /** The example's read options: a mutated YOLO file is still read as a YOLO file. */
+  options?: ReadOptions;
 }
 
 /** mulberry32: small deterministic PRNG, [0, 1). */
@@ -299,8 +304,8 @@ export function generate(examples: readonly Example[], seed: number, index: numb
       let t = ex.text;
       const n = 2 + int(r, 6);
       for (let k = 0; k < n; k++) t = textMutators[pick(r, TEXT_FAMILIES)](t, r);
-      return { index, family, source: ex.name, text: t };
+      return { index, family, source: ex.name, text: t, options: ex.options };
     }
   }
-  return { index, family, source: ex.name, text: textMutators[family](ex.text, r) };
+  return { index, family, source: ex.name, text: textMutators[family](ex.text, r), options: ex.options };
 }

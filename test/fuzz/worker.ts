@@ -4,16 +4,22 @@
 // cannot be caught in-process) knows which input killed it. Used by test/unit/fuzz.test.ts
 // (compiled: out/test/fuzz/worker.js) and by scripts/fuzz.mjs (bundled with esbuild).
 //   node worker.js --examples DIR --seed S --start I --count N [--dump I]
-import { readdirSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate, type Example } from './corpus';
 import { fuzzOne } from './run';
 
+/** The cnn-yaml examples, then the real model files (read as their format, by their file name). */
 export function loadExamples(dir: string): Example[] {
-  return readdirSync(dir)
-    .filter((f) => /\.cnn\.ya?ml$/.test(f))
-    .sort()
-    .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+  const files = (sub: string, pattern: RegExp): Example[] => {
+    const d = join(dir, sub);
+    if (!existsSync(d)) return [];
+    return readdirSync(d)
+      .filter((f) => pattern.test(f))
+      .sort()
+      .map((f) => ({ name: sub ? `${sub}/${f}` : f, text: readFileSync(join(d, f), 'utf8'), options: sub ? { fileName: f } : undefined }));
+  };
+  return [...files('', /\.cnn\.ya?ml$/), ...files('ultralytics', /\.ya?ml$/), ...files('darknet', /\.cfg$/)];
 }
 
 function arg(name: string, fallback?: string): string {
@@ -38,7 +44,7 @@ function main(): void {
   for (let i = start; i < start + count; i++) {
     const input = generate(examples, seed, i);
     line({ begin: i, family: input.family, source: input.source, length: input.text.length });
-    const o = fuzzOne(input.text);
+    const o = fuzzOne(input.text, { read: input.options });
     line({ i, family: input.family, source: input.source, length: input.text.length, ms: o.ms, fixMs: o.fixMs, codes: o.codes, fixes: o.fixes, exception: o.exception, problems: o.problems });
   }
 }

@@ -34,7 +34,7 @@ describe('real model files over LSP', function () {
       const hints = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: wholeRange(text) });
       assert.strictEqual(hints.length, 23);
       const on = (needle: string) => labelOf(hints.find((h) => h.position.line === positionOf(text, needle).line)!);
-      assert.match(on('# 4'), /^→ 64×80×80 · rf \d+×\d+ \/8 · .* params · n 6→2$/);
+      assert.match(on('# 4'), /^→ 64×80×80 · n 6→2 · rf \d+×\d+ \/8 · .* params$/);
       assert.match(on('# 22'), /^→ 144×80×80, 144×40×40, 144×20×20/);
       assert.match(on('# 0: stem'), /^→ 16×320×320 · rf 3×3 \/2 · 464 params$/);
     });

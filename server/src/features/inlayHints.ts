@@ -22,14 +22,14 @@ export function hintLabel(entry: EntryResult, on: Settings['inlayHints']): strin
   if (!entry.shape) return undefined;
   const parts: string[] = [];
   if (on.shape) parts.push(`→ ${(entry.outputs ?? [entry.shape]).map(formatShape).join(', ')}${entry.instances > 1 ? ` (×${entry.instances})` : ''}`);
+  // An Ultralytics row's repeats after the depth multiple (`n 6→2`), early: VS Code cuts long hints at the end.
+  if (entry.repeats && entry.repeats.written > 1) parts.push(`n ${entry.repeats.written}→${entry.repeats.scaled}`);
   if (on.receptiveField) {
     const rf = formatFieldShort(entry.rf);
     if (rf) parts.push(rf);
   }
   if (on.params && (entry.params > 0 || entry.isBlock)) parts.push(`${compactNumber(entry.params)} params`);
   if (on.macs && entry.macs > 0) parts.push(`${compactNumber(entry.macs)} MACs`);
-  // An Ultralytics row's repeats after the depth multiple: `n 6→2`.
-  if (entry.repeats && entry.repeats.written > 1) parts.push(`n ${entry.repeats.written}→${entry.repeats.scaled}`);
   return parts.length ? parts.join(' · ') : undefined;
 }
 
