@@ -20,6 +20,7 @@ import { hover } from './features/hover';
 import { codeActions, FIX_ALL_KIND, FIX_PADDING_KIND } from './features/codeActions';
 import { codeLenses, summary } from './features/codeLens';
 import { completion } from './features/completion';
+import { moduleCompletion } from './features/moduleCompletion';
 import { documentSymbols } from './features/symbols';
 import { definition, prepareRename, references, rename } from './features/definition';
 import { guard } from './features/util';
@@ -119,9 +120,10 @@ connection.languages.inlayHint.on(on('inlayHint', [], (snap, p) => inlayHints(sn
 connection.onHover(on('hover', null, (snap, p) => hover(snap, p.position)));
 connection.onCodeAction(on('codeAction', [], (snap, p) => codeActions(snap, p), true));
 connection.onCodeLens(on('codeLens', [], (snap) => codeLenses(snap), true));
-// Completion and rename know cnn-yaml's structure (kinds, arguments, names); other formats get none.
+// Completion and rename know cnn-yaml's structure (kinds, arguments, names); Ultralytics files get
+// module names; other formats get none.
 const isCnnYaml = (snap: Snapshot) => snap.options?.format === 'cnn-yaml';
-connection.onCompletion(on('completion', [], (snap, p) => (isCnnYaml(snap) ? completion(snap, p.position) : [])));
+connection.onCompletion(on('completion', [], (snap, p) => (isCnnYaml(snap) ? completion(snap, p.position) : snap.options?.format === 'ultralytics' ? moduleCompletion(snap, p.position) : [])));
 connection.onDocumentSymbol(on('documentSymbol', [], (snap) => documentSymbols(snap)));
 connection.onDefinition(on('definition', null, (snap, p) => definition(snap, p.position)));
 connection.onReferences(on('references', [], (snap, p) => references(snap, p.position, p.context.includeDeclaration)));

@@ -70,9 +70,10 @@ describe('real model files over LSP', function () {
       assert.deepStrictEqual(s.native?.figures.map((f) => `${f.text} ${f.label}`), ['3,157,200 parameters', '3,157,184 gradients', '8.9 GFLOPs']);
       assert.deepStrictEqual(s.scale, { name: 'n', choices: ['n', 's', 'm', 'l', 'x'], from: 'file name' });
     });
-    it('completion and rename are cnn-yaml features: none here', async () => {
-      const items = await lsp.request<unknown[]>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, 'Conv, [64') });
-      assert.deepStrictEqual(items, []);
+    it('completion offers the modules where a row names its module, nothing elsewhere; no rename', async () => {
+      const items = await lsp.request<Array<{ label: string; detail?: string }>>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, 'Conv, [64', 2) });
+      assert.ok(items.some((i) => i.label === 'C2f' && i.detail?.startsWith('C2f(c1, c2, n=1')), JSON.stringify(items.slice(0, 3)));
+      assert.deepStrictEqual(await lsp.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, '[64, 3, 2]', 2) }), []);
       const r = await lsp.request('textDocument/prepareRename', { textDocument: { uri }, position: positionOf(text, '[-1, 6]', 5) });
       assert.strictEqual(r, null);
     });
