@@ -16,7 +16,7 @@ Usage:
   convlens summary FILE [--json]             table of every layer (or the JSON object)
   convlens check FILE... [--format text|json|sarif]
                                              diagnostics; exit 1 when any error is found
-  convlens run FILE --out DIR [--input impulse|checkerboard|ramp|circles|edge|noise|sine|step|scene|PATH.npy] [--seed N]
+  convlens run FILE --out DIR [--input scene|impulse|checkerboard|ramp|circles|edge|noise|sine|step|PATH.npy] [--seed N]
                                              run the network on a sample tensor, one .npy per layer
   convlens --help | --version`;
 
