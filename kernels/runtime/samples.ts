@@ -152,8 +152,8 @@ export function imageToInput(rgba: ArrayLike<number>, w: number, h: number, shap
 // than ~3 pixels fade to their average, so the scene reads at any input size without aliasing.
 
 // The renderer's state lives in a typed array rather than module-level `let`s: V8 compiles code
-// reading a module variable as if it were constant until it is first reassigned, and then throws
-// the compiled code away, which made the first render of each size ~15× slower than the next.
+// that reads a module variable as if it were constant until it is reassigned, then compiles it
+// again (in Node here, the second 224² render took 40–80 ms with `let`s, 20–50 ms with this).
 // STATE[0..2]: the colour being composed for one pixel (sRGB in [0, 1]), back to front;
 // STATE[3]: the scene's units per output pixel (x: column / W, y: row / H).
 const STATE = new Float64Array(4);
