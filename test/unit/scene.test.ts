@@ -14,7 +14,12 @@ function edgeEnergy(p: Float32Array, H: number, W: number): number {
 describe('the scene sample', () => {
   it('is offered at every rank and is the same every time, whatever the seed', () => {
     for (const rank of [1, 2, 3]) assert.ok(samplesFor(rank).some((s) => s.name === 'scene'), `rank ${rank}`);
-    assert.deepEqual(makeSample('scene', [3, 64, 64], 1).data, makeSample('scene', [3, 64, 64], 2).data);
+    const first = makeSample('scene', [3, 64, 64], 1);
+    makeSample('scene', [3, 32, 32]); // another size in between: rendered anew below
+    assert.deepEqual(makeSample('scene', [3, 64, 64], 2).data, first.data);
+    // The same size again comes from the last render, as a copy the caller may change.
+    first.data.fill(0);
+    assert.ok(makeSample('scene', [3, 64, 64]).data.some((v) => v !== 0));
   });
 
   it('is the rendered RGB image mapped to 2·v − 1, with edges and a range of colours', () => {
