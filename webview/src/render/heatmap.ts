@@ -13,7 +13,7 @@ let nanColour = 0;
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** RGBA packed as the 32-bit word an ImageData buffer holds on this machine's byte order. */
-export function pack(r: number, g: number, b: number): number {
+function pack(r: number, g: number, b: number): number {
   return littleEndian ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
 }
 
