@@ -21,7 +21,7 @@ const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 try {
-  console.log(`ConvLens preview in VS Code 1.100.3 (code-server) + headless Chromium ${browser.version()}, impulse input, forward time shown by the panel`);
+  console.log(`ConvLens preview in VS Code 1.100.3 (code-server) + headless Chromium ${browser.version()}, default (scene) input, forward time shown by the panel`);
   for (const model of models) {
     const first = [];
     const rerun = [];

@@ -17,11 +17,24 @@ export type HostMessage =
   | { type: 'image'; name: string; mime: string; bytes: Uint8Array }
   | { type: 'error'; message: string };
 
+/** A file the page asks the host to save: a plain file name (no folders) and its bytes. */
+export interface ExportFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
 /** Page → host. */
 export type PageMessage =
   | { type: 'ready' }
   | { type: 'reveal'; layer: string }
-  | { type: 'pickImage' };
+  | { type: 'pickImage' }
+  /** A layer's maps as one PNG image. */
+  | { type: 'savePng'; file: ExportFile }
+  /** Every output as .npy files, saved together in a folder (suggested name `folder`). */
+  | { type: 'saveNpy'; folder: string; files: ExportFile[] };
+
+/** How the page shows a layer: each channel's map, or the mean over channels as one map. */
+export type LayerView = 'channels' | 'mean';
 
 /** State kept with setState/getState (and restored by the panel serializer). */
 export interface PageState {
@@ -31,10 +44,55 @@ export interface PageState {
   norm: 'map' | 'layer' | 'global';
   pages: Record<string, number>;
   slice: number;
+  /** CSS pixels of a map's longer side. */
+  tile: number;
+  /** Channels by index, or the most active (largest mean |value|) first. */
+  order: 'activity' | 'index';
+  /** Layers shown as the mean over channels (absent: each channel). */
+  views: Record<string, LayerView>;
+  /** The network strip beside the maps. */
+  graph: boolean;
 }
+
+export const TILE_MIN = 48;
+export const TILE_MAX = 384;
 
 const isObj = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null && !Array.isArray(m);
 const MAX_NAME = 1000;
+/** Limits on what the page may ask the host to write. */
+export const MAX_PNG_BYTES = 64 * 1024 * 1024;
+export const MAX_NPY_BYTES = 2 * 1024 * 1024 * 1024;
+export const MAX_NPY_FILES = 10_001; // the engine's 10,000 layers and the input
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+/** Bytes as a Uint8Array, from a Uint8Array or an array of byte values; otherwise null. */
+function bytesOf(b: unknown): Uint8Array | null {
+  if (b instanceof Uint8Array) return b;
+  return Array.isArray(b) && b.every((x) => Number.isInteger(x) && x >= 0 && x < 256) ? Uint8Array.from(b as number[]) : null;
+}
+
+/**
+ * A name the host may write into the folder the user chose: one path component of letters,
+ * digits, '.', '_', '-' (no separators, no leading dot, so no '..' and no hidden files), with
+ * the given extension.
+ */
+export function isSafeFileName(name: unknown, ext: string): name is string {
+  return typeof name === 'string' && name.length <= 255 && /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name) && name.endsWith(ext) && name.length > ext.length;
+}
+
+/** A layer (or network) name made into a safe file name with the extension: other characters become '_'. */
+export function toSafeFileName(base: string, ext: string): string {
+  const name = base.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\./, '_').slice(0, 200) || 'output';
+  return `${name}${ext}`;
+}
+
+function exportFile(f: unknown, ext: string, magic: number[], maxBytes: number): ExportFile | null {
+  if (!isObj(f) || !isSafeFileName(f.name, ext)) return null;
+  const bytes = bytesOf(f.bytes);
+  if (!bytes || bytes.length < magic.length || bytes.length > maxBytes || magic.some((v, i) => bytes[i] !== v)) return null;
+  return { name: f.name, bytes };
+}
 
 export function parsePageMessage(m: unknown): PageMessage | null {
   if (!isObj(m) || typeof m.type !== 'string') return null;
@@ -44,6 +102,23 @@ export function parsePageMessage(m: unknown): PageMessage | null {
       return { type: m.type };
     case 'reveal':
       return typeof m.layer === 'string' && m.layer.length > 0 && m.layer.length <= MAX_NAME ? { type: 'reveal', layer: m.layer } : null;
+    case 'savePng': {
+      const file = exportFile(m.file, '.png', PNG_MAGIC, MAX_PNG_BYTES);
+      return file ? { type: 'savePng', file } : null;
+    }
+    case 'saveNpy': {
+      if (!isSafeFileName(m.folder, '') || !Array.isArray(m.files) || m.files.length === 0 || m.files.length > MAX_NPY_FILES) return null;
+      const files: ExportFile[] = [];
+      const names = new Set<string>();
+      let total = 0;
+      for (const f of m.files) {
+        const file = exportFile(f, '.npy', NPY_MAGIC, MAX_NPY_BYTES);
+        if (!file || names.has(file.name) || (total += file.bytes.length) > MAX_NPY_BYTES) return null;
+        names.add(file.name);
+        files.push(file);
+      }
+      return { type: 'saveNpy', folder: m.folder, files };
+    }
   }
   return null;
 }
@@ -84,8 +159,7 @@ export function parseHostMessage(m: unknown): HostMessage | null {
     case 'cursor':
       return m.layer === null || (typeof m.layer === 'string' && m.layer.length <= MAX_NAME) ? { type: 'cursor', layer: m.layer as string | null } : null;
     case 'image': {
-      const b = m.bytes;
-      const bytes = b instanceof Uint8Array ? b : Array.isArray(b) && b.every((x) => Number.isInteger(x) && x >= 0 && x < 256) ? Uint8Array.from(b as number[]) : null;
+      const bytes = bytesOf(m.bytes);
       return bytes && typeof m.name === 'string' && typeof m.mime === 'string' && /^image\/(png|jpeg)$/.test(m.mime) ? { type: 'image', name: m.name, mime: m.mime, bytes } : null;
     }
     case 'error':

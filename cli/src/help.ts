@@ -61,7 +61,7 @@ Runs the network on a sample tensor with ConvLens's kernels and writes every lay
 DIR/<layer name>.npy (float32, no batch axis), printing one line of statistics per layer.
 
   --out DIR       where the .npy files go (created when missing)
-  --input NAME    impulse (default), checkerboard, ramp, circles, edge, noise, sine, step, or a
+  --input NAME    impulse (default), scene, checkerboard, ramp, circles, edge, noise, sine, step, or a
                   .npy file of the declared input shape (a leading batch axis of 1 is accepted)
   --seed N        the seed of PyTorch's default initialisation for weights not in the file (0)
 ${MODEL_HELP}

@@ -1,6 +1,8 @@
 // The preview page's HTML with a strict CSP: scripts only with the nonce, styles from the
 // webview's own origin or with the nonce, no network (connect-src only to fetch the worker's
-// script from the extension's own resources), workers from blob: URLs.
+// script from the extension's own resources), workers from blob: URLs. The page fills the
+// panel: the toolbar on top, then the network strip and the maps, each scrolling on its own.
+import { TILE_MAX, TILE_MIN } from '../../protocol/preview';
 
 export interface HtmlOptions {
   /** webview.cspSource (the origin of local resources), or '' in a plain browser page. */
@@ -52,15 +54,23 @@ export function renderHtml(o: HtmlOptions): string {
 <body data-worker-uri="${esc(o.workerUri)}" data-status="starting">
 <header id="toolbar">
   <label>Input <select id="sample"></select></label>
+  <button id="impulse" class="secondary toggle" aria-pressed="false" title="A single 1 at the centre: each map shows its response, zoomed to where it reaches (the receptive field)">Impulse</button>
   <button id="pick-image" hidden title="Use a PNG or JPEG from the workspace">Image…</button>
   <label>Seed <input id="seed" type="number" min="0" step="1" value="0"></label>
   <button id="reseed" title="Draw new random weights">Re-seed</button>
   <label>Normalise <select id="norm"><option value="map">per map</option><option value="layer">per layer</option><option value="global">globally</option></select></label>
+  <label>Order <select id="order"><option value="activity">most active first</option><option value="index">by index</option></select></label>
+  <label title="Size of the maps">Size <input id="tile-size" type="range" min="${TILE_MIN}" max="${TILE_MAX}" step="8" value="128"></label>
   <label id="slice-label" hidden>Slice <input id="slice" type="range" min="0" max="1" step="0.01" value="0.5"></label>
+  <button id="graph-toggle" class="secondary toggle" aria-pressed="true" title="Show the network beside the maps">Graph</button>
+  <button id="save-npy" class="secondary" title="Save the input and every layer's output as .npy files">Save .npy</button>
   <span id="status" role="status"></span>
 </header>
 <div id="errors" role="alert"></div>
-<main id="layers"></main>
+<div id="content">
+  <nav id="graph" aria-label="Layers"><div id="graph-inner"></div></nav>
+  <main id="layers"></main>
+</div>
 <div id="matrix" hidden></div>
 <script nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
 </body>
@@ -69,26 +79,58 @@ export function renderHtml(o: HtmlOptions): string {
 
 const STYLE = `
 :root { color-scheme: light dark; }
-body { font-family: var(--vscode-font-family, sans-serif); font-size: var(--vscode-font-size, 13px); color: var(--vscode-foreground, #222); background: var(--vscode-editor-background, #fff); margin: 0; padding: 0 12px 24px; }
-#toolbar { position: sticky; top: 0; z-index: 2; display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; padding: 8px 0; background: var(--vscode-editor-background, #fff); border-bottom: 1px solid var(--vscode-panel-border, #ccc); }
+[hidden] { display: none !important; }
+body { font-family: var(--vscode-font-family, sans-serif); font-size: var(--vscode-font-size, 13px); color: var(--vscode-foreground, #222); background: var(--vscode-editor-background, #fff); margin: 0; padding: 0; height: 100vh; display: flex; flex-direction: column; overflow: hidden; }
+#toolbar { flex: none; display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; padding: 6px 12px; border-bottom: 1px solid var(--vscode-panel-border, #ccc); }
 select, input, button { font: inherit; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, transparent); border: 1px solid var(--vscode-input-border, #aaa); padding: 2px 4px; }
 button { color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #0e639c); border: none; padding: 3px 10px; cursor: pointer; }
 button:hover { background: var(--vscode-button-hoverBackground, #1177bb); }
-button.secondary { color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, #ddd); }
+button.secondary, button.toggle[aria-pressed="false"] { color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, #ddd); }
+button.toggle[aria-pressed="true"] { color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #0e639c); }
 #seed { width: 6em; }
+#sample { max-width: 15em; }
+#tile-size { width: 7em; vertical-align: middle; }
 #status { color: var(--vscode-descriptionForeground, #666); }
-#errors:not(:empty) { margin: 8px 0; padding: 6px 10px; color: var(--vscode-errorForeground, #c00); border-left: 3px solid var(--vscode-inputValidation-errorBorder, #c00); background: var(--vscode-inputValidation-errorBackground, transparent); white-space: pre-wrap; }
+#errors:not(:empty) { flex: none; margin: 6px 12px; padding: 6px 10px; color: var(--vscode-errorForeground, #c00); border-left: 3px solid var(--vscode-inputValidation-errorBorder, #c00); background: var(--vscode-inputValidation-errorBackground, transparent); white-space: pre-wrap; }
+#content { flex: 1; min-height: 0; display: flex; }
+#graph { flex: none; width: 150px; overflow-y: auto; overflow-x: hidden; border-right: 1px solid var(--vscode-panel-border, #ddd); }
+body.no-graph #graph { display: none; }
+#graph-inner { position: relative; }
+#graph .graph-edges { position: absolute; left: 0; top: 0; z-index: 1; pointer-events: none; }
+#graph .edge { fill: none; stroke: var(--vscode-descriptionForeground, #888); stroke-width: 1.2; opacity: 0.75; }
+#graph .node { stroke: var(--vscode-editor-background, #fff); stroke-width: 1; fill: var(--vscode-descriptionForeground, #888); }
+#graph .node.k-conv { fill: var(--vscode-charts-blue, #3b7dd8); }
+#graph .node.k-pool { fill: var(--vscode-charts-green, #388a34); }
+#graph .node.k-merge { fill: var(--vscode-charts-orange, #d18616); }
+#graph .node.k-linear { fill: var(--vscode-charts-purple, #8f4bb7); }
+#graph .node.k-input { fill: var(--vscode-foreground, #222); }
+.graph-row { position: absolute; left: 0; right: 0; height: 18px; line-height: 18px; padding-left: var(--lanes-width, 20px); padding-right: 4px; font-size: 11px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; cursor: pointer; }
+.graph-row.k-other { color: var(--vscode-descriptionForeground, #666); }
+.graph-row:hover { background: var(--vscode-list-hoverBackground, rgba(128,128,128,0.15)); }
+.graph-row.in-view { background: var(--vscode-list-inactiveSelectionBackground, rgba(128,128,128,0.2)); }
+.graph-row.current { color: var(--vscode-list-activeSelectionForeground, inherit); background: var(--vscode-list-activeSelectionBackground, rgba(0,119,255,0.3)); font-weight: bold; }
+#layers { flex: 1; min-width: 0; overflow-y: auto; padding: 0 12px 24px; }
 section.layer { margin: 10px 0; padding: 6px 8px; border: 1px solid var(--vscode-panel-border, #ddd); border-radius: 3px; }
 section.layer.current { border-color: var(--vscode-focusBorder, #07f); box-shadow: 0 0 0 1px var(--vscode-focusBorder, #07f); }
 section.layer.pending { opacity: 0.55; }
 section.layer h3 { margin: 0 0 4px; font-size: 1em; cursor: pointer; display: flex; gap: 10px; flex-wrap: wrap; align-items: baseline; }
 section.layer h3 .kind { color: var(--vscode-descriptionForeground, #666); font-weight: normal; }
 section.layer .stats { color: var(--vscode-descriptionForeground, #666); font-weight: normal; font-family: var(--vscode-editor-font-family, monospace); }
+.section-bar { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; margin: 0 0 6px; font-size: 11px; color: var(--vscode-descriptionForeground, #666); }
+.legend { display: inline-flex; flex-wrap: wrap; gap: 4px 6px; align-items: center; font-family: var(--vscode-editor-font-family, monospace); }
+.legend-bar { width: 96px; height: 10px; border: 1px solid var(--vscode-panel-border, #ccc); }
+.legend-note { font-family: var(--vscode-font-family, sans-serif); }
+.tools { margin-left: auto; display: flex; gap: 4px; }
+.tools button { padding: 1px 8px; font-size: 11px; }
 .maps { display: flex; flex-wrap: wrap; gap: 4px; }
 .map { position: relative; line-height: 0; }
-.map canvas { image-rendering: pixelated; display: block; }
+.map canvas { image-rendering: pixelated; display: block; cursor: crosshair; }
 .map canvas.overlay { position: absolute; left: 0; top: 0; pointer-events: none; }
-.map .label { position: absolute; right: 1px; bottom: 1px; font-size: 9px; line-height: 1; color: #000; background: rgba(255,255,255,0.6); padding: 0 1px; pointer-events: none; }
+.map .label { position: absolute; left: 1px; top: 1px; font-size: 9px; line-height: 1; color: #000; background: rgba(255,255,255,0.7); padding: 0 2px; pointer-events: none; }
+.map.zoomed { flex-basis: 100%; }
+.zoom-caption { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; margin-top: 3px; line-height: 1.4; font-size: 11px; }
+.zoom-readout { font-family: var(--vscode-editor-font-family, monospace); }
+.zoom-close { margin-left: auto; padding: 0 8px; }
 .pager { margin-top: 4px; display: flex; gap: 6px; align-items: center; }
 .pager button { padding: 1px 8px; }
 .value { margin-top: 3px; font-family: var(--vscode-editor-font-family, monospace); }

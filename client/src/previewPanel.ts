@@ -1,12 +1,13 @@
 // The feature-map preview's host side: a WebviewPanel beside the editor that shows
 // dist/webview/main.js (which runs the network in a Web Worker). The host sends the document text
 // (on open and, debounced, on change), the layer under the cursor, and workspace images the user
-// picks; it reveals a layer in the editor when the page asks. Every message from the page is
-// validated before use. Panels survive reloads through a serializer (state: the document URI).
+// picks; it reveals a layer in the editor when the page asks, and saves what the page exports
+// (previewExport.ts). Every message from the page is validated before use. Panels survive reloads through a serializer (state: the document URI).
 import * as vscode from 'vscode';
 import { analyse } from '../../engine';
 import type { Analysis, LayerResult, Span } from '../../engine/types';
 import { renderHtml, makeNonce } from './previewHtml';
+import { saveNpy, savePng } from './previewExport';
 import { parsePageMessage, type HostMessage, type PageState } from '../../protocol/preview';
 import type { NetworkDocuments } from './documents';
 
@@ -154,6 +155,12 @@ class PreviewPanel {
         break;
       case 'pickImage':
         await this.pickImage();
+        break;
+      case 'savePng':
+        await savePng(this.uri, m.file);
+        break;
+      case 'saveNpy':
+        await saveNpy(this.uri, m.folder, m.files);
         break;
     }
   }

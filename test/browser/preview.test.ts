@@ -1,7 +1,8 @@
 // Browser tests of the built preview page (dist/webview, from `node scripts/build.mjs`) in
 // headless Chromium (playwright-core, Debian's /usr/bin/chromium). The page is served with the
-// same strict CSP as in VS Code (renderHtml) from 127.0.0.1 on a random port, and standalone
-// mode reads the document text from window.__CONVLENS_TEST__. Screenshots go to
+// same strict CSP as in VS Code (renderHtml) from 127.0.0.1 on a random port. Standalone mode
+// reads the document text from window.__CONVLENS_TEST__; the VS Code tests give the page a
+// recording acquireVsCodeApi and send it the host's messages. Screenshots go to
 // test-results/browser/.
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -10,11 +11,16 @@ import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { check, fieldAt, type ReadOptions } from '../../engine';
-import type { Analysis } from '../../engine/types';
+import type { Analysis, AxisField } from '../../engine/types';
 import { renderHtml, makeNonce } from '../../client/src/previewHtml';
+import { parsePageMessage } from '../../protocol/preview';
 import { execute, layerParams } from '../../kernels/runtime/execute';
-import { makeSample } from '../../kernels/runtime/samples';
+import { centreOf, makeSample } from '../../kernels/runtime/samples';
+import { readNpy } from '../../kernels/runtime/npy';
 import { convMatrix } from '../../kernels/runtime/convMatrix';
+import { colourize } from '../../webview/src/render/heatmap';
+import type { Colormap } from '../../webview/src/render/colors';
+import { WARM_UP_NETWORK } from '../../webview/src/warmUp';
 import { loadOracle, repoRoot } from '../oracle';
 
 const distDir = join(repoRoot, 'dist', 'webview');
@@ -23,6 +29,33 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 
 const example = (f: string) => readFileSync(join(repoRoot, 'examples', f), 'utf8');
+
+/** A 224×224 stem, like the first layers of a resnet: the case where an impulse is a dot. */
+const STEM_224 = `input: [3, 224, 224]
+layers:
+  - conv: {out: 16, kernel: 7, stride: 2, padding: 3}
+    name: conv1
+  - relu:
+    name: relu1
+  - maxpool: {kernel: 3, stride: 2, padding: 1}
+    name: pool1
+  - conv: {out: 24, kernel: 3, padding: 1}
+    name: conv2
+`;
+
+/** The colours (r, g, b per pixel) the page's colour scale gives values of a map. */
+function coloursOf(data: ArrayLike<number>, offset: number, n: number, scale: number, map: Colormap): number[] {
+  const words = new Uint32Array(n);
+  colourize(data, offset, n, scale, words, map);
+  const bytes = new Uint8Array(words.buffer);
+  return Array.from({ length: n * 3 }, (_, i) => bytes[Math.floor(i / 3) * 4 + (i % 3)]);
+}
+
+const maxAbsOf = (d: ArrayLike<number>, from: number, to: number): number => {
+  let m = 0;
+  for (let i = from; i < to; i++) m = Math.max(m, Math.abs(d[i]));
+  return m || 1e-30;
+};
 
 function analyse(text: string, options?: ReadOptions): Analysis {
   const a = check(text, options);
@@ -70,8 +103,8 @@ describe('preview page in headless Chromium', function () {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   });
 
-  async function open(text: string, query = '', options?: ReadOptions): Promise<void> {
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  async function open(text: string, query = '', deviceScaleFactor = 1, options?: ReadOptions): Promise<void> {
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 }, deviceScaleFactor });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
@@ -81,6 +114,60 @@ describe('preview page in headless Chromium', function () {
     }, [text, options] as const);
     await page.goto(`${base}/${query}`);
     await page.waitForSelector('body[data-status="done"]');
+  }
+
+  /** Opens the page as VS Code does: a recording acquireVsCodeApi, then the host's `document`. */
+  async function openInVsCode(text: string): Promise<void> {
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.addInitScript(() => {
+      const w = window as any;
+      w.__sent = [];
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__sent.push(m), getState: () => w.__state, setState: (st: unknown) => (w.__state = st) });
+    });
+    await page.goto(`${base}/`);
+    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'ready'));
+    await hostSends({ type: 'document', text, uri: 'file:///work/nets/small%20net.cnn.yaml', version: 1 });
+    await page.waitForSelector('body[data-status="done"]');
+  }
+
+  async function hostSends(m: unknown): Promise<void> {
+    await page.evaluate((msg) => window.postMessage(msg, '*'), m);
+  }
+
+  /** The messages the page sent the host of a type, with byte arrays as plain arrays. */
+  async function sentOfType(type: string): Promise<any[]> {
+    return page.evaluate((t) => {
+      const plain = (v: unknown): unknown => (v instanceof Uint8Array ? Array.from(v) : Array.isArray(v) ? v.map(plain) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v);
+      return (window as any).__sent.filter((m: any) => m.type === t).map(plain);
+    }, type);
+  }
+
+  /** Opens tiny-vgg on seeded noise and shows one layer: the analysis, the layer's index, shape and output. */
+  async function openTinyVgg(seed: number, name: string, deviceScaleFactor = 1) {
+    const a = analyse(example('tiny-vgg.cnn.yaml'));
+    await open(example('tiny-vgg.cnn.yaml'), `?sample=noise&seed=${seed}`, deviceScaleFactor);
+    const idx = a.layers.findIndex((l) => l.name === name);
+    await showSection(name);
+    const data: number[] = (await page.evaluate(() => (window as any).convlens.outputs()))[idx].data;
+    return { a, idx, shape: a.layers[idx].shape!, data };
+  }
+
+  /** Scrolls a section into view (its tiles get their channels and pixels there) and waits for them. */
+  async function showSection(layer: string): Promise<void> {
+    await page.locator(`section[data-layer="${layer}"]`).scrollIntoViewIfNeeded();
+    await page.waitForSelector(`section[data-layer="${layer}"] .map[data-channel]`);
+  }
+
+  /** A tile's canvas pixels as r, g, b triples. */
+  async function tilePixels(selector: string): Promise<{ w: number; h: number; rgb: number[] }> {
+    return page.$eval(selector, (c) => {
+      const cv = c as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      const rgb: number[] = [];
+      for (let i = 0; i < d.length; i += 4) rgb.push(d[i], d[i + 1], d[i + 2]);
+      return { w: cv.width, h: cv.height, rgb };
+    });
   }
 
   afterEach(async function () {
@@ -144,8 +231,8 @@ describe('preview page in headless Chromium', function () {
     const layer = a.layers.find((l) => l.name === name)!;
     const [, H, W] = layer.shape!;
     const target = { x: 7, y: 11 };
+    await showSection(name);
     const map = page.locator(`section[data-layer="${name}"] .map[data-channel="0"] canvas.map-canvas`);
-    await map.scrollIntoViewIfNeeded();
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + ((target.x + 0.5) / W) * box.width, box.y + ((target.y + 0.5) / H) * box.height);
     await page.waitForSelector('#input-section[data-field]', { state: 'attached' });
@@ -181,8 +268,8 @@ describe('preview page in headless Chromium', function () {
     await open(text);
     const name = 'classifier';
     const layer = a.layers.find((l) => l.name === name)!;
+    await showSection(name);
     const map = page.locator(`section[data-layer="${name}"] .map[data-channel="0"] canvas.map-canvas`);
-    await map.scrollIntoViewIfNeeded();
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + (12.5 / 24) * box.width, box.y + (12.5 / 24) * box.height);
     await page.waitForSelector('#input-section[data-field]', { state: 'attached' });
@@ -237,9 +324,9 @@ layers:
   it('a 1-D network draws line plots, and a new document cancels the running one', async () => {
     await open(example('tcn.cnn.yaml'), '?sample=sine');
     assert.ok((await page.locator('section[data-layer="level0.conv1"] canvas.map-canvas').count()) === 16, 'first 16 of 32 channels');
-    assert.match((await page.textContent('section[data-layer="level0.conv1"] .pager'))!, /channels 0–15 of 32/);
+    assert.match((await page.textContent('section[data-layer="level0.conv1"] .pager'))!, /1–16 of 32 channels, most active first/);
     await page.click('section[data-layer="level0.conv1"] .pager button:last-child');
-    assert.match((await page.textContent('section[data-layer="level0.conv1"] .pager'))!, /channels 16–31 of 32/);
+    assert.match((await page.textContent('section[data-layer="level0.conv1"] .pager'))!, /17–32 of 32 channels, most active first/);
     // Load resnet18 and, right away, a tiny network: only the tiny one is shown at the end.
     await page.evaluate((t) => {
       (window as any).convlens.load(t);
@@ -264,7 +351,7 @@ layers:
     const options: ReadOptions = { format: 'ultralytics', fileName: 'yolo11n.yaml', imageSize: 128 };
     const text = example('ultralytics/yolo11n.yaml');
     const a = analyse(text, options);
-    await open(text, '?sample=noise&seed=3', options);
+    await open(text, '?sample=noise&seed=3', 1, options);
     assert.equal(await page.locator('section.layer.rendered').count(), a.layers.length + 1);
     const got = await page.evaluate(() => (window as any).convlens.outputs());
     const want: Float32Array[] = [];
@@ -277,5 +364,315 @@ layers:
       for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(got[i].data[k] - want[i][k]) / Math.max(1, Math.abs(want[i][k])));
       assert.ok(worst <= 1e-5, `${name}: max relative difference ${worst}`);
     }
+  });
+
+  it('the default input is the rendered scene: the input shows it in colour, and the maps are vivid, not white squares', async () => {
+    const a = analyse(STEM_224);
+    await open(STEM_224);
+    assert.equal(await page.inputValue('#sample'), 'scene');
+    assert.equal(await page.getAttribute('#impulse', 'aria-pressed'), 'false');
+    // The worker ran on the scene sample the kernels define (what `convlens run --input scene` uses).
+    const input = await page.evaluate(() => (window as any).convlens.input());
+    const scene = makeSample('scene', a.input!);
+    assert.deepEqual(input.shape, [3, 224, 224]);
+    assert.ok(input.data.every((v: number, i: number) => v === scene.data[i]));
+    // The input's colour tile is the picture itself: its three channels, min → 0 and max → 255.
+    const rgb = await tilePixels('#input-section .map[data-channel="rgb"] canvas.map-canvas');
+    assert.deepEqual([rgb.w, rgb.h], [224, 224]);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of scene.data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    const n = 224 * 224;
+    for (let i = 0; i < n; i += 97) for (let c = 0; c < 3; c++) assert.ok(Math.abs(rgb.rgb[i * 3 + c] - ((scene.data[c * n + i] - lo) / (hi - lo)) * 255) <= 1, `pixel ${i}`);
+    // conv1's maps: many colours, hardly any near-white pixel (the impulse default was mostly white).
+    await showSection('conv1');
+    const tile = await tilePixels('section[data-layer="conv1"] .map[data-channel] canvas.map-canvas');
+    const colours = new Set<string>();
+    let white = 0;
+    for (let i = 0; i < tile.rgb.length; i += 3) {
+      colours.add(tile.rgb.slice(i, i + 3).join());
+      if (tile.rgb[i] > 235 && tile.rgb[i + 1] > 235 && tile.rgb[i + 2] > 235) white++;
+    }
+    assert.ok(colours.size > 500, `${colours.size} colours`);
+    assert.ok(white / (tile.rgb.length / 3) < 0.05, `${white} near-white pixels`);
+    assert.deepEqual(consoleErrors.filter((e) => /Content Security Policy|Refused/.test(e)), []);
+  });
+
+  it('the impulse is one click away, and then every map is zoomed to where the impulse reaches', async () => {
+    const a = analyse(STEM_224);
+    await open(STEM_224);
+    await page.click('#impulse');
+    await page.waitForFunction(() => document.body.dataset.status === 'done' && (window as any).convlens.state().sample === 'impulse');
+    assert.equal(await page.getAttribute('#impulse', 'aria-pressed'), 'true');
+    const [cy, cx] = centreOf([224, 224]);
+    // The window of each section: the engine's fields that hold the centre, and a margin.
+    const widen = (lo: number, hi: number, size: number) => {
+      const m = Math.max(2, Math.round(0.15 * (hi - lo + 1)));
+      return [Math.max(0, lo - m), Math.min(size - 1, hi + m)];
+    };
+    // What the impulse changes: its outputs against those of an all-zero input (same weights).
+    const run = (x: { shape: number[]; data: Float32Array }) => {
+      const outs: Float32Array[] = [];
+      execute(a, x, { seed: 0, onLayer: (i, t) => (outs[i] = t.data.slice()) });
+      return outs;
+    };
+    const impulse = run(makeSample('impulse', a.input!));
+    const zero = run({ shape: a.input!, data: new Float32Array(3 * 224 * 224) });
+    for (const [i, l] of a.layers.entries()) {
+      const [, H, W] = l.shape!;
+      const axes = (l.rf as { axes: AxisField[] }).axes;
+      const reach = [cy, cx].map((c, ax) => {
+        const hits = Array.from({ length: [H, W][ax] }, (_, o) => o).filter((o) => fieldAt(axes[ax], o).some(([p, q]) => c >= p && c <= q));
+        return widen(hits[0], hits[hits.length - 1], [H, W][ax]);
+      });
+      const win = JSON.parse((await page.getAttribute(`section[data-layer="${l.name}"]`, 'data-window'))!);
+      assert.deepEqual(win, { x0: reach[1][0], y0: reach[0][0], w: reach[1][1] - reach[1][0] + 1, h: reach[0][1] - reach[0][0] + 1 }, l.name);
+      assert.ok(win.w < W / 4 && win.h < H / 4, `${l.name} is zoomed in`);
+      // Everything the impulse changes lies inside.
+      for (let k = 0; k < impulse[i].length; k++) {
+        if (impulse[i][k] === zero[i][k]) continue;
+        const [y, x] = [Math.floor((k % (H * W)) / W), k % W];
+        assert.ok(y >= win.y0 && y < win.y0 + win.h && x >= win.x0 && x < win.x0 + win.w, `${l.name}: the impulse changes ${y},${x}`);
+      }
+      await showSection(l.name);
+      const size = await page.$eval(`section[data-layer="${l.name}"] .map canvas.map-canvas`, (cv) => [(cv as HTMLCanvasElement).width, (cv as HTMLCanvasElement).height]);
+      assert.deepEqual(size, [win.w, win.h]);
+    }
+    assert.deepEqual(JSON.parse((await page.getAttribute('#input-section', 'data-window'))!), { x0: cx - 2, y0: cy - 2, w: 5, h: 5 });
+    // One click back: the scene, every map whole.
+    await page.click('#impulse');
+    await page.waitForFunction(() => document.body.dataset.status === 'done' && (window as any).convlens.state().sample === 'scene');
+    assert.deepEqual(JSON.parse((await page.getAttribute('section[data-layer="conv1"]', 'data-window'))!), { x0: 0, y0: 0, w: 112, h: 112 });
+  });
+
+  it('colour scales: viridis for layers that are never negative, diverging for signed ones; the legend gives the range', async () => {
+    const text = example('tiny-vgg.cnn.yaml');
+    const a = analyse(text);
+    await open(text, '?sample=noise&seed=2');
+    const outs = await page.evaluate(() => (window as any).convlens.outputs());
+    const HW = 62 * 62;
+    for (const [name, map] of [['block.0.conv1', 'diverging'], ['block.0.relu1', 'viridis']] as Array<[string, Colormap]>) {
+      await showSection(name);
+      const idx = a.layers.findIndex((l) => l.name === name);
+      assert.equal(await page.getAttribute(`section[data-layer="${name}"] .legend`, 'data-colormap'), map);
+      assert.equal(await page.getAttribute(`section[data-layer="${name}"] .legend`, 'data-scale'), 'map');
+      // Per map: each tile on its own scale, exactly the page's colour table.
+      const c = Number(await page.getAttribute(`section[data-layer="${name}"] .map[data-channel]`, 'data-channel'));
+      const got = await tilePixels(`section[data-layer="${name}"] .map[data-channel="${c}"] canvas.map-canvas`);
+      const d = outs[idx].data;
+      assert.deepEqual(got.rgb, coloursOf(d, c * HW, HW, maxAbsOf(d, c * HW, (c + 1) * HW), map), name);
+    }
+    // Per layer: one scale, the layer's largest |value|, printed at the legend's ends.
+    await page.selectOption('#norm', 'layer');
+    const idx = a.layers.findIndex((l) => l.name === 'block.0.conv1');
+    const d = outs[idx].data;
+    const scale = maxAbsOf(d, 0, d.length);
+    await showSection('block.0.conv1');
+    assert.equal(Number(await page.getAttribute('section[data-layer="block.0.conv1"] .legend', 'data-scale')), scale);
+    assert.equal(await page.textContent('section[data-layer="block.0.conv1"] .legend-hi'), scale.toFixed(3));
+    assert.equal(await page.textContent('section[data-layer="block.0.conv1"] .legend-lo'), (-scale).toFixed(3));
+    const c = Number(await page.getAttribute('section[data-layer="block.0.conv1"] .map[data-channel]', 'data-channel'));
+    const got = await tilePixels(`section[data-layer="block.0.conv1"] .map[data-channel="${c}"] canvas.map-canvas`);
+    assert.deepEqual(got.rgb, coloursOf(d, c * HW, HW, scale, 'diverging'));
+    // The legend's bar is the scale itself.
+    const bar = await tilePixels('section[data-layer="block.0.relu1"] canvas.legend-bar');
+    assert.deepEqual(bar.rgb, coloursOf(Float32Array.from({ length: 128 }, (_, i) => i / 127), 0, 128, 1, 'viridis'));
+  });
+
+  it('channels come most active first (largest mean |value|), or by index; the size slider resizes every tile', async () => {
+    const name = 'block.0.conv2';
+    const { shape, data: d } = await openTinyVgg(5, name);
+    const [C, H, W] = shape;
+    const activity = Array.from({ length: C }, (_, c) => {
+      let s = 0;
+      for (let i = c * H * W; i < (c + 1) * H * W; i++) s += Math.abs(d[i]);
+      return s;
+    });
+    const shown = async () => page.$$eval(`section[data-layer="${name}"] .map`, (ts) => ts.map((t) => Number((t as HTMLElement).dataset.channel)));
+    const want = activity.map((_, c) => c).sort((x, y) => activity[y] - activity[x]);
+    assert.deepEqual(await shown(), want);
+    assert.equal(await page.textContent(`section[data-layer="${name}"] .map[data-channel="${want[0]}"] .label`), String(want[0]));
+    await page.selectOption('#order', 'index');
+    await showSection(name);
+    assert.deepEqual(await shown(), Array.from({ length: C }, (_, c) => c));
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).order, 'index');
+    // The tile size: a map's longer side in CSS pixels.
+    const width = () => page.$eval(`section[data-layer="${name}"] .map canvas.map-canvas`, (cv) => (cv as HTMLElement).getBoundingClientRect().width);
+    assert.equal(await width(), 128);
+    await page.$eval('#tile-size', (el) => {
+      (el as HTMLInputElement).value = '256';
+      el.dispatchEvent(new Event('input'));
+    });
+    assert.equal(await width(), 256);
+    assert.equal(await page.$eval('#input-section .map canvas.map-canvas', (cv) => (cv as HTMLElement).getBoundingClientRect().width), 256);
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).tile, 256);
+  });
+
+  it('a click zooms a map pixel-exactly (whole device pixels per value) and reads out the value under the pointer', async () => {
+    const name = 'block.1.conv1';
+    const { shape, data: d } = await openTinyVgg(1, name, 2);
+    const [, H, W] = shape;
+    const tile = page.locator(`section[data-layer="${name}"] .map[data-channel]`).nth(2);
+    const c = Number(await tile.getAttribute('data-channel'));
+    const canvas = tile.locator('canvas.map-canvas');
+    let box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + 1, box.y + 1);
+    await page.waitForSelector(`section[data-layer="${name}"] .map.zoomed`);
+    assert.equal(Number(await page.getAttribute(`section[data-layer="${name}"] .map.zoomed`, 'data-channel')), c);
+    const k = Number(await page.getAttribute(`section[data-layer="${name}"] .map.zoomed`, 'data-zoom'));
+    box = (await page.locator(`section[data-layer="${name}"] .map.zoomed canvas.map-canvas`).boundingBox())!;
+    // Device pixels (scale factor 2) per value: a whole number, the same across and down.
+    assert.ok(k >= 2, `zoom ${k}`);
+    assert.equal(box.width * 2, W * k);
+    assert.equal(box.height * 2, H * k);
+    // The largest whole zoom that fits the section's width (and 640 CSS pixels of height), at most 64.
+    const sectionWidth = await page.$eval(`section[data-layer="${name}"] .maps`, (m) => m.clientWidth);
+    assert.equal(k, Math.min(64, Math.floor(((sectionWidth - 4) * 2) / W), Math.floor((640 * 2) / H)));
+    // The readout: the value of the position under the pointer.
+    const [x, y] = [13, 5];
+    await page.mouse.move(box.x + ((x + 0.5) * box.width) / W, box.y + ((y + 0.5) * box.height) / H);
+    const v = d[c * H * W + y * W + x];
+    assert.equal(await page.textContent(`section[data-layer="${name}"] .zoom-readout`), `[${c}, ${y}, ${x}] = ${v.toFixed(3)}`);
+    // A click on the zoomed map selects that position; × goes back to the tile.
+    await page.mouse.click(box.x + ((x + 0.5) * box.width) / W, box.y + ((y + 0.5) * box.height) / H);
+    assert.deepEqual(JSON.parse((await page.getAttribute(`section[data-layer="${name}"]`, 'data-selected'))!).pos, [y, x]);
+    await page.click(`section[data-layer="${name}"] .zoom-close`);
+    assert.equal(await page.locator(`section[data-layer="${name}"] .map.zoomed`).count(), 0);
+    assert.equal((await page.locator(`section[data-layer="${name}"] .map[data-channel="${c}"] canvas.map-canvas`).boundingBox())!.width, 128);
+  });
+
+  it("'Mean' shows a layer as one map, the mean over its channels, and is remembered per layer", async () => {
+    const name = 'block.0.relu2';
+    const { shape, data: d } = await openTinyVgg(4, name);
+    const [C, H, W] = shape;
+    await page.click(`section[data-layer="${name}"] .view-toggle`);
+    await page.waitForSelector(`section[data-layer="${name}"] .map[data-channel="mean"]`);
+    assert.equal(await page.locator(`section[data-layer="${name}"] .map`).count(), 1);
+    assert.equal(await page.getAttribute(`section[data-layer="${name}"] .view-toggle`, 'aria-pressed'), 'true');
+    const mean = new Float32Array(H * W);
+    for (let i = 0; i < H * W; i++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += d[c * H * W + i];
+      mean[i] = s / C;
+    }
+    const got = await tilePixels(`section[data-layer="${name}"] .map[data-channel="mean"] canvas.map-canvas`);
+    assert.deepEqual(got.rgb, coloursOf(mean, 0, H * W, maxAbsOf(mean, 0, H * W), 'viridis'));
+    assert.deepEqual((await page.evaluate(() => (window as any).convlens.state())).views, { [name]: 'mean' });
+    // Other layers keep their channels; a new run keeps the mean view.
+    assert.ok((await page.locator('section[data-layer="block.0.conv1"] .map').count()) === 10);
+    await page.evaluate(() => (window as any).convlens.setSeed(9));
+    await page.waitForFunction(() => document.body.dataset.status === 'done');
+    await showSection(name);
+    assert.equal(await page.locator(`section[data-layer="${name}"] .map[data-channel="mean"]`).count(), 1);
+    await page.click(`section[data-layer="${name}"] .view-toggle`);
+    await showSection(name);
+    assert.equal(await page.locator(`section[data-layer="${name}"] .map`).count(), C);
+  });
+
+  it('the network strip: a row per layer, branches in their own lane, a click scrolls to the section and highlights it', async () => {
+    const a = analyse(WARM_UP_NETWORK);
+    await open(WARM_UP_NETWORK, '?sample=noise');
+    const rows = await page.$$eval('.graph-row', (rs) => rs.map((r) => ({ layer: (r as HTMLElement).dataset.layer, lane: Number((r as HTMLElement).dataset.lane) })));
+    assert.deepEqual(rows.map((r) => r.layer), ['input', ...a.layers.map((l) => l.name)]);
+    const edges = a.layers.reduce((n, l) => n + new Set(l.from).size, 0);
+    assert.equal(await page.locator('#graph path.edge').count(), edges);
+    assert.equal(await page.locator('#graph circle.node').count(), a.layers.length + 1);
+    // The projection shortcut of the downsampling block runs beside its conv, as does the relu
+    // nothing reads (a dead end); the main path stays in lane 0 down to the classifier.
+    const lane = (name: string) => rows.find((r) => r.layer === name)!.lane;
+    for (const main of ['input', 'stem', 'stage1a.add5', 'stage2.conv1', 'stage2.add3', 'fc']) assert.equal(lane(main), 0, main);
+    assert.ok(lane('stage2.proj.conv') > 0 && lane('stage2.proj.bn') === lane('stage2.proj.conv'));
+    assert.ok(lane('stage2.relu1') > 0 && lane('stage2.relu1') !== lane('stage2.proj.conv'));
+    // Rows of the sections in view are marked; a click on the last row scrolls its section into view.
+    await page.waitForSelector('.graph-row.in-view[data-layer="input"]');
+    await page.click('.graph-row[data-layer="fc"]');
+    await page.waitForFunction(() => {
+      const sec = document.querySelector('section[data-layer="fc"]')!.getBoundingClientRect();
+      const view = document.getElementById('layers')!.getBoundingClientRect();
+      return sec.top >= view.top - 1 && sec.top < view.bottom;
+    });
+    assert.equal(await page.locator('.graph-row.current').getAttribute('data-layer'), 'fc');
+    assert.equal(await page.locator('section.layer.current').getAttribute('data-layer'), 'fc');
+    await page.waitForSelector('.graph-row.in-view[data-layer="fc"]');
+    // The strip can be hidden (and the choice is kept).
+    await page.click('#graph-toggle');
+    assert.equal(await page.isVisible('#graph'), false);
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).graph, false);
+  });
+
+  it('in VS Code: the cursor highlights a layer; PNG and .npy exports go to the host as messages it accepts', async () => {
+    const text = example('tiny-vgg.cnn.yaml');
+    const a = analyse(text);
+    await openInVsCode(text);
+    await hostSends({ type: 'cursor', layer: 'block.1.relu2' });
+    await page.waitForSelector('.graph-row.current[data-layer="block.1.relu2"]');
+    assert.equal(await page.locator('section.layer.current').getAttribute('data-layer'), 'block.1.relu2');
+    // A layer's maps as one PNG: every channel in the page's order, labelled, in its colours.
+    const name = 'block.0.relu1';
+    const idx = a.layers.findIndex((l) => l.name === name);
+    await showSection(name);
+    const order = await page.$$eval(`section[data-layer="${name}"] .map`, (ts) => ts.map((t) => Number((t as HTMLElement).dataset.channel)));
+    await page.click(`section[data-layer="${name}"] .save-png`);
+    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'savePng'));
+    const [pngMsg] = await sentOfType('savePng');
+    const parsed = parsePageMessage(pngMsg);
+    assert.ok(parsed && parsed.type === 'savePng', 'the host accepts it');
+    assert.equal(parsed.file.name, 'small_net-block.0.relu1.png');
+    const decoded = await page.evaluate(async (bytes) => {
+      const bmp = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+      const cv = document.createElement('canvas');
+      [cv.width, cv.height] = [bmp.width, bmp.height];
+      const ctx = cv.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      // The first map's top-left value: 2×2 pixels per value (62 px maps, 128 px target), at (4, 22).
+      const px = (x: number, y: number) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+      return { w: bmp.width, h: bmp.height, first: px(4, 22), second: px(4 + 124 + 4 + 1, 22 + 1) };
+    }, pngMsg.file.bytes);
+    const d = (await page.evaluate(() => (window as any).convlens.outputs()))[idx].data;
+    const HW = 62 * 62;
+    const colourAt = (c: number) => coloursOf(d, c * HW, 1, maxAbsOf(d, c * HW, (c + 1) * HW), 'viridis');
+    assert.deepEqual(decoded.first, colourAt(order[0]));
+    assert.deepEqual(decoded.second, colourAt(order[1]));
+    assert.ok(decoded.w >= 3 * 124 && decoded.h > 3 * 124, `${decoded.w}×${decoded.h}`);
+    // Every output as .npy: the input and one file per layer, the exact float32 values.
+    await page.click('#save-npy');
+    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'saveNpy'));
+    const npy = parsePageMessage((await sentOfType('saveNpy'))[0]);
+    assert.ok(npy && npy.type === 'saveNpy');
+    assert.equal(npy.folder, 'small_net-outputs');
+    assert.deepEqual(npy.files.map((f) => f.name), ['input.npy', ...a.layers.map((l) => `${l.name}.npy`)]);
+    const outs = await page.evaluate(() => (window as any).convlens.outputs());
+    a.layers.forEach((l, i) => {
+      const t = readNpy(npy.files[i + 1].bytes);
+      assert.deepEqual(t.shape, l.shape);
+      assert.deepEqual(Array.from(t.data), outs[i].data, l.name);
+    });
+    assert.deepEqual(Array.from(readNpy(npy.files[0].bytes).data), Array.from(makeSample('scene', a.input!).data));
+  });
+
+  it('a standalone page downloads the PNG', async () => {
+    await open(example('tiny-vgg.cnn.yaml'));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('section[data-layer="block.0.conv1"] .save-png')]);
+    assert.equal(download.suggestedFilename(), 'network-block.0.conv1.png');
+    const bytes = readFileSync((await download.path())!);
+    assert.deepEqual(Array.from(bytes.subarray(0, 8)), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
+  it('1-D, 3-D and branched networks run on the default input (a row of the scene, panning frames)', async () => {
+    const errorsBefore = consoleErrors.length;
+    for (const [file, edit] of [['tcn.cnn.yaml', null], ['conv3d.cnn.yaml', ['input: [3, 16, 112, 112]', 'input: [3, 16, 32, 32]']], ['unet-small.cnn.yaml', null]] as Array<[string, [string, string] | null]>) {
+      const text = edit ? example(file).replace(...edit) : example(file);
+      const a = analyse(text);
+      await open(text);
+      assert.equal(await page.inputValue('#sample'), 'scene', file);
+      assert.equal(await page.locator('section.layer.rendered').count(), a.layers.length + 1, file);
+      const input = await page.evaluate(() => (window as any).convlens.input());
+      const want = makeSample('scene', a.input!);
+      assert.ok(input.data.every((v: number, i: number) => v === want.data[i]), `${file}: the scene sample`);
+      assert.equal(await page.locator('.graph-row').count(), a.layers.length + 1);
+      await page.close();
+    }
+    page = undefined as unknown as Page;
+    assert.deepEqual(consoleErrors.slice(errorsBefore).filter((e) => !/Failed to load resource/.test(e)), []);
   });
 });

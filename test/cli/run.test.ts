@@ -76,7 +76,7 @@ describe('convlens run (CLI, dist/cli.js)', function () {
   it('rejects an unknown sample name and a non-npy file', () => {
     const r = runCli(['run', join(repoRoot, 'examples', 'lecture-1d-edge.cnn.yaml'), '--input', 'zebra', '--out', join(dir, 'z')]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /--input must be one of impulse, checkerboard/);
+    assert.match(r.stderr, /--input must be one of scene, impulse, checkerboard/);
     const txt = join(dir, 'not.npy');
     writeFileSync(txt, 'hello');
     const r2 = runCli(['run', join(repoRoot, 'examples', 'lecture-1d-edge.cnn.yaml'), '--input', txt, '--out', join(dir, 'z')]);

@@ -1,7 +1,7 @@
 // UI checks of ConvLens in the real VS Code workbench (code-server), driven by Playwright.
 // Called by test/e2e/run.mjs with a fresh page; prints mocha-style lines, ending with
 // "N passing" / "N failing" (the project's test runner sums those lines).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 
 /** CONVLENS_UPDATE_SCREENSHOTS=1 copies the screenshots into docs/images/ (for the README). */
 const UPDATE_DOCS = process.env.CONVLENS_UPDATE_SCREENSHOTS === '1';
@@ -193,30 +193,38 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     if (demoRendered && UPDATE_DOCS) copyFileSync(join(resultsDir, 'hover.png'), join(repoRoot, 'docs', 'images', 'hover.png'));
   });
 
-  it(`${DEMO_FILE}: "Preview feature maps" opens the webview and it renders every layer's maps (test-results/e2e/preview.png)`, async () => {
+  const previewFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+
+  it(`${DEMO_FILE}: "Preview feature maps" opens the webview and it renders every layer's maps of the scene (test-results/e2e/preview.png)`, async () => {
     await page.keyboard.press('Escape');
     await page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Preview feature maps' }).first().click();
-    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const frame = previewFrame();
     await frame.locator('body[data-status="done"]').waitFor({ state: 'attached', timeout: 60_000 });
     const rendered = await frame.locator('section.layer.rendered').count();
     if (rendered < 5) throw new Error(`only ${rendered} layers rendered in the preview`);
     const backend = await frame.locator('body').getAttribute('data-backend');
     if (backend !== 'wasm') throw new Error(`the preview ran the ${backend} kernels, not WebAssembly SIMD (CSP?)`);
-    // A heatmap canvas of the first conv has been painted (not blank).
-    const painted = await frame.locator('section.layer.rendered canvas.map-canvas').first().evaluate((c) => {
-      const ctx = c.getContext('2d');
-      const d = ctx.getImageData(0, 0, c.width, c.height).data;
-      const first = d.slice(0, 4).join();
-      for (let i = 4; i < d.length; i += 4) if (d.slice(i, i + 4).join() !== first) return true;
-      return false;
-    });
-    if (!painted) throw new Error('the first feature map is a flat colour');
+    const sample = await frame.locator('#sample').inputValue();
+    if (sample !== 'scene') throw new Error(`the default input is ${sample}, not the scene`);
+    // The input's colour tile and the first conv's first map are painted with many colours.
+    for (const sel of ['#input-section .map[data-channel="rgb"] canvas.map-canvas', 'section[data-layer="conv1"] .map[data-channel] canvas.map-canvas']) {
+      const colours = await frame.locator(sel).first().evaluate((c) => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+        return seen.size;
+      });
+      if (colours < 100) throw new Error(`${sel} has only ${colours} colours`);
+    }
+    // The network strip lists every layer beside the maps.
+    const rows = await frame.locator('.graph-row').count();
+    if (rows !== rendered) throw new Error(`the network strip has ${rows} rows for ${rendered} sections`);
     await page.screenshot({ path: join(resultsDir, 'preview.png') });
     if (demoRendered && UPDATE_DOCS) copyFileSync(join(resultsDir, 'preview.png'), join(repoRoot, 'docs', 'images', 'preview.png'));
   });
 
-  it(`${DEMO_FILE}: clicking a layer in the preview reveals it in the editor, and the page highlights the layer under the cursor`, async () => {
-    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  it(`${DEMO_FILE}: clicking a layer in the preview reveals it in the editor, and the page and its strip highlight the layer under the cursor`, async () => {
+    const frame = previewFrame();
     await frame.locator('section[data-layer="fc"] h3').click();
     // The editor selects the entry (line 32 of the demo: \`- linear: {out: 10}\`)…
     const selection = page.locator('[id="status.editor.selection"]');
@@ -229,6 +237,40 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     });
     // …and the new cursor position comes back to the page as the highlighted layer.
     await frame.locator('section.layer.current[data-layer="fc"]').waitFor({ state: 'attached' });
+    await frame.locator('.graph-row.current[data-layer="fc"]').waitFor({ state: 'attached' });
+  });
+
+  /** Accepts VS Code's save dialog (in the browser: the path in a quick input) as proposed. */
+  async function acceptSaveDialog(wantPath) {
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await page.waitForFunction((want) => (document.querySelector('.quick-input-widget input')?.value ?? '').endsWith(want), wantPath);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  it(`${DEMO_FILE}: "PNG" on a layer saves its maps where VS Code's save dialog says (next to the network)`, async () => {
+    const frame = previewFrame();
+    const target = join(workspace, 'demo-conv1.png');
+    await frame.locator('section[data-layer="conv1"] .save-png').click();
+    await acceptSaveDialog('/demo-conv1.png');
+    await page.locator('.notifications-toasts', { hasText: 'ConvLens: saved demo-conv1.png' }).waitFor({ state: 'visible' });
+    const bytes = readFileSync(target);
+    if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a' || bytes.length < 10_000) throw new Error(`${target} is not the PNG (${bytes.length} bytes)`);
+  });
+
+  it(`${DEMO_FILE}: "Save .npy" writes the input and every layer's output into a new folder`, async () => {
+    const frame = previewFrame();
+    const layers = await frame.locator('section.layer').count();
+    await frame.locator('#save-npy').click();
+    await acceptSaveDialog('/demo-outputs');
+    await page.locator('.notifications-toasts', { hasText: `ConvLens: saved ${layers} .npy files to demo-outputs` }).waitFor({ state: 'visible' });
+    const folder = join(workspace, 'demo-outputs');
+    const files = readdirSync(folder);
+    if (files.length !== layers || !files.includes('input.npy') || !files.includes('conv1.npy')) throw new Error(`${folder} holds ${files.join(', ')}`);
+    const conv1 = readFileSync(join(folder, 'conv1.npy'));
+    const header = conv1.subarray(10, 10 + conv1.readUInt16LE(8)).toString('latin1');
+    if (!header.includes("'shape': (64, 112, 112)") || conv1.length !== 10 + conv1.readUInt16LE(8) + 64 * 112 * 112 * 4) throw new Error(`conv1.npy: ${header}`);
   });
 
   // Real model files: an Ultralytics YOLO YAML stays in the yaml language and gets the same hints.

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { contentSecurityPolicy, makeNonce, renderHtml } from '../../client/src/previewHtml';
-import { parseHostMessage, parsePageMessage } from '../../protocol/preview';
+import { isSafeFileName, parseHostMessage, parsePageMessage, toSafeFileName } from '../../protocol/preview';
 import { repoRoot } from '../oracle';
 
 const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
@@ -54,7 +54,7 @@ describe('webview security', () => {
     assert.ok(!html.includes('<script>alert(1)'));
   });
 
-  it('page → host messages: only the three known shapes pass, anything else is null (never throws)', () => {
+  it('page → host messages: only the known shapes pass, anything else is null (never throws)', () => {
     assert.deepEqual(parsePageMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parsePageMessage({ type: 'reveal', layer: 'layer1.0.conv1' }), { type: 'reveal', layer: 'layer1.0.conv1' });
     assert.deepEqual(parsePageMessage({ type: 'pickImage', path: '/etc/passwd' }), { type: 'pickImage' });
@@ -64,10 +64,35 @@ describe('webview security', () => {
     fc.assert(
       fc.property(fc.anything(), (m) => {
         const r = parsePageMessage(m);
-        return r === null || ['ready', 'reveal', 'pickImage'].includes(r.type);
+        return r === null || ['ready', 'reveal', 'pickImage', 'savePng', 'saveNpy'].includes(r.type);
       }),
       { numRuns: 2000, seed: 7 },
     );
+  });
+
+  it('page → host exports: a PNG or .npy files with their magic bytes, under plain file names only', () => {
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    const npy = Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+    assert.deepEqual(parsePageMessage({ type: 'savePng', file: { name: 'net-conv1.png', bytes: png } }), { type: 'savePng', file: { name: 'net-conv1.png', bytes: png } });
+    assert.deepEqual(parsePageMessage({ type: 'savePng', file: { name: 'a.png', bytes: Array.from(png) } }), { type: 'savePng', file: { name: 'a.png', bytes: png } });
+    for (const name of ['../a.png', '/etc/a.png', 'a/b.png', 'a\\b.png', '.hidden.png', '.png', 'a.png.exe', 'a b.png', 'x'.repeat(300) + '.png', 7, undefined]) {
+      assert.equal(parsePageMessage({ type: 'savePng', file: { name, bytes: png } }), null, String(name));
+    }
+    assert.equal(parsePageMessage({ type: 'savePng', file: { name: 'a.png', bytes: npy } }), null, 'not a PNG');
+    assert.equal(parsePageMessage({ type: 'savePng', file: { name: 'a.png', bytes: 'iVBOR' } }), null);
+    const ok = { type: 'saveNpy', folder: 'net-outputs', files: [{ name: 'input.npy', bytes: npy }, { name: 'conv1.npy', bytes: npy }] };
+    assert.deepEqual(parsePageMessage(ok), ok);
+    assert.equal(parsePageMessage({ ...ok, folder: '../up' }), null);
+    assert.equal(parsePageMessage({ ...ok, folder: '' }), null);
+    assert.equal(parsePageMessage({ ...ok, files: [] }), null);
+    assert.equal(parsePageMessage({ ...ok, files: [ok.files[0], ok.files[0]] }), null, 'the same name twice');
+    assert.equal(parsePageMessage({ ...ok, files: [{ name: 'x.png', bytes: npy }] }), null);
+    assert.equal(parsePageMessage({ ...ok, files: [{ name: 'x.npy', bytes: png }] }), null);
+    assert.equal(parsePageMessage({ ...ok, files: 'input.npy' }), null);
+    // What the page names its files is always acceptable to the host.
+    fc.assert(fc.property(fc.string(), (s) => isSafeFileName(toSafeFileName(s, '.npy'), '.npy') && isSafeFileName(toSafeFileName(s, ''), '')), { numRuns: 2000, seed: 5 });
+    assert.equal(toSafeFileName('layer1.0/conv 1', '.npy'), 'layer1.0_conv_1.npy');
+    assert.equal(toSafeFileName('..', '.png'), '_..png');
   });
 
   it('host → page messages: images must be PNG or JPEG bytes', () => {

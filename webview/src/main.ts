@@ -9,7 +9,8 @@ import { $, page, state, saveState, vscode } from './page/state';
 import { getWorker, startRun } from './page/run';
 import { setStatus, showError } from './page/sections';
 import { showSelection } from './page/selection';
-import { highlightCursor, setupToolbar, useImage } from './page/toolbar';
+import { setupToolbar, useImage } from './page/toolbar';
+import { setCurrent } from './page/graph';
 
 function onHost(raw: unknown): void {
   const m: HostMessage | null = parseHostMessage(raw);
@@ -26,8 +27,7 @@ function onHost(raw: unknown): void {
       startRun();
       break;
     case 'cursor':
-      page.cursorLayer = m.layer;
-      highlightCursor();
+      setCurrent(m.layer, true);
       break;
     case 'image':
       void useImage(m.name, m.mime, m.bytes);
@@ -59,7 +59,7 @@ function boot(): void {
     select: (layer: string, channel: number, pos: number[]) => {
       const l = page.layers.find((x) => x.name === layer);
       if (!l) throw new Error(`no layer ${layer}`);
-      page.selection = { index: l.index, pos, channel };
+      page.selection = { index: l.index, pos, channel, key: channel };
       showSelection();
     },
     setSeed: (s: number) => {

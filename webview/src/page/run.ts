@@ -1,7 +1,7 @@
 // Runs in the worker (created from a Blob URL: VS Code webviews cannot always load a worker
 // from the resource URI directly; the CSP allows worker-src blob:) and what comes back.
 import type { WorkerReply, WorkerRequest, RunInput } from '../workerProtocol';
-import { page, state } from './state';
+import { DEFAULT_SAMPLE, page, state } from './state';
 import { onAnalysis, renderInput, renderLayer, rerenderAll, setStatus, showError } from './sections';
 import { showSelection } from './selection';
 
@@ -37,7 +37,8 @@ export function startRun(): void {
   if (state.sample === 'image' && page.imageInput?.tensor) {
     const data = page.imageInput.tensor.data.slice();
     input = { kind: 'tensor', shape: page.imageInput.tensor.shape, data };
-  } else if (state.sample === 'image') input = { kind: 'sample', name: 'impulse' };
+  } else if (state.sample === 'image') input = { kind: 'sample', name: DEFAULT_SAMPLE };
+  page.runSample = input.kind === 'sample' ? input.name : 'image';
   post({ type: 'run', id, text: page.text, options: page.options, input, seed: state.seed });
 }
 
@@ -60,7 +61,7 @@ export function onWorker(m: WorkerReply): void {
       document.dispatchEvent(new CustomEvent('convlens:layer', { detail: { index: m.index } }));
       break;
     case 'done':
-      setStatus(`${page.layers.length} page.layers in ${m.ms.toFixed(0)} ms (${m.backend === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript'} kernels) · seed ${state.seed}`);
+      setStatus(`${page.layers.length} layers in ${m.ms.toFixed(0)} ms (${m.backend === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript'} kernels) · seed ${state.seed}`);
       document.body.dataset.backend = m.backend;
       if (state.norm === 'global') rerenderAll();
       if (page.selection) showSelection();

@@ -1,18 +1,25 @@
 // The page's sections, one per layer (and the input): a heading with the shape and statistics,
-// the feature maps of one page of channels, painted when the section comes near the view.
+// a bar with the colour legend and the section's tools, and the maps of one page of channels (the
+// most active first, or by index) or their mean, painted when the section comes near the view.
 import type { LayerInfo } from '../workerProtocol';
-import { stats, type Tensor } from '../../../kernels';
-import { paintHeatmap, paintLine } from '../render/heatmap';
-import { maxAbs } from '../render/colors';
+import { numel, stats, type Stats, type Tensor } from '../../../kernels';
+import { centreOf } from '../../../kernels/runtime/samples';
+import { paintHeatmap, paintLine, paintRgb, type MapWindow } from '../render/heatmap';
+import type { Colormap } from '../render/colors';
+import { channelActivity, channelOrder, meanOverChannels, rangeOf } from '../render/channels';
+import { reachOf } from '../render/field';
 import { $, el, page, state, saveState, vscode } from './state';
-import { drawOverlays, select } from './selection';
+import { fmt } from './format';
+import { cancelPaint, paintWhenNear, unwatchAll, watchSection } from './lazyPaint';
+import { newLegend, showLegend } from './legend';
+import { newTile, resetZoom, setTileChannel, tilePainted } from './tiles';
+import { overlaySection, sliceOf } from './selection';
 import { matrixEligible, openMatrix } from './matrix';
-import { fillSamples, highlightCursor } from './toolbar';
+import { fillSamples } from './toolbar';
+import { buildGraph, highlightCurrent } from './graph';
+import { saveLayerPng } from './exporting';
 
 const CHANNELS_PER_PAGE = 16;
-const MAP_TARGET = 96; // CSS pixels for the longer side of a map
-
-
 
 export function setStatus(s: string): void {
   $('status').textContent = s;
@@ -22,6 +29,11 @@ export function showError(s: string): void {
   $('errors').textContent = s;
 }
 
+// Per layer (index; -1 the input), worked out when first painted: channel activity and the mean
+// over channels. A new analysis forgets them.
+const activity = new Map<number, Float64Array>();
+const means = new Map<number, Float32Array>();
+
 export function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | null): void {
   const sameNet = page.inputShape && input && page.inputShape.join() === input.join() && ls.length === page.layers.length && ls.every((l, i) => l.name === page.layers[i].name && (l.shape ?? []).join() === (page.layers[i].shape ?? []).join());
   page.layers = ls;
@@ -29,20 +41,27 @@ export function onAnalysis(ls: LayerInfo[], input: number[] | null, error: strin
   page.outputs = [];
   page.layerStats = [];
   page.globalMax = 1e-30;
+  activity.clear();
+  means.clear();
   lineColour = '';
   showError(error ? `Cannot run the network: ${error}` : '');
   if (error) document.body.dataset.status = 'error';
-  if (!sameNet) page.selection = null;
+  if (!sameNet) {
+    page.selection = null;
+    resetZoom();
+  }
   fillSamples();
   const main = $('layers');
-  // Rebuild the sections (keeps the scroll position when the network has the same page.layers).
-  const scroll = window.scrollY;
+  // Rebuild the sections (keeps the scroll position when the network has the same layers).
+  const scroll = main.scrollTop;
+  unwatchAll();
   main.textContent = '';
   main.appendChild(section('input', -1, input ? `[${input.join(', ')}]` : '', 'input'));
   for (const l of ls) main.appendChild(section(l.name, l.index, l.shape ? `[${l.shape.join(', ')}]` : '—', l.kind));
-  window.scrollTo(0, scroll);
+  main.scrollTop = scroll;
   $('slice-label').hidden = !(input && input.length === 4);
-  highlightCursor();
+  buildGraph();
+  highlightCurrent(true);
 }
 
 export function section(name: string, index: number, shape: string, kind: string): HTMLElement {
@@ -51,26 +70,39 @@ export function section(name: string, index: number, shape: string, kind: string
   s.dataset.layer = name;
   s.dataset.index = String(index);
   const h = document.createElement('h3');
-  const n = el('span', 'name', name);
-  const k = el('span', 'kind', kind);
-  const sh = el('span', 'shape', shape);
-  const st = el('span', 'stats');
-  h.append(n, k, sh, st);
+  h.append(el('span', 'name', name), el('span', 'kind', kind), el('span', 'shape', shape), el('span', 'stats'));
   if (index >= 0) {
     h.title = 'Reveal in the editor';
     h.addEventListener('click', () => vscode?.postMessage({ type: 'reveal', layer: name }));
   }
-  const maps = el('div', 'maps');
-  const pager = el('div', 'pager');
-  pager.hidden = true;
-  const value = el('div', 'value');
-  s.append(h, maps, pager, value);
-  visibility.observe(s);
   if (index >= 0 && matrixEligible(page.layers[index])) {
     const b = el('button', 'secondary as-matrix', 'As a matrix');
-    b.addEventListener('click', () => openMatrix(index));
+    b.addEventListener('click', (e) => {
+      e.stopPropagation();
+      openMatrix(index);
+    });
     h.appendChild(b);
   }
+  const tools = el('span', 'tools');
+  const view = el('button', 'secondary view-toggle', 'Mean');
+  view.title = 'Show the mean over channels, or each channel';
+  view.hidden = true;
+  view.addEventListener('click', () => {
+    if (state.views[name] === 'mean') delete state.views[name];
+    else state.views[name] = 'mean';
+    saveState();
+    renderMaps(index);
+  });
+  const png = el('button', 'secondary save-png', 'PNG');
+  png.title = "Save this layer's maps as a PNG image";
+  png.addEventListener('click', () => void saveLayerPng(index));
+  tools.append(view, png);
+  const bar = el('div', 'section-bar');
+  bar.append(newLegend(), tools);
+  const pager = el('div', 'pager');
+  pager.hidden = true;
+  s.append(h, bar, el('div', 'maps'), pager, el('div', 'value'));
+  watchSection(s);
   return s;
 }
 
@@ -80,6 +112,33 @@ export function sectionOf(index: number): HTMLElement | null {
 
 export function tensorOf(index: number): Tensor | undefined {
   return index < 0 ? page.inputTensor ?? undefined : page.outputs[index];
+}
+
+/** Channel layout of a layer's output [C, ...spatial]: C and the values per channel. */
+function channelsOf(t: Tensor): { C: number; per: number } {
+  return { C: t.shape[0], per: numel(t.shape.slice(1)) };
+}
+
+/** The order the layer's channels are shown in (the most active first unless by index). */
+export function channelOrderOf(index: number): number[] {
+  const t = tensorOf(index)!;
+  const { C, per } = channelsOf(t);
+  if (state.order === 'index') return channelOrder(new Float64Array(C), 'index');
+  let a = activity.get(index);
+  if (!a) activity.set(index, (a = channelActivity(t.data, C, per)));
+  return channelOrder(a, 'activity');
+}
+
+/** The mean over channels of a layer's output (undefined before it is computed). */
+export function meanOf(index: number): Float32Array | undefined {
+  const t = tensorOf(index);
+  if (!t) return undefined;
+  let m = means.get(index);
+  if (!m) {
+    const { C, per } = channelsOf(t);
+    means.set(index, (m = meanOverChannels(t.data, C, per)));
+  }
+  return m;
 }
 
 export function renderInput(): void {
@@ -95,37 +154,19 @@ export function rerenderAll(): void {
   page.layers.forEach((l) => page.outputs[l.index] && renderMaps(l.index));
 }
 
-export function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(3);
+/** Viridis for outputs that are never negative (after relu, pooling of those, an impulse), diverging otherwise. */
+export function colormapOf(s: Stats): Colormap {
+  return s.min >= 0 ? 'viridis' : 'diverging';
 }
 
-// Painting is deferred for sections far from the viewport: while a network runs, the page
-// (main thread) and the worker share two cores here, and painting every layer's maps as they
-// arrive slows the run itself (re-runs of resnet50 in the page: ~540–620 → ~480–510 ms with
-// this). Maps, sizes and click handlers exist at once; only the pixels wait until the section
-// comes within a quarter of a screen of the view (painting is fast enough to keep up with
-// scrolling).
-const nearView = new Set<Element>();
+/** The layer's scale when not per map: the largest |value| of the layer, or of every layer. */
+export function fixedScaleOf(s: Stats): number {
+  return state.norm === 'global' ? page.globalMax : Math.max(Math.abs(s.min), Math.abs(s.max), 1e-30);
+}
 
-const pendingPaint = new Map<Element, Array<() => void>>();
-
-const visibility = new IntersectionObserver(
-  (entries) => {
-    for (const e of entries) {
-      if (!e.isIntersecting) {
-        nearView.delete(e.target);
-        continue;
-      }
-      nearView.add(e.target);
-      const jobs = pendingPaint.get(e.target);
-      pendingPaint.delete(e.target);
-      for (const job of jobs ?? []) job();
-    }
-  },
-  { rootMargin: '25% 0px' },
-);
+export function statsOf(index: number): Stats {
+  return (index >= 0 && page.layerStats[index]) || stats(tensorOf(index)!);
+}
 
 // The line plots' colour comes from the theme. Reading it forces a style recalculation (costly
 // with a layer arriving every few ms), so it is read once per run, and again after VS Code
@@ -146,11 +187,37 @@ const themeWatch = new MutationObserver(() => {
 themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-export function paintWhenNear(sec: Element, job: () => void): void {
-  if (nearView.has(sec)) return job();
-  const jobs = pendingPaint.get(sec);
-  if (jobs) jobs.push(job);
-  else pendingPaint.set(sec, [job]);
+/** Margin around the impulse's reach: some of the unreached map shows, for context. */
+function widen([lo, hi]: [number, number], n: number): [number, number] {
+  const m = Math.max(2, Math.round(0.15 * (hi - lo + 1)));
+  return [Math.max(0, lo - m), Math.min(n - 1, hi + m)];
+}
+
+/**
+ * The part of a section's maps to show: all of it, or with the impulse as input, the bounding
+ * box of the positions its field reaches (from the engine's receptive field), and a margin.
+ */
+export function mapWindow(index: number, sp: number[]): MapWindow {
+  const rank = sp.length;
+  const W = sp[rank - 1];
+  const H = rank === 1 ? 1 : sp[rank - 2];
+  const full = { x0: 0, y0: 0, w: W, h: H };
+  const inSp = page.inputShape?.slice(1);
+  if (page.runSample !== 'impulse' || !inSp || inSp.length !== rank) return full;
+  const at = centreOf(inSp);
+  const reach = index < 0 ? at.map((c): [number, number] => [c, c]) : reachOf(page.layers[index], at, sp);
+  if (!reach) return full;
+  const [x0, x1] = widen(reach[rank - 1], W);
+  if (rank === 1) return { x0, y0: 0, w: x1 - x0 + 1, h: 1 };
+  const [y0, y1] = widen(reach[rank - 2], H);
+  return { x0, y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
+}
+
+function normNote(map: Colormap, win: MapWindow, full: { W: number; H: number }): string {
+  const scale = state.norm === 'map' ? (map === 'viridis' ? 'each map from 0 to its own max' : 'each map to its own max |value|') : state.norm === 'global' ? 'one scale for all layers' : 'one scale for the layer';
+  if (win.w === full.W && win.h === full.H) return scale;
+  const rows = full.H > 1 ? `rows ${win.y0}–${win.y0 + win.h - 1}, ` : '';
+  return `${scale} · the impulse's reach: ${rows}columns ${win.x0}–${win.x0 + win.w - 1}`;
 }
 
 export function renderMaps(index: number): void {
@@ -159,114 +226,108 @@ export function renderMaps(index: number): void {
   if (!sec || !t) return;
   sec.classList.remove('pending');
   sec.classList.add('rendered');
-  const s = (index >= 0 && page.layerStats[index]) || stats(t);
+  const s = statsOf(index);
   (sec.querySelector('.stats') as HTMLElement).textContent = `min ${fmt(s.min)} · max ${fmt(s.max)} · mean ${fmt(s.mean)}`;
   sec.dataset.min = String(s.min);
   sec.dataset.max = String(s.max);
   sec.dataset.mean = String(s.mean);
+  const map = colormapOf(s);
   const maps = sec.querySelector('.maps') as HTMLElement;
   maps.textContent = '';
-  pendingPaint.delete(sec); // a newer rendering of this section replaces queued paints
+  cancelPaint(sec); // a newer rendering of this section replaces queued paints
   const key = sec.dataset.layer!;
   const rank = t.shape.length - 1;
-  const C = t.shape[0];
-  const layerScale = state.norm === 'layer' ? Math.max(Math.abs(s.min), Math.abs(s.max), 1e-30) : page.globalMax;
+  const { C, per } = channelsOf(t);
+  const pager = sec.querySelector('.pager') as HTMLElement;
+  pager.hidden = true;
+  pager.textContent = '';
+  const viewButton = sec.querySelector('.view-toggle') as HTMLButtonElement;
+  viewButton.hidden = rank === 0 || C === 1;
+  const fixed = fixedScaleOf(s);
   if (rank === 0) {
     // A [C] vector: one strip, one cell per entry.
-    const div = mapDiv(maps, key, -1);
-    const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
-    [cv.width, cv.height] = [C, 1];
-    const vectorScale = state.norm === 'global' ? page.globalMax : Math.max(Math.abs(s.min), Math.abs(s.max), 1e-30);
-    paintWhenNear(sec, () => paintHeatmap(cv, t.data, 0, 1, C, vectorScale));
-    sizeCanvas(div, C, 1, Math.min(16, Math.max(0.25, 640 / C)));
-    cv.style.height = '16px';
-    hookClick(div, index, -1, C, 1);
-    (sec.querySelector('.pager') as HTMLElement).hidden = true;
+    showLegend(sec, map, fixed, state.norm === 'global' ? 'one scale for all layers' : '');
+    const win = { x0: 0, y0: 0, w: C, h: 1 };
+    const tile = newTile(maps, key, index, 'strip', win, { W: C, H: 1 });
+    setTileChannel(tile, -1);
+    paintWhenNear(sec, () => {
+      paintHeatmap(tile.querySelector('canvas.map-canvas') as HTMLCanvasElement, t.data, 0, C, win, fixed, map);
+      if (page.selection) overlaySection(index);
+    });
+    return;
+  }
+  const sp = t.shape.slice(1);
+  const W = sp[rank - 1];
+  const H = rank === 1 ? 1 : sp[rank - 2];
+  const slice = rank === 3 ? sliceOf(sp[0]) * H * W : 0; // offset of the shown slice within a channel
+  const full = { W, H };
+  const win = mapWindow(index, sp);
+  const kind = rank === 1 ? 'line' : 'map';
+  const scale = state.norm === 'map' ? null : fixed;
+  showLegend(sec, map, scale, normNote(map, win, full));
+  sec.dataset.window = JSON.stringify(win);
+  const view = C > 1 && state.views[key] === 'mean' ? 'mean' : 'channels';
+  viewButton.textContent = view === 'mean' ? 'Channels' : 'Mean';
+  viewButton.setAttribute('aria-pressed', String(view === 'mean'));
+  const paintTile = (tile: HTMLElement, data: ArrayLike<number>, offset: number): void => {
+    const cv = tile.querySelector('canvas.map-canvas') as HTMLCanvasElement;
+    const r = rangeOf(data, offset, offset + H * W);
+    tile.dataset.min = String(r.min);
+    tile.dataset.max = String(r.max);
+    tile.title = `${tile.querySelector('.label')?.textContent}: min ${fmt(r.min)} · max ${fmt(r.max)}`;
+    const k = scale ?? Math.max(Math.abs(r.min), Math.abs(r.max), 1e-30);
+    const repaint = kind === 'line'
+      ? () => paintLine(cv, data, offset, win.x0, win.w, k, parseFloat(cv.style.width), parseFloat(cv.style.height), chartColour(), map === 'diverging')
+      : () => paintHeatmap(cv, data, offset, W, win, k, map);
+    repaint();
+    tilePainted(tile, index, { data, offset, W, repaint });
+  };
+  if (view === 'mean') {
+    const tile = newTile(maps, key, index, kind, win, full);
+    setTileChannel(tile, 'mean');
+    paintWhenNear(sec, () => {
+      paintTile(tile, meanOf(index)!, slice);
+      if (page.selection) overlaySection(index);
+    });
     return;
   }
   const pages = Math.ceil(C / CHANNELS_PER_PAGE);
   const shown = Math.min(state.pages[key] ?? 0, pages - 1);
-  const sp = t.shape.slice(1);
-  const per = sp.reduce((a, b) => a * b, 1);
-  for (let c = shown * CHANNELS_PER_PAGE; c < Math.min(C, (shown + 1) * CHANNELS_PER_PAGE); c++) {
-    const div = mapDiv(maps, key, c);
-    const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
-    if (rank === 1) {
-      const L = sp[0];
-      const w = Math.max(120, Math.min(360, L * 2));
-      [cv.width, cv.height] = [w, 48];
-      paintWhenNear(sec, () => paintLine(cv, t.data, c * per, L, state.norm === 'map' ? maxAbs(t.data, c * per, (c + 1) * per) : layerScale, w, 48, chartColour()));
-      cv.style.width = `${w}px`;
-      cv.style.height = '48px';
-      div.dataset.w = String(L);
-      div.dataset.h = '1';
-      hookClick(div, index, c, L, 1);
-      continue;
+  const first = shown * CHANNELS_PER_PAGE;
+  const count = Math.min(CHANNELS_PER_PAGE, C - first);
+  // The input's three channels also as one colour image (what the picture looks like).
+  const rgb = index < 0 && C === 3 && rank >= 2 && shown === 0 ? newTile(maps, key, index, 'map', win, full) : null;
+  if (rgb) setTileChannel(rgb, 'rgb');
+  const tiles = Array.from({ length: count }, () => newTile(maps, key, index, kind, win, full));
+  paintWhenNear(sec, () => {
+    if (rgb) {
+      const cv = rgb.querySelector('canvas.map-canvas') as HTMLCanvasElement;
+      paintRgb(cv, t.data, [slice, per + slice, 2 * per + slice], W, win, s.min, s.max);
+      tilePainted(rgb, index, { data: t.data, offset: slice, W, repaint: () => undefined });
     }
-    const H = sp[rank - 2];
-    const W = sp[rank - 1];
-    const D = rank === 3 ? sp[0] : 1;
-    const d = Math.min(D - 1, Math.round(state.slice * (D - 1)));
-    const off = c * per + d * H * W;
-    [cv.width, cv.height] = [W, H];
-    paintWhenNear(sec, () => paintHeatmap(cv, t.data, off, H, W, state.norm === 'map' ? maxAbs(t.data, off, off + H * W) : layerScale));
-    sizeCanvas(div, W, H, MAP_TARGET / Math.max(H, W));
-    hookClick(div, index, c, W, H);
-  }
-  const pager = sec.querySelector('.pager') as HTMLElement;
-  pager.hidden = pages <= 1;
+    const order = channelOrderOf(index);
+    tiles.forEach((tile, i) => {
+      const c = order[first + i];
+      setTileChannel(tile, c);
+      paintTile(tile, t.data, c * per + slice);
+    });
+    if (page.selection) overlaySection(index);
+  });
   if (pages > 1) {
-    pager.textContent = '';
-    const prev = document.createElement('button');
-    prev.textContent = '‹';
+    pager.hidden = false;
+    const prev = el('button', '', '‹');
     prev.disabled = shown === 0;
-    const next = document.createElement('button');
-    next.textContent = '›';
+    const next = el('button', '', '›');
     next.disabled = shown >= pages - 1;
-    const label = document.createElement('span');
-    label.textContent = `channels ${shown * CHANNELS_PER_PAGE}–${Math.min(C, (shown + 1) * CHANNELS_PER_PAGE) - 1} of ${C}`;
+    const label = el('span', '', state.order === 'index' ? `channels ${first}–${first + count - 1} of ${C}` : `${first + 1}–${first + count} of ${C} channels, most active first`);
     prev.addEventListener('click', () => turn(key, index, shown - 1));
     next.addEventListener('click', () => turn(key, index, shown + 1));
     pager.append(prev, label, next);
   }
-  if (page.selection) drawOverlays();
 }
 
 export function turn(key: string, index: number, shown: number): void {
   state.pages[key] = shown;
   saveState();
   renderMaps(index);
-}
-
-export function mapDiv(parent: HTMLElement, key: string, channel: number): HTMLElement {
-  const div = el('div', 'map');
-  div.dataset.layer = key;
-  div.dataset.channel = String(channel);
-  const cv = el('canvas', 'map-canvas');
-  div.append(cv); // the overlay canvas is added when a field is drawn on this map
-  if (channel >= 0) {
-    const lab = el('span', 'label', String(channel));
-    div.appendChild(lab);
-  }
-  parent.appendChild(div);
-  return div;
-}
-
-export function sizeCanvas(div: HTMLElement, W: number, H: number, zoom: number): void {
-  const z = Math.max(0.25, Math.min(zoom, 12));
-  const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
-  cv.style.width = `${W * z}px`;
-  cv.style.height = `${H * z}px`;
-  div.dataset.w = String(W);
-  div.dataset.h = String(H);
-}
-
-export function hookClick(div: HTMLElement, index: number, channel: number, W: number, H: number): void {
-  const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
-  cv.addEventListener('click', (e) => {
-    const r = cv.getBoundingClientRect();
-    const x = Math.min(W - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * W)));
-    const y = Math.min(H - 1, Math.max(0, Math.floor(((e.clientY - r.top) / r.height) * H)));
-    select(index, channel, x, y);
-  });
 }

@@ -1,30 +1,45 @@
 // Selection: the value at a clicked position and its receptive field, outlined on the input
 // (the engine's field) and on every earlier map (back-projected); holes stay empty.
 import type { IntervalSet } from '../../../engine/types';
-import { backProject, inputField, masksToIntervals } from '../render/field';
+import { backProject, inputField, masksToIntervals, type AxisMasks } from '../render/field';
 import { page, state } from './state';
-import { fmt, sectionOf, tensorOf } from './sections';
+import { fmt } from './format';
+import { meanOf, sectionOf, tensorOf } from './sections';
+import { onTileClick, tileChannel, windowOf, type ChannelKey } from './tiles';
+import { setCurrent } from './graph';
 
 export function spatialOf(index: number): number[] {
   const shape = index < 0 ? page.inputShape ?? [] : page.layers[index].shape ?? [];
   return shape.slice(1);
 }
 
-/** Selects output position (channel, x, y) of a layer's map (the current slice for 3-D). */
-export function select(index: number, channel: number, x: number, y: number): void {
+/** The depth slice shown of a 3-D map with D slices. */
+export function sliceOf(D: number): number {
+  return Math.min(D - 1, Math.round(state.slice * (D - 1)));
+}
+
+/**
+ * Selects position (x, y) of a tile of a layer (the current slice for 3-D): a channel's map, the
+ * mean over channels, the input's colour tile, or (channel -1) entry x of a [C] vector.
+ */
+export function select(index: number, key: ChannelKey, x: number, y: number): void {
   const sp = spatialOf(index);
   let pos: number[];
-  if (channel < 0) pos = [];
+  if (key === -1) pos = [];
   else if (sp.length === 1) pos = [x];
   else if (sp.length === 2) pos = [y, x];
-  else pos = [Math.min(sp[0] - 1, Math.round(state.slice * (sp[0] - 1))), y, x];
-  page.selection = { index, pos, channel: channel < 0 ? x : channel };
+  else pos = [sliceOf(sp[0]), y, x];
+  const channel = key === -1 ? x : typeof key === 'number' ? key : 0;
+  page.selection = { index, pos, channel, key };
+  if (index >= 0) setCurrent(page.layers[index].name, false);
   showSelection();
 }
 
+onTileClick(select);
+
 export function showSelection(): void {
   if (!page.selection) return;
-  const { index, pos, channel } = page.selection;
+  const { index, pos, channel, key } = page.selection;
   const t = tensorOf(index);
   const sec = sectionOf(index);
   if (!sec) return;
@@ -34,10 +49,12 @@ export function showSelection(): void {
     delete (s as HTMLElement).dataset.fieldEngine;
   }
   const sp = spatialOf(index);
-  let flat = channel;
-  if (pos.length) flat = channel * sp.reduce((a, b) => a * b, 1) + pos.reduce((k, p, a) => k * sp[a] + p, 0);
-  const value = t ? t.data[flat] : NaN;
-  const where = pos.length ? `[${channel}, ${pos.join(', ')}]` : `[${channel}]`;
+  const per = sp.reduce((a, b) => a * b, 1);
+  const at = pos.reduce((k, p, a) => k * sp[a] + p, 0);
+  let value = NaN;
+  if (t && key === 'mean') value = meanOf(index)![at];
+  else if (t) value = t.data[pos.length ? channel * per + at : channel];
+  const where = `[${key === 'mean' ? 'mean' : channel}${pos.length ? `, ${pos.join(', ')}` : ''}]`;
   let fieldText = '';
   if (index >= 0 && page.inputShape) {
     const f = inputField(page.layers[index], pos, page.inputShape.slice(1));
@@ -52,47 +69,64 @@ export function showSelection(): void {
   }
   const vEl = sec.querySelector('.value') as HTMLElement;
   vEl.textContent = `${sec.dataset.layer}${where} = ${fmt(value)}${fieldText}`;
-  sec.dataset.selected = JSON.stringify({ channel, pos, value });
+  sec.dataset.selected = JSON.stringify({ channel: key === 'mean' ? 'mean' : channel, pos, value });
   drawOverlays();
+}
+
+/** What the selection reaches, per earlier section, worked out once per selection. */
+let reach: { selection: typeof page.selection; masks: Map<number, AxisMasks> } | null = null;
+
+function masksOfSelection(): Map<number, AxisMasks> | null {
+  if (!page.selection || !page.inputShape) return null;
+  if (reach?.selection !== page.selection) {
+    const { index, pos } = page.selection;
+    reach = { selection: page.selection, masks: backProject(page.layers, page.inputShape, index, pos) };
+  }
+  return reach.masks;
 }
 
 /** Fills the field's cells on the input (the engine's field) and on every earlier map; holes stay empty. */
 export function drawOverlays(): void {
   for (const ov of Array.from(document.querySelectorAll('canvas.overlay'))) ov.remove();
-  if (!page.selection || !page.inputShape) return;
-  const { index, pos, channel } = page.selection;
-  const masks = backProject(page.layers, page.inputShape, index, pos);
-  for (const [i, m] of masks) {
-    if (i === index) continue;
-    const sec = sectionOf(i);
-    if (!sec) continue;
-    let intervals: IntervalSet[] | 'global' = masksToIntervals(m);
-    if (i < 0) {
-      // The input: the engine's field, clipped to the input (equals the back-projection away from borders).
-      const f = index >= 0 ? inputField(page.layers[index], pos, page.inputShape.slice(1)) : null;
-      if (f) intervals = f;
-    } else sec.dataset.field = JSON.stringify(intervals);
-    paintField(sec, intervals, 'rgba(255, 196, 0, 0.55)');
-  }
-  const own = sectionOf(index);
-  if (own && pos.length) {
-    paintField(own, pos.map((p) => [[p, p]]), 'rgba(0, 200, 0, 0.9)', channel);
-  }
+  const masks = masksOfSelection();
+  if (!masks) return;
+  for (const i of masks.keys()) overlaySection(i);
+  overlaySection(page.selection!.index);
 }
 
-export function paintField(sec: HTMLElement, f: IntervalSet[] | 'global', colour: string, onlyChannel?: number): void {
-  for (const div of Array.from(sec.querySelectorAll('.map'))) {
-    const d = div as HTMLElement;
-    if (onlyChannel !== undefined && Number(d.dataset.channel) !== onlyChannel) continue;
-    const W = Number(d.dataset.w);
-    const H = Number(d.dataset.h);
-    let ov = d.querySelector('canvas.overlay') as HTMLCanvasElement | null;
+/** Draws the selection's overlay on one section (after its tiles are painted). */
+export function overlaySection(i: number): void {
+  const masks = masksOfSelection();
+  const sel = page.selection;
+  const sec = sectionOf(i);
+  if (!masks || !sel || !sec) return;
+  if (i === sel.index) {
+    if (sel.pos.length) paintField(sec, sel.pos.map((p) => [[p, p]]), 'rgba(0, 200, 0, 0.9)', sel.key);
+    return;
+  }
+  const m = masks.get(i);
+  if (!m) return;
+  let intervals: IntervalSet[] | 'global' = masksToIntervals(m);
+  if (i < 0) {
+    // The input: the engine's field, clipped to the input (equals the back-projection away from borders).
+    const f = sel.index >= 0 ? inputField(page.layers[sel.index], sel.pos, page.inputShape!.slice(1)) : null;
+    if (f) intervals = f;
+  } else sec.dataset.field = JSON.stringify(intervals);
+  paintField(sec, intervals, 'rgba(255, 196, 0, 0.55)');
+}
+
+export function paintField(sec: HTMLElement, f: IntervalSet[] | 'global', colour: string, onlyTile?: ChannelKey): void {
+  for (const div of Array.from(sec.querySelectorAll<HTMLElement>('.map'))) {
+    const key = tileChannel(div);
+    if (key === null || (onlyTile !== undefined && key !== onlyTile)) continue;
+    const { x0, y0, w: W, h: H } = windowOf(div);
+    let ov = div.querySelector('canvas.overlay') as HTMLCanvasElement | null;
     if (!ov) {
       ov = document.createElement('canvas');
       ov.className = 'overlay';
-      d.querySelector('canvas.map-canvas')!.after(ov);
+      div.querySelector('canvas.map-canvas')!.after(ov);
     }
-    const cv = d.querySelector('canvas.map-canvas') as HTMLCanvasElement;
+    const cv = div.querySelector('canvas.map-canvas') as HTMLCanvasElement;
     ov.width = cv.width;
     ov.height = cv.height;
     ov.style.width = cv.style.width;
@@ -110,13 +144,20 @@ export function paintField(sec: HTMLElement, f: IntervalSet[] | 'global', colour
     const xs = f[rank - 1];
     const ys = rank >= 2 ? f[rank - 2] : [[0, 0] as [number, number]];
     if (rank === 3) {
-      const dd = Math.min(spatialOf(Number(sec.dataset.index))[0] - 1, Math.round(state.slice * (spatialOf(Number(sec.dataset.index))[0] - 1)));
+      const dd = sliceOf(spatialOf(Number(sec.dataset.index))[0]);
       if (!f[0].some(([a, b]) => dd >= a && dd <= b)) continue;
     }
-    for (const [y0, y1] of ys) {
-      for (const [x0, x1] of xs) {
-        if (rank === 1) ctx.fillRect(x0 * sx, 0, (x1 - x0 + 1) * sx, ov.height);
-        else ctx.fillRect(x0 * sx, y0 * sy, (x1 - x0 + 1) * sx, (y1 - y0 + 1) * sy);
+    const oy = rank === 1 ? 0 : y0;
+    for (const [ya, yb] of ys) {
+      for (const [xa, xb] of xs) {
+        // In window coordinates, clipped to the window.
+        const xl = Math.max(xa - x0, 0);
+        const xr = Math.min(xb - x0, W - 1);
+        const yl = Math.max(ya - oy, 0);
+        const yr = Math.min(yb - oy, H - 1);
+        if (xl > xr || yl > yr) continue;
+        if (rank === 1) ctx.fillRect(xl * sx, 0, (xr - xl + 1) * sx, ov.height);
+        else ctx.fillRect(xl * sx, yl * sy, (xr - xl + 1) * sx, (yr - yl + 1) * sy);
       }
     }
   }

@@ -1,8 +1,9 @@
 // The page's state: what is kept across reloads (PageState, through the webview's
 // getState/setState) and what the current run produced. Every part of the page reads it here.
-import type { DocumentOptions, PageMessage, PageState } from '../../../protocol/preview';
+import { TILE_MAX, TILE_MIN, type DocumentOptions, type PageMessage, type PageState } from '../../../protocol/preview';
 import type { LayerInfo } from '../workerProtocol';
 import type { Stats, Tensor } from '../../../kernels';
+import type { ChannelKey } from './tiles';
 
 interface VsCodeApi {
   postMessage(m: PageMessage): void;
@@ -15,11 +16,22 @@ export const vscode: VsCodeApi | null = typeof acquireVsCodeApi === 'function' ?
 
 export const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-const defaults: PageState = { sample: 'impulse', seed: 0, norm: 'map', pages: {}, slice: 0.5 };
+/** The default input: a rendered scene (the impulse is one click away). */
+export const DEFAULT_SAMPLE = 'scene';
+
+const defaults: PageState = { sample: DEFAULT_SAMPLE, seed: 0, norm: 'map', pages: {}, slice: 0.5, tile: 128, order: 'activity', views: {}, graph: true };
 const saved = (vscode?.getState() ?? null) as Partial<PageState> | null;
 export const state: PageState = { ...defaults, ...(saved && typeof saved === 'object' ? saved : {}) };
+// A saved state is the page's own, but may come from an older version of it: keep only what fits.
+if (typeof state.sample !== 'string') state.sample = DEFAULT_SAMPLE;
 if (typeof state.seed !== 'number' || !Number.isInteger(state.seed) || state.seed < 0) state.seed = 0;
 if (!['map', 'layer', 'global'].includes(state.norm)) state.norm = 'map';
+if (typeof state.slice !== 'number' || !(state.slice >= 0 && state.slice <= 1)) state.slice = 0.5;
+if (typeof state.tile !== 'number' || !(state.tile >= TILE_MIN && state.tile <= TILE_MAX)) state.tile = defaults.tile;
+if (!['activity', 'index'].includes(state.order)) state.order = 'activity';
+if (!state.pages || typeof state.pages !== 'object') state.pages = {};
+if (!state.views || typeof state.views !== 'object') state.views = {};
+if (typeof state.graph !== 'boolean') state.graph = true;
 
 /** What the current document and run produced. */
 export const page = {
@@ -27,13 +39,19 @@ export const page = {
   /** How the host reads the document (format, file name, scale); undefined in a standalone page: cnn-yaml. */
   options: undefined as DocumentOptions | undefined,
   runId: 0,
+  /** The sample the current run's input is ('impulse' zooms the maps to its reach), or 'image'. */
+  runSample: '',
+  /** The sample to go back to when the impulse is switched off. */
+  sampleBeforeImpulse: DEFAULT_SAMPLE,
   layers: [] as LayerInfo[],
   inputShape: null as number[] | null,
   inputTensor: null as Tensor | null,
   outputs: [] as Array<Tensor | undefined>,
   imageInput: null as { name: string; tensor: Tensor | null; rgba: Uint8ClampedArray; w: number; h: number } | null,
-  selection: null as { index: number; pos: number[]; channel: number } | null,
-  cursorLayer: null as string | null,
+  /** A clicked position `pos` (spatial) of the tile `key`; `channel` is the channel read (the entry of a [C] vector). */
+  selection: null as { index: number; pos: number[]; channel: number; key: ChannelKey } | null,
+  /** The layer highlighted in the sections and the strip: the editor cursor's, or the last clicked. */
+  currentLayer: null as string | null,
   globalMax: 1e-30,
   /** min/max/mean of each layer's output, computed once when it arrives. */
   layerStats: [] as Array<Stats | undefined>,

@@ -1,16 +1,19 @@
-// The toolbar: input sample or image, seed, normalisation, 3-D slice; and the layer under the
-// editor's cursor.
+// The toolbar: input sample or image (the impulse one click away), seed, normalisation, channel
+// order, tile size, 3-D slice, the network strip, and saving every output as .npy.
 import type { PageState } from '../../../protocol/preview';
 import { samplesFor, imageToInput } from '../../../kernels/runtime/samples';
-import { $, page, state, saveState, vscode } from './state';
-import { rerenderAll, sectionOf, showError } from './sections';
+import { $, DEFAULT_SAMPLE, page, state, saveState, vscode } from './state';
+import { rerenderAll, showError } from './sections';
+import { refitZoomed, resizeTiles } from './tiles';
+import { showGraph } from './graph';
+import { saveAllNpy } from './exporting';
 import { startRun } from './run';
 
 export function fillSamples(): void {
   const sel = $<HTMLSelectElement>('sample');
   const rank = page.inputShape ? page.inputShape.length - 1 : 2;
   const names = samplesFor(rank);
-  if (!names.some((s) => s.name === state.sample) && !(state.sample === 'image' && page.imageInput)) state.sample = 'impulse';
+  if (!names.some((s) => s.name === state.sample) && !(state.sample === 'image' && page.imageInput)) state.sample = DEFAULT_SAMPLE;
   sel.textContent = '';
   for (const s of names) {
     const o = document.createElement('option');
@@ -25,14 +28,35 @@ export function fillSamples(): void {
     sel.appendChild(o);
   }
   sel.value = state.sample;
+  $('impulse').setAttribute('aria-pressed', String(state.sample === 'impulse'));
+}
+
+function useSample(name: string): void {
+  state.sample = name;
+  saveState();
+  fillSamples();
+  startRun();
+}
+
+/** A select bound to a state field: a change keeps it and repaints the maps. */
+function bindSelect<K extends 'norm' | 'order'>(id: string, key: K): void {
+  const sel = $<HTMLSelectElement>(id);
+  sel.value = state[key];
+  sel.addEventListener('change', () => {
+    state[key] = sel.value as PageState[K];
+    saveState();
+    rerenderAll();
+  });
 }
 
 export function setupToolbar(): void {
   const sel = $<HTMLSelectElement>('sample');
-  sel.addEventListener('change', () => {
-    state.sample = sel.value;
-    saveState();
-    startRun();
+  sel.addEventListener('change', () => useSample(sel.value));
+  $('impulse').addEventListener('click', () => {
+    if (state.sample !== 'impulse') {
+      page.sampleBeforeImpulse = state.sample;
+      useSample('impulse');
+    } else useSample(page.sampleBeforeImpulse);
   });
   const seed = $<HTMLInputElement>('seed');
   seed.value = String(state.seed);
@@ -50,13 +74,17 @@ export function setupToolbar(): void {
     saveState();
     startRun();
   });
-  const norm = $<HTMLSelectElement>('norm');
-  norm.value = state.norm;
-  norm.addEventListener('change', () => {
-    state.norm = norm.value as PageState['norm'];
+  bindSelect('norm', 'norm');
+  bindSelect('order', 'order');
+  const size = $<HTMLInputElement>('tile-size');
+  size.value = String(state.tile);
+  size.addEventListener('input', () => {
+    state.tile = Number(size.value);
     saveState();
-    rerenderAll();
+    resizeTiles();
   });
+  // Line plots are drawn at their size: redraw them once the slider is let go.
+  size.addEventListener('change', () => page.inputShape?.length === 2 && rerenderAll());
   const slice = $<HTMLInputElement>('slice');
   slice.value = String(state.slice);
   slice.addEventListener('input', () => {
@@ -64,20 +92,27 @@ export function setupToolbar(): void {
     saveState();
     rerenderAll();
   });
+  const graph = $('graph-toggle');
+  graph.setAttribute('aria-pressed', String(state.graph));
+  graph.addEventListener('click', () => {
+    state.graph = !state.graph;
+    graph.setAttribute('aria-pressed', String(state.graph));
+    saveState();
+    showGraph(state.graph);
+  });
+  $('save-npy').addEventListener('click', saveAllNpy);
   const pick = $('pick-image');
   pick.hidden = !vscode;
   pick.addEventListener('click', () => vscode?.postMessage({ type: 'pickImage' }));
-}
-
-export function highlightCursor(): void {
-  for (const s of Array.from(document.querySelectorAll('section.layer.current'))) s.classList.remove('current');
-  if (!page.cursorLayer) return;
-  const l = page.layers.find((x) => x.name === page.cursorLayer);
-  const sec = l ? sectionOf(l.index) : null;
-  if (sec) {
-    sec.classList.add('current');
-    sec.scrollIntoView({ block: 'nearest' });
-  }
+  let refit = false;
+  window.addEventListener('resize', () => {
+    if (refit) return;
+    refit = true;
+    requestAnimationFrame(() => {
+      refit = false;
+      refitZoomed();
+    });
+  });
 }
 
 export async function useImage(name: string, mime: string, bytes: Uint8Array): Promise<void> {
@@ -90,9 +125,7 @@ export async function useImage(name: string, mime: string, bytes: Uint8Array): P
     ctx.drawImage(bmp, 0, 0);
     const rgba = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
     page.imageInput = { name, rgba, w: bmp.width, h: bmp.height, tensor: page.inputShape ? imageToInput(rgba, bmp.width, bmp.height, page.inputShape) : null };
-    state.sample = 'image';
-    fillSamples();
-    startRun();
+    useSample('image');
   } catch (err) {
     showError(`Cannot read the image ${name}: ${(err as Error).message}`);
   }

@@ -4,8 +4,6 @@
 // so holes stay holes. Pure: no DOM.
 import { fieldAt } from '../../../engine/analyse/receptiveField';
 import { clip } from '../../../engine/analyse/intervals';
-
-export { clip };
 import type { AxisField, IntervalSet } from '../../../engine/types';
 import type { LayerInfo } from '../workerProtocol';
 import { nearestSourceIndex, linearSource, adaptiveBin } from '../../../kernels';
@@ -21,6 +19,28 @@ export function inputField(layer: LayerInfo, pos: number[], inputSpatial: number
   return rf.axes.map((ax, a) => clip(fieldAt(ax, pos[a]), 0, inputSpatial[a] - 1));
 }
 
+/**
+ * Per spatial axis, the range [first, last] of a layer's output positions whose field holds the
+ * input position `at` (where an impulse at `at` can show): null when the field is global or no
+ * position's field holds it.
+ */
+export function reachOf(layer: LayerInfo, at: number[], outSpatial: number[]): Array<[number, number]> | null {
+  const rf = layer.rf as { kind: string; axes?: AxisField[] } | undefined;
+  if (!rf || rf.kind === 'global' || !rf.axes || rf.axes.length !== outSpatial.length) return null;
+  const reach: Array<[number, number]> = [];
+  for (let a = 0; a < outSpatial.length; a++) {
+    let first = -1;
+    let last = -1;
+    for (let o = 0; o < outSpatial[a]; o++) {
+      if (!fieldAt(rf.axes[a], o).some(([lo, hi]) => at[a] >= lo && at[a] <= hi)) continue;
+      if (first < 0) first = o;
+      last = o;
+    }
+    if (first < 0) return null;
+    reach.push([first, last]);
+  }
+  return reach;
+}
 
 export function masksToIntervals(m: AxisMasks): IntervalSet[] {
   return m.map((mask) => {
