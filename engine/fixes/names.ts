@@ -1,5 +1,5 @@
-// Typos: the suggested kind (CL003), argument or key (CL004), layer name (CL005), and a
-// parameter name inside an expression (CL009).
+// Typos: the suggested kind (CL003), argument or key (CL004), layer name (CL005), a parameter
+// name inside an expression (CL009), and in darknet files a value such as an activation (CL011).
 import type { Finding, QuickFix } from '../types';
 import { registerFix } from './registry';
 
@@ -17,8 +17,9 @@ const replaceSpan = (what: string) => (text: string, _a: unknown, finding: Findi
   return [{ title: `Change ${what} to '${r}'`, isPreferred: true, edits: [{ span: finding.span, newText: `${q}${r}${q}` }] }];
 };
 
-registerFix('CL003', replaceSpan('kind'));
-registerFix('CL004', replaceSpan('key'));
+registerFix('CL003', replaceSpan('kind'), ['yaml', 'darknet']);
+registerFix('CL004', replaceSpan('key'), ['yaml', 'darknet']);
+registerFix('CL011', replaceSpan('value'), ['darknet']);
 registerFix('CL005', replaceSpan('reference'));
 
 registerFix('CL009', (text, _a, finding) => {

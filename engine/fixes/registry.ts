@@ -1,17 +1,28 @@
 // The quick-fix registry: pure functions from (document text, analysis, finding) to text edits.
-import type { Analysis, Finding, QuickFix } from '../types';
+// Edits are written in the document's own syntax, so providers are registered per syntax: YAML
+// (cnn-yaml, Ultralytics) or darknet's `key=value` lines.
+import type { Analysis, Finding, NetworkFormat, QuickFix } from '../types';
 
 export type FixProvider = (text: string, analysis: Analysis, finding: Finding) => QuickFix[];
 
-/** Fix providers by finding code. */
-export const FIX_PROVIDERS = new Map<string, FixProvider>();
+export type FixSyntax = 'yaml' | 'darknet';
 
-export function registerFix(code: string, provider: FixProvider): void {
-  FIX_PROVIDERS.set(code, provider);
+/** Fix providers by finding code, for YAML documents. */
+export const FIX_PROVIDERS = new Map<string, FixProvider>();
+/** Fix providers by finding code, for darknet .cfg documents. */
+export const DARKNET_FIX_PROVIDERS = new Map<string, FixProvider>();
+
+export function registerFix(code: string, provider: FixProvider, syntaxes: FixSyntax[] = ['yaml']): void {
+  for (const s of syntaxes) (s === 'darknet' ? DARKNET_FIX_PROVIDERS : FIX_PROVIDERS).set(code, provider);
+}
+
+/** The provider for a finding's code in documents of this format. */
+export function fixProvider(format: NetworkFormat | undefined, code: string): FixProvider | undefined {
+  return (format === 'darknet' ? DARKNET_FIX_PROVIDERS : FIX_PROVIDERS).get(code);
 }
 
 export function quickFixes(text: string, analysis: Analysis, finding: Finding): QuickFix[] {
-  const provider = FIX_PROVIDERS.get(finding.code);
+  const provider = fixProvider(analysis.format, finding.code);
   if (!provider) return [];
   try {
     return provider(text, analysis, finding);
@@ -23,5 +34,5 @@ export function quickFixes(text: string, analysis: Analysis, finding: Finding): 
 
 /** Codes that have at least one fix provider. */
 export function fixableCodes(): string[] {
-  return [...FIX_PROVIDERS.keys()].sort();
+  return [...new Set([...FIX_PROVIDERS.keys(), ...DARKNET_FIX_PROVIDERS.keys()])].sort();
 }

@@ -4,8 +4,8 @@
 // (the providers are called directly: quickFixes() would swallow their exceptions), with edits
 // inside the text that do not overlap, and the fixed text must analyse without throwing.
 import { check } from '../../engine';
-import { FIX_PROVIDERS } from '../../engine/fixes';
-import type { Analysis, Finding } from '../../engine/types';
+import { fixProvider } from '../../engine/fixes';
+import type { Analysis, Finding, NetworkFormat } from '../../engine/types';
 
 export interface Outcome {
   /** Milliseconds of check(text). */
@@ -22,12 +22,12 @@ export interface Outcome {
 
 const now = () => performance.now();
 
-export function fuzzOne(text: string, opts: { fixes?: boolean; maxFixChecks?: number } = {}): Outcome {
+export function fuzzOne(text: string, opts: { fixes?: boolean; maxFixChecks?: number; format?: NetworkFormat } = {}): Outcome {
   const out: Outcome = { ms: 0, fixMs: 0, codes: [], fixes: 0, problems: [] };
   let analysis: Analysis;
   const t0 = now();
   try {
-    analysis = check(text);
+    analysis = check(text, { format: opts.format });
   } catch (err) {
     out.ms = now() - t0;
     out.exception = (err as Error)?.stack ?? String(err);
@@ -43,7 +43,7 @@ export function fuzzOne(text: string, opts: { fixes?: boolean; maxFixChecks?: nu
   const t1 = now();
   let rechecks = opts.maxFixChecks ?? 3;
   for (const f of analysis.findings) {
-    const provider = FIX_PROVIDERS.get(f.code);
+    const provider = fixProvider(analysis.format, f.code);
     if (!provider) continue;
     let fixes;
     try {
@@ -72,7 +72,7 @@ export function fuzzOne(text: string, opts: { fixes?: boolean; maxFixChecks?: nu
       let fixed = text;
       for (const e of [...spans].reverse()) fixed = fixed.slice(0, e.span.start) + e.newText + fixed.slice(e.span.end);
       try {
-        check(fixed);
+        check(fixed, { format: opts.format });
       } catch (err) {
         out.problems.push(`check() threw on the text fixed by '${fix.title}' (${f.code}): ${(err as Error)?.stack ?? err}`);
       }

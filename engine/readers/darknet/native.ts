@@ -41,7 +41,8 @@ export function darknetNative(sections: SectionFlops[]): NonNullable<Analysis['n
   const figures = [{
     label: 'BFLOPs',
     value: pjreddie,
-    text: pjreddie.toFixed(2),
+    // Two decimals, as pjreddie's YOLO page gives it (three below 1, as darknet prints each layer).
+    text: pjreddie.toFixed(pjreddie >= 1 ? 2 : 3),
     note: "pjreddie's darknet: 2·size²·(c/groups)·filters·out_h·out_w per [convolutional] layer, summed (other layers count nothing); 2 × ConvLens's convolution MACs.",
   }];
   if (sections.every((s) => s.alexeyab !== undefined)) {

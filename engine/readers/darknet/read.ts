@@ -308,7 +308,7 @@ class DarknetReader {
     const filters = conv?.option('filters');
     const related = [{ span: section.header, message: `${section.type}: ${formula} = ${expected}` }];
     const message = `${section.type} (layer ${index}) expects ${formula} = ${expected} channels, but ${conv ? `filters=${got} gives` : 'its input has'} ${got}. Darknet stops: "filters= in the [convolutional]-layer doesn't correspond to classes= or mask=".`;
-    const data = conv ? { filters: expected, section: conv.header, ...(filters ? {} : { insertAfter: conv.header.end }) } : undefined;
+    const data = conv ? { filters: expected, formula, ...(filters ? {} : { insertAfter: conv.header.end }) } : undefined;
     this.report('detectionChannels', message, filters?.valueSpan ?? conv?.header ?? section.header, related, data);
   }
 }
