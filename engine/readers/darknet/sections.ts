@@ -132,12 +132,12 @@ function shortcut(s: SectionScope): Value | undefined {
 
 function upsample(s: SectionScope): Value | undefined {
   const stride = s.int('stride', 2);
-  if (!s.previous || stride === undefined) return undefined;
-  if (stride < 1) {
+  if (stride !== undefined && stride < 1) {
     if (stride < 0) s.error('unknownArgument', 'stride', `A negative stride makes darknet's [upsample] downsample (reverse=1); ConvLens does not model it.`);
     else s.error('badValue', 'stride', '[upsample] needs stride ≥ 1.');
     return undefined;
   }
+  if (!s.previous || stride === undefined) return undefined;
   return s.layer('upsample', 'upsample', { scale: stride }, [s.previous], { scale: 'stride' });
 }
 
