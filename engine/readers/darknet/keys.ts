@@ -40,7 +40,7 @@ export const UNSUPPORTED_SECTIONS = new Set([
 
 /** How darknet prints each kind in its layer table (`  12 conv …`, `  13 max …`). */
 export const PRINT_NAMES: Record<string, string> = {
-  net: 'net', convolutional: 'conv', maxpool: 'max', avgpool: 'avg', route: 'route', shortcut: 'shortcut', upsample: 'upsample',
+  convolutional: 'conv', maxpool: 'max', avgpool: 'avg', route: 'route', shortcut: 'shortcut', upsample: 'upsample',
   yolo: 'yolo', region: 'detection', reorg: 'reorg', connected: 'connected', dropout: 'dropout', softmax: 'softmax',
   batchnorm: 'batchnorm', activation: 'activation', cost: 'cost',
 };

@@ -268,9 +268,8 @@ class DarknetReader {
     let ok = true;
     for (const item of items) {
       // The item's span in the text (spaces inside the list are not part of darknet's value).
-      const raw = this.text.slice(offset, o.valueSpan.end);
-      const comma = raw.indexOf(',');
-      const end = comma < 0 ? o.valueSpan.end : offset + comma;
+      const comma = this.text.indexOf(',', offset);
+      const end = comma < 0 || comma > o.valueSpan.end ? o.valueSpan.end : comma;
       let s = offset;
       let e = end;
       while (s < e && /\s/.test(this.text[s])) s++;
@@ -284,7 +283,8 @@ class DarknetReader {
       }
       const target = Number(item) < 0 ? index + Number(item) : Number(item);
       if (target < 0 || target >= index) {
-        this.report('unknownName', `\`${item}\` names layer ${target}; ${section.type} (layer ${index}) can read layers 0 to ${index - 1}${Number(item) < 0 ? ` (−1 to −${index})` : ''}.`, span);
+        const readable = index === 0 ? 'none: it is the first layer' : `layers 0 to ${index - 1}${Number(item) < 0 ? ` (−1 to −${index})` : ''}`;
+        this.report('unknownName', `\`${item}\` names layer ${target}; ${section.type} (layer ${index}) can read ${readable}.`, span);
         ok = false;
         continue;
       }
