@@ -97,6 +97,7 @@ describe('darknet robustness: values', () => {
     assert.deepEqual(located(''), [['CL002', '']]);
     assert.deepEqual(located('# only a comment\n'), [['CL002', '#']]);
     assert.deepEqual(located(`${NET}[net]\nwidth=8\n`), [['CL002', '[net]']]);
+    assert.deepEqual(located(`\uFEFF${NET}`), [['CL002', '\uFEFF']]);
   });
 });
 

@@ -57,6 +57,10 @@ export function parseCfg(text: string, report: Report): CfgSection[] {
   const sections: CfgSection[] = [];
   let current: CfgSection | undefined;
   let lineStart = 0;
+  if (text.startsWith('\uFEFF')) {
+    report('schema', 'This file starts with a byte-order mark, which darknet reads as part of the first line (it then fails); save it as UTF-8 without BOM. ConvLens reads on without it.', { start: 0, end: 1 });
+    lineStart = 1;
+  }
   while (lineStart <= text.length) {
     const nl = text.indexOf('\n', lineStart);
     const lineEnd = nl < 0 ? text.length : nl;
