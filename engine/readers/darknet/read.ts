@@ -209,7 +209,6 @@ class DarknetReader {
       return o.value.split(',');
     };
     return {
-      section,
       previous,
       int,
       float: (key, fallback) => {

@@ -2,11 +2,9 @@
 // layers the way darknet's parser.c (parse_convolutional, parse_maxpool, parse_route, …) and its
 // layer files compute them. Defaults are darknet's own.
 import type { Value } from '../../analyse/network';
-import type { CfgSection } from './parse';
 
 /** What a section function needs from the walk over the file (read.ts implements it). */
 export interface SectionScope {
-  readonly section: CfgSection;
   /** Output of the section before this one; undefined when it has none (reported there). */
   readonly previous: Value | undefined;
   /** Darknet's integer option (atoi), or `fallback`; undefined when the value is bad (reported). */
