@@ -1,6 +1,7 @@
-// Engine benchmark: full in-process analysis (parse included) of resnet50 (with blocks) and of a
-// generated 2,000-layer flat file, and — in the same run — a PyTorch forward-hook summary of the
-// same resnet50 (what torchinfo does), with Debian's python3-torch.
+// Engine benchmark: full in-process analysis (parse included) of resnet50 (with blocks), of
+// darknet's yolov4.cfg (162 sections at 608×608) and of a generated 2,000-layer flat file, and —
+// in the same run — a PyTorch forward-hook summary of the same resnet50 (what torchinfo does),
+// with Debian's python3-torch.
 //   node bench/engine.bench.mjs [--runs N]
 import * as esbuild from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -30,7 +31,7 @@ function percentile(xs, p) {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-function time(label, text, n, options) {
+function time(label, text, n, options = {}) {
   for (let i = 0; i < 20; i++) engine.check(text, options); // warm-up (JIT)
   const times = [];
   for (let i = 0; i < n; i++) {
@@ -44,6 +45,7 @@ function time(label, text, n, options) {
 }
 
 const resnet50 = readFileSync(join(root, 'examples/resnet50.cnn.yaml'), 'utf8');
+const yolov4 = readFileSync(join(root, 'examples/darknet/yolov4.cfg'), 'utf8');
 const flat = flatNetwork(2000);
 global.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
@@ -52,6 +54,7 @@ const yolov8 = readFileSync(join(root, 'examples/ultralytics/yolov8n.yaml'), 'ut
 const rows = [
   time('resnet50 (blocks)', resnet50, runs),
   time('yolov8x (Ultralytics)', yolov8, Math.max(20, Math.floor(runs / 2)), { fileName: 'yolov8x.yaml' }),
+  time('yolov4.cfg (darknet)', yolov4, runs, { format: 'darknet' }),
   time('flat 2,000 layers', flat, Math.max(20, Math.floor(runs / 4))),
 ];
 global.gc?.();

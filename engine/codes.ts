@@ -26,6 +26,7 @@ export const CODES = {
   badValue: c('CL011', 'bad-value', 'Invalid argument value'),
   notANetwork: c('CL012', 'not-a-network', 'Not a readable network file'),
   ultralyticsScale: c('CL013', 'model-scale', 'Model scale assumed', 'info'),
+  formatNote: c('CL014', 'format-note', "How a convention of the file's format was applied", 'hint'),
   outputSize: c('CL101', 'output-size', 'Output size zero or negative'),
   channels: c('CL102', 'channels', 'Channel counts do not fit'),
   elementwiseShapes: c('CL103', 'elementwise-shapes', 'add/mul operands differ in shape'),
@@ -35,6 +36,7 @@ export const CODES = {
   outputPadding: c('CL107', 'output-padding', 'output_padding not smaller than stride or dilation'),
   rank: c('CL108', 'rank', 'Layer cannot act on a tensor of this rank'),
   weightsShape: c('CL109', 'weights-shape', 'weights/bias values do not match the layer'),
+  detectionChannels: c('CL110', 'detection-channels', 'Detection layer and its convolution disagree on the channels'),
 } as const;
 
 export type CodeKey = keyof typeof CODES;

@@ -110,6 +110,7 @@ export const KINDS: Record<string, KindSpec> = {
   leaky_relu: simple('x, or slope·x below 0.', { slope: { type: 'number', default: 0.01, doc: 'Slope for negative inputs.' } }),
   gelu: simple('Gaussian error linear unit.'),
   silu: simple('x·sigmoid(x) (swish).'),
+  mish: simple('x·tanh(softplus(x)), softplus(x) = ln(1 + eˣ) (darknet, YOLOv4).'),
   sigmoid: simple('1 / (1 + e^−x).'),
   tanh: simple('Hyperbolic tangent.'),
   hardswish: simple('x·relu6(x + 3)/6.'),

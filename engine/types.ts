@@ -199,6 +199,8 @@ export interface Analysis {
    * the editor groups the outline by them and shows the totals over the first.
    */
   sections?: Array<{ name: string; keySpan: Span; span: Span }>;
+  /** Where the editor shows the network's totals (CodeLens); default: the first section's key. */
+  anchor?: Span;
   /** A model file with several sizes (Ultralytics `scales`): the one analysed, the others, and why this one. */
   scale?: { name: string; choices: string[]; from: 'file name' | 'setting' | 'first in scales' };
   name?: string;

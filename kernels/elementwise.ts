@@ -57,6 +57,8 @@ export const sigmoid = (x: Tensor): Tensor => map(x, sigmoidScalar);
 export const tanh = (x: Tensor): Tensor => map(x, Math.tanh);
 /** SiLU / swish: x·sigmoid(x). */
 export const silu = (x: Tensor): Tensor => map(x, (v) => v * sigmoidScalar(v));
+/** Mish: x·tanh(softplus(x)), as PyTorch computes it (x·tanh(log1p(eˣ)), no threshold). */
+export const mish = (x: Tensor): Tensor => map(x, (v) => v * Math.tanh(Math.log1p(Math.exp(v))));
 /** hardsigmoid: relu6(x + 3) / 6 (PyTorch's definition). */
 export const hardsigmoid = (x: Tensor): Tensor => map(x, (v) => (v !== v ? v : Math.min(Math.max(v + 3, 0), 6) / 6));
 /** hardswish: x · relu6(x + 3) / 6. */

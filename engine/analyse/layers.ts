@@ -455,6 +455,7 @@ export function computeLayer(layer: LayerInput): LayerComputation {
     case 'relu6':
     case 'gelu':
     case 'silu':
+    case 'mish':
     case 'sigmoid':
     case 'tanh':
     case 'hardswish':

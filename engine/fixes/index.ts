@@ -6,3 +6,4 @@ import './values';
 import './coverage';
 import './kernels';
 import './structure';
+import './detection';

@@ -1,5 +1,5 @@
-// Typos: the suggested kind (CL003), argument or key (CL004), layer name (CL005), and a
-// parameter name inside an expression (CL009).
+// Typos: the suggested kind (CL003), argument or key (CL004), layer name (CL005), a parameter
+// name inside an expression (CL009), and in darknet files a value such as an activation (CL011).
 import type { Finding, QuickFix } from '../types';
 import { registerFix } from './registry';
 
@@ -18,9 +18,11 @@ const replaceSpan = (what: string) => (text: string, _a: unknown, finding: Findi
   return [{ title: `Change ${noun} to '${r}'`, isPreferred: true, edits: [{ span: finding.span, newText: `${q}${r}${q}` }] }];
 };
 
+// These only replace the finding's own span with the suggestion: right in every format's syntax.
 registerFix('CL003', replaceSpan('kind'), 'any');
 registerFix('CL004', replaceSpan('key'), 'any');
 registerFix('CL005', replaceSpan('reference'), 'any');
+registerFix('CL011', replaceSpan('value'), ['darknet']);
 
 registerFix('CL009', (text, _a, finding) => {
   const r = replacement(finding);

@@ -1,32 +1,31 @@
 // The quick-fix registry: pure functions from (document text, analysis, finding) to text edits.
+// Edits are written in the document's own syntax, so a provider is registered for the formats
+// whose text it knows how to edit (most edit cnn-yaml's structure; a code may have one provider
+// per format, e.g. CL011 in cnn-yaml and in darknet's `key=value` lines).
 import type { Analysis, Finding, NetworkFormat, QuickFix } from '../types';
 
 export type FixProvider = (text: string, analysis: Analysis, finding: Finding) => QuickFix[];
 
-/** Fix providers by finding code. */
-export const FIX_PROVIDERS = new Map<string, FixProvider>();
+/** 'any': the provider only replaces the finding's own span (a suggested name), right in every syntax. */
+export type FixFormats = readonly NetworkFormat[] | 'any';
 
-/** The formats whose text each provider knows how to edit (most edit cnn-yaml's structure). */
-const FORMATS = new Map<string, readonly NetworkFormat[] | 'any'>();
+/** Fix providers by finding code, each with the formats it edits. */
+export const FIX_PROVIDERS = new Map<string, Array<{ provider: FixProvider; formats: FixFormats }>>();
 
-/**
- * Registers the fix for a code. `formats`: the document formats whose text the provider edits;
- * 'any' for fixes that only replace the finding's own span (a suggested name).
- */
-export function registerFix(code: string, provider: FixProvider, formats: readonly NetworkFormat[] | 'any' = ['cnn-yaml']): void {
-  FIX_PROVIDERS.set(code, provider);
-  FORMATS.set(code, formats);
+export function registerFix(code: string, provider: FixProvider, formats: FixFormats = ['cnn-yaml']): void {
+  const list = FIX_PROVIDERS.get(code) ?? [];
+  list.push({ provider, formats });
+  FIX_PROVIDERS.set(code, list);
 }
 
-/** The fix provider for a finding, when its edits fit the document's format. */
-export function fixProviderFor(analysis: Analysis, finding: Finding): FixProvider | undefined {
-  const provider = FIX_PROVIDERS.get(finding.code);
-  const formats = FORMATS.get(finding.code);
-  return provider && (formats === 'any' || formats?.includes(analysis.format ?? 'cnn-yaml')) ? provider : undefined;
+/** The provider for a finding in a document of this format, when one fits. */
+export function fixProvider(format: NetworkFormat | undefined, code: string): FixProvider | undefined {
+  const f = format ?? 'cnn-yaml';
+  return FIX_PROVIDERS.get(code)?.find((p) => p.formats === 'any' || p.formats.includes(f))?.provider;
 }
 
 export function quickFixes(text: string, analysis: Analysis, finding: Finding): QuickFix[] {
-  const provider = fixProviderFor(analysis, finding);
+  const provider = fixProvider(analysis.format, finding.code);
   if (!provider) return [];
   try {
     return provider(text, analysis, finding);

@@ -5,6 +5,7 @@
 import type { Analysis, NetworkFormat } from '../types';
 import { readCnnYaml } from './cnnYaml/read';
 import { readUltralytics } from './ultralytics/read';
+import { readDarknet } from './darknet/read';
 
 export interface ReadOptions {
   /** The document's format; by default `formatOf(fileName, text)`, and cnn-yaml when that says nothing. */
@@ -13,7 +14,7 @@ export interface ReadOptions {
   fileName?: string;
   /** Ultralytics: the scale (n, s, m, l, x…) when the file name carries none. */
   scale?: string;
-  /** Ultralytics: the square image size the model is analysed at (default 640). */
+  /** The square image size the model is analysed at: Ultralytics (default 640); darknet (default: [net] width and height). */
   imageSize?: number;
 }
 
@@ -49,7 +50,7 @@ type Reader = (text: string, options: ReadOptions) => Analysis;
 const READERS: Record<NetworkFormat, Reader> = {
   'cnn-yaml': (text) => readCnnYaml(text),
   ultralytics: readUltralytics,
-  darknet: (text) => readCnnYaml(text),
+  darknet: readDarknet,
 };
 
 /** Analyses a network document: shapes, counts, fields and the engine's own findings (no lint rules). */

@@ -16,7 +16,7 @@ import {
   Tensor, fromNested, tensor, reshape, numel,
   conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
   linear, flatten, batchNorm, layerNorm, groupNorm,
-  relu, relu6, leakyRelu, gelu, silu, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
+  relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
   upsample, pad, add, mul, concat, sliceChannels, reorg, attention,
   initConv, initConvTranspose, initLinear, initPrelu, fanIn,
 } from '..';
@@ -385,6 +385,8 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return gelu(x);
     case 'silu':
       return silu(x);
+    case 'mish':
+      return mish(x);
     case 'sigmoid':
       return sigmoid(x);
     case 'tanh':

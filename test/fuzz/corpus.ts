@@ -68,7 +68,7 @@ function lines(t: string): string[] {
 
 // ------------------------------------------------------------------------------- text mutators
 
-const textMutators: Record<string, (t: string, r: R) => string> = {
+export const textMutators: Record<string, (t: string, r: R) => string> = {
   lineDelete(t, r) {
     const ls = lines(t);
     ls.splice(int(r, ls.length), 1 + (r() < 0.3 ? int(r, 5) : 0));

@@ -4,7 +4,7 @@
 // (the providers are called directly: quickFixes() would swallow their exceptions), with edits
 // inside the text that do not overlap, and the fixed text must analyse without throwing.
 import { check, type ReadOptions } from '../../engine';
-import { fixProviderFor } from '../../engine/fixes';
+import { fixProvider } from '../../engine/fixes';
 import type { Analysis, Finding } from '../../engine/types';
 
 export interface Outcome {
@@ -43,7 +43,7 @@ export function fuzzOne(text: string, opts: { fixes?: boolean; maxFixChecks?: nu
   const t1 = now();
   let rechecks = opts.maxFixChecks ?? 3;
   for (const f of analysis.findings) {
-    const provider = fixProviderFor(analysis, f);
+    const provider = fixProvider(analysis.format, f.code);
     if (!provider) continue;
     let fixes;
     try {

@@ -50,7 +50,7 @@ const list = (v: number | number[], rank: number): number[] => (Array.isArray(v)
 const yamlOf = (v: unknown): string => (Array.isArray(v) ? `[${v.map(yamlOf).join(', ')}]` : String(v));
 const flow = (args: Record<string, unknown>): string => `{${Object.entries(args).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${yamlOf(v)}`).join(', ')}}`;
 
-const ACTIVATIONS = ['relu', 'relu6', 'leaky_relu', 'gelu', 'silu', 'sigmoid', 'tanh', 'hardswish', 'hardsigmoid', 'identity', 'dropout', 'softmax', 'prelu', 'channel_shuffle'];
+const ACTIVATIONS = ['relu', 'relu6', 'leaky_relu', 'gelu', 'silu', 'mish', 'sigmoid', 'tanh', 'hardswish', 'hardsigmoid', 'identity', 'dropout', 'softmax', 'prelu', 'channel_shuffle'];
 const KINDS = ['conv', 'conv', 'conv', 'conv_transpose', 'depthwise', 'separable', 'maxpool', 'avgpool', 'adaptive_avgpool', 'adaptive_maxpool', 'upsample', 'pad', 'activation', 'norm', 'add', 'concat'] as const;
 
 function buildNetwork(g: Gen): Net {

@@ -6,6 +6,7 @@ import type { Finding, Span } from '../../types';
 import { CODES } from '../../codes';
 import { fastParse } from './fastYaml';
 import type { RawEntry, RawMap, RawNode, RawScalar } from './raw';
+import { documentTooLarge } from '../size';
 
 export interface ParseResult {
   root?: RawNode;
@@ -17,15 +18,9 @@ export const MAX_NODES = 1_000_000;
 
 class NodeBudgetExceeded extends Error {}
 
-/** Larger documents are refused: resnet101.cnn.yaml is 6 KB, and `yaml` needs seconds per 10 MB. */
-export const MAX_TEXT = 1_000_000;
-
 export function parse(text: string): ParseResult {
-  if (text.length > MAX_TEXT) {
-    const end = text.indexOf('\n') < 0 ? Math.min(text.length, 200) : Math.min(text.indexOf('\n'), 200);
-    const mb = (text.length / 1e6).toFixed(1);
-    return { findings: [{ code: CODES.bounds.code, severity: 'error', message: `This document has ${text.length.toLocaleString('en-US')} characters (${mb} MB); ConvLens analyses network files up to ${MAX_TEXT.toLocaleString('en-US')} characters (resnet101 takes about 6,000).`, span: { start: 0, end } }] };
-  }
+  const tooLarge = documentTooLarge(text);
+  if (tooLarge) return { findings: [tooLarge] };
   // Most network files are plain enough for the fast path; anything else goes through `yaml`.
   const fast = fastParse(text);
   if (fast) return { root: fast, findings: [] };

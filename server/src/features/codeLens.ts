@@ -45,8 +45,8 @@ export function nativeTitle(native: NonNullable<Summary['native']>): string {
 
 export function codeLenses(snap: Snapshot): CodeLens[] {
   const a = snap.analysis;
-  // Over the first list of entries (`layers:`, `backbone:`, darknet's `[net]`).
-  const anchor = a.sections?.[0]?.keySpan;
+  // Over the first list of entries (`layers:`, `backbone:`), or darknet's `[net]`.
+  const anchor = a.anchor ?? a.sections?.[0]?.keySpan;
   if (!anchor) return [];
   const range = snap.lines.range(anchor);
   const s = summary(snap);
