@@ -4,7 +4,7 @@ import type { AxisField, LayerResult, ReceptiveField } from '../types';
 import { fieldAt } from '../analyse/receptiveField';
 import { equals, formatRational, toNumber } from '../analyse/rational';
 import { registerRule } from './registry';
-import { GLOBAL_KINDS, INPUT, WINDOW_KINDS, axisLabel, blockUses, buildGraph, dedupe, fieldOpOf, listSome } from './util';
+import { GLOBAL_KINDS, INPUT, WINDOW_KINDS, axisLabel, blockUses, buildGraph, dedupe, fieldOpOf, listSome, makesFieldGlobal } from './util';
 
 type Local = Extract<ReceptiveField, { kind: 'local' }>;
 const local = (l: LayerResult): Local | undefined => (l.rf?.kind === 'local' ? l.rf : undefined);
@@ -154,10 +154,9 @@ const MAX_SCAN = 100_000;
 
 /** Layers whose output feeds a global step (flatten, linear, global pool) or is an output. */
 function finalLocalLayers(layers: LayerResult[], g: ReturnType<typeof buildGraph>): LayerResult[] {
-  // The global step is a layer that itself makes the field global (flatten, linear, a global pool);
-  // not a merge with a branch that is already global, and not attention, which keeps the map.
-  const globalStep = (c: LayerResult) => c.kind !== 'attention' && fieldOpOf(c)?.type === 'global';
-  return layers.filter((l) => local(l) && (g.consumers.get(l.index) ?? []).some(([c]) => globalStep(g.layers[c])));
+  // The global step is a layer that itself makes the field global (flatten, linear, a global pool),
+  // not a merge with a branch that is already global.
+  return layers.filter((l) => local(l) && (g.consumers.get(l.index) ?? []).some(([c]) => makesFieldGlobal(g.layers[c])));
 }
 
 /** Along each axis: does some output position's field contain the whole input [0, W − 1]? */

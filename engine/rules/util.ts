@@ -37,6 +37,20 @@ export const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool'
 export const POOL_KINDS = new Set(['maxpool', 'avgpool']);
 export const GLOBAL_KINDS = new Set(['flatten', 'linear', 'global_avgpool', 'global_maxpool']);
 
+/**
+ * Whether a layer itself makes every output see the whole input: flatten, linear, global and
+ * 1×1 adaptive pooling, softmax or concatenation across positions. Attention does too, but it
+ * keeps the map (it is no classifier's global step), so it is not counted here.
+ */
+export function makesFieldGlobal(layer: LayerResult): boolean {
+  const a = layer.args as Record<string, any>;
+  if (GLOBAL_KINDS.has(layer.kind)) return true;
+  if (layer.kind === 'adaptive_avgpool' || layer.kind === 'adaptive_maxpool') return (a.size as number[]).every((x) => x === 1);
+  if (layer.kind === 'softmax') return a.axis > 0;
+  if (layer.kind === 'concat') return a.axis !== 0;
+  return false;
+}
+
 /** How a layer maps positions, per spatial axis (the same FieldOp the engine used). */
 export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
   const a = layer.args as Record<string, any>;
