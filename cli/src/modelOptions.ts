@@ -7,7 +7,8 @@ export const MODEL_FLAGS: FlagSpec = { scale: 'value', 'image-size': 'value' };
 
 export const MODEL_HELP = `  --scale S         Ultralytics: the scale (n, s, m, l, x…) when the file name carries none
                     (yolov8.yaml); a name such as yolov8s.yaml wins, as in Ultralytics
-  --image-size N    Ultralytics: the square image size to analyse at (default 640)`;
+  --image-size N    the square image size to analyse at (Ultralytics: default 640; darknet:
+                    instead of its [net] width and height)`;
 
 export function modelOptions(flags: ParsedArgs['flags']): Pick<ReadOptions, 'scale' | 'imageSize'> {
   const out: Pick<ReadOptions, 'scale' | 'imageSize'> = {};

@@ -51,5 +51,7 @@ export function documentOptions(languageId: string, uri: string, text: string, s
   const fileName = fileNameOf(uri);
   const format = LANGUAGE_FORMATS[languageId] ?? (languageId === 'yaml' ? (settings.detectUltralytics && looksUltralytics(text) ? 'ultralytics' : undefined) : formatOf(fileName, text));
   if (!format) return undefined;
+  // The scale and image size are Ultralytics settings; a darknet file's size is its [net]'s.
+  if (format !== 'ultralytics') return { format, fileName };
   return { format, fileName, scale: chosenScale || settings.scale || undefined, imageSize: settings.imageSize };
 }

@@ -287,6 +287,19 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     await page.screenshot({ path: join(resultsDir, 'yolo.png') });
   });
 
+  it('darknet/yolov3-tiny.cfg: opens in the Darknet cfg language, with hints on its sections and darknet’s BFLOPs (test-results/e2e/darknet.png)', async () => {
+    await quickOpen(page, 'yolov3-tiny.cfg');
+    await page
+      .waitForFunction((sel) => document.querySelector(sel)?.textContent?.trim() === 'Darknet cfg', '[id="status.editor.mode"] .statusbar-item-label', { timeout: CHECK_TIMEOUT_MS })
+      .catch(async () => {
+        throw new Error(`the .cfg's language is "${(await page.locator('[id="status.editor.mode"]').innerText()).trim()}", not Darknet cfg`);
+      });
+    await editorShows(page, '→ 16×416×416');
+    await page.locator('.part.editor .monaco-editor .codelens-decoration', { hasText: 'darknet: 5.56 BFLOPs' }).first().waitFor({ state: 'visible' });
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: join(resultsDir, 'darknet.png') });
+  });
+
   console.log('\n  UI (code-server workbench, Playwright)');
   const t0 = Date.now();
   const failures = [];

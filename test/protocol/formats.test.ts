@@ -107,6 +107,35 @@ describe('real model files over LSP', function () {
     assert.ok(fix?.isPreferred, actions.map((a) => a.title).join(' | '));
   });
 
+  describe('a Darknet yolov3-tiny.cfg', () => {
+    const { uri, text } = example('darknet/yolov3-tiny.cfg');
+    before(() => lsp.open(uri, text, 'darknet-cfg'));
+    it('is analysed without findings; each section has a hint; the two [yolo] inputs are 255×13×13 and 255×26×26', async () => {
+      const d = await lsp.diagnostics(uri, 1);
+      assert.deepStrictEqual(d.diagnostics.map((x) => `${x.code} ${x.message}`), []);
+      const hints = await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: wholeRange(text) });
+      const labels = hints.map(labelOf);
+      assert.ok(labels.filter((l) => l.startsWith('→ 255×13×13')).length >= 1, labels.join('\n'));
+      assert.ok(labels.some((l) => l.startsWith('→ 255×26×26')), labels.join('\n'));
+      assert.ok(hints.length >= 20, `${hints.length} hints`);
+    });
+    it('the CodeLens over [net] shows darknet’s own BFLOPs beside ConvLens’s totals', async () => {
+      const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      const titles = lenses.map((l) => l.command?.title ?? '');
+      assert.ok(titles.some((t) => t.startsWith('darknet: 5.56 BFLOPs · 5.571 Total BFLOPS')), titles.join(' | '));
+      assert.strictEqual(lenses[0].range.start.line, positionOf(text, '[net]').line);
+    });
+    it('a .cfg opened as properties (VS Code’s language for .cfg) is recognised by its [net] section', async () => {
+      const other = 'file:///tmp/convlens-protocol/cfg/tiny.cfg';
+      await lsp.open(other, text, 'properties');
+      const s = await lsp.request<Summary>('convlens/summary', { uri: other });
+      assert.strictEqual(s.native?.tool, 'darknet');
+      const plain = 'file:///tmp/convlens-protocol/cfg/setup.cfg';
+      await lsp.open(plain, '[metadata]\nname = thing\n', 'properties');
+      assert.strictEqual(await lsp.request('convlens/summary', { uri: plain }), null);
+    });
+  });
+
   it('other YAML files are left alone: no diagnostics, no hints, no CodeLens', async () => {
     const text = 'name: build\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n';
     const uri = 'file:///tmp/convlens-protocol/ci.yaml';
