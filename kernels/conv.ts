@@ -202,7 +202,7 @@ export function winogradPays(rank: number, groups: number, Cin: number, Cout: nu
   return 16 * tiles + 400 < 0.8 * 9 * outSp[0] * outSp[1];
 }
 
-/** Winograd F(2×2, 3×3) in WebAssembly (kernels.c): transforms, 16 GEMMs, inverse transform. */
+/** Winograd F(2×2, 3×3) in WebAssembly (wasm/c/winograd.c): transforms, 16 GEMMs, inverse transform. */
 function convWinograd(
   k: WasmKernels, x: Float32Array, w: WeightSource, b: Float32Array | null,
   Cin: number, Cout: number, H: number, W: number, pT: number, pL: number, oH: number, oW: number,
@@ -236,7 +236,7 @@ function convWinograd(
   return takeOutput(k, pOut, Cout * oH * oW);
 }
 
-/** Output positions per GEMM call (= NC, the column block of kernels.c). */
+/** Output positions per GEMM call (= NC, the column block of wasm/c/gemm.c). */
 const GEMM_COLUMNS = 2048;
 
 /** conv in wasm; null when the wasm memory cannot hold the operands. */

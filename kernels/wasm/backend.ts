@@ -1,4 +1,4 @@
-// Loads the WebAssembly SIMD kernels (kernels.c, embedded as base64 in
+// Loads the WebAssembly SIMD kernels (c/*.c, embedded as base64 in
 // kernelsWasm.generated.ts) and manages their memory. Everything here is synchronous: the
 // module is compiled on first use with `new WebAssembly.Module` (fine in a Web Worker and in
 // Node; Chromium refuses synchronous compilation of modules over 4 KB on a page's main thread,
@@ -121,7 +121,7 @@ export function reserve(k: WasmKernels, floats: number): number {
   const need = heapBase + floats * 4;
   const mem = k.memory;
   if (need > mem.buffer.byteLength) {
-    // Stay below 2 GiB: kernels.c indexes with 32-bit signed ints.
+    // Stay below 2 GiB: the C kernels index with 32-bit signed ints.
     if (need > 2 ** 31) return -1;
     try {
       mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));

@@ -1,6 +1,6 @@
 // Tests for the WebAssembly SIMD kernels (kernels/wasm) and their TypeScript fallback:
 //  1. the committed artifact: its bytes match the SHA-256 recorded at build time, the recorded
-//     source hash matches kernels.c (so the source was not edited without rebuilding), and — when
+//     source hash matches kernels/wasm/c (so the C was not edited without rebuilding), and — when
 //     clang is installed — rebuilding gives a byte-identical file (skipped otherwise);
 //  2. the wasm and TypeScript backends against a naive float64 reference and each other (conv in
 //     every rank, groups, depthwise, conv_transpose, linear, gemm on strided views);
@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -60,10 +60,13 @@ describe('kernels (wasm): the committed artifact', () => {
     assert.ok(WebAssembly.validate(bytes), 'the artifact is valid WebAssembly (SIMD) for this Node');
   });
 
-  it('was built from the current kernels.c (else run: node scripts/build-wasm.mjs)', () => {
-    const src = readFileSync(join(wasmDir, 'kernels.c'));
-    assert.equal(sha256(src), KERNELS_SOURCE_SHA256, 'kernels.c changed since kernelsWasm.generated.ts was built: run node scripts/build-wasm.mjs');
-    assert.ok(generated.includes(`// source sha256: ${KERNELS_SOURCE_SHA256}`));
+  it('was built from the current kernels/wasm/c sources (else run: node scripts/build-wasm.mjs)', () => {
+    // The recipe of scripts/build-wasm.mjs: every .c and .h by name, name and content hashed.
+    const dir = join(wasmDir, 'c');
+    const h = createHash('sha256');
+    for (const name of readdirSync(dir).filter((f) => /\.[ch]$/.test(f)).sort()) h.update(`${name}\0`).update(readFileSync(join(dir, name))).update('\0');
+    assert.equal(h.digest('hex'), KERNELS_SOURCE_SHA256, 'kernels/wasm/c changed since kernelsWasm.generated.ts was built: run node scripts/build-wasm.mjs');
+    assert.ok(generated.includes(`// sources sha256: ${KERNELS_SOURCE_SHA256}`));
   });
 
   it('rebuilding with the recorded clang gives a byte-identical artifact (skipped without it)', function () {
