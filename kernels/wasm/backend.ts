@@ -26,10 +26,14 @@ export interface WasmKernels {
     oD: number, oH: number, oW: number, col: number,
   ): void;
   add_channel_bias(out: number, bias: number, C: number, P: number): void;
+  pack_a_full(A: number, lda: number, M: number, K: number, P: number): void;
+  conv_gemm(M: number, N: number, K: number, PA: number, B: number, ldb: number, C: number, ldc: number, j0: number, j1: number, epilogue: number): void;
+  epilogue_rows(epilogue: number, M: number, N: number, C: number, ldc: number): void;
   winograd_weights(w: number, U: number, P: number): void;
   winograd_input(x: number, xp: number, V: number, C: number, H: number, W: number, pT: number, pL: number, tH: number, tW: number): void;
   winograd_output(M: number, out: number, Cout: number, tH: number, tW: number, oH: number, oW: number): void;
   fill_uniform(dst: number, n: number, state: number, bound: number): number;
+  fill_uniform_packed(P: number, M: number, K: number, state: number, bound: number): void;
   stats_f32(src: number, n: number): number;
   relu_f32(src: number, dst: number, n: number): void;
   add_f32(a: number, b: number, dst: number, n: number): void;
@@ -140,6 +144,21 @@ export function heap(k: WasmKernels): Float32Array {
 
 /** Rounds a float count up to a multiple of 4 (keeps each operand 16-byte aligned). */
 export const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * One reservation (see reserve) cut into consecutive 16-byte aligned regions of the given float
+ * counts: their float indices, or null when the memory cannot hold them.
+ */
+export function regions(k: WasmKernels, ...floats: number[]): number[] | null {
+  const base = reserve(k, floats.reduce((s, n) => s + align4(n), 0));
+  if (base < 0) return null;
+  let at = base;
+  return floats.map((n) => {
+    const p = at;
+    at += align4(n);
+    return p;
+  });
+}
 
 /**
  * A kernel's output: the n floats at float index p copied out of the wasm memory, with their

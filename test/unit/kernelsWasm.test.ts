@@ -420,10 +420,15 @@ describe('kernels (wasm): weights drawn into the wasm memory', () => {
         [[16, 20, 20], 24, [3, 3], { padding: 1, algorithm: 'direct' }],
         [[3, 33, 31], 8, [7, 7], { stride: 2, padding: 3 }],
         [[6, 40], 4, [5], { dilation: 2 }],
+        // Drawn in packed form: rows not a multiple of 4, depth over one block (360 > 256).
+        [[40, 9, 9], 13, [3, 3], { padding: 1, algorithm: 'direct' }],
+        [[24, 10, 10], 20, [3, 3], { padding: 1, groups: 2 }], // per group: 10 rows from row 10
+        [[300, 5, 6], 7, [1, 1], {}], // pointwise, depth 300
+        [[8, 12, 12], 8, [3, 3], { groups: 8, padding: 1 }], // depthwise: not packed
       ];
       cases.forEach(([shape, cOut, kernel, opts], i) => {
         const x = randomTensor(shape, i);
-        const { weight, bias } = K.initConv(cOut, shape[0], kernel, 1, true, 100 + i);
+        const { weight, bias } = K.initConv(cOut, shape[0], kernel, opts.groups ?? 1, true, 100 + i);
         assert.ok(weight instanceof K.DrawnTensor);
         const a = K.conv(x, weight, bias, opts);
         const b = K.conv(x, plain(weight), bias, opts);
@@ -434,6 +439,69 @@ describe('kernels (wasm): weights drawn into the wasm memory', () => {
       const { weight, bias } = K.initLinear(1500, 3000, true, 3);
       assert.deepEqual(K.linear(x, weight, bias).data, K.linear(x, plain(weight), bias).data);
     });
+  });
+});
+
+describe('kernels (wasm): convolutions with their stages (batchnorm, residual add, relu)', () => {
+  const bits = (t: Tensor | undefined): number[] => Array.from(t!.data);
+
+  it('give the bits of batchNorm, add and relu applied in turn, every path, kept or not (fast-check)', () => {
+    type Case = [number[], number, number[], K.ConvOptions];
+    const paths: Record<string, Case> = {
+      packed: [[9, 11, 13], 13, [3, 3], { padding: 1, algorithm: 'direct' }], // 13 rows: a ragged strip
+      deep: [[70, 6, 7], 8, [2, 2], { stride: 2 }], // depth 280: two depth blocks
+      pointwise: [[12, 10, 9], 6, [1, 1], {}],
+      groups: [[12, 9, 9], 16, [3, 3], { groups: 2, padding: 1 }], // 8 rows per group, packed
+      depthwise: [[6, 9, 8], 6, [3, 3], { groups: 6, padding: 1 }], // 1 row per group: plain gemm
+      winograd: [[12, 14, 15], 10, [3, 3], { padding: 1 }],
+      wide: [[3, 50, 47], 5, [3, 3], { padding: 1 }], // 2350 columns: two GEMM calls
+      conv1d: [[5, 33], 7, [3], { dilation: 2 }],
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(paths)),
+        fc.record({ bn: fc.boolean(), residual: fc.boolean(), relu: fc.boolean(), bias: fc.boolean(), keepAll: fc.boolean() }),
+        fc.constantFrom<'wasm' | 'js'>('wasm', 'js'),
+        fc.integer(),
+        (path, o, backend, seed) => {
+          const [shape, cOut, kernel, opts] = paths[path];
+          const x = randomTensor(shape, seed);
+          const w = randomTensor([cOut, shape[0] / (opts.groups ?? 1), ...kernel], seed + 1);
+          const b = o.bias ? randomTensor([cOut], seed + 2).data : null;
+          withBackend(backend, () => {
+            const conv = K.conv(x, w, b, opts);
+            const stages: K.ConvStages = {
+              batchNorm: o.bn ? { eps: 1e-3, mean: randomTensor([cOut], seed + 3).data, var: randomTensor([cOut], seed + 4).data.map((v) => 1 + Math.abs(v)) } : undefined,
+              residual: o.residual ? randomTensor(conv.shape, seed + 5) : undefined,
+              relu: o.relu,
+            };
+            // The separate passes, in order.
+            const want: Record<string, Tensor> = { conv };
+            let t = conv;
+            if (stages.batchNorm) want.batchNorm = t = K.batchNorm(t, stages.batchNorm);
+            if (stages.residual) want.sum = t = K.add(t, stages.residual);
+            if (stages.relu) want.relu = t = K.relu(t);
+            const got = K.convStaged(x, w, b, opts, stages, o.keepAll);
+            const last = K.stageList(stages).pop() ?? 'conv';
+            const names = o.keepAll ? Object.keys(want) : [last];
+            assert.deepEqual(Object.keys(got).sort(), names.sort(), `${path}: outputs`);
+            for (const n of names) {
+              assert.deepEqual(got[n as keyof K.StagedOutputs]!.shape, conv.shape);
+              assert.deepEqual(bits(got[n as keyof K.StagedOutputs]), bits(want[n]), `${path} ${backend}: ${n}`);
+            }
+            // Each output comes with its statistics, as the separate kernels' outputs do.
+            if (backend === 'wasm') for (const n of names) assert.deepEqual(K.stats(got[n as keyof K.StagedOutputs]!), K.stats({ shape: conv.shape, data: want[n].data.slice() }));
+          });
+        },
+      ),
+      { numRuns: 150, seed: 20261204 },
+    );
+  });
+
+  it('rejects a residual of another shape', () => {
+    const x = randomTensor([4, 6, 6], 1);
+    const w = randomTensor([4, 4, 3, 3], 2);
+    assert.throws(() => K.convStaged(x, w, null, {}, { residual: randomTensor([4, 6, 6], 3) }, true), /residual \[4, 6, 6\] does not match the output \[4, 4, 4\]/);
   });
 });
 

@@ -1,33 +1,22 @@
-// ConvLens WebAssembly SIMD kernels (128-bit, f32x4). Compiled by scripts/build-wasm.sh with
-// clang --target=wasm32 -msimd128 into kernels/wasm/kernelsWasm.generated.ts;
-// the TypeScript in ../gemm.ts, ../conv.ts, ... drives them and falls back to pure TS when
-// WebAssembly SIMD is unavailable.
-//
-// The module exports its memory. The TypeScript side owns everything above __heap_base (it
-// places operands there with a bump allocator and grows the memory when needed); the packing
-// buffers below are static (.bss), so the binary stays small.
-//
-// GEMM: the GotoBLAS/BLIS scheme of ../gemm.ts, with a 4×8 micro-kernel: 8 f32x4 accumulators,
-// two vectors of B and one broadcast element of A per step (11 of the 16 xmm registers V8
-// allocates on x64). Without FMA in 128-bit wasm SIMD, one step is 8 mul + 8 add: on this Zen 4
-// that is 4 cycles for 32 MACs, the bound the kernel reaches (~25 GMAC/s on one core).
+// GEMM: the GotoBLAS/BLIS scheme of ../../gemm.ts, with a 4×8 micro-kernel: 8 f32x4
+// accumulators, two vectors of B and one broadcast element of A per step (11 of the 16 xmm
+// registers V8 allocates on x64). Without FMA in 128-bit wasm SIMD, one step is 8 mul + 8 add;
+// on this Zen 4 the multiplies and the adds have two pipes each, so a step takes 4 cycles for
+// 32 MACs at best (the front end, 6 µops per cycle, is about as tight: V8 adds address
+// arithmetic to the 22 loads and flops), ~25 GMAC/s on one core.
 // Accumulation is in float32 (as PyTorch's CPU kernels do), blocked to keep long dot products
 // accurate (see the micro-kernel).
+//
+// Two entry points: `gemm` (any operands; packs A a block at a time) and `conv_gemm` (A packed
+// once beforehand — a convolution's weights, packed or drawn in packed form — with the stages
+// that follow the convolution applied to each finished tile, see epilogue.h).
 
 #include "kernels.h"
+#include "epilogue.h"
 
-#define MR 4
 #define NR 8
-#ifndef KC
-#define KC 256
-#endif
-#ifndef MC
 #define MC 128
-#endif
-#ifndef NC
 #define NC 2048
-#endif
-
 
 static float packA[MC * KC] __attribute__((aligned(16)));
 static float packB[KC * NC] __attribute__((aligned(16)));
@@ -35,10 +24,10 @@ static float packB[KC * NC] __attribute__((aligned(16)));
 // ---------------------------------------------------------------------------------------------
 // Packing
 
-// A[ic:ic+mc, pc:pc+kc] → MR-tall strips: strip s holds (i, k) at s*kc*MR + k*MR + i.
+// A[ic:ic+mc, pc:pc+kc] → MR-tall strips at dst: strip s holds (i, k) at s*kc*MR + k*MR + i
+// (rows past mc are zeros).
 // transA: element (i, k) of A lives at A[k*lda + i] instead of A[i*lda + k].
-static void pack_a(const float *A, int lda, int transA, int ic, int pc, int mc, int kc) {
-  float *dst = packA;
+static void pack_a(const float *A, int lda, int transA, int ic, int pc, int mc, int kc, float *dst) {
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int h = mc - i0 < MR ? mc - i0 : MR;
     if (transA) {
@@ -123,7 +112,14 @@ static void pack_b(const float *B, int ldb, int transB, int pc, int jc, int kc, 
 
 #define FMA(acc, x, y) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(x, y))
 
-static void micro_4x8(int kc, const float *a, const float *b, float *c, int ldc, int m, int n) {
+#ifndef CH
+#define CH 32
+#endif
+
+#define FMA(acc, x, y) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(x, y))
+
+/** C[0:m, 0:n] = (or += when accumulate) packed A strip · packed B strip, m ≤ MR, n ≤ NR. */
+static void micro_4x8(int kc, const float *a, const float *b, float *c, int ldc, int m, int n, int accumulate) {
   v128_t e00 = wasm_f32x4_splat(0.0f), e01 = e00, e10 = e00, e11 = e00, e20 = e00, e21 = e00, e30 = e00, e31 = e00;
   for (int k0 = 0; k0 < kc; k0 += CH) {
     int k1 = kc - k0 < CH ? kc : k0 + CH;
@@ -151,23 +147,51 @@ static void micro_4x8(int kc, const float *a, const float *b, float *c, int ldc,
   }
   if (m == MR && n == NR) {
     float *r = c;
-    wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), e00));
-    wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), e01));
+    if (accumulate) {
+      e00 = wasm_f32x4_add(wasm_v128_load(r), e00); e01 = wasm_f32x4_add(wasm_v128_load(r + 4), e01);
+      r += ldc;
+      e10 = wasm_f32x4_add(wasm_v128_load(r), e10); e11 = wasm_f32x4_add(wasm_v128_load(r + 4), e11);
+      r += ldc;
+      e20 = wasm_f32x4_add(wasm_v128_load(r), e20); e21 = wasm_f32x4_add(wasm_v128_load(r + 4), e21);
+      r += ldc;
+      e30 = wasm_f32x4_add(wasm_v128_load(r), e30); e31 = wasm_f32x4_add(wasm_v128_load(r + 4), e31);
+      r = c;
+    }
+    wasm_v128_store(r, e00); wasm_v128_store(r + 4, e01);
     r += ldc;
-    wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), e10));
-    wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), e11));
+    wasm_v128_store(r, e10); wasm_v128_store(r + 4, e11);
     r += ldc;
-    wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), e20));
-    wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), e21));
+    wasm_v128_store(r, e20); wasm_v128_store(r + 4, e21);
     r += ldc;
-    wasm_v128_store(r, wasm_f32x4_add(wasm_v128_load(r), e30));
-    wasm_v128_store(r + 4, wasm_f32x4_add(wasm_v128_load(r + 4), e31));
+    wasm_v128_store(r, e30); wasm_v128_store(r + 4, e31);
   } else {
     float t[MR * NR] __attribute__((aligned(16)));
     wasm_v128_store(t, e00); wasm_v128_store(t + 4, e01); wasm_v128_store(t + 8, e10); wasm_v128_store(t + 12, e11);
     wasm_v128_store(t + 16, e20); wasm_v128_store(t + 20, e21); wasm_v128_store(t + 24, e30); wasm_v128_store(t + 28, e31);
     for (int i = 0; i < m; i++)
-      for (int j = 0; j < n; j++) c[(long)i * ldc + j] += t[i * NR + j];
+      for (int j = 0; j < n; j++) {
+        float *o = c + (long)i * ldc + j;
+        *o = accumulate ? *o + t[i * NR + j] : t[i * NR + j];
+      }
+  }
+}
+
+/**
+ * One packed block: C[0:mc, 0:nc] = (or +=) pa · packB (kc deep). On the last block of the
+ * depth, each finished tile goes through the epilogue (rows row0 + i, at offset i·ldc + col0 + j
+ * of the epilogue's outputs) while it is still in the L1 cache.
+ */
+static void macro_block(int mc, int nc, int kc, const float *pa, float *C, int ldc, int accumulate, const Epilogue *epi, int row0, int col0) {
+  for (int j0 = 0; j0 < nc; j0 += NR) {
+    const float *pb = packB + (long)(j0 / NR) * kc * NR;
+    int w = nc - j0 < NR ? nc - j0 : NR;
+    for (int i0 = 0; i0 < mc; i0 += MR) {
+      int h = mc - i0 < MR ? mc - i0 : MR;
+      float *c = C + (long)i0 * ldc + j0;
+      micro_4x8(kc, pa + (long)i0 * kc, pb, c, ldc, h, w, accumulate);
+      if (epi)
+        for (int i = 0; i < h; i++) epilogue_run(epi, row0 + i0 + i, C - (long)row0 * ldc - col0, (long)(row0 + i0 + i) * ldc + col0 + j0, w);
+    }
   }
 }
 
@@ -263,19 +287,14 @@ static void gemv_small_m_tb(int M, int N, int K, const float *A, int lda, const 
  */
 EXPORT(gemm)
 void gemm(int M, int N, int K, const float *A, int lda, int transA, const float *B, int ldb, int transB, float *C, int ldc, int accumulate) {
-  if (!accumulate) {
-    for (int i = 0; i < M; i++) {
-      float *cr = C + (long)i * ldc;
-      for (int j = 0; j < N; j++) cr[j] = 0.0f;
-    }
-  }
-  if (M <= 0 || N <= 0 || K <= 0) return;
-  if (M < MR && !transA && !transB) {
-    gemm_small_m(M, N, K, A, lda, B, ldb, C, ldc);
-    return;
-  }
-  if (M < MR && !transA && transB) {
-    gemv_small_m_tb(M, N, K, A, lda, B, ldb, C, ldc);
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || (M < MR && !transA)) {
+    if (!accumulate)
+      for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) C[(long)i * ldc + j] = 0.0f;
+    if (K <= 0) return;
+    if (transB) gemv_small_m_tb(M, N, K, A, lda, B, ldb, C, ldc);
+    else gemm_small_m(M, N, K, A, lda, B, ldb, C, ldc);
     return;
   }
   for (int jc = 0; jc < N; jc += NC) {
@@ -285,16 +304,52 @@ void gemm(int M, int N, int K, const float *A, int lda, int transA, const float 
       pack_b(B, ldb, transB, pc, jc, kc, nc);
       for (int ic = 0; ic < M; ic += MC) {
         int mc = M - ic < MC ? M - ic : MC;
-        pack_a(A, lda, transA, ic, pc, mc, kc);
-        for (int j0 = 0; j0 < nc; j0 += NR) {
-          const float *pb = packB + (long)(j0 / NR) * kc * NR;
-          int w = nc - j0 < NR ? nc - j0 : NR;
-          for (int i0 = 0; i0 < mc; i0 += MR) {
-            int h = mc - i0 < MR ? mc - i0 : MR;
-            micro_4x8(kc, packA + (long)(i0 / MR) * kc * MR, pb, C + (long)(ic + i0) * ldc + jc + j0, ldc, h, w);
-          }
-        }
+        pack_a(A, lda, transA, ic, pc, mc, kc, packA);
+        macro_block(mc, nc, kc, packA, C + (long)ic * ldc + jc, ldc, accumulate || pc > 0, 0, 0, 0);
       }
     }
   }
+}
+
+/**
+ * A[M×K] (row-major, lda) → P, packed once for conv_gemm: depth blocks of KC, each holding
+ * all rows in MR-tall strips (rows rounded up to MR with zeros): (i, k) lives at
+ * pc·Mp + (i − i%MR)·kc + (k − pc)·MR + i%MR, with pc = k − k%KC, kc that block's depth and
+ * Mp = M rounded up to MR. P holds Mp·K floats.
+ */
+EXPORT(pack_a_full)
+void pack_a_full(const float *A, int lda, int M, int K, float *P) {
+  const int Mp = (M + MR - 1) / MR * MR;
+  for (int pc = 0; pc < K; pc += KC) pack_a(A, lda, 0, 0, pc, M, K - pc < KC ? K - pc : KC, P + (long)pc * Mp);
+}
+
+/**
+ * Columns j0 ≤ j < j1 of C[M×N] = PA·B, with PA packed by pack_a_full (or drawn in that layout)
+ * and B[K×N] row-major (ldb); then the epilogue (null: none) on every finished tile. M ≥ MR.
+ */
+EXPORT(conv_gemm)
+void conv_gemm(int M, int N, int K, const float *PA, const float *B, int ldb, float *C, int ldc, int j0, int j1, const Epilogue *epi) {
+  if (j1 > N) j1 = N;
+  if (M <= 0 || j0 >= j1 || K <= 0) return;
+  const int Mp = (M + MR - 1) / MR * MR;
+  if (!epilogue_has_stages(epi)) epi = 0;
+  for (int jc = j0; jc < j1; jc += NC) {
+    int nc = j1 - jc < NC ? j1 - jc : NC;
+    for (int pc = 0; pc < K; pc += KC) {
+      int kc = K - pc < KC ? K - pc : KC;
+      int last = pc + kc >= K;
+      pack_b(B, ldb, 0, pc, jc, kc, nc);
+      for (int ic = 0; ic < M; ic += MC) {
+        int mc = M - ic < MC ? M - ic : MC;
+        macro_block(mc, nc, kc, PA + (long)pc * Mp + (long)ic * kc, C + (long)ic * ldc + jc, ldc, pc > 0, last ? epi : 0, ic, jc);
+      }
+    }
+  }
+}
+
+/** The epilogue alone over C[M×N] (leading dimension ldc), for products computed elsewhere. */
+EXPORT(epilogue_rows)
+void epilogue_rows(const Epilogue *epi, int M, int N, float *C, int ldc) {
+  if (!epilogue_has_stages(epi)) return;
+  for (int i = 0; i < M; i++) epilogue_run(epi, i, C, (long)i * ldc, N);
 }
