@@ -12,6 +12,7 @@
 // layer/group norms → identity, max pooling → average pooling. Every activation is then ≥ 0 and
 // a sum of positive terms, so the set of outputs an impulse reaches is exactly the field.
 import type { Analysis, LayerResult } from '../../engine/types';
+import { recycle } from '../wasm/backend';
 import {
   Tensor, fromNested, tensor, reshape, numel,
   conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
@@ -242,10 +243,14 @@ class Runner {
   }
 
   private release(name: string, t: Tensor): void {
-    const notify = this.opts.onRelease;
-    if (!notify || this.opts.keepAll) return;
+    if (this.opts.keepAll) return;
     const owned = ![...this.values.values()].some((v) => v.data.buffer === t.data.buffer);
-    notify(this.indexOf.get(name)!, t, owned);
+    // Nobody has seen an intermediate output of an unobserved run: its buffer can serve again.
+    if (!this.observed) {
+      if (owned && !this.keep.has(name)) recycle(t.data);
+      return;
+    }
+    this.opts.onRelease?.(this.indexOf.get(name)!, t, owned);
   }
 
   /** Releases the outputs the run kept to its end (after result() was taken). */

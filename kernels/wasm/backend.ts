@@ -29,9 +29,9 @@ export interface WasmKernels {
   pack_a_full(A: number, lda: number, M: number, K: number, P: number): void;
   conv_gemm(M: number, N: number, K: number, PA: number, B: number, ldb: number, C: number, ldc: number, j0: number, j1: number, epilogue: number): void;
   epilogue_rows(epilogue: number, M: number, N: number, C: number, ldc: number): void;
-  winograd_weights(w: number, U: number, P: number): void;
+  winograd_weights(w: number, U: number, Cout: number, Cin: number): void;
   winograd_input(x: number, xp: number, V: number, C: number, H: number, W: number, pT: number, pL: number, tH: number, tW: number): void;
-  winograd_output(M: number, out: number, Cout: number, tH: number, tW: number, oH: number, oW: number): void;
+  winograd_output(M: number, out: number, Cout: number, tH: number, tW: number, oH: number, oW: number, epilogue: number): void;
   fill_uniform(dst: number, n: number, state: number, bound: number): number;
   fill_uniform_packed(P: number, M: number, K: number, state: number, bound: number): void;
   stats_f32(src: number, n: number): number;
@@ -160,13 +160,40 @@ export function regions(k: WasmKernels, ...floats: number[]): number[] | null {
   });
 }
 
+// Output buffers handed back by the runtime once nothing reads them (recycle), reused for
+// kernel outputs of the same length. A fresh multi-megabyte ArrayBuffer is expensive: every page
+// is faulted in and zeroed (~0.4 ms per MB in a Chromium worker; on this project's VM a fresh
+// 0.8 MB buffer in Node took 2.8–41 ms, a reused one 0.07 ms).
+const spare = new Map<number, Float32Array[]>();
+let spareBytes = 0;
+const MAX_SPARE_BYTES = 64 << 20;
+
+/** Keeps a whole, unshared buffer that nobody reads any more for a later output of its length. */
+export function recycle(data: Float32Array): void {
+  if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength || data.byteLength === 0) return;
+  if (spareBytes + data.byteLength > MAX_SPARE_BYTES) return;
+  const list = spare.get(data.length) ?? [];
+  list.push(data);
+  spare.set(data.length, list);
+  spareBytes += data.byteLength;
+}
+
+/** A Float32Array of n elements: a recycled one (old contents) or a new one. */
+function outputBuffer(n: number): Float32Array {
+  const b = spare.get(n)?.pop();
+  if (!b) return new Float32Array(n);
+  spareBytes -= b.byteLength;
+  return b;
+}
+
 /**
  * A kernel's output: the n floats at float index p copied out of the wasm memory, with their
  * min / max / mean computed on the way while they are still in the cache (the preview shows them
  * for every layer; stats() then needs no second pass over a copy). The output must be final.
  */
 export function takeOutput(k: WasmKernels, p: number, n: number): Float32Array {
-  const out = heap(k).slice(p, p + n);
+  const out = outputBuffer(n);
+  out.set(heap(k).subarray(p, p + n));
   if (n > 0) {
     const at = k.stats_f32(p * 4, n);
     const s = new Float64Array(k.memory.buffer, at, 3);

@@ -96,8 +96,8 @@ export function convDirectWasm(
 }
 
 /**
- * Winograd F(2×2, 3×3) in wasm (c/winograd.c): transforms, 16 GEMMs, inverse transform, then
- * the epilogue over the output; null when the wasm memory cannot hold the operands.
+ * Winograd F(2×2, 3×3) in wasm (c/winograd.c): the transforms, 16 packed GEMMs, the inverse
+ * transform with the epilogue; null when the wasm memory cannot hold the operands.
  */
 export function convWinogradWasm(
   k: WasmKernels, x: Float32Array, w: WeightSource, bias: Float32Array | null,
@@ -107,20 +107,22 @@ export function convWinogradWasm(
   const tH = Math.ceil(oH / 2);
   const tW = Math.ceil(oW / 2);
   const T = tH * tW;
+  const Mp = Math.ceil(Cout / MR) * MR;
   const nXp = Cin * (2 * tH + 2) * (2 * tW + 2) + 16;
   const st = new WasmStages(Cout, Cout * oH * oW, bias, stages, keepAll);
-  const r = regions(k, x.length, weightLength(w), nXp, 16 * Cout * Cin, 16 * Cin * T, 16 * Cout * T, Cout * oH * oW, st.floats);
+  const r = regions(k, x.length, weightLength(w), nXp, 16 * Mp * Cin, 16 * Cin * T, 16 * Cout * T, Cout * oH * oW, st.floats);
   if (!r) return null;
   const [pX, pW, pXp, pU, pV, pM, pOut, pStages] = r;
   heap(k).set(x, pX);
   putWeight(k, w, pW);
   const epi = st.place(k, pStages, pOut);
-  k.winograd_weights(pW * 4, pU * 4, Cout * Cin);
+  k.winograd_weights(pW * 4, pU * 4, Cout, Cin);
   k.winograd_input(pX * 4, pXp * 4, pV * 4, Cin, H, W, pT, pL, tH, tW);
   for (let e = 0; e < 16; e++) {
-    k.gemm(Cout, T, Cin, (pU + e * Cout * Cin) * 4, Cin, 0, (pV + e * Cin * T) * 4, T, 0, (pM + e * Cout * T) * 4, T, 0);
+    for (let j0 = 0; j0 < T; j0 += GEMM_COLUMNS) {
+      k.conv_gemm(Cout, T, Cin, (pU + e * Mp * Cin) * 4, (pV + e * Cin * T) * 4, T, (pM + e * Cout * T) * 4, T, j0, j0 + GEMM_COLUMNS, 0);
+    }
   }
-  k.winograd_output(pM * 4, pOut * 4, Cout, tH, tW, oH, oW);
-  if (epi) k.epilogue_rows(epi, Cout, oH * oW, pOut * 4, oH * oW);
+  k.winograd_output(pM * 4, pOut * 4, Cout, tH, tW, oH, oW, epi);
   return st.take(k, pStages, pOut, shape);
 }

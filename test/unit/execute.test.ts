@@ -228,6 +228,29 @@ outputs: [b5, r7, c8, r8]
     for (const [name, t] of quiet.outputs) assert.deepEqual(Array.from(t.data), Array.from(alone.get(name)!.data), name);
   });
 
+  it('an unobserved run reuses the buffers it no longer reads, never those of the outputs it returns', () => {
+    const inline = `input: [3, 16, 16]
+layers:
+  - {name: c, conv: {out: 8, kernel: 3, padding: 1}}
+  - {name: r, relu: {}}
+  - {name: f, flatten: {}}
+  - {name: g, identity: {}, from: [r]}
+  - {name: p, maxpool: {kernel: 2}, from: [g]}
+  - {name: fc, linear: {out: 10}, from: [f]}
+outputs: [f, p, fc]
+`;
+    for (const text of [inline, readExample('resnet50.cnn.yaml').replace(/input: \[3, 224, 224\]/, 'input: [3, 64, 64]')]) {
+      const a = analyse(text);
+      const x = makeSample('noise', a.input!, 3);
+      const first = execute(a, x, { seed: 1 }).outputs;
+      const copies = new Map([...first].map(([n, t]) => [n, Array.from(t.data)]));
+      for (const seed of [2, 3]) execute(a, x, { seed }); // these runs take the recycled buffers
+      for (const [n, t] of first) assert.deepEqual(Array.from(t.data), copies.get(n), n);
+      const again = execute(a, x, { seed: 1 }).outputs;
+      for (const [n, t] of again) assert.deepEqual(Array.from(t.data), copies.get(n), `${n} again`);
+    }
+  });
+
   it('the TypeScript kernels give the same numbers', () => {
     const a = analyse(text);
     const x = makeSample('noise', a.input!, 6);

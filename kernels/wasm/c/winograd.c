@@ -1,11 +1,13 @@
 #include "kernels.h"
+#include "epilogue.h"
 
 // Winograd F(2×2, 3×3) for 3×3 convolutions with stride 1 (Lavin & Gray, 2015): each 2×2 block
 // of outputs ("tile") comes from a 4×4 input patch d as Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, with 16
 // products per input/output channel pair where the direct form needs 36. Summed over input
-// channels, the 16 element-wise products become 16 GEMMs (the TypeScript side calls gemm for
-// them): M[ξ] = U[ξ]·V[ξ], U[ξ] = [C_out × C_in] transformed weights, V[ξ] = [C_in × tiles]
-// transformed patches, ξ = 4i + j the element of the 4×4 transform. Each input or output
+// channels, the 16 element-wise products become 16 GEMMs (the TypeScript side calls gemm.c's
+// conv_gemm for them): M[ξ] = U[ξ]·V[ξ], U[ξ] = [C_out × C_in] transformed weights (packed for
+// conv_gemm), V[ξ] = [C_in × tiles] transformed patches, ξ = 4i + j the element of the 4×4
+// transform. Each input or output
 // position enters a tile's result only through the transform entries of its own 3×3 window,
 // so outputs whose window is all zero stay exactly zero.
 //   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]
@@ -22,36 +24,49 @@ static inline void wg_store_lanes(float *dst, v128_t v, int n) {
   for (int k = 0; k < n; k++) dst[k] = t[k];
 }
 
-/** U[ξ·P + p] = (G g_p Gᵀ)[ξ] for the P = C_out·C_in kernels g_p = w[9p … 9p+8]. */
+/**
+ * U[ξ] = (G g Gᵀ)[ξ] for every kernel g = w[co, ci] of the weight w [Cout, Cin, 3, 3], each U[ξ]
+ * [Cout × Cin] in the layout of gemm.c's pack_a_full (Mp·Cin floats per ξ, Mp = Cout rounded
+ * up to MR, rows past Cout zero), ready for conv_gemm. Lanes are four consecutive output
+ * channels, which the packed layout keeps side by side.
+ */
 EXPORT(winograd_weights)
-void winograd_weights(const float *w, float *U, int P) {
+void winograd_weights(const float *w, float *U, int Cout, int Cin) {
   const v128_t half = wasm_f32x4_splat(0.5f);
-  for (int p = 0; p < P; p += 4) {
-    int n = P - p < 4 ? P - p : 4;
-    v128_t g[9];
-    for (int e = 0; e < 9; e++) {
-      float l[4] = {0, 0, 0, 0};
-      for (int k = 0; k < n; k++) l[k] = w[(long)(p + k) * 9 + e];
-      g[e] = wasm_f32x4_make(l[0], l[1], l[2], l[3]);
-    }
-    // Gg (4×3): rows g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2, per column c.
-    v128_t r[4][3];
-    for (int c = 0; c < 3; c++) {
-      v128_t a = g[c], b = g[3 + c], d = g[6 + c];
-      v128_t ad = wasm_f32x4_add(a, d);
-      r[0][c] = a;
-      r[1][c] = wasm_f32x4_mul(wasm_f32x4_add(ad, b), half);
-      r[2][c] = wasm_f32x4_mul(wasm_f32x4_sub(ad, b), half);
-      r[3][c] = d;
-    }
-    // (Gg)Gᵀ: the same on each row.
-    for (int i = 0; i < 4; i++) {
-      v128_t a = r[i][0], b = r[i][1], d = r[i][2];
-      v128_t ad = wasm_f32x4_add(a, d);
-      wg_store_lanes(U + (long)(4 * i + 0) * P + p, a, n);
-      wg_store_lanes(U + (long)(4 * i + 1) * P + p, wasm_f32x4_mul(wasm_f32x4_add(ad, b), half), n);
-      wg_store_lanes(U + (long)(4 * i + 2) * P + p, wasm_f32x4_mul(wasm_f32x4_sub(ad, b), half), n);
-      wg_store_lanes(U + (long)(4 * i + 3) * P + p, d, n);
+  const int Mp = (Cout + MR - 1) / MR * MR;
+  const long per = (long)Mp * Cin;
+  for (int pc = 0; pc < Cin; pc += KC) {
+    int kc = Cin - pc < KC ? Cin - pc : KC;
+    for (int co = 0; co < Mp; co += MR) {
+      int h = Cout - co < MR ? Cout - co : MR;
+      float *u = U + (long)pc * Mp + (long)co * kc; // pack_a_full's strip of rows co … co+3
+      for (int ci = pc; ci < pc + kc; ci++, u += MR) {
+        v128_t g[9];
+        for (int e = 0; e < 9; e++) {
+          float l[4] = {0, 0, 0, 0};
+          for (int k = 0; k < h; k++) l[k] = w[((long)(co + k) * Cin + ci) * 9 + e];
+          g[e] = wasm_f32x4_make(l[0], l[1], l[2], l[3]);
+        }
+        // Gg (4×3): rows g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2, per column c.
+        v128_t r[4][3];
+        for (int c = 0; c < 3; c++) {
+          v128_t a = g[c], b = g[3 + c], d = g[6 + c];
+          v128_t ad = wasm_f32x4_add(a, d);
+          r[0][c] = a;
+          r[1][c] = wasm_f32x4_mul(wasm_f32x4_add(ad, b), half);
+          r[2][c] = wasm_f32x4_mul(wasm_f32x4_sub(ad, b), half);
+          r[3][c] = d;
+        }
+        // (Gg)Gᵀ: the same on each row.
+        for (int i = 0; i < 4; i++) {
+          v128_t a = r[i][0], b = r[i][1], d = r[i][2];
+          v128_t ad = wasm_f32x4_add(a, d);
+          wasm_v128_store(u + (4 * i + 0) * per, a);
+          wasm_v128_store(u + (4 * i + 1) * per, wasm_f32x4_mul(wasm_f32x4_add(ad, b), half));
+          wasm_v128_store(u + (4 * i + 2) * per, wasm_f32x4_mul(wasm_f32x4_sub(ad, b), half));
+          wasm_v128_store(u + (4 * i + 3) * per, d);
+        }
+      }
     }
   }
 }
@@ -116,11 +131,13 @@ void winograd_input(const float *x, float *xp, float *V, int C, int H, int W, in
 
 /**
  * out[co, 2ty + a, 2tx + b] = (Aᵀ m A)[a][b] for the tiles' products M[ξ·Cout·T + co·T + t],
- * positions inside the oH×oW output only.
+ * positions inside the oH×oW output only; then the epilogue (may be null) on each finished pair
+ * of rows while it is in the cache.
  */
 EXPORT(winograd_output)
-void winograd_output(const float *M, float *out, int Cout, int tH, int tW, int oH, int oW) {
+void winograd_output(const float *M, float *out, int Cout, int tH, int tW, int oH, int oW, const Epilogue *epi) {
   const long T = (long)tH * tW, CT = (long)Cout * T;
+  if (!epilogue_has_stages(epi)) epi = 0;
   for (int co = 0; co < Cout; co++) {
     for (int ty = 0; ty < tH; ty++) {
       for (int tx = 0; tx < tW; tx += 4) {
@@ -160,6 +177,8 @@ void winograd_output(const float *M, float *out, int Cout, int tH, int tW, int o
           }
         }
       }
+      if (epi)
+        for (int oh = 2 * ty; oh < 2 * ty + 2 && oh < oH; oh++) epilogue_run(epi, co, out, ((long)co * oH + oh) * oW, oW);
     }
   }
 }
