@@ -44,8 +44,12 @@ static inline v128_t relu4(v128_t v) {
 
 static inline float relu1(float v) { return v > 0.0f ? v : v != v ? v : 0.0f; }
 
-/** The stages on n values of row `row`, starting at offset `at` (= row·ld + column) of C. */
-static inline void epilogue_run(const Epilogue *e, int row, float *C, long at, int n) {
+/**
+ * The stages on n values of row `row`, starting at offset `at` (= row·ld + column) of C.
+ * Always inlined: called once per row of each 4×8 tile, a call cost as much as the stages
+ * (K = 64 GEMMs with batchnorm, residual and relu took 1.7× as long as without, 1.2× inlined).
+ */
+static inline __attribute__((always_inline)) void epilogue_run(const Epilogue *e, int row, float *C, long at, int n) {
   float *c = C + at;
   const float bias = e->bias ? e->bias[row] : 0.0f;
   const double scale = e->scale ? e->scale[row] : 1.0, shift = e->scale ? e->shift[row] : 0.0;
