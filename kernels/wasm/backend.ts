@@ -29,7 +29,7 @@ export interface WasmKernels {
   pack_a_full(A: number, lda: number, M: number, K: number, P: number): void;
   conv_gemm(M: number, N: number, K: number, PA: number, B: number, ldb: number, C: number, ldc: number, j0: number, j1: number, epilogue: number): void;
   epilogue_rows(epilogue: number, M: number, N: number, C: number, ldc: number): void;
-  winograd_weights(w: number, U: number, Cout: number, Cin: number): void;
+  winograd_weights(w: number, U: number, Cout: number, Cin: number, state: number, bound: number): void;
   winograd_input(x: number, xp: number, V: number, C: number, H: number, W: number, pT: number, pL: number, tH: number, tW: number): void;
   winograd_output(M: number, out: number, Cout: number, tH: number, tW: number, oH: number, oW: number, epilogue: number): void;
   fill_uniform(dst: number, n: number, state: number, bound: number): number;
@@ -178,11 +178,12 @@ export function recycle(data: Float32Array): void {
   spareBytes += data.byteLength;
 }
 
-/** A Float32Array of n elements: a recycled one (old contents) or a new one. */
-function outputBuffer(n: number): Float32Array {
+/** The n floats at float index p in a recycled buffer, else in a new one (slice: no zeroing). */
+function copyOut(k: WasmKernels, p: number, n: number): Float32Array {
   const b = spare.get(n)?.pop();
-  if (!b) return new Float32Array(n);
+  if (!b) return heap(k).slice(p, p + n);
   spareBytes -= b.byteLength;
+  b.set(heap(k).subarray(p, p + n));
   return b;
 }
 
@@ -192,8 +193,7 @@ function outputBuffer(n: number): Float32Array {
  * for every layer; stats() then needs no second pass over a copy). The output must be final.
  */
 export function takeOutput(k: WasmKernels, p: number, n: number): Float32Array {
-  const out = outputBuffer(n);
-  out.set(heap(k).subarray(p, p + n));
+  const out = copyOut(k, p, n);
   if (n > 0) {
     const at = k.stats_f32(p * 4, n);
     const s = new Float64Array(k.memory.buffer, at, 3);

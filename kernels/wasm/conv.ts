@@ -110,13 +110,18 @@ export function convWinogradWasm(
   const Mp = Math.ceil(Cout / MR) * MR;
   const nXp = Cin * (2 * tH + 2) * (2 * tW + 2) + 16;
   const st = new WasmStages(Cout, Cout * oH * oW, bias, stages, keepAll);
-  const r = regions(k, x.length, weightLength(w), nXp, 16 * Mp * Cin, 16 * Cin * T, 16 * Cout * T, Cout * oH * oW, st.floats);
+  // Seeded weights are drawn as they are transformed, never stored as they are.
+  const drawn = w instanceof DrawnTensor;
+  const r = regions(k, x.length, drawn ? 0 : w.length, nXp, 16 * Mp * Cin, 16 * Cin * T, 16 * Cout * T, Cout * oH * oW, st.floats);
   if (!r) return null;
   const [pX, pW, pXp, pU, pV, pM, pOut, pStages] = r;
   heap(k).set(x, pX);
-  putWeight(k, w, pW);
+  if (w instanceof DrawnTensor) k.winograd_weights(0, pU * 4, Cout, Cin, w.state, w.bound);
+  else {
+    heap(k).set(w, pW);
+    k.winograd_weights(pW * 4, pU * 4, Cout, Cin, 0, 0);
+  }
   const epi = st.place(k, pStages, pOut);
-  k.winograd_weights(pW * 4, pU * 4, Cout, Cin);
   k.winograd_input(pX * 4, pXp * 4, pV * 4, Cin, H, W, pT, pL, tH, tW);
   for (let e = 0; e < 16; e++) {
     for (let j0 = 0; j0 < T; j0 += GEMM_COLUMNS) {

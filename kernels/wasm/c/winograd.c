@@ -1,5 +1,6 @@
 #include "kernels.h"
 #include "epilogue.h"
+#include "draw.h"
 
 // Winograd F(2×2, 3×3) for 3×3 convolutions with stride 1 (Lavin & Gray, 2015): each 2×2 block
 // of outputs ("tile") comes from a 4×4 input patch d as Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, with 16
@@ -24,48 +25,61 @@ static inline void wg_store_lanes(float *dst, v128_t v, int n) {
   for (int k = 0; k < n; k++) dst[k] = t[k];
 }
 
+/** Stores (G g Gᵀ)[ξ] for four kernels g (one per lane) at u + ξ·per, ξ = 0 … 15. */
+static inline void transform_kernels(const v128_t g[9], float *u, long per) {
+  const v128_t half = wasm_f32x4_splat(0.5f);
+  // Gg (4×3): rows g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2, per column c.
+  v128_t r[4][3];
+  for (int c = 0; c < 3; c++) {
+    v128_t a = g[c], b = g[3 + c], d = g[6 + c];
+    v128_t ad = wasm_f32x4_add(a, d);
+    r[0][c] = a;
+    r[1][c] = wasm_f32x4_mul(wasm_f32x4_add(ad, b), half);
+    r[2][c] = wasm_f32x4_mul(wasm_f32x4_sub(ad, b), half);
+    r[3][c] = d;
+  }
+  // (Gg)Gᵀ: the same on each row.
+  for (int i = 0; i < 4; i++) {
+    v128_t a = r[i][0], b = r[i][1], d = r[i][2];
+    v128_t ad = wasm_f32x4_add(a, d);
+    wasm_v128_store(u + (4 * i + 0) * per, a);
+    wasm_v128_store(u + (4 * i + 1) * per, wasm_f32x4_mul(wasm_f32x4_add(ad, b), half));
+    wasm_v128_store(u + (4 * i + 2) * per, wasm_f32x4_mul(wasm_f32x4_sub(ad, b), half));
+    wasm_v128_store(u + (4 * i + 3) * per, d);
+  }
+}
+
 /**
- * U[ξ] = (G g Gᵀ)[ξ] for every kernel g = w[co, ci] of the weight w [Cout, Cin, 3, 3], each U[ξ]
+ * U[ξ] = (G g Gᵀ)[ξ] for every kernel g = w[co, ci] of a weight [Cout, Cin, 3, 3], each U[ξ]
  * [Cout × Cin] in the layout of gemm.c's pack_a_full (Mp·Cin floats per ξ, Mp = Cout rounded
  * up to MR, rows past Cout zero), ready for conv_gemm. Lanes are four consecutive output
- * channels, which the packed layout keeps side by side.
+ * channels, which the packed layout keeps side by side. The weight is read from w, or (w null)
+ * drawn from `state` as init.c's fill_uniform would draw it row by row, without being stored.
  */
 EXPORT(winograd_weights)
-void winograd_weights(const float *w, float *U, int Cout, int Cin) {
-  const v128_t half = wasm_f32x4_splat(0.5f);
-  const int Mp = (Cout + MR - 1) / MR * MR;
+void winograd_weights(const float *w, float *U, int Cout, int Cin, u32 state, double bound) {
+  const int Mp = (Cout + MR - 1) / MR * MR, K = 9 * Cin;
   const long per = (long)Mp * Cin;
+  const v128_t sb = wasm_f64x2_splat(bound * (1.0 / 2147483648.0)), step = wasm_i32x4_splat((int)STEP);
   for (int pc = 0; pc < Cin; pc += KC) {
     int kc = Cin - pc < KC ? Cin - pc : KC;
     for (int co = 0; co < Mp; co += MR) {
       int h = Cout - co < MR ? Cout - co : MR;
+      const v128_t keep = wasm_i32x4_gt(wasm_i32x4_splat(h), wasm_i32x4_make(0, 1, 2, 3));
       float *u = U + (long)pc * Mp + (long)co * kc; // pack_a_full's strip of rows co … co+3
       for (int ci = pc; ci < pc + kc; ci++, u += MR) {
         v128_t g[9];
-        for (int e = 0; e < 9; e++) {
-          float l[4] = {0, 0, 0, 0};
-          for (int k = 0; k < h; k++) l[k] = w[((long)(co + k) * Cin + ci) * 9 + e];
-          g[e] = wasm_f32x4_make(l[0], l[1], l[2], l[3]);
+        if (w) {
+          for (int e = 0; e < 9; e++) {
+            float l[4] = {0, 0, 0, 0};
+            for (int k = 0; k < h; k++) l[k] = w[((long)(co + k) * Cin + ci) * 9 + e];
+            g[e] = wasm_f32x4_make(l[0], l[1], l[2], l[3]);
+          }
+        } else {
+          v128_t a = row_states(state, co, K, 9 * ci);
+          for (int e = 0; e < 9; e++, a = wasm_i32x4_add(a, step)) g[e] = wasm_v128_and(draw4(a, sb), keep);
         }
-        // Gg (4×3): rows g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2, per column c.
-        v128_t r[4][3];
-        for (int c = 0; c < 3; c++) {
-          v128_t a = g[c], b = g[3 + c], d = g[6 + c];
-          v128_t ad = wasm_f32x4_add(a, d);
-          r[0][c] = a;
-          r[1][c] = wasm_f32x4_mul(wasm_f32x4_add(ad, b), half);
-          r[2][c] = wasm_f32x4_mul(wasm_f32x4_sub(ad, b), half);
-          r[3][c] = d;
-        }
-        // (Gg)Gᵀ: the same on each row.
-        for (int i = 0; i < 4; i++) {
-          v128_t a = r[i][0], b = r[i][1], d = r[i][2];
-          v128_t ad = wasm_f32x4_add(a, d);
-          wasm_v128_store(u + (4 * i + 0) * per, a);
-          wasm_v128_store(u + (4 * i + 1) * per, wasm_f32x4_mul(wasm_f32x4_add(ad, b), half));
-          wasm_v128_store(u + (4 * i + 2) * per, wasm_f32x4_mul(wasm_f32x4_sub(ad, b), half));
-          wasm_v128_store(u + (4 * i + 3) * per, d);
-        }
+        transform_kernels(g, u, per);
       }
     }
   }
