@@ -413,6 +413,23 @@ describe('kernels (wasm): weights drawn into the wasm memory', () => {
     assert.deepEqual(structuredClone(p.weight).data, w);
   });
 
+  it('drawn straight into the packed layout: the bits of packing the drawn values (rows 1-9, depths 1-600)', () => {
+    const k = withBackend('wasm', () => wasmKernels())!;
+    for (const [M, K_] of [[1, 1], [3, 7], [4, 256], [5, 257], [9, 600], [8, 512], [6, 300]]) {
+      const t = new K.DrawnTensor([M, K_], M * 1000 + K_, 0.21);
+      const Mp = Math.ceil(M / 4) * 4; // rows in strips of 4, the last one padded with zeros
+      const at = reserve(k, 3 * (Mp * K_ + 4));
+      const pDrawn = at, pValues = at + Mp * K_ + 4, pPacked = pValues + Mp * K_ + 4;
+      heap(k).fill(NaN, at, pPacked + Mp * K_);
+      t.drawPackedInto(k, pDrawn, 0, M, K_);
+      heap(k).set(t.data, pValues);
+      k.pack_a_full(pValues * 4, K_, M, K_, pPacked * 4);
+      const got = heap(k).subarray(pDrawn, pDrawn + Mp * K_);
+      const want = heap(k).subarray(pPacked, pPacked + Mp * K_);
+      for (let i = 0; i < Mp * K_; i++) if (!Object.is(got[i], want[i])) assert.fail(`${M}×${K_}: element ${i}: ${got[i]} vs ${want[i]}`);
+    }
+  });
+
   it('conv (direct and Winograd) and linear give the same bits with a drawn weight as with its values', () => {
     withBackend('wasm', () => {
       const cases: Array<[number[], number, number[], K.ConvOptions]> = [
@@ -425,6 +442,7 @@ describe('kernels (wasm): weights drawn into the wasm memory', () => {
         [[24, 10, 10], 20, [3, 3], { padding: 1, groups: 2 }], // per group: 10 rows from row 10
         [[300, 5, 6], 7, [1, 1], {}], // pointwise, depth 300
         [[8, 12, 12], 8, [3, 3], { groups: 8, padding: 1 }], // depthwise: not packed
+        [[260, 20, 20], 13, [3, 3], { padding: 1 }], // Winograd, drawn as transformed: 13 rows, depth 260
       ];
       cases.forEach(([shape, cOut, kernel, opts], i) => {
         const x = randomTensor(shape, i);
