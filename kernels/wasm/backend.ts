@@ -25,7 +25,6 @@ export interface WasmKernels {
     sD: number, sH: number, sW: number, dD: number, dH: number, dW: number, pD: number, pH: number, pW: number,
     oD: number, oH: number, oW: number, col: number,
   ): void;
-  add_channel_bias(out: number, bias: number, C: number, P: number): void;
   pack_a_full(A: number, lda: number, M: number, K: number, P: number): void;
   conv_gemm(M: number, N: number, K: number, PA: number, B: number, ldb: number, C: number, ldc: number, j0: number, j1: number, epilogue: number): void;
   epilogue_rows(epilogue: number, M: number, N: number, C: number, ldc: number): void;

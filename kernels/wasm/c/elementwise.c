@@ -1,12 +1,12 @@
 #include "kernels.h"
 
 // Element-wise passes of every residual block (bit-identical to the TypeScript loops in
-// ../elementwise.ts and ../norm.ts; in place when dst == src).
+// ../../elementwise.ts and ../../norm.ts; in place when dst == src).
 
 /**
  * min, max and sum of n floats into statsOut (the preview shows them for every layer): min and
  * max skip NaN like the TypeScript loop (`if (v < min) min = v`); the sum is four float64
- * partial sums, one per element index mod 4, added in the same order as ../tensor.ts stats().
+ * partial sums, one per element index mod 4, added in the same order as ../../tensor.ts stats().
  */
 static double statsOut[3];
 EXPORT(stats_f32)
@@ -44,17 +44,9 @@ double *stats_f32(const float *src, int n) {
 /** dst = relu(src): NaN stays NaN, −0 becomes +0 (as `v > 0 ? v : v !== v ? v : 0`). */
 EXPORT(relu_f32)
 void relu_f32(const float *src, float *dst, int n) {
-  const v128_t zero = wasm_f32x4_splat(0.0f);
   int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    v128_t v = wasm_v128_load(src + i);
-    v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, zero), wasm_f32x4_ne(v, v));
-    wasm_v128_store(dst + i, wasm_v128_and(v, keep));
-  }
-  for (; i < n; i++) {
-    float v = src[i];
-    dst[i] = v > 0.0f ? v : v != v ? v : 0.0f;
-  }
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, relu4(wasm_v128_load(src + i)));
+  for (; i < n; i++) dst[i] = relu1(src[i]);
 }
 
 /** dst = a + b (a float32 sum; JS's float64 sum rounded to float32 is the same number). */
@@ -73,17 +65,12 @@ void affine_channels(const float *src, float *dst, int C, int per, const double 
     float *d = dst + (long)c * per;
     v128_t sc = wasm_f64x2_splat(scale[c]), sh = wasm_f64x2_splat(shift[c]);
     int i = 0;
-    for (; i + 4 <= per; i += 4) {
-      v128_t v = wasm_v128_load(s + i);
-      v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), sc), sh);
-      v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)), sc), sh);
-      wasm_v128_store(d + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
-    }
+    for (; i + 4 <= per; i += 4) wasm_v128_store(d + i, affine4(wasm_v128_load(s + i), sc, sh));
     for (; i < per; i++) d[i] = (float)((double)s[i] * scale[c] + shift[c]);
   }
 }
 
-/** dst = relu6(src) = min(max(v, 0), 6), NaN stays NaN, −0 becomes +0 (as ../elementwise.ts). */
+/** dst = relu6(src) = min(max(v, 0), 6), NaN stays NaN, −0 becomes +0 (as ../../elementwise.ts). */
 EXPORT(relu6_f32)
 void relu6_f32(const float *src, float *dst, int n) {
   const v128_t zero = wasm_f32x4_splat(0.0f), six = wasm_f32x4_splat(6.0f);
@@ -96,16 +83,5 @@ void relu6_f32(const float *src, float *dst, int n) {
   for (; i < n; i++) {
     float v = src[i];
     dst[i] = v != v ? v : v > 6.0f ? 6.0f : v > 0.0f ? v : 0.0f;
-  }
-}
-
-EXPORT(add_channel_bias)
-void add_channel_bias(float *out, const float *bias, int C, int P) {
-  for (int c = 0; c < C; c++) {
-    v128_t v = wasm_f32x4_splat(bias[c]);
-    float *o = out + (long)c * P;
-    int i = 0;
-    for (; i + 4 <= P; i += 4) wasm_v128_store(o + i, wasm_f32x4_add(wasm_v128_load(o + i), v));
-    for (; i < P; i++) o[i] += bias[c];
   }
 }

@@ -29,21 +29,6 @@ static inline int epilogue_has_stages(const Epilogue *e) {
   return e && (e->bias || e->scale || e->residual || e->relu_out);
 }
 
-/** float32(v·scale + shift) computed in float64, four lanes. */
-static inline v128_t affine4(v128_t v, v128_t sc, v128_t sh) {
-  v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(v), sc), sh);
-  v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3)), sc), sh);
-  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);
-}
-
-/** relu keeping NaN: v > 0 or v ≠ v keeps v, else +0 (so −0 becomes +0). */
-static inline v128_t relu4(v128_t v) {
-  v128_t keep = wasm_v128_or(wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(v, v));
-  return wasm_v128_and(v, keep);
-}
-
-static inline float relu1(float v) { return v > 0.0f ? v : v != v ? v : 0.0f; }
-
 /**
  * The stages on n values of row `row`, starting at offset `at` (= row·ld + column) of C.
  * Always inlined: called once per row of each 4×8 tile, a call cost as much as the stages

@@ -1,9 +1,12 @@
 // GEMM: the GotoBLAS/BLIS scheme of ../../gemm.ts, with a 4×8 micro-kernel: 8 f32x4
 // accumulators, two vectors of B and one broadcast element of A per step (11 of the 16 xmm
-// registers V8 allocates on x64). Without FMA in 128-bit wasm SIMD, one step is 8 mul + 8 add;
-// on this Zen 4 the multiplies and the adds have two pipes each, so a step takes 4 cycles for
-// 32 MACs at best (the front end, 6 µops per cycle, is about as tight: V8 adds address
-// arithmetic to the 22 loads and flops), ~25 GMAC/s on one core.
+// registers V8 allocates on x64; 5×8, 6×8 and 4×12 tiles spilled and ran 20–60% slower).
+// Without FMA in 128-bit wasm SIMD, one step is 8 mul + 8 add; on this Zen 4 the multiplies and
+// the adds have two pipes each, so a step takes 4 cycles for 32 MACs at best, and the front end
+// (6 µops per cycle for the 22 loads and flops and the loop) is about as tight: ~24 GMAC/s on
+// one core.
+// (scripts/build-wasm.mjs compiles this file without loop strength reduction, so that the
+// loads keep constant offsets that V8 folds into their addressing.)
 // Accumulation is in float32 (as PyTorch's CPU kernels do), blocked to keep long dot products
 // accurate (see the micro-kernel).
 //

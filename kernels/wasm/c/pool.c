@@ -1,6 +1,6 @@
 #include "kernels.h"
 
-// Max pooling (spatial rank ≤ 3 as 3-D), the TypeScript loop of ../pool.ts turned inside out:
+// Max pooling (spatial rank ≤ 3 as 3-D), the TypeScript loop of ../../pool.ts turned inside out:
 // for each output row, every in-bounds tap (in the same order) updates the whole row with
 // `v > m || v !== v ? v : m`, so the result is the same, bit for bit (NaN and ±0 included).
 EXPORT(maxpool3d)
