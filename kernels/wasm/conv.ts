@@ -68,8 +68,8 @@ export function convDirectWasm(
   heap(k).set(x, pX);
   if (!drawnPacked) putWeight(k, w, pW);
   const epi = st.place(k, pStages, pOut);
-  // Each group's rows of the epilogue's outputs: the struct is rewritten per group with its
-  // pointers moved along (kept simple: groups > 1 run the epilogue after all products instead).
+  // With one group the epilogue runs on each finished tile. The struct's rows are the whole
+  // output's channels, so with several groups it runs once over the output at the end.
   const fusedEpi = groups === 1 ? epi : 0;
   for (let gi = 0; gi < groups; gi++) {
     if (!pointwise) {
