@@ -1,6 +1,9 @@
 // Times a full ResNet-18 and ResNet-50 forward at 3×224×224 with the preview's kernels in Node
 // (median of a few runs) and, in the same run, PyTorch CPU (Debian's python3-torch,
 // torchvision.models.resnetXX(weights=None), eval, no_grad, the same number of threads).
+// Two ConvLens figures: the forward pass alone (only the network's output is kept, as PyTorch
+// keeps it), and with every layer's output delivered as the preview and `convlens run` need
+// them (each in its own buffer, with its statistics).
 //   node bench/forward.bench.mjs [--runs N] [--threads N] [--models resnet18,resnet50] [--backend auto|wasm|js|both]
 // --backend picks the kernels: 'auto' (default: WebAssembly SIMD when it loads, else TypeScript),
 // 'wasm', 'js' (the pure TypeScript fallback), or 'both' (each in turn, for a before/after view).
@@ -40,16 +43,17 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function benchKernels(model) {
+function benchKernels(model, everyLayer) {
   const text = readFileSync(join(root, 'examples', `${model}.cnn.yaml`), 'utf8');
   const a = lib.check(text);
   const input = lib.makeSample('noise', a.input, 1);
-  lib.execute(a, input, { seed: 0 }); // warm-up (JIT, buffers)
+  const opts = everyLayer ? { seed: 0, onRelease: () => {} } : { seed: 0 };
+  lib.execute(a, input, opts); // warm-up (JIT, buffers)
   const times = [];
   let perLayer = null;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = lib.execute(a, input, { seed: 0 });
+    const r = lib.execute(a, input, opts);
     times.push(performance.now() - t0);
     perLayer = r.timings;
   }
@@ -100,14 +104,18 @@ for (const model of models) {
   const t = torchOk ? benchTorch(model) : null;
   for (const backend of backends) {
     lib.setKernelBackend(backend);
-    const k = benchKernels(model);
+    const k = benchKernels(model, false);
     const gmacs = k.macs / 1e9;
     let line = `${model.padEnd(9)} ConvLens [${lib.kernelBackend()}] ${k.ms.toFixed(0).padStart(6)} ms (min ${k.min.toFixed(0)}; ${(gmacs / (k.ms / 1000)).toFixed(2)} GMAC/s, ${gmacs.toFixed(2)} GMACs)`;
     if (t?.error) line += `   PyTorch: failed (${t.error})`;
     else if (t) line += `   PyTorch ${t.version} ${t.ms.toFixed(0).padStart(5)} ms (min ${t.min.toFixed(0)}; ${t.threads} threads)   ratio ConvLens/PyTorch ${(k.ms / t.ms).toFixed(2)}× (min/min ${(k.min / t.min).toFixed(2)}×)`;
     console.log(line);
+    // Layers computed as stages of the convolution before them (batchnorm, add, relu) take no
+    // time of their own: theirs is in the convolution's.
     const top = Object.entries(k.kinds).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([kind, ms]) => `${kind} ${ms.toFixed(0)} ms`);
     console.log(`          time by kind (last run): ${top.join(', ')}`);
+    const e = benchKernels(model, true);
+    console.log(`          with every layer's output delivered (the preview, convlens run): ${e.ms.toFixed(0)} ms (min ${e.min.toFixed(0)})`);
   }
 }
 lib.setKernelBackend('auto');

@@ -7,11 +7,13 @@
 // cache-blocked gemm, which is far faster than a 6-deep loop per output pixel.
 // 1-D and 2-D are handled as 3-D with leading size-1 axes, so there is one code path.
 
-import { Tensor, PaddingSpec, numel, perAxis, paddingPairs, spatialRank, to3 } from './tensor';
+import { Tensor, PaddingSpec, perAxis, paddingPairs, spatialRank, to3 } from './tensor';
 import { gemm } from './gemm';
-import { wasmKernels, reserve, heap, align4, takeOutput, WasmKernels } from './wasm/backend';
+import { wasmKernels } from './wasm/backend';
+import { convDirectWasm, convWinogradWasm, DirectGeometry, WeightSource } from './wasm/conv';
 import { pad, PadMode } from './pad';
 import { DrawnTensor } from './init';
+import { ConvStages, StagedOutputs, applyStages, checkResidual } from './convStages';
 
 export type ConvPadding = PaddingSpec | 'same' | 'valid' | 'causal';
 
@@ -90,6 +92,14 @@ function scratch(n: number): Float32Array {
 
 /** Convolution of one [C_in, ...spatial] sample. */
 export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptions = {}): Tensor {
+  return convStaged(input, weight, bias, opts, {}, true).conv!;
+}
+
+/**
+ * A convolution and the stages that follow it (batchnorm, residual add, relu; see
+ * convStages.ts): every stage's output with keepAll, else only the last one's.
+ */
+export function convStaged(input: Tensor, weight: Tensor, bias: Bias, opts: ConvOptions, stages: ConvStages, keepAll: boolean): StagedOutputs {
   const rank = spatialRank(input, 'conv');
   if (weight.shape.length !== rank + 2) {
     throw new RangeError(`conv: weight [${weight.shape.join(', ')}] does not fit a ${rank}-D input`);
@@ -127,12 +137,14 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
   if (outSp.some((n) => n < 1)) {
     throw new RangeError(`conv: output size [${outSp.join(', ')}] is too small (input [${inSp.join(', ')}], kernel [${kernel.join(', ')}])`);
   }
+  const outShape = [Cout, ...outSp];
+  checkResidual(stages, outShape);
   const [iD, iH, iW] = to3(inSp, 1);
   const [oD, oH, oW] = to3(outSp, 1);
   const [kD, kH, kW] = to3(kernel, 1);
   const [sD, sH, sW] = to3(stride, 1);
   const [dD, dH, dW] = to3(dilation, 1);
-  const p3 = [0, 1, 2].map((k) => (rank - 3 + k >= 0 ? pads[rank - 3 + k][0] : 0));
+  const p3 = [0, 1, 2].map((k) => (rank - 3 + k >= 0 ? pads[rank - 3 + k][0] : 0)) as [number, number, number];
   const inP = iD * iH * iW;
   const outP = oD * oH * oW;
   const Kg = CinG * kD * kH * kW;
@@ -145,16 +157,13 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
   // Seeded weights are drawn straight into the wasm memory (see DrawnTensor).
   const w: WeightSource = weight instanceof DrawnTensor ? weight : weight.data.subarray(0, Cout * Kg);
   if (wk && (opts.algorithm ?? 'auto') === 'auto' && winogradPays(rank, groups, CinG, CoutG, kernel, stride, dilation, outSp)) {
-    const d = convWinograd(wk, x.data.subarray(0, Cin * inP), w, b, Cin, Cout, iH, iW, pads[0][0], pads[1][0], oH, oW);
-    if (d) return { shape: [Cout, ...outSp], data: d };
+    const r = convWinogradWasm(wk, x.data.subarray(0, Cin * inP), w, b, Cin, Cout, iH, iW, pads[0][0], pads[1][0], oH, oW, stages, keepAll, outShape);
+    if (r) return r;
   }
   if (wk) {
-    // WebAssembly SIMD: input, weight and bias are copied into the wasm memory once; im2col,
-    // the products and the bias run there; the output is copied out.
-    const pad3 = p3 as [number, number, number];
-    const d = convWasm(wk, x.data.subarray(0, Cin * inP), w, b, groups, CinG, CoutG, Kg, inP, outP, pointwise,
-      [iD, iH, iW], [kD, kH, kW], [sD, sH, sW], [dD, dH, dW], pad3, [oD, oH, oW]);
-    if (d) return { shape: [Cout, ...outSp], data: d };
+    const geometry: DirectGeometry = { groups, CinG, CoutG, Kg, inP, outP, pointwise, i3: [iD, iH, iW], k3: [kD, kH, kW], s3: [sD, sH, sW], d3: [dD, dH, dW], p3, o3: [oD, oH, oW] };
+    const r = convDirectWasm(wk, x.data.subarray(0, Cin * inP), w, b, geometry, stages, keepAll, outShape);
+    if (r) return r;
   }
 
   const out = new Float32Array(Cout * outP);
@@ -172,20 +181,8 @@ export function conv(input: Tensor, weight: Tensor, bias?: Bias, opts: ConvOptio
     );
   }
   if (b) addChannelBias(out, b, outP);
-  return { shape: [Cout, ...outSp], data: out };
+  return applyStages({ shape: outShape, data: out }, stages, keepAll);
 }
-
-type V3 = [number, number, number];
-
-/** A conv weight for the wasm kernels: values, or draws to be made in place. */
-type WeightSource = Float32Array | DrawnTensor;
-
-function putWeight(k: WasmKernels, w: WeightSource, at: number): void {
-  if (w instanceof DrawnTensor) w.drawInto(k, at);
-  else heap(k).set(w, at);
-}
-
-const weightLength = (w: WeightSource): number => (w instanceof DrawnTensor ? numel(w.shape) : w.length);
 
 /**
  * Whether Winograd F(2×2, 3×3) applies (2-D, 3×3, stride 1, no dilation, one group) and pays:
@@ -200,80 +197,6 @@ export function winogradPays(rank: number, groups: number, Cin: number, Cout: nu
   // resnet layers: 1.6× faster at 56² and 28², 1.2× at 14², 1.5× slower at 7²).
   const tiles = Math.ceil(outSp[0] / 2) * Math.ceil(outSp[1] / 2);
   return 16 * tiles + 400 < 0.8 * 9 * outSp[0] * outSp[1];
-}
-
-/** Winograd F(2×2, 3×3) in WebAssembly (kernels.c): transforms, 16 GEMMs, inverse transform. */
-function convWinograd(
-  k: WasmKernels, x: Float32Array, w: WeightSource, b: Float32Array | null,
-  Cin: number, Cout: number, H: number, W: number, pT: number, pL: number, oH: number, oW: number,
-): Float32Array | null {
-  const wLen = weightLength(w);
-  const tH = Math.ceil(oH / 2);
-  const tW = Math.ceil(oW / 2);
-  const T = tH * tW;
-  const nXp = Cin * (2 * tH + 2) * (2 * tW + 2) + 16;
-  const base = reserve(k, align4(x.length) + align4(wLen) + align4(b ? Cout : 0) + align4(nXp) + 16 * (Cout * Cin + Cin * T + Cout * T) + Cout * oH * oW);
-  if (base < 0) return null;
-  const pX = base;
-  const pW = pX + align4(x.length);
-  const pBias = pW + align4(wLen);
-  const pXp = pBias + align4(b ? Cout : 0);
-  const pU = pXp + align4(nXp);
-  const pV = pU + 16 * Cout * Cin;
-  const pM = pV + 16 * Cin * T;
-  const pOut = pM + 16 * Cout * T;
-  const h = heap(k);
-  h.set(x, pX);
-  putWeight(k, w, pW);
-  if (b) h.set(b, pBias);
-  k.winograd_weights(pW * 4, pU * 4, Cout * Cin);
-  k.winograd_input(pX * 4, pXp * 4, pV * 4, Cin, H, W, pT, pL, tH, tW);
-  for (let e = 0; e < 16; e++) {
-    k.gemm(Cout, T, Cin, (pU + e * Cout * Cin) * 4, Cin, 0, (pV + e * Cin * T) * 4, T, 0, (pM + e * Cout * T) * 4, T, 0);
-  }
-  k.winograd_output(pM * 4, pOut * 4, Cout, tH, tW, oH, oW);
-  if (b) k.add_channel_bias(pOut * 4, pBias * 4, Cout, oH * oW);
-  return takeOutput(k, pOut, Cout * oH * oW);
-}
-
-/** Output positions per GEMM call (= NC, the column block of kernels.c). */
-const GEMM_COLUMNS = 2048;
-
-/** conv in wasm; null when the wasm memory cannot hold the operands. */
-function convWasm(
-  k: WasmKernels, x: Float32Array, w: WeightSource, b: Float32Array | null,
-  groups: number, CinG: number, CoutG: number, Kg: number, inP: number, outP: number, pointwise: boolean,
-  i3: V3, k3: V3, s3: V3, d3: V3, p3: V3, o3: V3,
-): Float32Array | null {
-  const Cout = CoutG * groups;
-  const nCol = pointwise ? 0 : Kg * outP;
-  const wLen = weightLength(w);
-  const base = reserve(k, align4(x.length) + align4(wLen) + align4(b ? Cout : 0) + align4(nCol) + Cout * outP);
-  if (base < 0) return null;
-  const pX = base;
-  const pW = pX + align4(x.length);
-  const pBias = pW + align4(wLen);
-  const pCol = pBias + align4(b ? Cout : 0);
-  const pOut = pCol + align4(nCol);
-  const h = heap(k);
-  h.set(x, pX);
-  putWeight(k, w, pW);
-  if (b) h.set(b, pBias);
-  for (let g = 0; g < groups; g++) {
-    if (!pointwise) {
-      k.im2col3d(pX * 4, g * CinG, CinG, i3[0], i3[1], i3[2], k3[0], k3[1], k3[2], s3[0], s3[1], s3[2], d3[0], d3[1], d3[2], p3[0], p3[1], p3[2], o3[0], o3[1], o3[2], pCol * 4);
-    }
-    const pB = pointwise ? pX + g * CinG * inP : pCol;
-    // One call per GEMM_COLUMNS output positions (the GEMM's own column block, so the work is
-    // the same): WebAssembly has no on-stack replacement, and a first layer computed in a single
-    // call would run entirely in V8's baseline code even after the optimised code is ready.
-    for (let j0 = 0; j0 < outP; j0 += GEMM_COLUMNS) {
-      const n = Math.min(GEMM_COLUMNS, outP - j0);
-      k.gemm(CoutG, n, Kg, (pW + g * CoutG * Kg) * 4, Kg, 0, (pB + j0) * 4, outP, 0, (pOut + g * CoutG * outP + j0) * 4, outP, 0);
-    }
-  }
-  if (b) k.add_channel_bias(pOut * 4, pBias * 4, Cout, outP);
-  return takeOutput(k, pOut, Cout * outP);
 }
 
 /** out[c, :] += bias[c] for every channel. */

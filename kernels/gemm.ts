@@ -12,7 +12,7 @@
 // Accumulation is in float64 (JS numbers), which is both free and more accurate than float32.
 // The pack buffers are module-level and reused between calls (no allocation per call).
 //
-// When WebAssembly SIMD is available, `gemm` runs the same scheme in wasm/kernels.c instead
+// When WebAssembly SIMD is available, `gemm` runs the same scheme in wasm/c/gemm.c instead
 // (f32x4, a 4×8 micro-kernel, float32 accumulation blocked by depth; see wasm/backend.ts);
 // this file's TypeScript is the fallback, also selectable with setKernelBackend('js').
 

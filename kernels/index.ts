@@ -4,6 +4,7 @@ export * from './tensor';
 export * from './gemm';
 export * from './pad';
 export * from './conv';
+export * from './convStages';
 export * from './convTranspose';
 export * from './pool';
 export * from './linear';

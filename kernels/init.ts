@@ -73,6 +73,15 @@ export class DrawnTensor implements Tensor {
       a = k.fill_uniform((at + off) * 4, Math.min(DRAW_BLOCK, count - off), a, this.bound);
     }
   }
+
+  /**
+   * Draws rows [row0, row0 + rows) of this tensor seen as a matrix of K columns straight into
+   * the GEMM's packed layout at float index `at` (c/gemm.c, pack_a_full): a conv's weights,
+   * never laid out row by row.
+   */
+  drawPackedInto(k: WasmKernels, at: number, row0: number, rows: number, K: number): void {
+    k.fill_uniform_packed(at * 4, rows, K, (this.state + Math.imul(row0 * K, MULBERRY_STEP)) >>> 0, this.bound);
+  }
 }
 const DRAW_BLOCK = 1 << 16;
 

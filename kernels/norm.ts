@@ -21,17 +21,32 @@ function vec(v: Vec, C: number, dflt: number, what: string): ArrayLike<number> {
 }
 
 /**
- * BatchNorm at inference: y = (x − mean) / sqrt(var + eps) · γ + β per channel, folded into one
- * scale and shift per channel. Missing statistics give the freshly constructed PyTorch layer
- * (mean 0, var 1, γ 1, β 0), i.e. y = x / sqrt(1 + eps).
+ * BatchNorm at inference folded into one scale and shift per channel (float64):
+ * y = (x − mean) / sqrt(var + eps) · γ + β = x · scale + shift.
  */
-export function batchNorm(x: Tensor, p: BatchNormParams = {}): Tensor {
-  const C = x.shape[0];
+export function batchNormAffine(C: number, p: BatchNormParams = {}): { scale: Float64Array; shift: Float64Array } {
   const eps = p.eps ?? 1e-5;
   const mean = vec(p.mean, C, 0, 'batchnorm mean');
   const variance = vec(p.var, C, 1, 'batchnorm var');
   const w = vec(p.weight, C, 1, 'batchnorm weight');
   const b = vec(p.bias, C, 0, 'batchnorm bias');
+  const scale = new Float64Array(C);
+  const shift = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    scale[c] = w[c] / Math.sqrt(variance[c] + eps);
+    shift[c] = b[c] - mean[c] * scale[c];
+  }
+  return { scale, shift };
+}
+
+/**
+ * BatchNorm at inference: y = (x − mean) / sqrt(var + eps) · γ + β per channel (batchNormAffine).
+ * Missing statistics give the freshly constructed PyTorch layer (mean 0, var 1, γ 1, β 0),
+ * i.e. y = x / sqrt(1 + eps).
+ */
+export function batchNorm(x: Tensor, p: BatchNormParams = {}): Tensor {
+  const C = x.shape[0];
+  const { scale, shift } = batchNormAffine(C, p);
   const per = x.data.length / Math.max(C, 1);
   const n = x.data.length;
   const k = n >= WASM_ELEMENTWISE_MIN && Number.isInteger(per) ? wasmKernels() : null;
@@ -42,20 +57,17 @@ export function batchNorm(x: Tensor, p: BatchNormParams = {}): Tensor {
     h.set(x.data, q);
     const pS = (q + align4(n)) * 4;
     const ss = new Float64Array(k.memory.buffer, pS, 2 * C);
-    for (let c = 0; c < C; c++) {
-      const scale = w[c] / Math.sqrt(variance[c] + eps);
-      ss[c] = scale;
-      ss[C + c] = b[c] - mean[c] * scale;
-    }
+    ss.set(scale);
+    ss.set(shift, C);
     k.affine_channels(q * 4, q * 4, C, per, pS, pS + 8 * C);
     return { shape: x.shape.slice(), data: takeOutput(k, q, n) };
   }
   const out = new Float32Array(x.data.length);
   const src = x.data;
   for (let c = 0; c < C; c++) {
-    const scale = w[c] / Math.sqrt(variance[c] + eps);
-    const shift = b[c] - mean[c] * scale;
-    for (let i = c * per, end = i + per; i < end; i++) out[i] = src[i] * scale + shift;
+    const sc = scale[c];
+    const sh = shift[c];
+    for (let i = c * per, end = i + per; i < end; i++) out[i] = src[i] * sc + sh;
   }
   return { shape: x.shape.slice(), data: out };
 }

@@ -12,6 +12,7 @@
 // layer/group norms → identity, max pooling → average pooling. Every activation is then ≥ 0 and
 // a sum of positive terms, so the set of outputs an impulse reaches is exactly the field.
 import type { Analysis, LayerResult } from '../../engine/types';
+import { recycle } from '../wasm/backend';
 import {
   Tensor, fromNested, tensor, reshape, numel,
   conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
@@ -19,6 +20,7 @@ import {
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
   upsample, pad, add, mul, concat, sliceChannels, reorg, attention,
   initConv, initConvTranspose, initLinear, initPrelu, fanIn,
+  convStaged, ConvStages, StagedOutputs,
 } from '..';
 
 /** Something with an `aborted` flag (an AbortSignal, or a plain object in tests). */
@@ -122,10 +124,15 @@ export async function executeAsync(
 class Runner {
   private values = new Map<string, Tensor>();
   private lastUse = new Map<string, number>();
+  private readers = new Map<string, number>();
   private keep = new Set<string>();
   private indexOf = new Map<string, number>();
   private timings: number[] = [];
   private seed: number;
+  /** Outputs of layers already computed as stages of an earlier convolution (see stagesAfter). */
+  private ahead = new Map<number, Tensor | null>();
+  /** Whether anyone sees every layer's output (else stages write only the last one). */
+  private observed: boolean;
 
   constructor(private analysis: Analysis, input: Tensor, private opts: ExecuteOptions) {
     const why = executable(analysis);
@@ -138,6 +145,8 @@ class Runner {
     this.values.set('input', input);
     analysis.layers.forEach((l, i) => this.indexOf.set(l.name, i));
     analysis.layers.forEach((l, i) => l.from.forEach((f) => this.lastUse.set(f, i)));
+    analysis.layers.forEach((l) => new Set(l.from).forEach((f) => this.readers.set(f, (this.readers.get(f) ?? 0) + 1)));
+    this.observed = !!(opts.onLayer || opts.onRelease || opts.keepAll);
     for (const o of analysis.outputs) this.keep.add(o.name);
     if (!analysis.outputs.length) this.keep.add(analysis.layers[analysis.layers.length - 1].name);
   }
@@ -145,32 +154,86 @@ class Runner {
   step(i: number): void {
     if (this.opts.signal?.aborted) throw new ExecutionCancelled();
     const layer = this.analysis.layers[i];
-    const inputs = layer.from.map((f) => {
-      const t = this.values.get(f);
-      if (!t) throw new ExecutionError(layer.name, `its input ${f} has not been computed`);
-      return t;
-    });
-    const t0 = now();
-    let out: Tensor;
-    try {
-      out = runLayer(layer, inputs, this.seed, !!this.opts.positiveWeights);
-    } catch (err) {
-      if (err instanceof ExecutionError) throw err;
-      throw new ExecutionError(layer.name, (err as Error).message);
+    let out: Tensor | null | undefined = this.ahead.get(i);
+    if (out !== undefined) {
+      // Computed with the convolution before it: nothing left to do but hand it on.
+      this.ahead.delete(i);
+      this.timings[i] = 0;
+    } else {
+      const inputs = layer.from.map((f) => this.input(layer, f));
+      const t0 = now();
+      try {
+        const stages = this.stagesAfter(i);
+        if (stages) {
+          const outs = runStaged(layer, inputs[0], stages.stages, this.seed, this.observed);
+          stages.layers.forEach((j, n) => this.ahead.set(j, outs[n + 1]));
+          out = outs[0];
+        } else {
+          out = runLayer(layer, inputs, this.seed, !!this.opts.positiveWeights);
+        }
+      } catch (err) {
+        if (err instanceof ExecutionError) throw err;
+        throw new ExecutionError(layer.name, (err as Error).message);
+      }
+      this.timings[i] = now() - t0;
     }
-    this.timings[i] = now() - t0;
-    const want = layer.shape!;
-    if (out.shape.length !== want.length || out.shape.some((n, a) => n !== want[a])) {
-      throw new ExecutionError(layer.name, `kernel produced [${out.shape.join(', ')}], the engine says [${want.join(', ')}]`);
+    if (out) {
+      const want = layer.shape!;
+      if (out.shape.length !== want.length || out.shape.some((n, a) => n !== want[a])) {
+        throw new ExecutionError(layer.name, `kernel produced [${out.shape.join(', ')}], the engine says [${want.join(', ')}]`);
+      }
+      this.values.set(layer.name, out);
+      this.opts.onLayer?.(i, out, layer);
     }
-    this.values.set(layer.name, out);
-    this.opts.onLayer?.(i, out, layer);
     if (!this.opts.keepAll) {
       for (const f of new Set(layer.from)) {
-        if (f !== 'input' && this.lastUse.get(f) === i && !this.keep.has(f)) this.drop(f);
+        if (f !== 'input' && this.lastUse.get(f) === i && !this.keep.has(f) && this.values.has(f)) this.drop(f);
       }
-      if (!this.lastUse.has(layer.name) && !this.keep.has(layer.name)) this.drop(layer.name);
+      if (out && !this.lastUse.has(layer.name) && !this.keep.has(layer.name)) this.drop(layer.name);
     }
+  }
+
+  private input(layer: LayerResult, name: string): Tensor {
+    const t = this.values.get(name);
+    if (!t) throw new ExecutionError(layer.name, `its input ${name} has not been computed`);
+    return t;
+  }
+
+  /**
+   * The layers right after convolution i that it can compute as its stages (convStages.ts): a
+   * batchnorm, then an add of two same-shape tensors, then a relu, each optional but in that
+   * order, each reading only the one before, which nothing else reads and the run does not
+   * keep. Not in the linearised network (its activations are identities).
+   */
+  private stagesAfter(i: number): { layers: number[]; stages: ConvStages } | null {
+    const layers = this.analysis.layers;
+    const conv = layers[i];
+    if ((conv.kind !== 'conv' && conv.kind !== 'depthwise') || this.opts.positiveWeights) return null;
+    const stages: ConvStages = {};
+    const chain: number[] = [];
+    let prev = conv.name;
+    const follows = (j: number): boolean =>
+      j < layers.length && layers[j].from.includes(prev) && this.readers.get(prev) === 1 && !this.keep.has(prev);
+    let j = i + 1;
+    if (follows(j) && layers[j].kind === 'batchnorm' && layers[j].from.length === 1) {
+      stages.batchNorm = { eps: (layers[j].args as Args).eps };
+      chain.push(j);
+      prev = layers[j++].name;
+    }
+    if (follows(j) && layers[j].kind === 'add' && layers[j].from.length === 2 && layers[j].from[0] !== layers[j].from[1]) {
+      const other = this.values.get(layers[j].from.find((f) => f !== prev)!);
+      const shape = layers[j].shape;
+      if (other && shape && other.shape.length === shape.length && other.shape.every((n, a) => n === shape[a]) && layers[j - 1].shape?.join() === shape.join()) {
+        stages.residual = other;
+        chain.push(j);
+        prev = layers[j++].name;
+      }
+    }
+    if (follows(j) && layers[j].kind === 'relu' && layers[j].from.length === 1) {
+      stages.relu = true;
+      chain.push(j);
+    }
+    return chain.length ? { layers: chain, stages } : null;
   }
 
   private drop(name: string): void {
@@ -180,10 +243,14 @@ class Runner {
   }
 
   private release(name: string, t: Tensor): void {
-    const notify = this.opts.onRelease;
-    if (!notify || this.opts.keepAll) return;
+    if (this.opts.keepAll) return;
     const owned = ![...this.values.values()].some((v) => v.data.buffer === t.data.buffer);
-    notify(this.indexOf.get(name)!, t, owned);
+    // Nobody has seen an intermediate output of an unobserved run: its buffer can serve again.
+    if (!this.observed) {
+      if (owned && !this.keep.has(name)) recycle(t.data);
+      return;
+    }
+    this.opts.onRelease?.(this.indexOf.get(name)!, t, owned);
   }
 
   /** Releases the outputs the run kept to its end (after result() was taken). */
@@ -278,6 +345,21 @@ export function layerParams(layer: LayerResult, inShape: number[], seed: number,
     }
   }
   return null;
+}
+
+/**
+ * A conv / depthwise layer and the layers after it computed as its stages: the outputs in layer
+ * order (the convolution's first), null for those not kept (when nobody sees them).
+ */
+function runStaged(layer: LayerResult, x: Tensor, stages: ConvStages, seed: number, keepAll: boolean): (Tensor | null)[] {
+  const a = layer.args as Args;
+  const p = layerParams(layer, x.shape, seed)!;
+  const o: StagedOutputs = convStaged(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: p.groups }, stages, keepAll);
+  const outs = [o.conv ?? null];
+  if (stages.batchNorm) outs.push(o.batchNorm ?? null);
+  if (stages.residual) outs.push(o.sum ?? null);
+  if (stages.relu) outs.push(o.relu ?? null);
+  return outs;
 }
 
 /** Computes one layer's output from its inputs. */

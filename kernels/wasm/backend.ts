@@ -1,4 +1,4 @@
-// Loads the WebAssembly SIMD kernels (kernels.c, embedded as base64 in
+// Loads the WebAssembly SIMD kernels (c/*.c, embedded as base64 in
 // kernelsWasm.generated.ts) and manages their memory. Everything here is synchronous: the
 // module is compiled on first use with `new WebAssembly.Module` (fine in a Web Worker and in
 // Node; Chromium refuses synchronous compilation of modules over 4 KB on a page's main thread,
@@ -25,11 +25,14 @@ export interface WasmKernels {
     sD: number, sH: number, sW: number, dD: number, dH: number, dW: number, pD: number, pH: number, pW: number,
     oD: number, oH: number, oW: number, col: number,
   ): void;
-  add_channel_bias(out: number, bias: number, C: number, P: number): void;
-  winograd_weights(w: number, U: number, P: number): void;
+  pack_a_full(A: number, lda: number, M: number, K: number, P: number): void;
+  conv_gemm(M: number, N: number, K: number, PA: number, B: number, ldb: number, C: number, ldc: number, j0: number, j1: number, epilogue: number): void;
+  epilogue_rows(epilogue: number, M: number, N: number, C: number, ldc: number): void;
+  winograd_weights(w: number, U: number, Cout: number, Cin: number, state: number, bound: number): void;
   winograd_input(x: number, xp: number, V: number, C: number, H: number, W: number, pT: number, pL: number, tH: number, tW: number): void;
-  winograd_output(M: number, out: number, Cout: number, tH: number, tW: number, oH: number, oW: number): void;
+  winograd_output(M: number, out: number, Cout: number, tH: number, tW: number, oH: number, oW: number, epilogue: number): void;
   fill_uniform(dst: number, n: number, state: number, bound: number): number;
+  fill_uniform_packed(P: number, M: number, K: number, state: number, bound: number): void;
   stats_f32(src: number, n: number): number;
   relu_f32(src: number, dst: number, n: number): void;
   add_f32(a: number, b: number, dst: number, n: number): void;
@@ -121,7 +124,7 @@ export function reserve(k: WasmKernels, floats: number): number {
   const need = heapBase + floats * 4;
   const mem = k.memory;
   if (need > mem.buffer.byteLength) {
-    // Stay below 2 GiB: kernels.c indexes with 32-bit signed ints.
+    // Stay below 2 GiB: the C kernels index with 32-bit signed ints.
     if (need > 2 ** 31) return -1;
     try {
       mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
@@ -142,12 +145,54 @@ export function heap(k: WasmKernels): Float32Array {
 export const align4 = (n: number): number => (n + 3) & ~3;
 
 /**
+ * One reservation (see reserve) cut into consecutive 16-byte aligned regions of the given float
+ * counts: their float indices, or null when the memory cannot hold them.
+ */
+export function regions(k: WasmKernels, ...floats: number[]): number[] | null {
+  const base = reserve(k, floats.reduce((s, n) => s + align4(n), 0));
+  if (base < 0) return null;
+  let at = base;
+  return floats.map((n) => {
+    const p = at;
+    at += align4(n);
+    return p;
+  });
+}
+
+// Output buffers handed back by the runtime once nothing reads them (recycle), reused for
+// kernel outputs of the same length. A fresh multi-megabyte ArrayBuffer is expensive: every page
+// is faulted in and zeroed (~0.4 ms per MB in a Chromium worker; on this project's VM a fresh
+// 0.8 MB buffer in Node took 2.8–41 ms, a reused one 0.07 ms).
+const spare = new Map<number, Float32Array[]>();
+let spareBytes = 0;
+const MAX_SPARE_BYTES = 64 << 20;
+
+/** Keeps a whole, unshared buffer that nobody reads any more for a later output of its length. */
+export function recycle(data: Float32Array): void {
+  if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength || data.byteLength === 0) return;
+  if (spareBytes + data.byteLength > MAX_SPARE_BYTES) return;
+  const list = spare.get(data.length) ?? [];
+  list.push(data);
+  spare.set(data.length, list);
+  spareBytes += data.byteLength;
+}
+
+/** The n floats at float index p in a recycled buffer, else in a new one (slice: no zeroing). */
+function copyOut(k: WasmKernels, p: number, n: number): Float32Array {
+  const b = spare.get(n)?.pop();
+  if (!b) return heap(k).slice(p, p + n);
+  spareBytes -= b.byteLength;
+  b.set(heap(k).subarray(p, p + n));
+  return b;
+}
+
+/**
  * A kernel's output: the n floats at float index p copied out of the wasm memory, with their
  * min / max / mean computed on the way while they are still in the cache (the preview shows them
  * for every layer; stats() then needs no second pass over a copy). The output must be final.
  */
 export function takeOutput(k: WasmKernels, p: number, n: number): Float32Array {
-  const out = heap(k).slice(p, p + n);
+  const out = copyOut(k, p, n);
   if (n > 0) {
     const at = k.stats_f32(p * 4, n);
     const s = new Float64Array(k.memory.buffer, at, 3);

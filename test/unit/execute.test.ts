@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, fieldAt } from '../../engine';
 import type { Analysis } from '../../engine/types';
-import { execute, executeAsync, ExecutionCancelled, layerSeed } from '../../kernels/runtime/execute';
+import { execute, executeAsync, ExecutionCancelled, layerSeed, runLayer } from '../../kernels/runtime/execute';
 import { makeSample, SAMPLES, samplesFor, imageToInput } from '../../kernels/runtime/samples';
-import { tensor, numel, mulberry32, type Tensor } from '../../kernels';
+import { tensor, numel, mulberry32, setKernelBackend, type Tensor } from '../../kernels';
 import { readExample } from './helpers/examples';
 import { unravel } from './helpers/reference';
 import { repoRoot } from '../oracle';
@@ -171,6 +171,94 @@ outputs: [fc, a]
   it('rejects an input of the wrong shape with a clear message', () => {
     const a = analyse(readExample('tiny-vgg.cnn.yaml'));
     assert.throws(() => execute(a, makeSample('noise', [3, 32, 32])), /sample tensor is \[3, 32, 32\] but the network's input is \[3, 64, 64\]/);
+  });
+});
+
+describe('execute: layers computed as stages of the convolution before them', () => {
+  // conv → batchnorm → relu; conv → batchnorm → add → relu (a residual); conv → relu; depthwise →
+  // batchnorm → relu; and chains that must stop early: a batchnorm read twice, a batchnorm that
+  // is a network output, a conv that is one, a three-input add.
+  const text = `input: [6, 12, 12]
+layers:
+  - {name: c1, conv: {out: 8, kernel: 3, padding: 1}}
+  - {name: b1, batchnorm: {}}
+  - {name: r1, relu: {}}
+  - {name: c2, conv: {out: 8, kernel: 3, padding: 1, bias: false}}
+  - {name: b2, batchnorm: {}}
+  - {name: s2, add: {}, from: [r1, b2]}
+  - {name: r2, relu: {}}
+  - {name: c3, conv: {out: 8, kernel: 1}}
+  - {name: r3, relu: {}}
+  - {name: c4, conv: {out: 8, kernel: 3, padding: 1}}
+  - {name: b4, batchnorm: {}}
+  - {name: r4, relu: {}, from: [b4]}
+  - {name: s4, add: {}, from: [b4, r4]}
+  - {name: c5, conv: {out: 8, kernel: 1}}
+  - {name: b5, batchnorm: {}}
+  - {name: r5, relu: {}}
+  - {name: c6, conv: {out: 8, kernel: 1}}
+  - {name: s6, add: {}, from: [c6, r5, s4]}
+  - {name: dw, depthwise: {kernel: 3, padding: 1}}
+  - {name: b7, batchnorm: {}}
+  - {name: r7, relu: {}}
+  - {name: c8, conv: {out: 8, kernel: 3, padding: 1}}
+  - {name: r8, relu: {}}
+outputs: [b5, r7, c8, r8]
+`;
+  const fused = ['b1', 'r1', 'b2', 's2', 'r2', 'r3', 'b4', 'b5', 'b7', 'r7'];
+
+  it('every layer equals computing it alone, bit for bit, whether every output is seen or only the outputs', () => {
+    const a = analyse(text);
+    const x = makeSample('noise', a.input!, 5);
+    // Layer by layer with runLayer: the numbers the stages must reproduce.
+    const alone = new Map<string, Tensor>([['input', x]]);
+    for (const l of a.layers) alone.set(l.name, runLayer(l, l.from.map((f) => alone.get(f)!), 9));
+    const seen: Tensor[] = [];
+    const r = execute(a, x, { seed: 9, onLayer: (i, t) => (seen[i] = t) });
+    a.layers.forEach((l, i) => assert.deepEqual(Array.from(seen[i].data), Array.from(alone.get(l.name)!.data), l.name));
+    // The fused layers took no time of their own (their work is in the convolution's time).
+    a.layers.forEach((l, i) => assert.equal(r.timings[i] === 0, fused.includes(l.name), `${l.name}: ${r.timings[i]} ms`));
+    // Unobserved, the intermediate outputs are not kept; the network outputs are the same.
+    const quiet = execute(a, x, { seed: 9 });
+    assert.deepEqual([...quiet.outputs.keys()].sort(), ['b5', 'c8', 'r7', 'r8']);
+    for (const [name, t] of quiet.outputs) assert.deepEqual(Array.from(t.data), Array.from(alone.get(name)!.data), name);
+  });
+
+  it('an unobserved run reuses the buffers it no longer reads, never those of the outputs it returns', () => {
+    const inline = `input: [3, 16, 16]
+layers:
+  - {name: c, conv: {out: 8, kernel: 3, padding: 1}}
+  - {name: r, relu: {}}
+  - {name: f, flatten: {}}
+  - {name: g, identity: {}, from: [r]}
+  - {name: p, maxpool: {kernel: 2}, from: [g]}
+  - {name: fc, linear: {out: 10}, from: [f]}
+outputs: [f, p, fc]
+`;
+    for (const text of [inline, readExample('resnet50.cnn.yaml').replace(/input: \[3, 224, 224\]/, 'input: [3, 64, 64]')]) {
+      const a = analyse(text);
+      const x = makeSample('noise', a.input!, 3);
+      const first = execute(a, x, { seed: 1 }).outputs;
+      const copies = new Map([...first].map(([n, t]) => [n, Array.from(t.data)]));
+      for (const seed of [2, 3]) execute(a, x, { seed }); // these runs take the recycled buffers
+      for (const [n, t] of first) assert.deepEqual(Array.from(t.data), copies.get(n), n);
+      const again = execute(a, x, { seed: 1 }).outputs;
+      for (const [n, t] of again) assert.deepEqual(Array.from(t.data), copies.get(n), `${n} again`);
+    }
+  });
+
+  it('the TypeScript kernels give the same numbers', () => {
+    const a = analyse(text);
+    const x = makeSample('noise', a.input!, 6);
+    const run = () => [...execute(a, x, { seed: 2, keepAll: true }).outputs.values()].map((t) => Array.from(t.data));
+    const wasm = run();
+    setKernelBackend('js');
+    try {
+      const js = run();
+      js.forEach((v, i) => v.forEach((e, k) => assert.ok(Math.abs(e - wasm[i][k]) <= 1e-5 * Math.max(1, Math.abs(e)), `output ${i}[${k}]: ${e} vs ${wasm[i][k]}`)));
+    } finally {
+      setKernelBackend('auto');
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // Tests for the WebAssembly SIMD kernels (kernels/wasm) and their TypeScript fallback:
 //  1. the committed artifact: its bytes match the SHA-256 recorded at build time, the recorded
-//     source hash matches kernels.c (so the source was not edited without rebuilding), and — when
+//     source hash matches kernels/wasm/c (so the C was not edited without rebuilding), and — when
 //     clang is installed — rebuilding gives a byte-identical file (skipped otherwise);
 //  2. the wasm and TypeScript backends against a naive float64 reference and each other (conv in
 //     every rank, groups, depthwise, conv_transpose, linear, gemm on strided views);
@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -60,10 +60,13 @@ describe('kernels (wasm): the committed artifact', () => {
     assert.ok(WebAssembly.validate(bytes), 'the artifact is valid WebAssembly (SIMD) for this Node');
   });
 
-  it('was built from the current kernels.c (else run: node scripts/build-wasm.mjs)', () => {
-    const src = readFileSync(join(wasmDir, 'kernels.c'));
-    assert.equal(sha256(src), KERNELS_SOURCE_SHA256, 'kernels.c changed since kernelsWasm.generated.ts was built: run node scripts/build-wasm.mjs');
-    assert.ok(generated.includes(`// source sha256: ${KERNELS_SOURCE_SHA256}`));
+  it('was built from the current kernels/wasm/c sources (else run: node scripts/build-wasm.mjs)', () => {
+    // The recipe of scripts/build-wasm.mjs: every .c and .h by name, name and content hashed.
+    const dir = join(wasmDir, 'c');
+    const h = createHash('sha256');
+    for (const name of readdirSync(dir).filter((f) => /\.[ch]$/.test(f)).sort()) h.update(`${name}\0`).update(readFileSync(join(dir, name))).update('\0');
+    assert.equal(h.digest('hex'), KERNELS_SOURCE_SHA256, 'kernels/wasm/c changed since kernelsWasm.generated.ts was built: run node scripts/build-wasm.mjs');
+    assert.ok(generated.includes(`// sources sha256: ${KERNELS_SOURCE_SHA256}`));
   });
 
   it('rebuilding with the recorded clang gives a byte-identical artifact (skipped without it)', function () {
@@ -410,6 +413,23 @@ describe('kernels (wasm): weights drawn into the wasm memory', () => {
     assert.deepEqual(structuredClone(p.weight).data, w);
   });
 
+  it('drawn straight into the packed layout: the bits of packing the drawn values (rows 1-9, depths 1-600)', () => {
+    const k = withBackend('wasm', () => wasmKernels())!;
+    for (const [M, K_] of [[1, 1], [3, 7], [4, 256], [5, 257], [9, 600], [8, 512], [6, 300]]) {
+      const t = new K.DrawnTensor([M, K_], M * 1000 + K_, 0.21);
+      const Mp = Math.ceil(M / 4) * 4; // rows in strips of 4, the last one padded with zeros
+      const at = reserve(k, 3 * (Mp * K_ + 4));
+      const pDrawn = at, pValues = at + Mp * K_ + 4, pPacked = pValues + Mp * K_ + 4;
+      heap(k).fill(NaN, at, pPacked + Mp * K_);
+      t.drawPackedInto(k, pDrawn, 0, M, K_);
+      heap(k).set(t.data, pValues);
+      k.pack_a_full(pValues * 4, K_, M, K_, pPacked * 4);
+      const got = heap(k).subarray(pDrawn, pDrawn + Mp * K_);
+      const want = heap(k).subarray(pPacked, pPacked + Mp * K_);
+      for (let i = 0; i < Mp * K_; i++) if (!Object.is(got[i], want[i])) assert.fail(`${M}×${K_}: element ${i}: ${got[i]} vs ${want[i]}`);
+    }
+  });
+
   it('conv (direct and Winograd) and linear give the same bits with a drawn weight as with its values', () => {
     withBackend('wasm', () => {
       const cases: Array<[number[], number, number[], K.ConvOptions]> = [
@@ -417,10 +437,16 @@ describe('kernels (wasm): weights drawn into the wasm memory', () => {
         [[16, 20, 20], 24, [3, 3], { padding: 1, algorithm: 'direct' }],
         [[3, 33, 31], 8, [7, 7], { stride: 2, padding: 3 }],
         [[6, 40], 4, [5], { dilation: 2 }],
+        // Drawn in packed form: rows not a multiple of 4, depth over one block (360 > 256).
+        [[40, 9, 9], 13, [3, 3], { padding: 1, algorithm: 'direct' }],
+        [[24, 10, 10], 20, [3, 3], { padding: 1, groups: 2 }], // per group: 10 rows from row 10
+        [[300, 5, 6], 7, [1, 1], {}], // pointwise, depth 300
+        [[8, 12, 12], 8, [3, 3], { groups: 8, padding: 1 }], // depthwise: not packed
+        [[260, 20, 20], 13, [3, 3], { padding: 1 }], // Winograd, drawn as transformed: 13 rows, depth 260
       ];
       cases.forEach(([shape, cOut, kernel, opts], i) => {
         const x = randomTensor(shape, i);
-        const { weight, bias } = K.initConv(cOut, shape[0], kernel, 1, true, 100 + i);
+        const { weight, bias } = K.initConv(cOut, shape[0], kernel, opts.groups ?? 1, true, 100 + i);
         assert.ok(weight instanceof K.DrawnTensor);
         const a = K.conv(x, weight, bias, opts);
         const b = K.conv(x, plain(weight), bias, opts);
@@ -431,6 +457,69 @@ describe('kernels (wasm): weights drawn into the wasm memory', () => {
       const { weight, bias } = K.initLinear(1500, 3000, true, 3);
       assert.deepEqual(K.linear(x, weight, bias).data, K.linear(x, plain(weight), bias).data);
     });
+  });
+});
+
+describe('kernels (wasm): convolutions with their stages (batchnorm, residual add, relu)', () => {
+  const bits = (t: Tensor | undefined): number[] => Array.from(t!.data);
+
+  it('give the bits of batchNorm, add and relu applied in turn, every path, kept or not (fast-check)', () => {
+    type Case = [number[], number, number[], K.ConvOptions];
+    const paths: Record<string, Case> = {
+      packed: [[9, 11, 13], 13, [3, 3], { padding: 1, algorithm: 'direct' }], // 13 rows: a ragged strip
+      deep: [[70, 6, 7], 8, [2, 2], { stride: 2 }], // depth 280: two depth blocks
+      pointwise: [[12, 10, 9], 6, [1, 1], {}],
+      groups: [[12, 9, 9], 16, [3, 3], { groups: 2, padding: 1 }], // 8 rows per group, packed
+      depthwise: [[6, 9, 8], 6, [3, 3], { groups: 6, padding: 1 }], // 1 row per group: plain gemm
+      winograd: [[12, 14, 15], 10, [3, 3], { padding: 1 }],
+      wide: [[3, 50, 47], 5, [3, 3], { padding: 1 }], // 2350 columns: two GEMM calls
+      conv1d: [[5, 33], 7, [3], { dilation: 2 }],
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(paths)),
+        fc.record({ bn: fc.boolean(), residual: fc.boolean(), relu: fc.boolean(), bias: fc.boolean(), keepAll: fc.boolean() }),
+        fc.constantFrom<'wasm' | 'js'>('wasm', 'js'),
+        fc.integer(),
+        (path, o, backend, seed) => {
+          const [shape, cOut, kernel, opts] = paths[path];
+          const x = randomTensor(shape, seed);
+          const w = randomTensor([cOut, shape[0] / (opts.groups ?? 1), ...kernel], seed + 1);
+          const b = o.bias ? randomTensor([cOut], seed + 2).data : null;
+          withBackend(backend, () => {
+            const conv = K.conv(x, w, b, opts);
+            const stages: K.ConvStages = {
+              batchNorm: o.bn ? { eps: 1e-3, mean: randomTensor([cOut], seed + 3).data, var: randomTensor([cOut], seed + 4).data.map((v) => 1 + Math.abs(v)) } : undefined,
+              residual: o.residual ? randomTensor(conv.shape, seed + 5) : undefined,
+              relu: o.relu,
+            };
+            // The separate passes, in order.
+            const want: Record<string, Tensor> = { conv };
+            let t = conv;
+            if (stages.batchNorm) want.batchNorm = t = K.batchNorm(t, stages.batchNorm);
+            if (stages.residual) want.sum = t = K.add(t, stages.residual);
+            if (stages.relu) want.relu = t = K.relu(t);
+            const got = K.convStaged(x, w, b, opts, stages, o.keepAll);
+            const last = K.stageList(stages).pop() ?? 'conv';
+            const names = o.keepAll ? Object.keys(want) : [last];
+            assert.deepEqual(Object.keys(got).sort(), names.sort(), `${path}: outputs`);
+            for (const n of names) {
+              assert.deepEqual(got[n as keyof K.StagedOutputs]!.shape, conv.shape);
+              assert.deepEqual(bits(got[n as keyof K.StagedOutputs]), bits(want[n]), `${path} ${backend}: ${n}`);
+            }
+            // Each output comes with its statistics, as the separate kernels' outputs do.
+            if (backend === 'wasm') for (const n of names) assert.deepEqual(K.stats(got[n as keyof K.StagedOutputs]!), K.stats({ shape: conv.shape, data: want[n].data.slice() }));
+          });
+        },
+      ),
+      { numRuns: 150, seed: 20261204 },
+    );
+  });
+
+  it('rejects a residual of another shape', () => {
+    const x = randomTensor([4, 6, 6], 1);
+    const w = randomTensor([4, 4, 3, 3], 2);
+    assert.throws(() => K.convStaged(x, w, null, {}, { residual: randomTensor([4, 6, 6], 3) }, true), /residual \[4, 6, 6\] does not match the output \[4, 4, 4\]/);
   });
 });
 
