@@ -41,7 +41,7 @@ export function readUltralytics(text: string, options: ReadOptions): Analysis {
     return net.finish(empty);
   }
   const { config, choice } = readConfig(root, options.fileName, options.scale, net.report);
-  reportScale(config, choice, net.report);
+  reportScale(config, choice, options.fileName, net.report);
   const rows = rowNodes(root, net.report);
   const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
   const built = buildModel(rows, config, imageSize, net, options.fileName);
@@ -66,10 +66,15 @@ function rowNodes(root: RawMap, report: Report): RawNode[] {
 }
 
 /** Says which scale the figures are for when the file name does not (Ultralytics warns the same way). */
-function reportScale(config: ModelConfig, choice: ScaleChoice, report: Report): void {
+function reportScale(config: ModelConfig, choice: ScaleChoice, fileName: string | undefined, report: Report): void {
   if (!config.scalesSpan || choice.from === 'file name') return;
   const how = choice.from === 'setting' ? 'the chosen scale' : `the first of \`scales\`, as Ultralytics assumes when the file name carries none`;
-  report('ultralyticsScale', `Figures for scale '${config.scale}' (${how}). Name the file after a scale (yolov8${config.scales[1] ?? 's'}.yaml → '${config.scales[1] ?? 's'}') or pick one: ${config.scales.join(', ')}.`, config.scalesSpan, undefined, { scales: config.scales, scale: config.scale });
+  const other = config.scales.find((s) => s !== config.scale) ?? config.scale;
+  const base = (fileName ?? '').split(/[\\/]/).pop() ?? '';
+  // yolo11.yaml → yolo11s.yaml: the scale letter goes right after the version, as Ultralytics reads it.
+  const m = /^(.*?yolo(?:e-)?v?\d+)(.*)$/.exec(base);
+  const example = m ? `${m[1]}${other}${m[2]}` : `yolov8${other}.yaml`;
+  report('ultralyticsScale', `Figures for scale '${config.scale}' (${how}). Name the file after a scale (${example} → '${other}') or pick one: ${config.scales.join(', ')}.`, config.scalesSpan, undefined, { scales: config.scales, scale: config.scale });
 }
 
 /** parse_model's loop: channel bookkeeping, depth and width gains, then each module's layers. */
