@@ -55,16 +55,15 @@ export function makesFieldGlobal(layer: LayerResult): boolean {
 export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
   const a = layer.args as Record<string, any>;
   const spatial = layer.inputShapes[0]?.slice(1) ?? [];
+  // Attention mixes every position into every output too (it only keeps the map).
+  if (makesFieldGlobal(layer) || layer.kind === 'attention') return { type: 'global' };
   if (WINDOW_KINDS.has(layer.kind)) {
     return { type: 'map', axes: spatial.map((_, i) => windowMap(a.kernel[i], a.stride[i], a.dilation[i], a.padding[i][0])) };
   }
   if (layer.kind === 'conv_transpose') {
     return { type: 'map', axes: spatial.map((_, i) => transposedMap(a.kernel[i], a.stride[i], a.dilation[i], a.padding[i][0])) };
   }
-  if (layer.kind === 'adaptive_avgpool' || layer.kind === 'adaptive_maxpool') {
-    if ((a.size as number[]).every((x) => x === 1)) return { type: 'global' };
-    return { type: 'map', axes: spatial.map((W, i) => adaptiveMap(W, a.size[i])) };
-  }
+  if (layer.kind === 'adaptive_avgpool' || layer.kind === 'adaptive_maxpool') return { type: 'map', axes: spatial.map((W, i) => adaptiveMap(W, a.size[i])) };
   if (layer.kind === 'pad') return { type: 'map', axes: (a.padding as Array<[number, number]>).map(([p0]) => windowMap(1, 1, 1, p0)) };
   if (layer.kind === 'upsample') {
     const args: Record<string, unknown> = { mode: a.mode, align_corners: a.alignCorners };
@@ -76,12 +75,8 @@ export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
       return undefined;
     }
   }
-  if (GLOBAL_KINDS.has(layer.kind)) return { type: 'global' };
-  // Attention mixes every position into every output, but keeps the map: not a classifier's global step.
-  if (layer.kind === 'attention') return { type: 'global' };
   if (layer.kind === 'reorg') return { type: 'unknown' };
-  if (layer.kind === 'softmax') return a.axis > 0 ? { type: 'global' } : { type: 'same' };
-  if (layer.kind === 'concat') return a.axis === 0 ? { type: 'union' } : { type: 'global' };
+  if (layer.kind === 'concat') return { type: 'union' };
   if (layer.kind === 'add') return { type: 'union' };
   if (layer.kind === 'mul') {
     if (!a.gated) return { type: 'union' };

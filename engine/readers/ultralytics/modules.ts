@@ -93,6 +93,12 @@ function c3Body(scope: Scope, x: Value, c2: number, n: number, e: number, block:
   return scope.child('cv3').conv(scope.layer('cat', 'concat', { axis: 0 }, [y, side]), c2);
 }
 
+/** C3 or C3k as a row: (c1, c2, n, shortcut, g, e), Bottlenecks with kernels k. */
+function c3Module(scope: Scope, x: Value, a: unknown[], k: [number, number]): Value {
+  const [c2, n, shortcut, g, e] = [intArg(a, 1), intArg(a, 2, 1), boolArg(a, 3, true), intArg(a, 4, 1), numberArg(a, 5, 0.5)];
+  return c3Body(scope, x, c2, n, e, (b, y, c) => bottleneck(b, y, c, c, shortcut, g, k, 1.0));
+}
+
 /** Attention(dim, num_heads, attn_ratio = 0.5): qkv conv, attention over all positions + a depthwise positional conv on the values, proj. */
 function attention(scope: Scope, x: Value, dim: number, heads: number): Value {
   const headDim = Math.floor(dim / heads);
@@ -152,18 +158,15 @@ export const MODULES: Record<string, ModuleSpec> = {
     role: 'repeat',
     signature: 'C3(c1, c2, n=1, shortcut=True, g=1, e=0.5)',
     doc: 'CSP with 3 convs: cv1 → n Bottlenecks (1×1, 3×3), beside cv2; concatenated; cv3.',
-    build: (s, [x], a) => {
-      const [c2, n, shortcut, g, e] = [intArg(a, 1), intArg(a, 2, 1), boolArg(a, 3, true), intArg(a, 4, 1), numberArg(a, 5, 0.5)];
-      return c3Body(s, x, c2, n, e, (b, y, c) => bottleneck(b, y, c, c, shortcut, g, [1, 3], 1.0));
-    },
+    build: (s, [x], a) => c3Module(s, x, a, [1, 3]),
   },
   C3k: {
     role: 'repeat',
     signature: 'C3k(c1, c2, n=1, shortcut=True, g=1, e=0.5, k=3)',
     doc: 'C3 whose Bottlenecks use k×k kernels.',
     build: (s, [x], a) => {
-      const [c2, n, shortcut, g, e, k] = [intArg(a, 1), intArg(a, 2, 1), boolArg(a, 3, true), intArg(a, 4, 1), numberArg(a, 5, 0.5), intArg(a, 6, 3)];
-      return c3Body(s, x, c2, n, e, (b, y, c) => bottleneck(b, y, c, c, shortcut, g, [k, k], 1.0));
+      const k = intArg(a, 6, 3);
+      return c3Module(s, x, a, [k, k]);
     },
   },
   C3k2: {

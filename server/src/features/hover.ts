@@ -49,7 +49,8 @@ function moduleMarkdown(snap: Snapshot, entry: EntryResult, layers: LayerResult[
   const shown = layers.slice(0, 24);
   lines.push(...shown.map((l) => `- \`${l.name}\` ${l.kind}: ${l.inputShapes.map(formatShape).join(' + ')} → ${formatShape(l.shape)}${l.params ? `, ${thousands(l.params)} params` : ''}`));
   if (layers.length > shown.length) lines.push(`- … ${layers.length - shown.length} more`);
-  if (entry.params > layers.reduce((n, l) => n + l.params, 0)) lines.push('', `(+ ${thousands(entry.params - layers.reduce((n, l) => n + l.params, 0))} parameters outside the forward pass: the DFL's fixed weights, used when boxes are decoded)`);
+  const detached = entry.params - layers.reduce((n, l) => n + l.params, 0);
+  if (detached > 0) lines.push('', `(+ ${thousands(detached)} parameters outside the forward pass: the DFL's fixed weights, used when boxes are decoded)`);
   return lines.join('\n');
 }
 
