@@ -4,7 +4,9 @@
 // Two ConvLens figures: the forward pass alone (only the network's output is kept, as PyTorch
 // keeps it), and with every layer's output delivered as the preview and `convlens run` need
 // them (each in its own buffer, with its statistics).
-//   node bench/forward.bench.mjs [--runs N] [--threads N] [--models resnet18,resnet50] [--backend auto|wasm|js|both]
+// yolov8n: Ultralytics' YOLOv8n model file at 3×640×640 (examples/ultralytics), ConvLens only
+// (no Ultralytics here to compare with): its time by kind shows what SiLU costs.
+//   node bench/forward.bench.mjs [--runs N] [--threads N] [--models resnet18,resnet50,yolov8n] [--backend auto|wasm|js|both]
 // --backend picks the kernels: 'auto' (default: WebAssembly SIMD when it loads, else TypeScript),
 // 'wasm', 'js' (the pure TypeScript fallback), or 'both' (each in turn, for a before/after view).
 import * as esbuild from 'esbuild';
@@ -21,7 +23,8 @@ const arg = (name, dflt) => {
 };
 const runs = Number(arg('runs', 5));
 const threads = Number(arg('threads', 2));
-const models = arg('models', 'resnet18,resnet50').split(',');
+const models = arg('models', 'resnet18,resnet50,yolov8n').split(',');
+const isYolo = (model) => model.startsWith('yolo');
 const backendArg = arg('backend', 'auto');
 
 // Bundle the engine + executor once (pure TypeScript) into a temporary CommonJS module.
@@ -44,8 +47,9 @@ const median = (xs) => {
 };
 
 function benchKernels(model, everyLayer) {
-  const text = readFileSync(join(root, 'examples', `${model}.cnn.yaml`), 'utf8');
-  const a = lib.check(text);
+  const a = isYolo(model)
+    ? lib.check(readFileSync(join(root, 'examples', 'ultralytics', `${model}.yaml`), 'utf8'), { fileName: `${model}.yaml` })
+    : lib.check(readFileSync(join(root, 'examples', `${model}.cnn.yaml`), 'utf8'));
   const input = lib.makeSample('noise', a.input, 1);
   const opts = everyLayer ? { seed: 0, onRelease: () => {} } : { seed: 0 };
   lib.execute(a, input, opts); // warm-up (JIT, buffers)
@@ -98,10 +102,10 @@ if (!torchOk) {
 const backends = backendArg === 'both' ? ['wasm', 'js'] : [backendArg];
 lib.setKernelBackend(backends[0]);
 const why = lib.wasmUnavailableReason();
-console.log(`ConvLens kernels (Node ${process.version}, single thread) vs PyTorch CPU (${threads} threads), 3×224×224, median of ${runs} runs, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+console.log(`ConvLens kernels (Node ${process.version}, single thread) vs PyTorch CPU (${threads} threads), resnets at 3×224×224, median of ${runs} runs, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
 if (why) console.log(`WebAssembly SIMD kernels unavailable (${why}): the TypeScript kernels run`);
 for (const model of models) {
-  const t = torchOk ? benchTorch(model) : null;
+  const t = torchOk && !isYolo(model) ? benchTorch(model) : null;
   for (const backend of backends) {
     lib.setKernelBackend(backend);
     const k = benchKernels(model, false);

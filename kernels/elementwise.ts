@@ -41,22 +41,28 @@ export function relu6(x: Tensor): Tensor {
   return { shape: x.shape.slice(), data: out };
 }
 
-/** relu / relu6 in wasm SIMD for large tensors (same bits as the loops); null to use the loop. */
-function unaryWasm(x: Tensor, f: 'relu_f32' | 'relu6_f32'): Tensor | null {
+/**
+ * relu, relu6 (same bits as the loops), sigmoid or SiLU (same numbers as the loops but for ~1 value
+ * in 2²⁸, one float32 ulp apart: c/sigmoid.c) in wasm SIMD for large tensors; null to use the loop.
+ */
+function unaryWasm(x: Tensor, f: 'relu_f32' | 'relu6_f32' | 'sigmoid_f32' | 'silu_f32'): Tensor | null {
   const n = x.data.length;
   const k = n >= WASM_ELEMENTWISE_MIN ? wasmKernels() : null;
   const p = k ? reserve(k, n) : -1;
   if (!k || p < 0) return null;
   const h = heap(k);
   h.set(x.data, p);
-  k[f](p * 4, p * 4, n);
+  // In blocks: V8 switches to its optimised code between two calls (WebAssembly has no on-stack
+  // replacement), and a YOLO layer's 6.5M values in one call ran wholly in the baseline code.
+  for (let at = 0; at < n; at += UNARY_BLOCK) k[f]((p + at) * 4, (p + at) * 4, Math.min(UNARY_BLOCK, n - at));
   return { shape: x.shape.slice(), data: takeOutput(k, p, n) };
 }
+const UNARY_BLOCK = 1 << 16;
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => map(x, (v) => (v > 0 ? v : v * slope));
-export const sigmoid = (x: Tensor): Tensor => map(x, sigmoidScalar);
+export const sigmoid = (x: Tensor): Tensor => unaryWasm(x, 'sigmoid_f32') ?? map(x, sigmoidScalar);
 export const tanh = (x: Tensor): Tensor => map(x, Math.tanh);
 /** SiLU / swish: x·sigmoid(x). */
-export const silu = (x: Tensor): Tensor => map(x, (v) => v * sigmoidScalar(v));
+export const silu = (x: Tensor): Tensor => unaryWasm(x, 'silu_f32') ?? map(x, (v) => v * sigmoidScalar(v));
 /** Mish: x·tanh(softplus(x)), as PyTorch computes it (x·tanh(log1p(eˣ)), no threshold). */
 export const mish = (x: Tensor): Tensor => map(x, (v) => v * Math.tanh(Math.log1p(Math.exp(v))));
 /** hardsigmoid: relu6(x + 3) / 6 (PyTorch's definition). */

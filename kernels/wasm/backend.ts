@@ -38,6 +38,8 @@ export interface WasmKernels {
   add_f32(a: number, b: number, dst: number, n: number): void;
   affine_channels(src: number, dst: number, C: number, per: number, scale: number, shift: number): void;
   relu6_f32(src: number, dst: number, n: number): void;
+  sigmoid_f32(src: number, dst: number, n: number): void;
+  silu_f32(src: number, dst: number, n: number): void;
   maxpool3d(
     x: number, out: number, C: number, iD: number, iH: number, iW: number, oD: number, oH: number, oW: number,
     kD: number, kH: number, kW: number, sD: number, sH: number, sW: number, dD: number, dH: number, dW: number,
@@ -165,7 +167,21 @@ export function regions(k: WasmKernels, ...floats: number[]): number[] | null {
 // 0.8 MB buffer in Node took 2.8–41 ms, a reused one 0.07 ms).
 const spare = new Map<number, Float32Array[]>();
 let spareBytes = 0;
-const MAX_SPARE_BYTES = 64 << 20;
+let reusedCount = 0;
+
+/** How many outputs went into kept buffers since the last call (the preview reports it per run). */
+export function takeReusedCount(): number {
+  const n = reusedCount;
+  reusedCount = 0;
+  return n;
+}
+const MAX_SPARE_BYTES = 256 << 20; // resnet50's outputs, every stage kept: ~130 MB
+
+/** Drops the kept buffers (e.g. a previous network's, whose sizes may never come again). */
+export function forgetSpares(): void {
+  spare.clear();
+  spareBytes = 0;
+}
 
 /** Keeps a whole, unshared buffer that nobody reads any more for a later output of its length. */
 export function recycle(data: Float32Array): void {
@@ -182,6 +198,7 @@ function copyOut(k: WasmKernels, p: number, n: number): Float32Array {
   const b = spare.get(n)?.pop();
   if (!b) return heap(k).slice(p, p + n);
   spareBytes -= b.byteLength;
+  reusedCount++;
   b.set(heap(k).subarray(p, p + n));
   return b;
 }

@@ -223,6 +223,37 @@ describe('preview page in headless Chromium', function () {
     });
   });
 
+  it("a re-run writes into the previous run's buffers (moved back to the worker), and its numbers stay exact", async () => {
+    const text = example('tiny-vgg.cnn.yaml');
+    const a = analyse(text);
+    await open(text, '?sample=checkerboard&seed=7');
+    assert.equal(await page.getAttribute('body', 'data-reused'), '0', 'a first run has no buffers to reuse');
+    const first = await page.evaluate(() => (window as any).convlens.outputs());
+    const rerun = (seed: number) =>
+      page.evaluate(
+        (s) =>
+          new Promise<void>((resolve) => {
+            document.addEventListener('convlens:done', () => resolve(), { once: true });
+            (window as any).convlens.setSeed(s);
+          }),
+        seed,
+      );
+    await rerun(8);
+    const reused = Number(await page.getAttribute('body', 'data-reused'));
+    assert.ok(reused >= a.layers.filter((l) => l.kind === 'conv').length, `outputs written into reused buffers: ${reused}`);
+    const got = await page.evaluate(() => (window as any).convlens.outputs());
+    const want: Float32Array[] = [];
+    execute(a, makeSample('checkerboard', a.input!, 8), { seed: 8, onLayer: (i, t) => (want[i] = t.data) });
+    a.layers.forEach((l, i) => {
+      let worst = 0;
+      for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(got[i].data[k] - want[i][k]));
+      assert.ok(worst <= 1e-6, `${l.name}: max difference ${worst}`);
+    });
+    // Back to the first seed, in buffers that held seed 8's numbers: the first run's, exactly.
+    await rerun(7);
+    assert.deepEqual(await page.evaluate(() => (window as any).convlens.outputs()), first);
+  });
+
   it("clicking a pixel of a late map outlines the engine's field on the input and the exact positions on earlier maps", async () => {
     const text = example('tiny-vgg.cnn.yaml');
     const a = analyse(text);

@@ -588,6 +588,39 @@ describe('kernels (wasm): element-wise passes', () => {
       assert.ok(!Object.is(K.relu(x).data[53], -0), 'relu(−0) is +0');
     }
   });
+
+  it('sigmoid and SiLU (exp in wasm): the TypeScript numbers, ±0, ±∞, NaN, underflow; within one float32 ulp of float64 everywhere', () => {
+    // 262,144 values over the range YOLO layers produce, plus the edges of exp's range.
+    const n = 1 << 18;
+    const rng = K.mulberry32(5);
+    const special = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 1e-8, -1e-8, 88, -88, 100, -100, 700, -700, -707.9, -708.1, -745, -746, 3.4e38, -3.4e38];
+    const x = { shape: [n], data: Float32Array.from({ length: n }, (_, i) => (i < special.length ? special[i] : (rng() - 0.5) * [8, 40, 2000][i % 3])) };
+    const f64 = (v: number, silu: boolean): number => {
+      const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+      return silu ? v * s : s;
+    };
+    const ulps = (a: number, b: number): number => Math.abs(new Int32Array(Float32Array.of(a).buffer)[0] - new Int32Array(Float32Array.of(b).buffer)[0]);
+    for (const [name, silu] of [['sigmoid', false], ['silu', true]] as const) {
+      const w = withBackend('wasm', () => K[name](x));
+      const j = withBackend('js', () => K[name](x));
+      let differ = 0;
+      for (let e = 0; e < n; e++) {
+        const v = x.data[e];
+        if (Number.isNaN(j.data[e]) || Number.isNaN(w.data[e])) {
+          assert.ok(Number.isNaN(w.data[e]) && Number.isNaN(j.data[e]), `${name}(${v}): wasm ${w.data[e]}, js ${j.data[e]}`);
+          continue;
+        }
+        if (!Object.is(w.data[e], j.data[e])) differ++;
+        if (Math.sign(1 / w.data[e]) !== Math.sign(1 / Math.fround(f64(v, silu)))) assert.fail(`${name}(${v}): sign of zero ${w.data[e]}`);
+        assert.ok(ulps(w.data[e], Math.fround(f64(v, silu))) <= 1, `${name}(${v}): wasm ${w.data[e]}, float64 ${f64(v, silu)}`);
+      }
+      // The two compute the same float64 formula with two exps of ~1 ulp: their float32 roundings
+      // may differ where a value straddles a rounding boundary (~1 in 2²⁸), not more.
+      assert.ok(differ <= 2, `${name}: ${differ} of ${n} values differ from the TypeScript loop's`);
+    }
+    assert.ok(Object.is(withBackend('wasm', () => K.silu(x)).data[1], -0), 'silu(−0) is −0');
+    assert.ok(Number.isNaN(withBackend('wasm', () => K.silu(x)).data[4]), 'silu(−∞) is NaN, as −∞·0');
+  });
 });
 
 describe('kernels (wasm): max pooling', () => {

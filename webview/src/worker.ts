@@ -7,7 +7,7 @@ import { makeSample, samplesFor } from '../../kernels/runtime/samples';
 import { WARM_UP_NETWORK } from './warmUp';
 import type { LayerInfo, WorkerReply, WorkerRequest } from './workerProtocol';
 import { kernelBackend, stats } from '../../kernels';
-import { heap, reserve, wasmKernels } from '../../kernels/wasm/backend';
+import { forgetSpares, heap, recycle, reserve, takeReusedCount, wasmKernels } from '../../kernels/wasm/backend';
 
 interface WorkerScope {
   postMessage(m: WorkerReply, transfer?: Transferable[]): void;
@@ -36,6 +36,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   current = me;
   const t0 = performance.now();
   try {
+    takeReusedCount();
     const analysis = check(req.text, req.options);
     const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf }));
     const why = executable(analysis);
@@ -77,7 +78,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
         if (me.signal.aborted) throw new ExecutionCancelled();
       },
     );
-    post({ type: 'done', id: req.id, ms: performance.now() - t0, backend: kernelBackend() });
+    post({ type: 'done', id: req.id, ms: performance.now() - t0, backend: kernelBackend(), reused: takeReusedCount() });
   } catch (err) {
     if (err instanceof ExecutionCancelled) post({ type: 'cancelled', id: req.id });
     else post({ type: 'error', id: req.id, message: (err as Error).message, layer: err instanceof ExecutionError ? err.layer : undefined });
@@ -93,6 +94,10 @@ scope.onmessage = (e: MessageEvent) => {
     if (current && current.id === m.id) current.signal.aborted = true;
   } else if (m.type === 'run') {
     void run(m);
+  } else if (m.type === 'recycle') {
+    // The last run's buffers replace any older ones (from a network whose sizes may not return).
+    forgetSpares();
+    for (const b of m.buffers) if (b.byteLength % 4 === 0) recycle(new Float32Array(b));
   }
 };
 

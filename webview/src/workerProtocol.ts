@@ -6,7 +6,11 @@ import type { DocumentOptions } from '../../protocol/preview';
 export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shape: number[]; data: Float32Array };
 
 /** Page → worker. */
-export type WorkerRequest = { type: 'run'; id: number; text: string; options?: DocumentOptions; input: RunInput; seed: number } | { type: 'cancel'; id: number };
+export type WorkerRequest =
+  | { type: 'run'; id: number; text: string; options?: DocumentOptions; input: RunInput; seed: number }
+  | { type: 'cancel'; id: number }
+  /** The previous run's output buffers, moved back for the next run's outputs of the same sizes. */
+  | { type: 'recycle'; buffers: ArrayBuffer[] };
 
 export interface LayerInfo {
   index: number;
@@ -25,6 +29,7 @@ export type WorkerReply =
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
   /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
   | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats }
-  | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js' }
+  /** reused: outputs written into buffers of the previous run (moved back by the page). */
+  | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js'; reused: number }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string; layer?: string };

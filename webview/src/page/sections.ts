@@ -34,6 +34,20 @@ export function showError(s: string): void {
 const activity = new Map<number, Float64Array>();
 const means = new Map<number, Float32Array>();
 
+/**
+ * Takes the outputs' buffers away from the page for a new run (the worker reuses them): nothing
+ * paints from them any more, and the new run's outputs replace them as they come.
+ */
+export function reclaimOutputs(): ArrayBuffer[] {
+  unwatchAll();
+  const buffers = new Set<ArrayBuffer>();
+  for (const t of page.outputs) if (t && t.data.buffer instanceof ArrayBuffer && t.data.byteLength > 0) buffers.add(t.data.buffer);
+  page.outputs = [];
+  activity.clear();
+  means.clear();
+  return [...buffers];
+}
+
 export function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | null): void {
   const sameNet = page.inputShape && input && page.inputShape.join() === input.join() && ls.length === page.layers.length && ls.every((l, i) => l.name === page.layers[i].name && (l.shape ?? []).join() === (page.layers[i].shape ?? []).join());
   page.layers = ls;
