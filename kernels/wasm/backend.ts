@@ -167,6 +167,7 @@ export function regions(k: WasmKernels, ...floats: number[]): number[] | null {
 // 0.8 MB buffer in Node took 2.8–41 ms, a reused one 0.07 ms).
 const spare = new Map<number, Float32Array[]>();
 let spareBytes = 0;
+const MAX_SPARE_BYTES = 256 << 20; // resnet50's outputs, every stage kept: ~130 MB
 let reusedCount = 0;
 
 /** How many outputs went into kept buffers since the last call (the preview reports it per run). */
@@ -175,7 +176,6 @@ export function takeReusedCount(): number {
   reusedCount = 0;
   return n;
 }
-const MAX_SPARE_BYTES = 256 << 20; // resnet50's outputs, every stage kept: ~130 MB
 
 /** Drops the kept buffers (e.g. a previous network's, whose sizes may never come again). */
 export function forgetSpares(): void {
