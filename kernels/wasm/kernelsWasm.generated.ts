@@ -2,11 +2,11 @@
 // compiler: Debian clang version 14.0.6
 // flags: --target=wasm32 -msimd128 -mbulk-memory -O3 -nostdlib -ffreestanding -fno-ident -Wall -Werror; gemm.c: -mllvm -disable-lsr
 // link: --target=wasm32 -nostdlib -Wl,--no-entry -Wl,--export=__heap_base -Wl,--strip-all -Wl,-z,stack-size=65536 -Wl,--initial-memory=16777216
-// sources sha256: 7f1753e21433a57312cdc4e99374000b3c0f9eb81ff00ce7775858499ba2e6ee
+// sources sha256: e952f5f80df8cd0678424ea29a2d2e6cec6e95e9e5fb040791a867d0d47dbcf3
 // wasm sha256: 99f3f1b7de2d7934641efd960dc3c6bf71119615d9bc88930e909d052b3a6803
 // wasm bytes: 48242
 
-export const KERNELS_SOURCE_SHA256 = '7f1753e21433a57312cdc4e99374000b3c0f9eb81ff00ce7775858499ba2e6ee';
+export const KERNELS_SOURCE_SHA256 = 'e952f5f80df8cd0678424ea29a2d2e6cec6e95e9e5fb040791a867d0d47dbcf3';
 export const KERNELS_WASM_SHA256 = '99f3f1b7de2d7934641efd960dc3c6bf71119615d9bc88930e909d052b3a6803';
 export const KERNELS_WASM_BASE64 =
   'AGFzbQEAAAABrgEPYAJ/fwF/YAN/f38AYAR/f39/AGAGf39/f39/AGAMf39/f39/f39/f39/AGAHf39/f39/fwBgCH9/f39/f39/' +

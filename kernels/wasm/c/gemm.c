@@ -115,12 +115,6 @@ static void pack_b(const float *B, int ldb, int transB, int pc, int jc, int kc, 
 
 #define FMA(acc, x, y) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(x, y))
 
-#ifndef CH
-#define CH 32
-#endif
-
-#define FMA(acc, x, y) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(x, y))
-
 /** C[0:m, 0:n] = (or += when accumulate) packed A strip · packed B strip, m ≤ MR, n ≤ NR. */
 static void micro_4x8(int kc, const float *a, const float *b, float *c, int ldc, int m, int n, int accumulate) {
   v128_t e00 = wasm_f32x4_splat(0.0f), e01 = e00, e10 = e00, e11 = e00, e20 = e00, e21 = e00, e30 = e00, e31 = e00;
