@@ -106,14 +106,14 @@ export function applyMap(input: AxisField, map: AxisMap): AxisField {
       // Taps closer together than the field is wide: the result is one interval, however many taps.
       const { first: f0, count, gap } = map.taps;
       const set: IntervalSet = [[phase[0][0] + f0 * J, phase[0][1] + (f0 + (count - 1) * gap) * J]];
-      return { jump: { num: map.step.num * J, den: 1 }, period: 1, phases: [set], ...(input.approximate ? { approximate: true } : {}) };
+      return exact({ jump: { num: map.step.num * J, den: 1 }, period: 1, phases: [set], ...(input.approximate ? { approximate: true } : {}) });
     }
     if (map.taps && map.taps.count > MAX_TAPS) throw new FieldTooComplex(`a window of ${map.taps.count} taps with gaps is too large to track position by position`);
     const reads = map.reads[0];
     const offsets = new Array<number>(reads.length);
     for (let t = 0; t < reads.length; t++) offsets[t] = reads[t] * J;
     const bounded = bound(dilate(input.phases[0], offsets));
-    return { jump: { num: map.step.num * J, den: 1 }, period: 1, phases: [bounded.set], ...(bounded.approximate || input.approximate ? { approximate: true } : {}) };
+    return exact({ jump: { num: map.step.num * J, den: 1 }, period: 1, phases: [bounded.set], ...(bounded.approximate || input.approximate ? { approximate: true } : {}) });
   }
   const Pf = input.period;
   const { num: a, den: b } = map.step;
@@ -142,7 +142,7 @@ export function applyMap(input: AxisField, map: AxisMap): AxisField {
     approximate ||= bounded.approximate;
     phases.push(bounded.set);
   }
-  return compact({ jump: mul(map.step, input.jump), period: P, phases, approximate: approximate || undefined });
+  return exact(compact({ jump: mul(map.step, input.jump), period: P, phases, approximate: approximate || undefined }));
 }
 
 /** Shrinks the period when the phases repeat with a shorter one (keeps numbers small). */
@@ -176,7 +176,20 @@ export function unionFields(fields: AxisField[]): AxisField {
     approximate ||= bounded.approximate || Boolean(fields.find((f) => f.approximate));
     phases.push(bounded.set);
   }
-  return compact({ jump, period: P, phases, approximate: approximate || undefined });
+  return exact(compact({ jump, period: P, phases, approximate: approximate || undefined }));
+}
+
+/**
+ * The field itself, if every position and the jump are exact integers: beyond 2^53 (a stride of
+ * 1e15 compounded, or 1e308 read as a whole number) positions round, merge wrongly or become
+ * infinite, and gaps of NaN cannot be bounded (the interval sets then grew threefold per layer).
+ */
+function exact(f: AxisField): AxisField {
+  const safe = (x: number) => Math.abs(x) <= Number.MAX_SAFE_INTEGER;
+  let ok = safe(f.jump.num) && safe(f.jump.den) && safe(f.jump.num * f.period);
+  for (const phase of f.phases) if (phase.length) ok &&= safe(phase[0][0]) && safe(phase[phase.length - 1][1]);
+  if (!ok) throw new FieldTooComplex('its positions go beyond 2^53 and cannot be tracked exactly');
+  return f;
 }
 
 /** Centre of output 0's field, in input pixels (half-integers allowed). */

@@ -141,6 +141,29 @@ describe('fuzz regressions (inputs the fuzzer found)', () => {
     const o = JSON.parse(r.stdout);
     assert.ok(o.fixMs < LIMIT_MS && !o.exception && !o.problems.length, r.stdout);
   });
+  it('a stride of 1e308 is a located bounds error, and check() finishes (fuzz #19694 and #23201, seed 1: it hung)', function () {
+    // 1e308 was read as a whole number; times the next stride of 2 it is Infinity, the field's
+    // gaps became NaN, the interval sets could no longer be bounded and tripled at every layer.
+    this.timeout(30000);
+    const text = readExample('resnet50.cnn.yaml').replace('maxpool: {kernel: 3, stride: 2, padding: 1}', 'maxpool: {kernel: 3, stride: 1e308, padding: 1}');
+    const r = inChild(text, 10000);
+    assert.equal(r.signal, null, 'check() + quick fixes did not finish within 10 s');
+    const a = located(text);
+    const bounds = a.findings.filter((f) => f.code === 'CL010');
+    assert.equal(bounds.length, 1, JSON.stringify(a.findings));
+    assert.equal(text.slice(bounds[0].span.start, bounds[0].span.end), '1e308');
+  });
+  it('receptive-field positions beyond 2^53 make the field unknown, not infinite or rounded', () => {
+    // Strides just below 2^53, compounded: the jump passes 2^53 at the second pool and Infinity
+    // by the 20th. The fields stay exact up to the first pool and are not given after it.
+    const text = `input: [1, 8]\nlayers:\n${'  - maxpool: {kernel: 1, stride: 4503599627370495}\n'.repeat(20)}${'  - conv: {out: 1, kernel: 3, padding: 1}\n'.repeat(14)}`;
+    const a = located(text);
+    assert.equal(a.layers.length, 34);
+    const first = a.layers[0].rf;
+    assert.ok(first?.kind === 'local');
+    assert.deepEqual(first.summary.jump, [{ num: 4503599627370495, den: 1 }]);
+    for (const l of a.layers.slice(1)) assert.equal(l.rf, undefined, l.name);
+  });
   it('10,000 nested [ in input', () => {
     const a = located(`input: ${'['.repeat(10000)}${']'.repeat(10000)}\nlayers:\n  - relu\n`);
     assert.ok(a.findings.some((f) => f.severity === 'error'));

@@ -409,7 +409,11 @@ function resolvePlain(s: string): string | number | boolean | null {
       if (s.replace(/^[-+]/, '').length > 15) bail(); // big integers: the `yaml` path reports them
       return Number(s);
     }
-    if (FLOAT.test(s)) return parseFloat(s);
+    if (FLOAT.test(s)) {
+      const v = parseFloat(s);
+      if (Math.abs(v) > Number.MAX_SAFE_INTEGER) bail(); // 1e308: the `yaml` path reports it
+      return v;
+    }
     if (/^0[ox]/i.test(s)) bail();
   }
   return s;

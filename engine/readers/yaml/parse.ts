@@ -7,6 +7,7 @@ import { CODES } from '../../codes';
 import { fastParse } from './fastYaml';
 import type { RawEntry, RawMap, RawNode, RawScalar } from './raw';
 import { documentTooLarge } from '../size';
+import { MAX_DEPTH, nestsTooDeep } from './nesting';
 
 export interface ParseResult {
   root?: RawNode;
@@ -30,6 +31,8 @@ export function parse(text: string): ParseResult {
 /** The reference path: the `yaml` package's parser, with its errors as located findings. */
 export function parseWithYaml(text: string): ParseResult {
   const findings: Finding[] = [];
+  const tooDeep = nestsTooDeep(text);
+  if (tooDeep) return { findings: [tooDeep] };
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { intAsBigInt: true, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -62,7 +65,7 @@ export function parseWithYaml(text: string): ParseResult {
   });
   const convert = (node: YamlNode | null | undefined, fallback: Span, depth: number): RawNode => {
     if (--budget < 0) throw new NodeBudgetExceeded();
-    if (depth > 200) throw new NodeBudgetExceeded();
+    if (depth > MAX_DEPTH) throw new NodeBudgetExceeded();
     if (node == null) return { type: 'scalar', value: null, quoted: false, span: fallback };
     if (isAlias(node)) {
       return convert(resolved.has(node) ? resolved.get(node) : (node.resolve(doc) as YamlNode | undefined), spanOf(node, fallback), depth + 1);
@@ -103,7 +106,7 @@ export function parseWithYaml(text: string): ParseResult {
   } catch (err) {
     if (!(err instanceof NodeBudgetExceeded)) throw err;
     const span = { start: 0, end: Math.min(text.length, firstLineEnd(text)) };
-    findings.push(located(CODES.bounds.code, `The document expands to more than ${MAX_NODES.toLocaleString('en-US')} YAML nodes or nests deeper than 200 levels (aliases repeating aliases?): refused.`, span));
+    findings.push(located(CODES.bounds.code, `The document expands to more than ${MAX_NODES.toLocaleString('en-US')} YAML nodes or nests deeper than ${MAX_DEPTH} levels (aliases repeating aliases?): refused.`, span));
     return { findings };
   }
 }
@@ -116,6 +119,11 @@ function scalar(value: unknown, type: string | undefined, span: Span, findings: 
       return { type: 'scalar', value: null, quoted, span };
     }
     return { type: 'scalar', value: Number(value), quoted, span };
+  }
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    // A float written as a whole number (1e308): as inexact as a giant integer literal.
+    findings.push(located(CODES.bounds.code, `The number ${value} is beyond 2^53 and cannot be represented exactly.`, span));
+    return { type: 'scalar', value: null, quoted, span };
   }
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || value === null) {
     return { type: 'scalar', value, quoted, span };
