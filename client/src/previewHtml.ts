@@ -110,7 +110,7 @@ body.no-graph #graph { display: none; }
 .graph-row.in-view { background: var(--vscode-list-inactiveSelectionBackground, rgba(128,128,128,0.2)); }
 .graph-row.current { color: var(--vscode-list-activeSelectionForeground, inherit); background: var(--vscode-list-activeSelectionBackground, rgba(0,119,255,0.3)); font-weight: bold; }
 #layers { flex: 1; min-width: 0; overflow-y: auto; padding: 0 12px 24px; }
-section.layer { margin: 10px 0; padding: 6px 8px; border: 1px solid var(--vscode-panel-border, #ddd); border-radius: 3px; }
+section.layer { margin: 10px 0; padding: 6px 8px; border: 1px solid var(--vscode-panel-border, #ddd); border-radius: 3px; content-visibility: auto; contain-intrinsic-size: auto 300px; }
 section.layer.current { border-color: var(--vscode-focusBorder, #07f); box-shadow: 0 0 0 1px var(--vscode-focusBorder, #07f); }
 section.layer.pending { opacity: 0.55; }
 section.layer h3 { margin: 0 0 4px; font-size: 1em; cursor: pointer; display: flex; gap: 10px; flex-wrap: wrap; align-items: baseline; }

@@ -153,6 +153,17 @@ describe('preview page in headless Chromium', function () {
     return { a, idx, shape: a.layers[idx].shape!, data };
   }
 
+  /** Re-runs the open page with another seed and waits for that run's end. */
+  const rerunWithSeed = (seed: number) =>
+    page.evaluate(
+      (s) =>
+        new Promise<void>((resolve) => {
+          document.addEventListener('convlens:done', () => resolve(), { once: true });
+          (window as any).convlens.setSeed(s);
+        }),
+      seed,
+    );
+
   /** Scrolls a section into view (its tiles get their channels and pixels there) and waits for them. */
   async function showSection(layer: string): Promise<void> {
     await page.locator(`section[data-layer="${layer}"]`).scrollIntoViewIfNeeded();
@@ -229,16 +240,7 @@ describe('preview page in headless Chromium', function () {
     await open(text, '?sample=checkerboard&seed=7');
     assert.equal(await page.getAttribute('body', 'data-reused'), '0', 'a first run has no buffers to reuse');
     const first = await page.evaluate(() => (window as any).convlens.outputs());
-    const rerun = (seed: number) =>
-      page.evaluate(
-        (s) =>
-          new Promise<void>((resolve) => {
-            document.addEventListener('convlens:done', () => resolve(), { once: true });
-            (window as any).convlens.setSeed(s);
-          }),
-        seed,
-      );
-    await rerun(8);
+    await rerunWithSeed(8);
     const reused = Number(await page.getAttribute('body', 'data-reused'));
     assert.ok(reused >= a.layers.filter((l) => l.kind === 'conv').length, `outputs written into reused buffers: ${reused}`);
     const got = await page.evaluate(() => (window as any).convlens.outputs());
@@ -250,8 +252,56 @@ describe('preview page in headless Chromium', function () {
       assert.ok(worst <= 1e-6, `${l.name}: max difference ${worst}`);
     });
     // Back to the first seed, in buffers that held seed 8's numbers: the first run's, exactly.
-    await rerun(7);
+    await rerunWithSeed(7);
     assert.deepEqual(await page.evaluate(() => (window as any).convlens.outputs()), first);
+  });
+
+  it('a re-run of the same network repaints its sections and tiles in place (a zoomed map follows its channel); another network rebuilds them', async () => {
+    const name = 'block.1.conv1';
+    const { idx, shape } = await openTinyVgg(1, name);
+    const [, H, W] = shape;
+    const HW = H * W;
+    const sec = `section[data-layer="${name}"]`;
+    // Zoom the third tile and select a pixel on it: its field is outlined on that tile.
+    const third = page.locator(`${sec} .map[data-channel]`).nth(2);
+    const zoomedChannel = Number(await third.getAttribute('data-channel'));
+    const box = (await third.locator('canvas.map-canvas').boundingBox())!;
+    await page.mouse.click(box.x + 1, box.y + 1);
+    await page.waitForSelector(`${sec} .map.zoomed canvas.overlay`, { state: 'attached' });
+    // Mark every section and canvas: the re-run must keep these very elements.
+    await page.$$eval('section.layer, section.layer canvas.map-canvas', (els) => els.forEach((e) => ((e as any).__kept = true)));
+    const counts = await page.$$eval('section.layer', (ss) => ss.map((s) => s.querySelectorAll('canvas.map-canvas').length));
+    const before = await tilePixels(`${sec} .map[data-channel] canvas.map-canvas`);
+    await rerunWithSeed(2);
+    await showSection(name);
+    assert.ok(await page.$$eval('section.layer, section.layer canvas.map-canvas', (els) => els.every((e) => (e as any).__kept === true)), 'a re-run keeps the sections and tiles');
+    assert.deepEqual(await page.$$eval('section.layer', (ss) => ss.map((s) => s.querySelectorAll('canvas.map-canvas').length)), counts);
+    assert.equal(await page.locator('section.layer.pending').count(), 0);
+    // The tiles show this run's numbers, most active channels first, each exactly in its colours.
+    const outs = await page.evaluate(() => (window as any).convlens.outputs());
+    const d = outs[idx].data;
+    const channels = await page.$$eval(`${sec} .map[data-channel]`, (ts) => ts.map((t) => Number((t as HTMLElement).dataset.channel)));
+    const activity = (c: number) => {
+      let s = 0;
+      for (let i = c * HW; i < (c + 1) * HW; i++) s += Math.abs(d[i]);
+      return s / HW;
+    };
+    for (let i = 1; i < channels.length; i++) assert.ok(activity(channels[i - 1]) >= activity(channels[i]), `channel order after the re-run: ${channels.join(', ')}`);
+    for (const c of channels.slice(0, 3)) {
+      const got = await tilePixels(`${sec} .map[data-channel="${c}"] canvas.map-canvas`);
+      assert.deepEqual(got.rgb, coloursOf(d, c * HW, HW, maxAbsOf(d, c * HW, (c + 1) * HW), 'diverging'), `channel ${c}`);
+    }
+    assert.notDeepEqual((await tilePixels(`${sec} .map[data-channel] canvas.map-canvas`)).rgb, before.rgb, 'the first tile changed with the seed');
+    // The zoom stays with its channel, wherever that channel's tile now is; one tile is zoomed.
+    assert.equal(await page.locator(`${sec} .map.zoomed`).count(), 1);
+    assert.equal(Number(await page.getAttribute(`${sec} .map.zoomed`, 'data-channel')), zoomedChannel);
+    // The selection's outline is redrawn on the selected channel's tile only.
+    const outlined = await page.$$eval(`${sec} .map:has(canvas.overlay)`, (ts) => ts.map((t) => Number((t as HTMLElement).dataset.channel)));
+    assert.deepEqual(outlined, [zoomedChannel]);
+    // A network with other shapes gets new sections.
+    await page.evaluate((t) => (window as any).convlens.load(t), example('tiny-vgg.cnn.yaml').replace('linear: {out: 10}', 'linear: {out: 12}'));
+    await page.waitForFunction(() => document.body.dataset.status === 'done' && !(document.querySelector('section.layer') as any).__kept);
+    assert.equal(await page.locator(`${sec} .map.zoomed`).count(), 0);
   });
 
   it("clicking a pixel of a late map outlines the engine's field on the input and the exact positions on earlier maps", async () => {

@@ -38,6 +38,11 @@ export function unwatchAll(): void {
   pendingPaint.clear();
 }
 
+/** Drops every queued paint (their data is going back to the worker) but keeps watching the sections. */
+export function dropPendingPaints(): void {
+  pendingPaint.clear();
+}
+
 /** Runs `job` now if the section is near the view, otherwise when it comes near. */
 export function paintWhenNear(sec: Element, job: () => void): void {
   if (nearView.has(sec)) return job();

@@ -42,9 +42,34 @@ export function startRun(): void {
   // The previous run's outputs go back to the worker, which fills them with this run's instead of
   // allocating new buffers: in a Chromium worker a fresh buffer cost ~5 ms per MB on this
   // project's VM (resnet50's layers make ~130 MB: two thirds of a re-run's time went there).
+  dropArrived();
   const buffers = reclaimOutputs();
   if (buffers.length) post({ type: 'recycle', buffers }, buffers);
   post({ type: 'run', id, text: page.text, options: page.options, input, seed: state.seed });
+}
+
+// Layers arrive every few milliseconds. Showing each at once made a frame for each, and in VS
+// Code every frame re-layerizes the whole workbench with the panel in it (resnet50: ~200 ms of
+// the main thread per re-run, on the core the worker needs); they are shown in batches instead.
+const SHOW_EVERY_MS = 100;
+let arrived: number[] = [];
+let lastArrival = '';
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+function showArrived(): void {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const batch = arrived;
+  arrived = [];
+  for (const index of batch) if (page.outputs[index]) renderLayer(index);
+  if (batch.length) setStatus(lastArrival);
+}
+
+/** Forgets layers not shown yet (a newer run or network replaces them). */
+function dropArrived(): void {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  arrived = [];
 }
 
 export function onWorker(m: WorkerReply): void {
@@ -61,11 +86,12 @@ export function onWorker(m: WorkerReply): void {
       page.outputs[m.index] = { shape: m.shape, data: m.data };
       page.layerStats[m.index] = m.stats;
       page.globalMax = Math.max(page.globalMax, Math.abs(page.layerStats[m.index]!.min), Math.abs(page.layerStats[m.index]!.max));
-      renderLayer(m.index);
-      setStatus(`layer ${m.index + 1}/${page.layers.length}: ${page.layers[m.index].name} (${m.ms.toFixed(1)} ms)`);
-      document.dispatchEvent(new CustomEvent('convlens:layer', { detail: { index: m.index } }));
+      arrived.push(m.index);
+      lastArrival = `layer ${m.index + 1}/${page.layers.length}: ${page.layers[m.index].name} (${m.ms.toFixed(1)} ms)`;
+      if (!flushTimer) flushTimer = setTimeout(showArrived, SHOW_EVERY_MS);
       break;
     case 'done':
+      showArrived();
       setStatus(`${page.layers.length} layers in ${m.ms.toFixed(0)} ms (${m.backend === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript'} kernels) · seed ${state.seed}`);
       document.body.dataset.backend = m.backend;
       document.body.dataset.reused = String(m.reused);
@@ -78,6 +104,7 @@ export function onWorker(m: WorkerReply): void {
     case 'cancelled':
       break;
     case 'error':
+      showArrived();
       showError(m.layer ? `Cannot run ${m.layer === 'network' || m.layer === 'input' ? 'the network' : `layer ${m.layer}`}: ${m.message}` : m.message);
       document.body.dataset.status = 'error';
       break;

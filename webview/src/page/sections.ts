@@ -10,7 +10,7 @@ import { channelActivity, channelOrder, meanOverChannels, rangeOf } from '../ren
 import { reachOf } from '../render/field';
 import { $, el, page, state, saveState, vscode } from './state';
 import { fmt } from './format';
-import { cancelPaint, paintWhenNear, unwatchAll, watchSection } from './lazyPaint';
+import { cancelPaint, dropPendingPaints, paintWhenNear, unwatchAll, watchSection } from './lazyPaint';
 import { newLegend, showLegend } from './legend';
 import { newTile, resetZoom, setTileChannel, tilePainted } from './tiles';
 import { overlaySection, sliceOf } from './selection';
@@ -39,7 +39,7 @@ const means = new Map<number, Float32Array>();
  * paints from them any more, and the new run's outputs replace them as they come.
  */
 export function reclaimOutputs(): ArrayBuffer[] {
-  unwatchAll();
+  dropPendingPaints();
   const buffers = new Set<ArrayBuffer>();
   for (const t of page.outputs) if (t && t.data.buffer instanceof ArrayBuffer && t.data.byteLength > 0) buffers.add(t.data.buffer);
   page.outputs = [];
@@ -48,7 +48,11 @@ export function reclaimOutputs(): ArrayBuffer[] {
   return [...buffers];
 }
 
+/** What a section's header and buttons show of a layer: a re-run may keep the section when this is unchanged. */
+const headerOf = (l: LayerInfo): string => JSON.stringify([l.name, l.kind, l.shape, l.inputShapes]);
+
 export function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | null): void {
+  const sameHeaders = ls.length === page.layers.length && ls.every((l, i) => headerOf(l) === headerOf(page.layers[i]));
   const sameNet = page.inputShape && input && page.inputShape.join() === input.join() && ls.length === page.layers.length && ls.every((l, i) => l.name === page.layers[i].name && (l.shape ?? []).join() === (page.layers[i].shape ?? []).join());
   page.layers = ls;
   page.inputShape = input;
@@ -66,16 +70,24 @@ export function onAnalysis(ls: LayerInfo[], input: number[] | null, error: strin
   }
   fillSamples();
   const main = $('layers');
-  // Rebuild the sections (keeps the scroll position when the network has the same layers).
-  const scroll = main.scrollTop;
-  unwatchAll();
-  main.textContent = '';
-  main.appendChild(section('input', -1, input ? `[${input.join(', ')}]` : '', 'input'));
-  for (const l of ls) main.appendChild(section(l.name, l.index, l.shape ? `[${l.shape.join(', ')}]` : '—', l.kind));
-  main.scrollTop = scroll;
+  const reuse = sameNet && sameHeaders && !error && main.children.length === ls.length + 1;
+  if (reuse) {
+    // The same layers (a re-seed, another sample, an edit that keeps every shape): the sections
+    // and their tiles stay, dimmed until this run's maps replace theirs. Rebuilding them cost the
+    // page's main thread more than the run itself (resnet50: ~170 sections, thousands of tiles).
+    for (const sec of Array.from(main.children)) sec.classList.add('pending');
+  } else {
+    // Rebuild the sections (keeps the scroll position when the network has the same layers).
+    const scroll = main.scrollTop;
+    unwatchAll();
+    main.textContent = '';
+    main.appendChild(section('input', -1, input ? `[${input.join(', ')}]` : '', 'input'));
+    for (const l of ls) main.appendChild(section(l.name, l.index, l.shape ? `[${l.shape.join(', ')}]` : '—', l.kind));
+    main.scrollTop = scroll;
+  }
   $('slice-label').hidden = !(input && input.length === 4);
   buildGraph();
-  highlightCurrent(true);
+  highlightCurrent(!reuse); // a re-run leaves the maps where the user scrolled them
 }
 
 export function section(name: string, index: number, shape: string, kind: string): HTMLElement {
@@ -247,7 +259,6 @@ export function renderMaps(index: number): void {
   sec.dataset.mean = String(s.mean);
   const map = colormapOf(s);
   const maps = sec.querySelector('.maps') as HTMLElement;
-  maps.textContent = '';
   cancelPaint(sec); // a newer rendering of this section replaces queued paints
   const key = sec.dataset.layer!;
   const rank = t.shape.length - 1;
@@ -262,7 +273,7 @@ export function renderMaps(index: number): void {
     // A [C] vector: one strip, one cell per entry.
     showLegend(sec, map, fixed, state.norm === 'global' ? 'one scale for all layers' : '');
     const win = { x0: 0, y0: 0, w: C, h: 1 };
-    const tile = newTile(maps, key, index, 'strip', win, { W: C, H: 1 });
+    const [tile] = tilesOf(maps, `strip ${C}`, 1, () => newTile(maps, key, index, 'strip', win, { W: C, H: 1 }));
     setTileChannel(tile, -1);
     paintWhenNear(sec, () => {
       paintHeatmap(tile.querySelector('canvas.map-canvas') as HTMLCanvasElement, t.data, 0, C, win, fixed, map);
@@ -296,8 +307,9 @@ export function renderMaps(index: number): void {
     repaint();
     tilePainted(tile, index, { data, offset, W, repaint });
   };
+  const layout = `${kind} ${JSON.stringify(win)} ${W}×${H}`;
   if (view === 'mean') {
-    const tile = newTile(maps, key, index, kind, win, full);
+    const [tile] = tilesOf(maps, `mean ${layout}`, 1, () => newTile(maps, key, index, kind, win, full));
     setTileChannel(tile, 'mean');
     paintWhenNear(sec, () => {
       paintTile(tile, meanOf(index)!, slice);
@@ -310,9 +322,11 @@ export function renderMaps(index: number): void {
   const first = shown * CHANNELS_PER_PAGE;
   const count = Math.min(CHANNELS_PER_PAGE, C - first);
   // The input's three channels also as one colour image (what the picture looks like).
-  const rgb = index < 0 && C === 3 && rank >= 2 && shown === 0 ? newTile(maps, key, index, 'map', win, full) : null;
+  const withRgb = index < 0 && C === 3 && rank >= 2 && shown === 0;
+  const made = tilesOf(maps, `channels ${withRgb} ${count} ${layout}`, count + Number(withRgb), () => newTile(maps, key, index, kind, win, full));
+  const rgb = withRgb ? made[0] : null;
   if (rgb) setTileChannel(rgb, 'rgb');
-  const tiles = Array.from({ length: count }, () => newTile(maps, key, index, kind, win, full));
+  const tiles = withRgb ? made.slice(1) : made;
   paintWhenNear(sec, () => {
     if (rgb) {
       const cv = rgb.querySelector('canvas.map-canvas') as HTMLCanvasElement;
@@ -338,6 +352,20 @@ export function renderMaps(index: number): void {
     next.addEventListener('click', () => turn(key, index, shown + 1));
     pager.append(prev, label, next);
   }
+}
+
+/**
+ * The section's tiles for a layout: the ones it has when they were made for the same layout (a
+ * re-run repaints them), otherwise `n` new ones. Old field overlays go: the selection's are redrawn.
+ */
+function tilesOf(maps: HTMLElement, layout: string, n: number, make: () => HTMLElement): HTMLElement[] {
+  if (maps.dataset.layout === layout && maps.children.length === n) {
+    for (const overlay of Array.from(maps.querySelectorAll('canvas.overlay'))) overlay.remove();
+    return Array.from(maps.children) as HTMLElement[];
+  }
+  maps.textContent = '';
+  maps.dataset.layout = layout;
+  return Array.from({ length: n }, make);
 }
 
 export function turn(key: string, index: number, shown: number): void {

@@ -63,6 +63,7 @@ export function tileChannel(tile: HTMLElement): ChannelKey | null {
 export function tilePainted(tile: HTMLElement, index: number, source: TileSource): void {
   sources.set(tile, source);
   if (zoomed.get(index) === tileChannel(tile)) zoom(tile, index);
+  else if (tile.classList.contains('zoomed')) unzoom(tile); // a re-used tile now shows another channel
 }
 
 /** CSS size of a tile: the longer side of a map is the tile size; zoomed tiles fit the section. */
@@ -181,6 +182,7 @@ function showReadout(tile: HTMLElement, e: MouseEvent): void {
   if (!src || !out) return;
   const [x, y] = positionAt(tile, e);
   const v = src.data[src.offset + y * src.W + x];
+  if (v === undefined) return; // a re-run has taken the values back
   const where = tile.dataset.kind === 'line' ? `${x}` : `${y}, ${x}`;
   out.textContent = `[${tile.dataset.channel}, ${where}] = ${fmt(v)}`;
 }
@@ -198,6 +200,7 @@ function hookClick(tile: HTMLElement, index: number): void {
   cv.addEventListener('click', (e) => {
     const channel = tileChannel(tile);
     if (channel === null) return; // not painted yet
+    if (tile.closest('section')?.classList.contains('pending')) return; // the last run's map: its values went back to the worker
     const [x, y] = positionAt(tile, e);
     if (tile.dataset.kind !== 'strip' && !tile.classList.contains('zoomed')) zoom(tile, index);
     onSelect(index, channel, x, y);
