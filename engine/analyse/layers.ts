@@ -33,7 +33,7 @@ export type FieldOp =
   | { type: 'unknown' }; // too large to track position by position (absurd sizes)
 
 /** Builds a layer's per-axis maps, or gives up on the field (not the shape) when they are absurd. */
-function mapsOrUnknown(build: () => AxisMap[]): FieldOp {
+export function mapsOrUnknown(build: () => AxisMap[]): FieldOp {
   try {
     return { type: 'map', axes: build() };
   } catch (err) {

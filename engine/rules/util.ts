@@ -2,7 +2,7 @@
 // per-axis window map (recomputed from its resolved arguments), and message formatting.
 import type { Analysis, LayerResult, RelatedSpan, Span } from '../types';
 import { adaptiveMap, transposedMap, windowMap, type AxisMap } from '../analyse/receptiveField';
-import { computeLayer, type FieldOp } from '../analyse/layers';
+import { computeLayer, mapsOrUnknown, type FieldOp } from '../analyse/layers';
 
 /** Index −1 stands for the network input. */
 export const INPUT = -1;
@@ -60,10 +60,8 @@ export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
   if (WINDOW_KINDS.has(layer.kind)) {
     return { type: 'map', axes: spatial.map((_, i) => windowMap(a.kernel[i], a.stride[i], a.dilation[i], a.padding[i][0])) };
   }
-  if (layer.kind === 'conv_transpose') {
-    return { type: 'map', axes: spatial.map((_, i) => transposedMap(a.kernel[i], a.stride[i], a.dilation[i], a.padding[i][0])) };
-  }
-  if (layer.kind === 'adaptive_avgpool' || layer.kind === 'adaptive_maxpool') return { type: 'map', axes: spatial.map((W, i) => adaptiveMap(W, a.size[i])) };
+  if (layer.kind === 'conv_transpose') return mapsOrUnknown(() => spatial.map((_, i) => transposedMap(a.kernel[i], a.stride[i], a.dilation[i], a.padding[i][0])));
+  if (layer.kind === 'adaptive_avgpool' || layer.kind === 'adaptive_maxpool') return mapsOrUnknown(() => spatial.map((W, i) => adaptiveMap(W, a.size[i])));
   if (layer.kind === 'pad') return { type: 'map', axes: (a.padding as Array<[number, number]>).map(([p0]) => windowMap(1, 1, 1, p0)) };
   if (layer.kind === 'upsample') {
     const args: Record<string, unknown> = { mode: a.mode, align_corners: a.alignCorners };

@@ -6,6 +6,7 @@
 // tests below.
 import * as assert from 'node:assert/strict';
 import { check } from '../../engine';
+import { fixProvider } from '../../engine/fixes';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { FAMILIES } from '../fuzz/corpus';
@@ -152,6 +153,26 @@ describe('fuzz regressions (inputs the fuzzer found)', () => {
     const bounds = a.findings.filter((f) => f.code === 'CL010');
     assert.equal(bounds.length, 1, JSON.stringify(a.findings));
     assert.equal(text.slice(bounds[0].span.start, bounds[0].span.end), '1e308');
+  });
+  it('the CL206 quick fix on a transposed conv with stride 100000 finishes (fuzz #34278 and #53718, seed 3: ran for ever)', function () {
+    // The fix checked every output phase against every tap: 10^10 steps. It is closed form now.
+    this.timeout(30000);
+    const text = readExample('unet-small.cnn.yaml').replace('conv_transpose: {out: $base, kernel: 2, stride: 2}', 'conv_transpose: {out: $base, kernel: 2, stride: 100000}');
+    const r = inChild(text, 10000);
+    assert.equal(r.signal, null, 'check() + quick fixes did not finish within 10 s');
+    const o = JSON.parse(r.stdout);
+    assert.ok(o.fixMs < LIMIT_MS && !o.exception && !o.problems.length, r.stdout);
+    const a = located(text);
+    const f = a.findings.find((x) => x.code === 'CL206')!;
+    assert.ok(f, JSON.stringify(a.findings.map((x) => x.code)));
+    const titles = fixProvider(a.format, 'CL206')!(text, a, f).map((x) => x.title);
+    // Kernel = stride: every output phase gets a tap (dilation 1); and stride = kernel.
+    assert.deepEqual(titles.map((t) => t.split(' →')[0]), ['Kernel 100000 (= stride)', 'Stride 2 (= kernel)']);
+  });
+  it('adaptive pooling 7 → 100000 leaves the coverage rule with unknown positions, not an exception (fuzz #51012, seed 3)', () => {
+    const text = readExample('resnet18.cnn.yaml').replace('adaptive_avgpool: {size: 1}', 'adaptive_avgpool: {size: 100000}');
+    const a = located(text);
+    assert.ok(a.layers.some((l) => l.kind === 'adaptive_avgpool' && l.shape?.[1] === 100000));
   });
   it('receptive-field positions beyond 2^53 make the field unknown, not infinite or rounded', () => {
     // Strides just below 2^53, compounded: the jump passes 2^53 at the second pool and Infinity
