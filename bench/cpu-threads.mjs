@@ -15,16 +15,16 @@ function read(path) {
 function role(pid) {
   const argv = (read(`/proc/${pid}/cmdline`) ?? '').split('\0');
   const cmd = argv.join(' ');
+  if (Number(pid) === process.pid) return 'this bench (node)';
   if (/chrom/i.test(argv[0] ?? '')) {
     const type = /--type=([\w-]+)/.exec(cmd)?.[1];
     const sub = /--utility-sub-type=([\w.]+)/.exec(cmd)?.[1];
-    return `chromium ${type ?? 'browser'}${sub ? ` (${sub.split('.').pop()})` : ''}${type === 'renderer' && process.env.CPU_BY_PID ? ` ${pid}` : ''}`;
+    return `chromium ${type ?? 'browser'}${sub ? ` (${sub.split('.').pop()})` : ''}`;
   }
   if (cmd.includes('dist/server.js')) return 'ConvLens language server';
   if (cmd.includes('--type=extensionHost')) return 'VS Code extension host';
   if (cmd.includes('--type=')) return `VS Code ${/--type=([\w-]+)/.exec(cmd)[1]}`;
   if (cmd.includes('code-server')) return 'code-server';
-  if (Number(pid) === process.pid) return 'this bench (node)';
   return argv[0]?.split('/').pop() || 'other';
 }
 

@@ -35,7 +35,7 @@ export function watchSection(sec: Element): void {
 export function unwatchAll(): void {
   visibility.disconnect();
   nearView.clear();
-  pendingPaint.clear();
+  dropPendingPaints();
 }
 
 /** Drops every queued paint (their data is going back to the worker) but keeps watching the sections. */

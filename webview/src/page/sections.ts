@@ -52,7 +52,7 @@ export function reclaimOutputs(): ArrayBuffer[] {
 const headerOf = (l: LayerInfo): string => JSON.stringify([l.name, l.kind, l.shape, l.inputShapes]);
 
 export function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | null): void {
-  const sameHeaders = ls.length === page.layers.length && ls.every((l, i) => headerOf(l) === headerOf(page.layers[i]));
+  const previous = page.layers;
   const sameNet = page.inputShape && input && page.inputShape.join() === input.join() && ls.length === page.layers.length && ls.every((l, i) => l.name === page.layers[i].name && (l.shape ?? []).join() === (page.layers[i].shape ?? []).join());
   page.layers = ls;
   page.inputShape = input;
@@ -70,7 +70,7 @@ export function onAnalysis(ls: LayerInfo[], input: number[] | null, error: strin
   }
   fillSamples();
   const main = $('layers');
-  const reuse = sameNet && sameHeaders && !error && main.children.length === ls.length + 1;
+  const reuse = sameNet && !error && main.children.length === ls.length + 1 && ls.every((l, i) => headerOf(l) === headerOf(previous[i]));
   if (reuse) {
     // The same layers (a re-seed, another sample, an edit that keeps every shape): the sections
     // and their tiles stay, dimmed until this run's maps replace theirs. Rebuilding them cost the
