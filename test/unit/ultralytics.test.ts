@@ -26,6 +26,7 @@ interface OracleModel {
   params: number;
   gradients: number;
   gflops: number;
+  modules: number;
   rows: Array<{ index: number; module: string; params: number; shapes: number[][] }>;
 }
 const models = (JSON.parse(readFileSync(join(fixtures, 'models.json'), 'utf8')) as { models: OracleModel[] }).models;
@@ -71,6 +72,7 @@ describe('ultralytics: every scale and every row against PyTorch (oracle.py)', (
       assert.deepStrictEqual(errors(a), []);
       assert.strictEqual(a.totals.params, m.params);
       assert.strictEqual(native(a, 'gradients')!.value, m.gradients);
+      assert.strictEqual(a.native!.details!.find((f) => f.label === 'layers')!.value, m.modules, "layers: len(model.modules())");
       const g = native(a, 'GFLOPs')!;
       assert.ok(Math.abs(g.value - m.gflops) <= 1e-9 * m.gflops, `${g.value} vs ${m.gflops}`);
       assert.strictEqual(g.text, pyText(m.gflops));
@@ -103,6 +105,26 @@ describe('ultralytics: each module at two scales against PyTorch (modules.json)'
     'Detect.v8': () => [80],
     'Detect.11': () => [80],
     'Detect.v5': () => [80, [[10, 13, 16, 30, 33, 23], [10, 13, 16, 30, 33, 23], [10, 13, 16, 30, 33, 23]]],
+    GhostConv: (c, i) => (i === 0 ? [c, 2 * c, 3, 2] : [c, c, 1, 1]),
+    GhostBottleneck: (c, i) => (i === 0 ? [c, c, 3, 1] : [c, 2 * c, 3, 2]),
+    C3Ghost: (c) => [c, c, 2, true],
+    C3x: (c, i) => (i === 0 ? [c, c, 2, true] : [2 * c, c, 1, false]),
+    C2: (c, i) => (i === 0 ? [c, 2 * c, 2, true] : [2 * c, c, 1, false]),
+    RepConv: (c, i) => [[c, c, 3, 1], [c, 2 * c, 3, 2, 1, 1, 1, true, true], [c, c, 3, 1, 1, 1, 1, true, true]][i],
+    RepNCSPELAN4: (c, i) => (i === 0 ? [c, 2 * c, c, c / 2, 1] : [2 * c, 2 * c, 2 * c, c, 2]),
+    ELAN1: (c) => [c, 2 * c, c, c / 2],
+    AConv: (c) => [c, 2 * c],
+    ADown: (c, i) => (i === 0 ? [c, 2 * c] : [2 * c, 2 * c]),
+    SPPELAN: (c) => [2 * c, 2 * c, c, 5],
+    SCDown: (c) => [c, 2 * c, 3, 2],
+    C2fCIB: (c, i) => (i === 0 ? [c, c, 1, true, false] : [2 * c, 2 * c, 2, true, true]),
+    PSA: (c) => [4 * c, 4 * c],
+    Classify: (c) => [4 * c, 10],
+    'Segment.v8': () => [80, 32, 64],
+    'Segment.11': () => [80, 32, 64],
+    'Pose.v8': () => [1, [17, 3]],
+    'OBB.11': () => [15, 1],
+    v10Detect: () => [80],
   };
   const seen = new Map<string, number>();
   for (const c of cases) {
@@ -118,9 +140,9 @@ describe('ultralytics: each module at two scales against PyTorch (modules.json)'
       const span = { start: 0, end: 1 };
       const module = c.name.split('.')[0];
       const scope = new Scope({ net, origin: { entry: span, kindKey: span, innerEntry: span, blockPath: [], args: {} }, activation: { kind: 'silu', args: {} } }, 'm');
-      const out = MODULES[module].build(scope, inputs, argsOf[c.name](base, i), { legacy: c.name === 'Detect.v8', v5: c.name === 'Detect.v5' });
+      const out = MODULES[module].build(scope, inputs, argsOf[c.name](base, i), { legacy: c.name.endsWith('.v8'), v5: c.name === 'Detect.v5' });
       assert.deepStrictEqual(net.findings, []);
-      const anchorFree = c.name === 'Detect.v8' || c.name === 'Detect.11';
+      const anchorFree = !!MODULES[module].head && c.name !== 'Detect.v5';
       const params = net.layers.reduce((n, l) => n + l.params, 0) + (anchorFree ? DFL_PARAMETERS : 0);
       const anchors = inputs.reduce((n, v) => n + v.shape![1] * v.shape![2], 0);
       const ops = net.layers.reduce((n, l) => n + thopOps(l), 0) + (anchorFree ? 4 * DFL_PARAMETERS * anchors : 0);
