@@ -29,12 +29,17 @@ export const SECTION_KINDS: Record<string, string> = {
   '[batchnorm]': 'batchnorm',
   '[activation]': 'activation',
   '[cost]': 'cost',
+  '[scale_channels]': 'scale_channels',
+  '[sam]': 'sam',
+  '[local_avgpool]': 'local_avgpool',
+  '[local_avg]': 'local_avgpool',
+  '[reorg3d]': 'reorg3d',
 };
 
 /** Headers darknet knows that ConvLens does not read (recurrent, crop, YOLOv1 detection, …). */
 export const UNSUPPORTED_SECTIONS = new Set([
   '[local]', '[crnn]', '[rnn]', '[gru]', '[lstm]', '[conv_lstm]', '[history]', '[crop]', '[detection]', '[Gaussian_yolo]',
-  '[lrn]', '[normalization]', '[reorg3d]', '[local_avg]', '[local_avgpool]', '[scale_channels]', '[sam]', '[empty]',
+  '[lrn]', '[normalization]', '[empty]',
   '[silence]', '[implicit]', '[contrastive]',
 ]);
 
@@ -42,7 +47,8 @@ export const UNSUPPORTED_SECTIONS = new Set([
 export const PRINT_NAMES: Record<string, string> = {
   convolutional: 'conv', maxpool: 'max', avgpool: 'avg', route: 'route', shortcut: 'shortcut', upsample: 'upsample',
   yolo: 'yolo', region: 'detection', reorg: 'reorg', connected: 'connected', dropout: 'dropout', softmax: 'softmax',
-  batchnorm: 'batchnorm', activation: 'activation', cost: 'cost',
+  batchnorm: 'batchnorm', activation: 'activation', cost: 'cost', scale_channels: 'scale_channels', sam: 'sam', local_avgpool: 'local_avg',
+  reorg3d: 'reorg3d',
 };
 
 export interface SectionKeys {
@@ -106,6 +112,11 @@ export const SECTION_KEYS: Record<string, SectionKeys> = {
   batchnorm: keys([]),
   activation: keys(['activation']),
   cost: keys([], ['type', 'scale', 'ratio', 'noobject_scale', 'thresh']),
+  // scale_wh=1 scales positions by a 1×H×W map instead of channels.
+  scale_channels: keys(['from', 'activation'], [], { scale_wh: '0' }),
+  sam: keys(['from', 'activation']),
+  local_avgpool: keys(['size', 'stride', 'stride_x', 'stride_y', 'padding']),
+  reorg3d: keys(['stride'], [], { reverse: '0' }),
 };
 
 /** Darknet activations ConvLens runs, as engine kinds (darknet's leaky has slope 0.1). */
