@@ -231,6 +231,29 @@ describe('ultralytics: files Ultralytics would refuse', () => {
     const a = check(mutate('[[-1, 6], 1, Concat, [1]]', '[[-1, 4], 1, Concat, [1]]'), { fileName: 'yolov8n.yaml' });
     assert.ok(errors(a).some((f) => f.code === 'CL104'));
   });
+  it('C3TR (a transformer block) is a located error naming it; its row, the rows reading it and the totals are withheld', () => {
+    const text = mutate('[-1, 6, C2f, [512, True]] # 6', '[-1, 6, C3TR, [512, True]] # 6');
+    const a = check(text, { fileName: 'yolov8n.yaml' });
+    const e = errors(a);
+    assert.strictEqual(e.length, 1);
+    assert.strictEqual(text.slice(e[0].span.start, e[0].span.end), 'C3TR');
+    assert.match(e[0].message, /does not model C3TR: .*MultiheadAttention.*withheld/);
+    assert.strictEqual(a.native, undefined);
+    assert.ok(!a.entries.some((en) => en.name === 'model.22' && en.shape), 'the head reads it: withheld');
+  });
+  it('CBLinear maps are read by CBFuse only; bad CBFuse indexes point at the argument', () => {
+    const cb = 'nc: 2\nbackbone:\n  - [-1, 1, Conv, [8, 3, 2]]\n  - [-1, 1, CBLinear, [[4, 8]]]\n  - [0, 1, Conv, [8, 3, 1]]\nhead:\n  - [-1, 1, Conv, [8, 1, 1]]\n';
+    const direct = check(cb.replace('[0, 1, Conv, [8, 3, 1]]', '[1, 1, Conv, [8, 3, 1]]'), { format: 'ultralytics' });
+    assert.ok(errors(direct).some((f) => f.message.includes('Row 1 outputs 2 maps')), JSON.stringify(errors(direct)));
+    const fuse = cb + '  - [[1, -1], 1, CBFuse, [[5]]]\n';
+    const bad = check(fuse, { format: 'ultralytics' });
+    const f = errors(bad).find((x) => x.message.includes('idx[0] = 5'))!;
+    assert.ok(f, JSON.stringify(errors(bad)));
+    assert.strictEqual(fuse.slice(f.span.start, f.span.end), '[5]');
+    const good = check(fuse.replace('[[5]]', '[[1]]'), { format: 'ultralytics' });
+    assert.deepStrictEqual(errors(good), []);
+    assert.deepStrictEqual(good.entries[4].shape, [8, 320, 320]);
+  });
   it('broken structure never throws', () => {
     for (const text of ['backbone: 3\nhead: []\n', 'backbone:\n  - [-1, 1]\nhead:\n  - 7\n', 'nc: x\nbackbone:\n  - [-1, 1, Conv, []]\nhead: []\n', 'backbone:\n  - [-1, 0, Conv, [8]]\nhead:\n', '- 1\n', 'backbone:\n  - [-1, 1, C2PSA, [16]]\nhead: []\n']) {
       const a = check(text, { format: 'ultralytics' });

@@ -102,3 +102,35 @@ describe('ultralytics: set2 configs row by row against PyTorch (realworld.json)'
     });
   }
 });
+
+describe("ultralytics: this repository's own small configs against PyTorch (configs.json)", () => {
+  interface OracleModel {
+    file: string;
+    scale: string;
+    imgsz: number;
+    params: number;
+    gradients: number;
+    gflops: number;
+    modules: number;
+    rows: Array<{ index: number; module: string; params: number; shapes: number[][] }>;
+  }
+  const models = (JSON.parse(readFileSync(join(fixtures, 'configs.json'), 'utf8')) as { models: OracleModel[] }).models;
+  for (const m of models) {
+    const file = m.file.split('/').pop()!;
+    it(`${file} (scale ${m.scale}) at ${m.imgsz}: totals, layers and every row as PyTorch builds them`, () => {
+      const a = check(readFileSync(join(repoRoot, m.file), 'utf8'), { fileName: file, imageSize: m.imgsz, ...(m.scale === '-' ? {} : { scale: m.scale }) });
+      assert.deepStrictEqual(errors(a), []);
+      assert.strictEqual(a.totals.params, m.params);
+      assert.strictEqual(figure(a, 'gradients')!.value, m.gradients);
+      assert.strictEqual(figure(a, 'layers')!.value, m.modules);
+      const g = figure(a, 'GFLOPs')!;
+      assert.ok(Math.abs(g.value - m.gflops) <= 1e-9 * m.gflops, `${g.value} vs ${m.gflops}`);
+      for (const row of m.rows) {
+        const e = a.entries[row.index];
+        assert.strictEqual(e.kind.replace(/^nn\./, ''), row.module, `row ${row.index}`);
+        assert.strictEqual(e.params, row.params, `row ${row.index} (${row.module}) parameters`);
+        assert.deepStrictEqual(e.outputs ?? [e.shape], row.shapes, `row ${row.index} (${row.module}) shapes`);
+      }
+    });
+  }
+});

@@ -44,10 +44,16 @@ function evenC3(c3: number): number {
 
 export const GELAN_MODULES: Record<string, ModuleSpec> = {
   RepConv: {
-    role: 'base',
+    // parse_model has no rule for RepConv: its arguments are passed as written (c1 included,
+    // nothing scaled) and the row is booked with its input's channels.
+    role: 'same',
     signature: 'RepConv(c1, c2, k=3, s=1, p=1, g=1, d=1, act=True, bn=False)',
-    doc: 'RepVGG block as trained: a 3×3 Conv and a 1×1 Conv (each with BatchNorm, no activation), plus a BatchNorm of the input when bn and c1 = c2 and s = 1, summed, then SiLU.',
-    build: (s, [x], a) => repConv(s, x, intArg(a, 0), intArg(a, 1), { k: intArg(a, 2, 3), s: intArg(a, 3, 1), p: intArg(a, 4, 1), g: intArg(a, 5, 1), act: boolArg(a, 7, true), bn: boolArg(a, 8, false) }),
+    doc: 'RepVGG block as trained: a 3×3 Conv and a 1×1 Conv (each with BatchNorm, no activation), plus a BatchNorm of the input when bn and c1 = c2 and s = 1, summed, then SiLU. As a row its arguments are passed as written: c1 must be the input’s channels.',
+    build: (s, [x], a) => {
+      const c1 = intArg(a, 0);
+      if (c1 !== x.shape![0]) throw new ArgError(0, `c1 = ${c1}, but the input has ${x.shape![0]} channels (parse_model passes RepConv's arguments as written; PyTorch fails)`);
+      return repConv(s, x, c1, intArg(a, 1), { k: intArg(a, 2, 3), s: intArg(a, 3, 1), p: intArg(a, 4, 1), g: intArg(a, 5, 1), act: boolArg(a, 7, true), bn: boolArg(a, 8, false) });
+    },
   },
   RepNCSPELAN4: {
     role: 'base',
