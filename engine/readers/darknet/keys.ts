@@ -43,6 +43,26 @@ export const UNSUPPORTED_SECTIONS = new Set([
   '[silence]', '[implicit]', '[contrastive]',
 ]);
 
+/**
+ * Sections of YOLOR's cfgs (WongKinYiu/yolor reads them in PyTorch; darknet stops with "Type not
+ * recognized"): learned constants (implicit knowledge) and the layers that add, multiply or
+ * concatenate them. ConvLens has no kind for a learned constant yet: each is a located error.
+ */
+export const YOLOR_SECTIONS: Record<string, string> = {
+  '[implicit_add]': 'a learned C×1×1 constant (ImplicitA)',
+  '[implicit_mul]': 'a learned C×1×1 constant (ImplicitM)',
+  '[implicit_cat]': 'a learned C×1×1 constant (ImplicitC)',
+  '[implicit_add_2d]': 'a learned constant (Implicit2DA)',
+  '[implicit_mul_2d]': 'a learned constant (Implicit2DM)',
+  '[implicit_cat_2d]': 'a learned constant (Implicit2DC)',
+  '[shift_channels]': 'the previous map plus an implicit constant broadcast over it',
+  '[control_channels]': 'the previous map times an implicit constant broadcast over it',
+  '[alternate_channels]': 'an implicit constant broadcast and concatenated with the previous map',
+  '[shift_channels_2d]': 'the previous map plus an implicit constant',
+  '[control_channels_2d]': 'the previous map times an implicit constant',
+  '[alternate_channels_2d]': 'an implicit constant concatenated with the previous map',
+};
+
 /** How darknet prints each kind in its layer table (`  12 conv …`, `  13 max …`). */
 export const PRINT_NAMES: Record<string, string> = {
   convolutional: 'conv', maxpool: 'max', avgpool: 'avg', route: 'route', shortcut: 'shortcut', upsample: 'upsample',
