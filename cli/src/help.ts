@@ -49,7 +49,9 @@ folders whose name starts with a dot are skipped) or a pattern with *, ? and ** 
 that the shell leaves it alone). A file that cannot be read or is not a network is a CL012
 finding on its line 1; every other file is still reported.
 
-  --format text    file:line:col severity code message, then a count (the default)
+  --format text    file:line:col severity code message, then the counts by severity (the
+                   default); hints, notes the editor shows as faint dots, are counted only
+  --hints          text: print the hints too (json and sarif always hold every finding)
   --format json    an array of {file, line, column, endLine, endColumn, severity, code, message}
   --format sarif   SARIF 2.1.0 for code-scanning tools
 ${MODEL_HELP}

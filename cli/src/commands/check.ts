@@ -15,7 +15,7 @@ const DOCS_BASE = `file://${resolve(__dirname, '..')}/`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export async function checkCommand(args: string[], io: Io): Promise<number> {
-  const { positional, flags } = parseArgs(args, { format: 'value', ...MODEL_FLAGS });
+  const { positional, flags } = parseArgs(args, { format: 'value', hints: 'bool', ...MODEL_FLAGS });
   const format = (flags.format as string | undefined) ?? 'text';
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${format}`);
   if (!positional.length) throw new UsageError('check needs at least one PATH (a file, a folder, a pattern, or - for standard input)');
@@ -30,10 +30,13 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
   if (format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');
   else if (format === 'sarif') io.out(JSON.stringify(sarif(checked, VERSION, DOCS_BASE, code), null, 2) + '\n');
   else {
-    for (const d of all) io.out(diagnosticLine(d));
-    const errors = all.filter((d) => d.severity === 'error').length;
+    // Hints are notes for the editor (faint dots, explained on hover); a terminal shows them when asked.
+    for (const d of all) if (flags.hints || d.severity !== 'hint') io.out(diagnosticLine(d));
+    const count = (severity: string) => all.filter((d) => d.severity === severity).length;
+    const hints = count('hint');
+    const hidden = hints && !flags.hints ? ' (not shown: --hints shows them)' : '';
     const unread = checked.filter(isNotANetwork).length;
-    io.out(`${plural(checked.length, 'file')} checked: ${plural(errors, 'error')}, ${plural(all.length - errors, 'other finding')}${unread ? `; ${plural(unread, 'file')} not analysed (CL012)` : ''}\n`);
+    io.out(`${plural(checked.length, 'file')} checked: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info, ${plural(hints, 'hint')}${hidden}${unread ? `; ${plural(unread, 'file')} not analysed (CL012)` : ''}\n`);
   }
   return code;
 }
