@@ -2,7 +2,7 @@
 // read or are not networks are findings (CL012) among the others, never the end of the run.
 import { resolve } from 'node:path';
 import { parseArgs, UsageError } from '../args';
-import { MODEL_FLAGS, modelOptions } from '../modelOptions';
+import { MODEL_FLAGS, modelNotes, modelOptions } from '../modelOptions';
 import { checkSource, exitCode, isNotANetwork, type Checked } from '../checked';
 import { expandOperands } from '../files/operands';
 import { VERSION } from '../help';
@@ -25,6 +25,8 @@ export async function checkCommand(args: string[], io: Io): Promise<number> {
     const source = 'problem' in target ? target : await io.read(target.file);
     checked.push(checkSource(source, models));
   }
+  const notes = checked.flatMap((c) => modelNotes(flags, c.file, c.analysis));
+  for (const note of notes) io.err(`convlens: note: ${note}\n`);
   const code = exitCode(checked);
   const all = checked.flatMap(diagnostics);
   if (format === 'json') io.out(JSON.stringify(all, null, 2) + '\n');

@@ -1,7 +1,7 @@
 // `convlens summary FILE`: the table (or JSON object) of one network. Exit 1 when it has errors
 // (the figures that are known are still printed), 2 when the file is not a network.
 import { parseArgs, UsageError } from '../args';
-import { MODEL_FLAGS, modelOptions } from '../modelOptions';
+import { MODEL_FLAGS, modelNotes, modelOptions } from '../modelOptions';
 import { checkSource, exitCode, isNotANetwork } from '../checked';
 import type { Io } from '../io';
 import { diagnosticLine, diagnostics } from '../report/diagnostics';
@@ -13,6 +13,7 @@ export async function summaryCommand(args: string[], io: Io): Promise<number> {
   const file = positional[0];
   const checked = checkSource(await io.read(file), modelOptions(flags));
   const notANetwork = isNotANetwork(checked);
+  for (const note of modelNotes(flags, checked.file, checked.analysis)) io.err(`convlens: note: ${note}\n`);
   if (flags.json) io.out(JSON.stringify(summaryJson(checked, notANetwork), null, 2) + '\n');
   else {
     if (!notANetwork) io.out(summaryTable(checked.analysis) + '\n');

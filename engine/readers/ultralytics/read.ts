@@ -43,14 +43,36 @@ export function readUltralytics(text: string, options: ReadOptions): Analysis {
   const { config, choice } = readConfig(root, options.fileName, options.scale, net.report);
   reportScale(config, choice, options.fileName, net.report);
   const rows = rowNodes(root, net.report);
-  const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
-  const built = buildModel(rows, config, imageSize, net, options.fileName);
+  const requested = options.imageSize ?? DEFAULT_IMAGE_SIZE;
+  const read = [...net.findings];
+  let imageSize = requested;
+  let built = buildModel(rows, config, imageSize, net, options.fileName);
+  // check_imgsz: Ultralytics rounds the image size up to a multiple of the model's largest stride
+  // (measured on a 256×256 input, at least 32), with a warning; the same here, with a note.
+  const stride = modelStride(built, requested) ?? modelStride(buildModel(rows, config, 256, new NetworkBuilder(), options.fileName), 256) ?? 32;
+  if (requested % stride !== 0) {
+    imageSize = Math.ceil(requested / stride) * stride;
+    const again = new NetworkBuilder();
+    again.findings.push(...read);
+    const at = root.entries.find((e) => e.key === 'backbone')?.keySpan ?? { start: root.span.start, end: root.span.start };
+    again.report('formatNote', `Analysed at ${imageSize}×${imageSize}: Ultralytics rounds the image size ${requested} up to a multiple of the model's largest stride, ${stride} (check_imgsz: "imgsz=${requested} must be multiple of max stride ${stride}, updating to ${imageSize}").`, at);
+    built = buildModel(rows, config, imageSize, again, options.fileName);
+  }
   if (config.scale && choice.from !== 'none') built.analysis.scale = { name: config.scale, choices: config.scales, from: choice.from };
   built.analysis.sections = root.entries.filter((e) => (e.key === 'backbone' || e.key === 'head') && e.value.type === 'seq').map((e) => ({ name: e.key, keySpan: e.keySpan, span: e.span }));
   if (built.analysis.layers.length) {
     built.analysis.native = nativeFigures(built, config, imageSize, (size) => buildModel(rows, config, size, new NetworkBuilder(), options.fileName));
   }
   return built.analysis;
+}
+
+/** The model's largest stride as Ultralytics measures it (at least 32); undefined when the build at this size was withheld. */
+function modelStride(built: BuiltModel, size: number): number | undefined {
+  if (built.withheld > 0 || !built.analysis.layers.length) return undefined;
+  const last = built.outputs[built.outputs.length - 1];
+  const levels = Array.isArray(last) ? last : [];
+  // Strides are powers of two; a level of h rows on `size` pixels has stride ≈ size / h.
+  return Math.max(32, ...levels.map((v) => 2 ** Math.round(Math.log2(size / v.shape![1]))));
 }
 
 /** `backbone` then `head`: the rows, numbered in that order as parse_model numbers them. */
