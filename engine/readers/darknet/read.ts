@@ -13,6 +13,7 @@ import { parseCfg, type CfgSection } from './parse';
 import { ACTIVATIONS, PRINT_NAMES, SECTION_KEYS, SECTION_KINDS, UNSUPPORTED_ACTIVATIONS, UNSUPPORTED_SECTIONS } from './keys';
 import { SECTION_READERS, type SectionScope } from './sections';
 import { darknetNative, sectionFlops, type SectionFlops } from './native';
+import { darknetListing } from './listing';
 
 /** Reads a darknet .cfg document into its analysis (without the lint rules: see check.ts). */
 export function readDarknet(text: string, options: ReadOptions = {}): Analysis {
@@ -62,6 +63,7 @@ class DarknetReader {
     const [head, ...rest] = sections;
     result.anchor = head.header;
     const input = this.readNet(head, result);
+    result.rowCount = rest.length;
     for (const section of rest) {
       const layer: Layer = { section };
       this.layers.push(layer);
@@ -132,6 +134,7 @@ class DarknetReader {
     const output = this.knownKeys(section, kind) ? SECTION_READERS[kind](this.scope(section, previous, index)) : undefined;
     this.net.credit(entry, first);
     entry.isBlock = entry.layers.length > 1;
+    entry.listing = darknetListing(kind, section, index, entry.layers.map((i) => this.net.layers[i]));
     if (!output) {
       this.complete = false;
       return;
@@ -145,7 +148,9 @@ class DarknetReader {
     } else layer.output = output;
     // A [shortcut] adds one tensor per `from=` entry (AlexeyAB counts c·h·w for each).
     const adds = kind === 'shortcut' ? section.option('from')!.value.split(',').length : 0;
-    this.flops.push(sectionFlops(kind, entry.layers.map((i) => this.net.layers[i]), adds));
+    const flops = sectionFlops(kind, entry.layers.map((i) => this.net.layers[i]), adds);
+    this.flops.push(flops);
+    if (flops.alexeyab !== undefined) entry.listing.bflops = flops.alexeyab;
   }
 
   private entry(section: CfgSection, name: string, kind: string): EntryResult {

@@ -13,7 +13,7 @@ import { readConfig, type ModelConfig, type ScaleChoice } from './config';
 import { readRow, type Row } from './rows';
 import { ArgError, DFL_PARAMETERS, type ModelContext } from './modules';
 import { Scope, Withheld } from './scope';
-import { makeDivisible, scaledRepeats } from './python';
+import { makeDivisible, pyRepr, scaledRepeats } from './python';
 import { nativeFigures } from './native';
 
 export const DEFAULT_IMAGE_SIZE = 640;
@@ -129,6 +129,7 @@ export function buildModel(nodes: RawNode[], config: ModelConfig, imageSize: num
     net.report('bounds', 'The model expands to more than the layer limit (check the repeats and scales); analysis stopped there.', nodes[0]?.span ?? { start: 0, end: 0 });
   }
   analysis.entries = entries;
+  analysis.rowCount = nodes.length;
   analysis.references = references;
   analysis.definitions = rows.flatMap((r) => (r ? [{ name: `model.${r.index}`, span: r.moduleSpan, entry: r.span }] : []));
   const last = outputs[outputs.length - 1];
@@ -202,7 +203,7 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
     blockPath: [{ block: row.module, use: row.span, definition: row.span }],
     args: conventionalArgSpans(row.module, argSpans),
   };
-  const entry: EntryResult = { span: row.span, kindKey: row.moduleSpan, name: `model.${row.index}`, kind: row.module, isBlock: true, instances: n, layers: [], params: 0, buffers: 0, macs: 0, inputShape: inputs[0]!.shape, repeats: { written: row.repeats, scaled } };
+  const entry: EntryResult = { span: row.span, kindKey: row.moduleSpan, name: `model.${row.index}`, kind: row.module, isBlock: true, instances: n, layers: [], params: 0, buffers: 0, macs: 0, inputShape: inputs[0]!.shape, repeats: { written: row.repeats, scaled }, listing: { index: row.index, from: row.fromText, arguments: pyRepr(args) } };
   entries.push(entry);
   const first = net.layers.length;
   const scope = new Scope({ net, origin, activation: config.activation }, `model.${row.index}`, origin.args);
