@@ -163,7 +163,7 @@ class DarknetReader {
     else if (UNSUPPORTED_SECTIONS.has(section.type)) this.report('unknownKind', `ConvLens does not read darknet's ${section.type} sections; this layer's figures, and those of every layer that reads it, are withheld.`, section.header);
     else {
       const suggestion = didYouMean(name, Object.keys(SECTION_KINDS).map((k) => k.slice(1, -1)));
-      this.report('unknownKind', `Darknet has no ${section.type} section ("Type not recognized")${suggestion ? `; did you mean [${suggestion}]?` : ''}.`, section.name.end > section.name.start ? section.name : section.header, undefined, suggestion ? { replacement: suggestion } : undefined);
+      this.report('unknownKind', `Darknet has no ${section.type} section ("Type not recognized")${suggestion ? `; did you mean [${suggestion}]?` : '.'}`, section.name.end > section.name.start ? section.name : section.header, undefined, suggestion ? { replacement: suggestion } : undefined);
     }
   }
 
@@ -182,7 +182,7 @@ class DarknetReader {
         continue;
       }
       const suggestion = didYouMean(o.key, [...keys.reads, ...keys.ignored, ...Object.keys(keys.unsupported)]);
-      this.report('unknownArgument', `darknet's ${section.type} has no option \`${o.key}\` (it prints "Unused field")${suggestion ? `; did you mean \`${suggestion}\`?` : ''}.`, o.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
+      this.report('unknownArgument', `darknet's ${section.type} has no option \`${o.key}\` (it prints "Unused field")${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`, o.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
       // A typo can hide an option that shapes the layer: withhold; the input and the detection
       // checks do not depend on unknown keys.
       if (kind !== 'net' && kind !== 'yolo' && kind !== 'region' && kind !== 'cost') ok = false;
@@ -238,8 +238,8 @@ class DarknetReader {
         const act = own(ACTIVATIONS, name);
         if (act === undefined) {
           const suggestion = UNSUPPORTED_ACTIVATIONS.has(name) ? undefined : didYouMean(name, Object.keys(ACTIVATIONS));
-          const why = UNSUPPORTED_ACTIVATIONS.has(name) ? `ConvLens does not run darknet's \`${name}\` activation` : name.includes('#') ? `darknet reads the inline comment as part of the activation's name (\`${name}\`) and does not find it` : `darknet has no activation \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`;
-          this.report('badValue', `${why}: shapes and counts are shown, the feature maps cannot be computed.`, at('activation'), undefined, suggestion ? { replacement: suggestion } : undefined);
+          const why = UNSUPPORTED_ACTIVATIONS.has(name) ? `ConvLens does not run darknet's \`${name}\` activation` : name.includes('#') ? `darknet reads the inline comment as part of the activation's name (\`${name}\`) and does not find it` : `darknet has no activation \`${name}\``;
+          this.report('badValue', `${why}: shapes and counts are shown, the feature maps cannot be computed.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, at('activation'), undefined, suggestion ? { replacement: suggestion } : undefined);
           return x;
         }
         if (!act) return x;

@@ -7,6 +7,7 @@ import type { Analysis, EntryResult, LayerOrigin, NameReference, Span } from '..
 import { NetworkBuilder, TooManyLayers, type Report, type Value } from '../../analyse/network';
 import { identityField, summarise } from '../../analyse/receptiveField';
 import { parse } from '../yaml/parse';
+import { CODES } from '../../codes';
 import type { RawMap, RawNode } from '../yaml/raw';
 import type { ReadOptions } from '..';
 import { readConfig, type ModelConfig, type ScaleChoice } from './config';
@@ -32,7 +33,8 @@ export interface BuiltModel {
 export function readUltralytics(text: string, options: ReadOptions): Analysis {
   const net = new NetworkBuilder();
   const parsed = parse(text);
-  net.findings.push(...parsed.findings);
+  // An empty document: say what an Ultralytics model holds (the YAML step knows only cnn-yaml's keys).
+  net.findings.push(...parsed.findings.map((f) => (f.code === CODES.notANetwork.code ? { ...f, message: 'The document is empty: an Ultralytics model is a YAML map with `nc` and the `backbone:` and `head:` lists of rows [from, repeats, module, args].' } : f)));
   const root = parsed.root;
   const empty = net.start();
   if (!root) return net.finish(empty);
@@ -96,6 +98,7 @@ function reportScale(config: ModelConfig, choice: ScaleChoice, fileName: string 
   // yolo11.yaml → yolo11s.yaml: the scale letter goes right after the version, as Ultralytics reads it.
   const m = /^(.*?yolo(?:e-)?v?\d+)(.*)$/.exec(base);
   const example = m ? `${m[1]}${other}${m[2]}` : `yolov8${other}.yaml`;
+  if (config.scales.length === 1) return report('ultralyticsScale', `Figures for scale '${config.scale}', the only one in \`scales\`.`, config.scalesSpan, undefined, { scales: config.scales, scale: config.scale });
   report('ultralyticsScale', `Figures for scale '${config.scale}' (${how}). Name the file after a scale (${example} → '${other}') or pick one: ${config.scales.join(', ')}.`, config.scalesSpan, undefined, { scales: config.scales, scale: config.scale });
 }
 

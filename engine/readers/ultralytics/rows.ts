@@ -51,7 +51,7 @@ export function readRow(node: RawNode, index: number, names: Map<string, unknown
   const spec = Object.prototype.hasOwnProperty.call(MODULES, module) ? MODULES[module] : undefined;
   if (!spec) {
     const suggestion = didYouMean(module, Object.keys(MODULES));
-    report('unknownKind', `ConvLens does not know the module '${module}'${suggestion ? `; did you mean '${suggestion}'?` : ''} It reads ${Object.keys(MODULES).join(', ')}. The figures of this row and of every row that reads it are withheld.`, moduleNode.span, undefined, suggestion ? { replacement: suggestion, what: 'module' } : undefined);
+    report('unknownKind', `ConvLens does not know the module '${module}'${suggestion ? `; did you mean '${suggestion}'?` : '.'} It reads ${Object.keys(MODULES).join(', ')}. The figures of this row and of every row that reads it are withheld.`, moduleNode.span, undefined, suggestion ? { replacement: suggestion, what: 'module' } : undefined);
     return undefined;
   }
   const fromItems = fromNode.type === 'seq' ? fromNode.items : [fromNode];
