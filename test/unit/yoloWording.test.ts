@@ -18,6 +18,13 @@ describe('wording of YOLO and darknet findings', () => {
     assert.match(c2[0], /^ConvLens does not know the module 'C2'; did you mean 'C2f'\? It reads /);
   });
 
+  it('a wrong argument is named and counted as the row writes it, not as the constructor counts it', () => {
+    const k = messages(yolov8n.replace('- [-1, 1, Conv, [64, 3, 2]] # 0', '- [-1, 1, Conv, [64, x, 2]] # 0'), 'ultralytics', 'CL011');
+    assert.deepStrictEqual(k, ['Conv: `k` (argument 2 of the row) must be a whole number, got "x".']);
+    const shortcut = messages(yolov8n.replace('- [-1, 3, C2f, [128, True]] # 2', '- [-1, 3, C2f, [128, 7]] # 2'), 'ultralytics', 'CL011');
+    assert.deepStrictEqual(shortcut, ['C2f: `shortcut` (argument 2 of the row) must be True or False, got 7.']);
+  });
+
   it('darknet: an unknown section, option or activation ends its suggestion with a question mark alone', () => {
     assert.deepStrictEqual(messages(`${net}[maxpol]\n`, 'darknet', 'CL003'), ['Darknet has no [maxpol] section ("Type not recognized"); did you mean [maxpool]?']);
     assert.deepStrictEqual(messages(`${net}[foo]\n`, 'darknet', 'CL003'), ['Darknet has no [foo] section ("Type not recognized").']);

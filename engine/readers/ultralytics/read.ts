@@ -219,12 +219,23 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
   } catch (err) {
     net.credit(entry, first);
     if (err instanceof ArgError) {
-      report('badValue', `${row.module}: ${err.message}.`, argSpans[err.index] ?? row.moduleSpan);
+      // "argument 3" counts the constructor's arguments (c1 first); the user wrote the row's.
+      const name = parameterNames(spec.signature)[err.index];
+      const written = row.argSpans.indexOf(argSpans[err.index]!);
+      const message = name ? err.message.replace(/^argument \d+/, `\`${name}\`${written >= 0 ? ` (argument ${written + 1} of the row)` : ''}`) : err.message;
+      report('badValue', `${row.module}: ${message}.`, argSpans[err.index] ?? row.moduleSpan);
       return undefined;
     }
     if (err instanceof Withheld) return undefined;
     throw err;
   }
+}
+
+/** The parameter names of a constructor signature: `Conv(c1, c2, k=1, …)` → c1, c2, k, … */
+function parameterNames(signature: string): string[] {
+  const head = signature.split('  ·')[0];
+  const inner = head.slice(head.indexOf('(') + 1, head.lastIndexOf(')')).replace(/\([^()]*\)/g, '');
+  return inner.split(',').map((p) => p.trim().split('=')[0]);
 }
 
 /** yolov5 leaves a row's channels unscaled when they equal the detection outputs (anchors·(nc + 5)). */
