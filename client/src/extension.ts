@@ -53,8 +53,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     vscode.commands.registerCommand('convlens.chooseScale', async (uriArg?: string, choices?: string[], current?: string) => {
       const uri = uriArg ? vscode.Uri.parse(uriArg) : vscode.window.activeTextEditor?.document.uri;
       if (!uri) return;
-      const scales = choices ?? statusBar.last?.scale?.choices ?? [];
-      const shown = current ?? statusBar.last?.scale?.name;
+      const known = statusBar.last?.uri === uri.toString() ? statusBar.last.scale : undefined;
+      if (known?.from === 'file name') {
+        void vscode.window.showInformationMessage(`ConvLens: this file is scale '${known.name}' by its name, as Ultralytics reads it; a scale can be chosen only for a file named without one (yolov8.yaml).`);
+        return;
+      }
+      const scales = choices ?? known?.choices ?? [];
+      const shown = current ?? known?.name;
       const items = scales.map((s) => ({ label: s, description: s === shown ? 'shown now' : undefined }));
       items.push({ label: '$(discard) Scale from the file name or setting', description: undefined });
       const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Model scale to analyse (Ultralytics `scales`)' });
@@ -62,6 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
       const scale = scales.includes(picked.label) ? picked.label : undefined;
       await networks.setScale(uri, scale);
       await client!.sendNotification(SET_SCALE, { uri: uri.toString(), scale: scale ?? null } satisfies SetScaleParams);
+      vscode.window.setStatusBarMessage(scale ? `ConvLens: figures for scale '${scale}'` : 'ConvLens: figures for the scale of the file name or setting', 5000);
     }),
     vscode.commands.registerCommand('convlens.previewFeatureMaps', (arg?: vscode.Uri | string) => {
       const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;

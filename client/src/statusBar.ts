@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { compactNumber as compact } from '../../engine/explain';
-import type { Summary } from '../../protocol/summary';
+import { partialExplanation, partialLabel, type Summary } from '../../protocol/summary';
 import type { NetworkDocuments } from './documents';
 
 export type { Summary };
@@ -48,13 +48,19 @@ export class StatusBar implements vscode.Disposable {
         return;
       }
       this.last = s;
-      void vscode.commands.executeCommand('setContext', 'convlens.hasScales', (s.scale?.choices.length ?? 0) > 1);
+      // A scale in the file name always wins (as in Ultralytics): nothing to choose then.
+      void vscode.commands.executeCommand('setContext', 'convlens.hasScales', (s.scale?.choices.length ?? 0) > 1 && s.scale?.from !== 'file name');
       const native = s.native?.figures.find((f) => f.label === 'GFLOPs' || f.label === 'BFLOPs');
-      this.item.text = `$(symbol-structure) ${compact(s.params)} params · ${compact(s.macs)} MACs${native ? ` · ${native.text} ${native.label}` : ''}${s.scale ? ` · ${s.scale.name}` : ''}`;
+      // Totals of a network with errors count only what was analysed: the item says so (and the tooltip why).
+      const figures = `${compact(s.params)} params · ${compact(s.macs)} MACs`;
+      this.item.text = s.partial
+        ? `$(warning) ${figures} · ${partialLabel(s.partial)}`
+        : `$(symbol-structure) ${figures}${native ? ` · ${native.text} ${native.label}` : ''}${s.scale ? ` · ${s.scale.name}` : ''}`;
       const md = new vscode.MarkdownString(
         [
           `**${s.name ?? 'network'}**: ${s.layers} layers`,
           '',
+          ...(s.partial ? [partialExplanation(s), ''] : []),
           `- parameters: ${s.params.toLocaleString('en-US')}`,
           `- MACs: ${s.macs.toLocaleString('en-US')} (FLOPs ${compact(s.flops)})`,
           `- output: ${s.outputs.map((o) => `${o.name} ${o.shape}`).join(', ') || '?'}`,
