@@ -28,6 +28,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     documentSelector: [{ language: 'cnn-yaml' }, { language: 'ultralytics-yaml' }, { language: 'darknet-cfg' }, { language: 'yaml' }],
     synchronize: { configurationSection: 'convlens' },
     outputChannelName: 'ConvLens',
+    middleware: {
+      // The rule link of a diagnostic (Problems view, hover) opens the rendered page, not the
+      // extension's own editable .md file.
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(withRenderedDocLink)),
+    },
   };
   client = new LanguageClient('convlens', 'ConvLens', serverOptions, clientOptions);
   await client.start();
@@ -79,6 +84,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
         if (!picked) return;
         code = picked.trim().toUpperCase();
       }
+      if (!/^CL\d{3}$/.test(code)) {
+        void vscode.window.showWarningMessage(`ConvLens: "${code}" is not a rule code (CL followed by three digits).`);
+        return;
+      }
       const file = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${code}.md`);
       if (!fs.existsSync(file.fsPath)) {
         void vscode.window.showWarningMessage(`ConvLens: no documentation for ${code} yet (${file.fsPath}).`);
@@ -88,6 +97,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     }),
   );
   return { client, statusBar };
+}
+
+/** `command:` URI that shows a rule's page rendered (VS Code's Problems view and hovers open command links). */
+export function documentationLink(code: string): vscode.Uri {
+  return vscode.Uri.parse(`command:convlens.showDocumentation?${encodeURIComponent(JSON.stringify([code]))}`);
+}
+
+function withRenderedDocLink(d: vscode.Diagnostic): vscode.Diagnostic {
+  if (d.source !== 'convlens' || typeof d.code !== 'object' || !/^CL\d{3}$/.test(String(d.code.value))) return d;
+  d.code = { value: d.code.value, target: documentationLink(String(d.code.value)) };
+  return d;
 }
 
 export async function deactivate(): Promise<void> {
