@@ -17,6 +17,13 @@ export class StatusBar implements vscode.Disposable {
   /** The last summary shown (for tests and the command). */
   last: Summary | undefined;
 
+  /** What the item shows: its text and tooltip (for the end-to-end tests). */
+  get shown(): { text: string; tooltip: string; visible: boolean } {
+    const tooltip = this.item.tooltip;
+    return { text: this.item.text, tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''), visible: this.visible };
+  }
+  private visible = false;
+
   constructor(private readonly client: LanguageClient, private readonly networks: NetworkDocuments) {
     this.item.name = 'ConvLens totals';
     this.item.command = 'convlens.previewFeatureMaps';
@@ -36,7 +43,7 @@ export class StatusBar implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'convlens.isNetwork', !!network);
     if (!doc || !network) {
       void vscode.commands.executeCommand('setContext', 'convlens.hasScales', false);
-      this.item.hide();
+      this.hide();
       return;
     }
     const seq = ++this.seq;
@@ -44,7 +51,7 @@ export class StatusBar implements vscode.Disposable {
       const s = await this.client.sendRequest<Summary | null>('convlens/summary', { uri: doc.uri.toString() });
       if (seq !== this.seq) return; // a newer refresh is on its way
       if (!s) {
-        this.item.hide();
+        this.hide();
         return;
       }
       this.last = s;
@@ -74,9 +81,15 @@ export class StatusBar implements vscode.Disposable {
       );
       this.item.tooltip = md;
       this.item.show();
+      this.visible = true;
     } catch {
-      if (seq === this.seq) this.item.hide();
+      if (seq === this.seq) this.hide();
     }
+  }
+
+  private hide(): void {
+    this.item.hide();
+    this.visible = false;
   }
 
   dispose(): void {
