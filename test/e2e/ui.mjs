@@ -63,6 +63,17 @@ async function quickOpen(page, fileName) {
   await page.locator('.part.editor .tab.active', { hasText: fileName }).waitFor({ state: 'visible' });
 }
 
+/** Runs a command by its title from the command palette (F1). */
+async function runCommand(page, title) {
+  const quickInput = page.locator('.quick-input-widget');
+  await page.keyboard.press('F1');
+  await quickInput.waitFor({ state: 'visible' });
+  await page.keyboard.type(title);
+  await quickInput.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await quickInput.waitFor({ state: 'hidden' });
+}
+
 /** Waits until the active editor's rendered lines contain `want` (inlay hints included). */
 async function editorShows(page, want, timeout = CHECK_TIMEOUT_MS) {
   const sel = '.part.editor .editor-instance .monaco-editor .view-lines';
@@ -275,6 +286,10 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
 
   // Real model files: an Ultralytics YOLO YAML stays in the yaml language and gets the same hints.
   it('ultralytics/yolov8n.yaml at VS Code’s default settings: every row’s hint whole (shape, parameters, repeats or field; none cut with “…”), Ultralytics’ totals in a CodeLens and the status bar (test-results/e2e/yolo.png)', async () => {
+    // The editor alone, wide, so that the picture shows whole rows.
+    await runCommand(page, 'View: Close All Editor Groups');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await quickOpen(page, 'yolov8n.yaml');
     await editorShows(page, '[-1, 6, C2f, [256, True]]');
     // This row's hint was 47 characters: VS Code (editor.inlayHints.maximumLength 43) cut its parameters.
@@ -294,6 +309,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     if (mode !== 'YAML') throw new Error(`the YOLO file's language is "${mode}", not YAML`);
     await page.mouse.move(5, 5);
     await page.screenshot({ path: join(resultsDir, 'yolo.png') });
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
   });
 
   it('darknet/yolov3-tiny.cfg: opens in the Darknet cfg language, with hints on its sections and darknet’s BFLOPs (test-results/e2e/darknet.png)', async () => {
