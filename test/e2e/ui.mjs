@@ -50,29 +50,26 @@ layers:
     name: fc
 `;
 
+/** Opens the quick input with `key`, types `text` and accepts the first row that shows it. */
+async function quickPick(page, key, text) {
+  const quickInput = page.locator('.quick-input-widget');
+  await page.keyboard.press(key);
+  await quickInput.waitFor({ state: 'visible' });
+  await page.keyboard.type(text);
+  await quickInput.locator('.monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await quickInput.waitFor({ state: 'hidden' });
+}
+
 /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */
 async function quickOpen(page, fileName) {
   await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
-  const quickInput = page.locator('.quick-input-widget');
-  await page.keyboard.press('Control+P');
-  await quickInput.waitFor({ state: 'visible' });
-  await page.keyboard.type(fileName);
-  await quickInput.locator('.monaco-list-row', { hasText: fileName }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-  await quickInput.waitFor({ state: 'hidden' });
+  await quickPick(page, 'Control+P', fileName);
   await page.locator('.part.editor .tab.active', { hasText: fileName }).waitFor({ state: 'visible' });
 }
 
 /** Runs a command by its title from the command palette (F1). */
-async function runCommand(page, title) {
-  const quickInput = page.locator('.quick-input-widget');
-  await page.keyboard.press('F1');
-  await quickInput.waitFor({ state: 'visible' });
-  await page.keyboard.type(title);
-  await quickInput.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-  await quickInput.waitFor({ state: 'hidden' });
-}
+const runCommand = (page, title) => quickPick(page, 'F1', title);
 
 /** Waits until the active editor's rendered lines contain `want` (inlay hints included). */
 async function editorShows(page, want, timeout = CHECK_TIMEOUT_MS) {
