@@ -1,7 +1,7 @@
 // Pieces shared by the hovers of every format: a layer's arithmetic as a text block, and the
 // network's totals (with why they are partial when errors withheld figures).
 import type { LayerResult } from '../../../engine';
-import { explainLayer } from '../../../engine/explain';
+import { compactNumber, explainLayer, thousands } from '../../../engine/explain';
 import { partialExplanation } from '../../../protocol/summary';
 import type { Snapshot } from '../service';
 import { summary, totalsTitle, nativeTitle } from './codeLens';
@@ -20,7 +20,8 @@ export function arithmeticLines(snap: Snapshot, layer: LayerResult): string[] {
 /** The totals the CodeLens shows, in a hover: ConvLens's, the format's own, and why they are partial. */
 export function totalsMarkdown(snap: Snapshot): string[] {
   const s = summary(snap);
-  const lines = [`Totals: ${totalsTitle(s)}`];
+  const t = snap.analysis.totals;
+  const lines = [`**${s.name ?? 'network'}** totals: ${totalsTitle(s)}`, '', `${thousands(t.params)} parameters, ${thousands(t.macs)} MACs (${compactNumber(t.flops)} FLOPs), ${s.layers} layers`];
   if (s.native) lines.push('', nativeTitle(s.native));
   if (s.partial) lines.push('', `⚠ ${partialExplanation(s)}`);
   return lines;
