@@ -306,6 +306,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     if (mode !== 'YAML') throw new Error(`the YOLO file's language is "${mode}", not YAML`);
     await page.mouse.move(5, 5);
     await page.screenshot({ path: join(resultsDir, 'yolo.png') });
+    if (UPDATE_DOCS) copyFileSync(join(resultsDir, 'yolo.png'), join(repoRoot, 'docs', 'images', 'yolo.png'));
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
   });
 

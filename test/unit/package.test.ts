@@ -77,10 +77,10 @@ describe('the package (npm run package → convlens.vsix)', function () {
     for (const n of need) assert.ok(names.has(n), `${n} is not in the package`);
   });
 
-  it('its README has no broken image: both pictures are embedded PNG data, shown offline', () => {
+  it('its README has no broken image: the pictures are embedded PNG data, shown offline', () => {
     const readme = files.get('extension/readme.md')!.toString('utf8');
     const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((m) => m[1]);
-    assert.equal(images.length, 2, 'the editor screenshot and the preview');
+    assert.equal(images.length, 3, 'the editor, a YOLO file and the preview');
     for (const src of images) {
       assert.match(src, /^data:image\/png;base64,/);
       const png = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64');
