@@ -19,6 +19,12 @@ export const DARKNET_SECTION_DOCS: Record<string, string> = {
   batchnorm: 'Batch normalisation of each channel (scale, bias, running mean and variance).',
   activation: 'Applies `activation` to its input, shape unchanged.',
   cost: 'The training loss. At inference its output is its input.',
+  // AlexeyAB's sections (read when ConvLens models them).
+  scale_channels: 'Squeeze-and-excitation scaling (AlexeyAB): the output of the layer in `from=` (C×H×W) multiplied by the previous layer\'s C×1×1 values, one per channel (`scale_wh=1`: one per position instead).',
+  sam: 'Spatial attention (AlexeyAB, YOLOv4\'s modified SAM): the output of the layer in `from=` multiplied element by element by the previous layer\'s output, of the same shape.',
+  implicit_add: 'YOLOR\'s implicit knowledge: a learned constant of `filters` values (C×1×1) with no input, added to a layer\'s output through a [shortcut].',
+  implicit_mul: 'YOLOR\'s implicit knowledge: a learned constant of `filters` values (C×1×1) with no input, multiplied into a layer\'s output through a [scale_channels].',
+  local_avgpool: 'Average pooling over `size`×`size` windows moved by `stride`, padded as darknet pads [maxpool] (size − 1 in total by default, ⌊padding/2⌋ before).',
 };
 
 const ACTIVATION = 'The activation after the layer: linear (none), leaky (slope 0.1), relu, logistic (sigmoid), tanh, swish (x·sigmoid(x)), mish…';
