@@ -133,6 +133,10 @@ export interface EntryResult {
   shape?: Shape;
   /** Every output, for entries with several (a detection head: one per level). */
   outputs?: Shape[];
+  /** The constructor call a model file's row makes, as Python (`C2f(c1=32, c2=32, n=1, shortcut=True)`). */
+  call?: string;
+  /** The module's signature in the form this file uses (yolov5 or Ultralytics). */
+  signature?: string;
   /** Repeats as written and after the model's depth gain (Ultralytics rows). */
   repeats?: { written: number; scaled: number };
   inputShape?: Shape;

@@ -16,6 +16,7 @@ import { ArgError, DFL_PARAMETERS, type ModelContext } from './modules';
 import { Scope, Withheld } from './scope';
 import { makeDivisible, pyRepr, scaledRepeats } from './python';
 import { nativeFigures } from './native';
+import { formatCall, signatureFor } from './call';
 
 export const DEFAULT_IMAGE_SIZE = 640;
 
@@ -197,6 +198,8 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
     args: conventionalArgSpans(row.module, argSpans),
   };
   const entry: EntryResult = { span: row.span, kindKey: row.moduleSpan, name: `model.${row.index}`, kind: row.module, isBlock: true, instances: n, layers: [], params: 0, buffers: 0, macs: 0, inputShape: inputs[0]!.shape, repeats: { written: row.repeats, scaled }, listing: { index: row.index, from: row.fromText, arguments: pyRepr(args) } };
+  entry.signature = signatureFor(spec.signature, config.v5);
+  entry.call = formatCall(row.module, entry.signature, args);
   entries.push(entry);
   const first = net.layers.length;
   const scope = new Scope({ net, origin, activation: config.activation }, `model.${row.index}`, origin.args);
