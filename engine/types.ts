@@ -210,7 +210,12 @@ export interface Analysis {
   /** The format the document was read as. */
   format?: NetworkFormat;
   /** Totals as the format's own tool reports them (absent for cnn-yaml, ConvLens's own format). */
-  native?: { tool: string; figures: NativeFigure[] };
+  native?: {
+    tool: string;
+    figures: NativeFigure[];
+    /** More figures the tool prints, kept out of the headline (Ultralytics: its layer count, the summary after fusing). */
+    details?: NativeFigure[];
+  };
   /**
    * The document's lists of entries, in order (cnn-yaml: `layers`; Ultralytics: `backbone`, `head`):
    * the editor groups the outline by them and shows the totals over the first.

@@ -10,7 +10,7 @@ import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
 import { documentTooLarge } from '../size';
 import { parseCfg, type CfgSection } from './parse';
-import { ACTIVATIONS, PRINT_NAMES, SECTION_KEYS, SECTION_KINDS, UNSUPPORTED_ACTIVATIONS, UNSUPPORTED_SECTIONS } from './keys';
+import { ACTIVATIONS, PRINT_NAMES, SECTION_KEYS, SECTION_KINDS, UNSUPPORTED_ACTIVATIONS, UNSUPPORTED_SECTIONS, YOLOR_SECTIONS } from './keys';
 import { SECTION_READERS, type SectionScope } from './sections';
 import { darknetNative, sectionFlops, type SectionFlops } from './native';
 import { darknetListing } from './listing';
@@ -160,6 +160,8 @@ class DarknetReader {
   private unknownSection(section: CfgSection, repeatedNet: boolean): void {
     const name = section.type.replace(/^\[|\]$/g, '');
     if (repeatedNet) this.report('schema', `Only the first section is \`${section.type}\`; darknet would read this one as a layer it does not know.`, section.header);
+    else if (section.type === '[implicit]') this.report('unknownKind', "ConvLens does not model darknet's [implicit] (a learned constant of `filters` values, with no input): this layer's figures, those of every layer that reads it and the network's totals are withheld.", section.header);
+    else if (own(YOLOR_SECTIONS, section.type)) this.report('unknownKind', `${section.type} is a section of YOLOR's cfgs (WongKinYiu/yolor reads them in PyTorch; darknet stops with "Type not recognized"): ${YOLOR_SECTIONS[section.type]}. ConvLens does not model YOLOR's implicit layers: this layer's figures, those of every layer that reads it and the network's totals are withheld.`, section.header);
     else if (UNSUPPORTED_SECTIONS.has(section.type)) this.report('unknownKind', `ConvLens does not read darknet's ${section.type} sections; this layer's figures, and those of every layer that reads it, are withheld.`, section.header);
     else {
       const suggestion = didYouMean(name, Object.keys(SECTION_KINDS).map((k) => k.slice(1, -1)));
