@@ -7,14 +7,16 @@ import type { Analysis, EntryResult, LayerOrigin, NameReference, Span } from '..
 import { NetworkBuilder, TooManyLayers, type Report, type Value } from '../../analyse/network';
 import { identityField, summarise } from '../../analyse/receptiveField';
 import { parse } from '../yaml/parse';
+import { CODES } from '../../codes';
 import type { RawMap, RawNode } from '../yaml/raw';
 import type { ReadOptions } from '../options';
 import { readConfig, type ModelConfig, type ScaleChoice } from './config';
 import { readRow, type BuiltModel, type Row } from './rows';
 import { ArgError, DFL_PARAMETERS, type ModelContext } from './modules';
 import { Scope, Withheld } from './scope';
-import { makeDivisible, scaledRepeats } from './python';
+import { makeDivisible, pyRepr, scaledRepeats } from './python';
 import { nativeFigures } from './native';
+import { formatCall, signatureFor } from './call';
 
 export const DEFAULT_IMAGE_SIZE = 640;
 
@@ -22,7 +24,8 @@ export const DEFAULT_IMAGE_SIZE = 640;
 export function readUltralytics(text: string, options: ReadOptions): Analysis {
   const net = new NetworkBuilder();
   const parsed = parse(text);
-  net.findings.push(...parsed.findings);
+  // An empty document: say what an Ultralytics model holds (the YAML step knows only cnn-yaml's keys).
+  net.findings.push(...parsed.findings.map((f) => (f.code === CODES.notANetwork.code ? { ...f, message: 'The document is empty: an Ultralytics model is a YAML map with `nc` and the `backbone:` and `head:` lists of rows [from, repeats, module, args].' } : f)));
   const root = parsed.root;
   const empty = net.start();
   if (!root) return net.finish(empty);
@@ -33,14 +36,36 @@ export function readUltralytics(text: string, options: ReadOptions): Analysis {
   const { config, choice } = readConfig(root, options.fileName, options.scale, net.report);
   reportScale(config, choice, options.fileName, net.report);
   const rows = rowNodes(root, net.report);
-  const imageSize = options.imageSize ?? DEFAULT_IMAGE_SIZE;
-  const built = buildModel(rows, config, imageSize, net, options.fileName);
+  const requested = options.imageSize ?? DEFAULT_IMAGE_SIZE;
+  const read = [...net.findings];
+  let imageSize = requested;
+  let built = buildModel(rows, config, imageSize, net, options.fileName);
+  // check_imgsz: Ultralytics rounds the image size up to a multiple of the model's largest stride
+  // (measured on a 256×256 input, at least 32), with a warning; the same here, with a note.
+  const stride = modelStride(built, requested) ?? modelStride(buildModel(rows, config, 256, new NetworkBuilder(), options.fileName), 256) ?? 32;
+  if (requested % stride !== 0) {
+    imageSize = Math.ceil(requested / stride) * stride;
+    const again = new NetworkBuilder();
+    again.findings.push(...read);
+    const at = root.entries.find((e) => e.key === 'backbone')?.keySpan ?? { start: root.span.start, end: root.span.start };
+    again.report('formatNote', `Analysed at ${imageSize}×${imageSize}: Ultralytics rounds the image size ${requested} up to a multiple of the model's largest stride, ${stride} (check_imgsz: "imgsz=${requested} must be multiple of max stride ${stride}, updating to ${imageSize}").`, at);
+    built = buildModel(rows, config, imageSize, again, options.fileName);
+  }
   if (config.scale && choice.from !== 'none') built.analysis.scale = { name: config.scale, choices: config.scales, from: choice.from };
   built.analysis.sections = root.entries.filter((e) => (e.key === 'backbone' || e.key === 'head') && e.value.type === 'seq').map((e) => ({ name: e.key, keySpan: e.keySpan, span: e.span }));
   if (built.analysis.layers.length) {
     built.analysis.native = nativeFigures(built, config, imageSize, (size) => buildModel(rows, config, size, new NetworkBuilder(), options.fileName));
   }
   return built.analysis;
+}
+
+/** The model's largest stride as Ultralytics measures it (at least 32); undefined when the build at this size was withheld. */
+function modelStride(built: BuiltModel, size: number): number | undefined {
+  if (built.withheld > 0 || !built.analysis.layers.length) return undefined;
+  const last = built.outputs[built.outputs.length - 1];
+  const levels = Array.isArray(last) ? last : [];
+  // Strides are powers of two; a level of h rows on `size` pixels has stride ≈ size / h.
+  return Math.max(32, ...levels.map((v) => 2 ** Math.round(Math.log2(size / v.shape![1]))));
 }
 
 /** `backbone` then `head`: the rows, numbered in that order as parse_model numbers them. */
@@ -64,6 +89,7 @@ function reportScale(config: ModelConfig, choice: ScaleChoice, fileName: string 
   // yolo11.yaml → yolo11s.yaml: the scale letter goes right after the version, as Ultralytics reads it.
   const m = /^(.*?yolo(?:e-)?v?\d+)(.*)$/.exec(base);
   const example = m ? `${m[1]}${other}${m[2]}` : `yolov8${other}.yaml`;
+  if (config.scales.length === 1) return report('ultralyticsScale', `Figures for scale '${config.scale}', the only one in \`scales\`.`, config.scalesSpan, undefined, { scales: config.scales, scale: config.scale });
   report('ultralyticsScale', `Figures for scale '${config.scale}' (${how}). Name the file after a scale (${example} → '${other}') or pick one: ${config.scales.join(', ')}.`, config.scalesSpan, undefined, { scales: config.scales, scale: config.scale });
 }
 
@@ -99,6 +125,7 @@ export function buildModel(nodes: RawNode[], config: ModelConfig, imageSize: num
     net.report('bounds', 'The model expands to more than the layer limit (check the repeats and scales); analysis stopped there.', nodes[0]?.span ?? { start: 0, end: 0 });
   }
   analysis.entries = entries;
+  analysis.rowCount = nodes.length;
   analysis.references = references;
   analysis.definitions = rows.flatMap((r) => (r ? [{ name: `model.${r.index}`, span: r.moduleSpan, entry: r.span }] : []));
   const last = outputs[outputs.length - 1];
@@ -202,7 +229,9 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
     blockPath: [{ block: row.module, use: row.span, definition: row.span }],
     args: conventionalArgSpans(row.module, argSpans),
   };
-  const entry: EntryResult = { span: row.span, kindKey: row.moduleSpan, name: `model.${row.index}`, kind: row.module, isBlock: true, instances: n, layers: [], params: 0, buffers: 0, macs: 0, inputShape: inputs[0]!.shape, repeats: { written: row.repeats, scaled } };
+  const entry: EntryResult = { span: row.span, kindKey: row.moduleSpan, name: `model.${row.index}`, kind: row.module, isBlock: true, instances: n, layers: [], params: 0, buffers: 0, macs: 0, inputShape: inputs[0]!.shape, repeats: { written: row.repeats, scaled }, listing: { index: row.index, from: row.fromText, arguments: pyRepr(args) } };
+  entry.signature = signatureFor(spec.signature, config.v5);
+  entry.call = formatCall(row.module, entry.signature, args);
   entries.push(entry);
   const first = net.layers.length;
   const scope = new Scope({ net, origin, activation: config.activation, modules }, `model.${row.index}`, origin.args);
@@ -228,12 +257,23 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
   } catch (err) {
     net.credit(entry, first);
     if (err instanceof ArgError) {
-      report('badValue', `${row.module}: ${err.message}.`, argSpans[err.index] ?? row.moduleSpan);
+      // "argument 3" counts the constructor's arguments (c1 first); the user wrote the row's.
+      const name = parameterNames(spec.signature)[err.index];
+      const written = row.argSpans.indexOf(argSpans[err.index]!);
+      const message = name ? err.message.replace(/^argument \d+/, `\`${name}\`${written >= 0 ? ` (argument ${written + 1} of the row)` : ''}`) : err.message;
+      report('badValue', `${row.module}: ${message}.`, argSpans[err.index] ?? row.moduleSpan);
       return undefined;
     }
     if (err instanceof Withheld) return undefined;
     throw err;
   }
+}
+
+/** The parameter names of a constructor signature: `Conv(c1, c2, k=1, …)` → c1, c2, k, … */
+function parameterNames(signature: string): string[] {
+  const head = signature.split('  ·')[0];
+  const inner = head.slice(head.indexOf('(') + 1, head.lastIndexOf(')')).replace(/\([^()]*\)/g, '');
+  return inner.split(',').map((p) => p.trim().split('=')[0]);
 }
 
 /** How many maps a row with several outputs has, for the message. */

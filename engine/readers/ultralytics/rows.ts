@@ -18,6 +18,8 @@ export interface Row {
   from: Array<{ row: number; span: Span }>;
   /** Whether `from` is a list (Concat, Detect) rather than one index. */
   fromList: boolean;
+  /** `from` as written, as Python prints it (`-1`, `[-1, 6]`). */
+  fromText: string;
   repeats: number;
   repeatsSpan: Span;
   args: unknown[];
@@ -53,7 +55,7 @@ export function readRow(node: RawNode, index: number, names: Map<string, unknown
   }
   if (!spec) {
     const suggestion = didYouMean(module, Object.keys(MODULES));
-    report('unknownKind', `ConvLens does not know the module '${module}'${suggestion ? `; did you mean '${suggestion}'?` : ''} It reads ${Object.keys(MODULES).join(', ')}. The figures of this row and of every row that reads it are withheld.`, moduleNode.span, undefined, suggestion ? { replacement: suggestion, what: 'module' } : undefined);
+    report('unknownKind', `ConvLens does not know the module '${module}'${suggestion ? `; did you mean '${suggestion}'?` : '.'} It reads ${Object.keys(MODULES).join(', ')}. The figures of this row and of every row that reads it are withheld.`, moduleNode.span, undefined, suggestion ? { replacement: suggestion, what: 'module' } : undefined);
     return undefined;
   }
   const fromItems = fromNode.type === 'seq' ? fromNode.items : [fromNode];
@@ -91,6 +93,7 @@ export function readRow(node: RawNode, index: number, names: Map<string, unknown
     spec,
     from,
     fromList: fromNode.type === 'seq',
+    fromText: fromNode.type === 'seq' ? `[${fromItems.map((f) => (f.type === 'scalar' ? f.value : '')).join(', ')}]` : String(fromNode.type === 'scalar' ? fromNode.value : ''),
     repeats,
     repeatsSpan: repeatsNode.span,
     args: argsNode.items.map((n) => resolveArg(plainValue(n), names)),
