@@ -102,6 +102,17 @@ export const KINDS: Record<string, KindSpec> = {
   global_maxpool: simple('Global max pooling: one value per channel.'),
   linear: { doc: 'Fully connected layer; acts on the last axis, as PyTorch does.', args: { out, bias, weights }, snippet: ['out'] },
   flatten: simple('Flattens [C, spatial…] into one axis.'),
+  parameter: {
+    doc: "A learned constant of shape [out, height, width] (darknet's [implicit], YOLOR's [implicit_add] / [implicit_mul]): its values are parameters, and its input only places it in the network (it is not read).",
+    args: {
+      out: { type: 'int', doc: 'Channels.' },
+      height: { type: 'int', default: 1, doc: 'Height (1: one value per channel).' },
+      width: { type: 'int', default: 1, doc: 'Width.' },
+      mean: { type: 'number', default: 0, doc: 'The value the preview uses when no weights are given (YOLOR: 0 for implicit_add, 1 for implicit_mul).' },
+      weights,
+    },
+    snippet: ['out'],
+  },
   batchnorm: simple('Batch normalisation: 2C parameters (scale, shift) and 2C buffers (running mean, variance).', { eps }),
   layernorm: simple('Layer normalisation over channels: 2C parameters.', { eps }),
   groupnorm: { doc: 'Group normalisation: 2C parameters.', args: { groups: { type: 'int', doc: 'Number of channel groups (must divide C).' }, eps }, snippet: ['groups'] },
@@ -141,8 +152,11 @@ export const KINDS: Record<string, KindSpec> = {
     snippet: ['start', 'end'],
   },
   reorg: {
-    doc: "Darknet's reorg (the YOLOv2 passthrough): [C, H, W] → [C·s², H/s, W/s] in darknet's element order, a reshape of memory rather than a space-to-depth, so positions are scrambled and the receptive field is not tracked past it.",
-    args: { stride: { type: 'int', default: 2, doc: 'Block size s (H and W must be multiples of it, C a multiple of s²).' } },
+    doc: "Darknet's reorg: [C, H, W] → [C·s², H/s, W/s]. layout memory ([reorg], the YOLOv2 passthrough): darknet's element order, a reshape of memory rather than a space-to-depth, so positions are scrambled and the receptive field is not tracked past it. layout blocks (AlexeyAB's [reorg3d]): a space-to-depth, output channel (dy·s + dx)·C + c holding input channel c at (s·y + dy, s·x + dx).",
+    args: {
+      stride: { type: 'int', default: 2, doc: 'Block size s (H and W must be multiples of it; with layout memory, C a multiple of s²).' },
+      layout: { type: 'enum', default: 'memory', values: ['memory', 'blocks'], doc: "memory: [reorg]'s reshape of memory; blocks: [reorg3d]'s space-to-depth." },
+    },
   },
   attention: {
     doc: "The attention of Ultralytics' PSA blocks over all H·W positions: the input holds, per head, key_dim query, key_dim key and head_dim value channels; each head's values are re-weighted by softmax(qᵀk/√key_dim). Output: heads·head_dim channels; every output position sees the whole input.",
@@ -153,7 +167,7 @@ export const KINDS: Record<string, KindSpec> = {
     snippet: ['heads', 'key_dim'],
   },
   pad: { doc: 'Explicit zero padding.', args: { padding: { ...padding, default: undefined } }, snippet: ['padding'] },
-  add: { doc: 'Elementwise sum of the `from` operands (residual connection).', args: {}, merges: true },
+  add: { doc: 'Elementwise sum of the `from` operands (residual connection); a [C] or [C, 1, …] operand is broadcast (a constant per channel).', args: {}, merges: true },
   mul: { doc: 'Elementwise product; a [C, 1, …] or [C] operand is broadcast (squeeze-excite).', args: {}, merges: true },
   concat: { doc: 'Concatenation along an axis (0 = channels); other axes must match.', args: { axis: { type: 'int', default: 0, doc: 'Axis to join along (0 = channels).' } }, merges: true },
 };

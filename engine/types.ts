@@ -133,6 +133,10 @@ export interface EntryResult {
   shape?: Shape;
   /** Every output, for entries with several (a detection head: one per level). */
   outputs?: Shape[];
+  /** The constructor call a model file's row makes, as Python (`C2f(c1=32, c2=32, n=1, shortcut=True)`). */
+  call?: string;
+  /** The module's signature in the form this file uses (yolov5 or Ultralytics). */
+  signature?: string;
   /** Repeats as written and after the model's depth gain (Ultralytics rows). */
   repeats?: { written: number; scaled: number };
   inputShape?: Shape;
@@ -206,7 +210,12 @@ export interface Analysis {
   /** The format the document was read as. */
   format?: NetworkFormat;
   /** Totals as the format's own tool reports them (absent for cnn-yaml, ConvLens's own format). */
-  native?: { tool: string; figures: NativeFigure[] };
+  native?: {
+    tool: string;
+    figures: NativeFigure[];
+    /** More figures the tool prints, kept out of the headline (Ultralytics: its layer count, the summary after fusing). */
+    details?: NativeFigure[];
+  };
   /**
    * The document's lists of entries, in order (cnn-yaml: `layers`; Ultralytics: `backbone`, `head`):
    * the editor groups the outline by them and shows the totals over the first.

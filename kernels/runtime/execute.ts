@@ -18,7 +18,7 @@ import {
   conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
   linear, flatten, batchNorm, layerNorm, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
-  upsample, pad, add, mul, concat, sliceChannels, reorg, attention,
+  upsample, pad, add, mul, concat, sliceChannels, reorg, spaceToDepth, attention,
   initConv, initConvTranspose, initLinear, initPrelu, fanIn,
   convStaged, ConvStages, StagedOutputs,
 } from '..';
@@ -421,6 +421,11 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     }
     case 'flatten':
       return flatten(x);
+    case 'parameter': {
+      // A learned constant: the file's weights, else its mean (the input is not read).
+      const shape = [a.out, a.height, a.width];
+      return givenWeight(a, shape, layer.name) ?? { shape, data: new Float32Array(shape[0] * shape[1] * shape[2]).fill(a.mean) };
+    }
     case 'batchnorm':
       return batchNorm(x, { eps: a.eps });
     case 'layernorm':
@@ -443,7 +448,7 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'slice':
       return sliceChannels(x, a.start, a.end, a.period);
     case 'reorg':
-      return reorg(x, a.stride);
+      return a.layout === 'blocks' ? spaceToDepth(x, a.stride) : reorg(x, a.stride);
     case 'attention':
       // Softmax weights are positive and sum to 1: in the linearised network this stays a
       // positive combination, so it is kept as it is.

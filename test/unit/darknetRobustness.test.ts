@@ -112,11 +112,35 @@ describe('darknet robustness: references and shapes', () => {
     assert.deepEqual(located(text), [['CL005', '-1']]);
   });
 
-  it('route groups that do not fit, shortcut shapes that differ, a mask entry beyond num: located errors', () => {
-    const text = `${NET}[convolutional]\nfilters=3\nsize=1\n\n[convolutional]\nfilters=5\nsize=1\n\n[shortcut]\nfrom=0\n\n[route]\nlayers=0\ngroups=2\n\n[route]\nlayers=0\ngroups=2\ngroup_id=2\n\n[yolo]\nmask=0,4\nnum=2\n`;
+  it('route groups that do not fit, shortcut maps of different sizes, a mask entry beyond num: located errors', () => {
+    const text = `${NET}[convolutional]\nfilters=3\nsize=1\n\n[convolutional]\nfilters=5\nsize=1\nstride=2\n\n[shortcut]\nfrom=0\n\n[route]\nlayers=0\ngroups=2\n\n[route]\nlayers=0\ngroups=2\ngroup_id=2\n\n[yolo]\nmask=0,4\nnum=2\n`;
     const a = darknet(text);
     assert.deepEqual(located(text), [['CL103', '0'], ['CL102', '2'], ['CL011', '2'], ['CL011', '0,4']]);
-    assert.match(a.findings.find((f) => f.code === 'CL103')!.message, /3×16×16.*5×16×16|5×16×16.*3×16×16/);
+    assert.match(a.findings.find((f) => f.code === 'CL103')!.message, /3×16×16.*5×8×8|5×8×8.*3×16×16/);
+  });
+
+  it("YOLOR's implicit layers: [implicit_add] + [shift_channels] read (a hint that darknet's BFLOPs do not apply, none shown); [alternate_channels] a located error", () => {
+    const text = `${NET}[convolutional]\nfilters=4\nsize=1\n\n[implicit_add]\nfilters=4\n\n[route]\nlayers=-2\n\n[shift_channels]\nfrom=-2\n`;
+    const a = darknet(text);
+    assert.deepEqual(a.findings.map((f) => [f.code, f.severity, at(text, f)]), [['CL014', 'hint', '[implicit_add]']]);
+    assert.equal(a.native, undefined);
+    assert.deepEqual(a.entries.map((e) => e.shape), [[3, 16, 16], [4, 16, 16], [4, 1, 1], [4, 16, 16], [4, 16, 16]]);
+    const bad = `${NET}[convolutional]\nfilters=4\nsize=1\n\n[implicit_cat]\nfilters=4\n\n[alternate_channels]\nfrom=-1\n`;
+    const b = darknet(bad);
+    assert.deepEqual(b.findings.filter((f) => f.severity === 'error').map((f) => at(bad, f)), ['[implicit_cat]', '[alternate_channels]']);
+    assert.match(b.findings[0].message, /YOLOR.*ImplicitC.*withheld/);
+  });
+
+  it('a shift_channels constant of other channels than the map is a located CL103', () => {
+    const text = `${NET}[convolutional]\nfilters=4\nsize=1\n\n[implicit_add]\nfilters=3\n\n[route]\nlayers=-2\n\n[shift_channels]\nfrom=-2\n`;
+    assert.ok(darknet(text).findings.some((f) => f.code === 'CL103'));
+  });
+
+  it('a shortcut across channel counts is what AlexeyAB computes: the previous shape, the overlap added (no finding)', () => {
+    const text = `${NET}[convolutional]\nfilters=3\nsize=1\n\n[convolutional]\nfilters=5\nsize=1\n\n[shortcut]\nfrom=0\n`;
+    const a = darknet(text);
+    assert.deepEqual(a.findings.filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(a.entries[a.entries.length - 1].shape, [5, 16, 16]);
   });
 
   it('shapes that do not fit are the engine\'s own located errors (here a 5×5 kernel on 4×4)', () => {

@@ -16,6 +16,7 @@ import { ArgError, DFL_PARAMETERS, type ModelContext } from './modules';
 import { Scope, Withheld } from './scope';
 import { makeDivisible, pyRepr, scaledRepeats } from './python';
 import { nativeFigures } from './native';
+import { formatCall, signatureFor } from './call';
 
 export const DEFAULT_IMAGE_SIZE = 640;
 
@@ -104,15 +105,17 @@ export function buildModel(nodes: RawNode[], config: ModelConfig, imageSize: num
   const context: ModelContext = { legacy: true, v5: config.v5 };
   const outputs: BuiltModel['outputs'] = [];
   const rows: BuiltModel['rows'] = [];
-  const ch: Array<number | undefined> = [config.channels];
+  // parse_model's channel list; a CBLinear row's entry is its list of channels.
+  const ch: Array<number | number[] | undefined> = [config.channels];
   const references: NameReference[] = [];
   let withheld = 0;
   const entries: EntryResult[] = [];
+  const modules = new Set<string>();
   try {
     nodes.forEach((node, i) => {
       const row = readRow(node, i, config.names, net.report);
       rows.push(row);
-      const result = row ? buildRow(row, config, context, ch, outputs, inputValue, net, entries) : undefined;
+      const result = row ? buildRow(row, config, context, ch, outputs, inputValue, net, entries, modules) : undefined;
       outputs.push(result?.value);
       if (i === 0) ch.length = 0;
       ch.push(result?.c2);
@@ -130,30 +133,39 @@ export function buildModel(nodes: RawNode[], config: ModelConfig, imageSize: num
   const last = outputs[outputs.length - 1];
   const finals = Array.isArray(last) ? last : last ? [last] : [];
   analysis.outputs = finals.map((v) => ({ name: v.name, shape: v.shape, index: v.index }));
-  return { analysis: net.finish(analysis), outputs, rows, withheld };
+  return { analysis: net.finish(analysis), outputs, rows, withheld, modules };
 }
 
-function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Array<number | undefined>, outputs: BuiltModel['outputs'], inputValue: Value, net: NetworkBuilder, entries: EntryResult[]): { value: Value | Value[]; c2: number } | undefined {
+function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Array<number | number[] | undefined>, outputs: BuiltModel['outputs'], inputValue: Value, net: NetworkBuilder, entries: EntryResult[], modules: Set<string>): { value: Value | Value[]; c2: number | number[] } | undefined {
+  const spec = row.spec;
+  const report = net.report;
   const valueOf = (r: number): Value | undefined => {
     if (r < 0) return inputValue;
     const v = outputs[r];
     return Array.isArray(v) ? undefined : v;
   };
-  const inputs = row.from.map((f) => valueOf(f.row));
+  // Heads read every level of their rows; CBFuse reads CBLinear's lists; other modules one map per row.
+  const whole = spec.role === 'detect' || spec.role === 'cbfuse';
+  const several = row.from.find((f) => f.row >= 0 && Array.isArray(outputs[f.row]));
+  if (several && !whole) {
+    const what = severalCount(outputs, several.row);
+    report('schema', `Row ${several.row} outputs ${what} maps (one per level or split); ${row.module} reads one map per row, as in PyTorch this row would fail. Read one of its inputs instead.`, several.span);
+    return undefined;
+  }
+  const inputs = row.from.map((f) => (whole && f.row >= 0 && Array.isArray(outputs[f.row]) ? (outputs[f.row] as Value[])[0] : valueOf(f.row)));
   if (inputs.some((v) => !v?.shape)) return undefined; // reads a withheld row: its own figures are withheld too
   // parse_model's channel list: the input's channels until row 0 is built, then one per row.
   const chOf = (r: number) => (r < 0 ? config.channels : ch[r]);
-  const c1 = chOf(row.from[0].row);
-  if (c1 === undefined) return undefined;
+  const firstCh = chOf(row.from[0].row);
+  if (firstCh === undefined) return undefined;
+  const c1 = typeof firstCh === 'number' ? firstCh : NaN;
 
   // parse_model: depth gain, width gain, the repeats inside repeat modules.
   let n = scaledRepeats(row.repeats, config.depth);
   const scaled = n;
   let args = [...row.args];
   let argSpans: Array<Span | undefined> = [...row.argSpans];
-  let c2 = c1;
-  const spec = row.spec;
-  const report = net.report;
+  let c2: number | number[] = c1;
   if (spec.role === 'base' || spec.role === 'repeat') {
     const raw = args[0];
     if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) {
@@ -183,13 +195,34 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
     }
   } else if (spec.role === 'concat') {
     const cs = row.from.map((f) => chOf(f.row));
-    if (cs.some((c) => c === undefined)) return undefined;
+    if (cs.some((c) => typeof c !== 'number')) return undefined;
     c2 = (cs as number[]).reduce((a, b) => a + b, 0);
   } else if (spec.role === 'detect') {
     const levels = row.from.map((f) => outputs[f.row]);
     if (levels.some((v) => !v || Array.isArray(v))) return undefined;
     args.push(row.from.map((f) => chOf(f.row)));
+    // parse_model scales Segment's prototype channels like any width.
+    if (row.module === 'Segment' && !config.v5) {
+      const npr = args[2] ?? 256;
+      if (typeof npr === 'number' && Number.isInteger(npr)) args[2] = makeDivisible(Math.min(npr, config.maxChannels) * config.width, 8);
+    }
   } else if (spec.role === 'batchnorm') args = [c1];
+  else if (spec.role === 'cblinear') {
+    c2 = Array.isArray(args[0]) ? (args[0] as number[]) : [];
+    args = [c1, ...args];
+    argSpans = [undefined, ...row.argSpans];
+  } else if (spec.role === 'resnet') {
+    const [c, first] = [args[1], args[3]];
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 1) {
+      report('badValue', `The second argument of ${row.module} is its channels, a whole number ≥ 1; got ${JSON.stringify(c ?? null)}.`, row.argSpans[1] ?? row.moduleSpan);
+      return undefined;
+    }
+    c2 = first ? c : 4 * c;
+  } else if (spec.role === 'cbfuse') {
+    const last = chOf(row.from[row.from.length - 1].row);
+    if (last === undefined) return undefined;
+    c2 = last;
+  }
 
   const origin: LayerOrigin = {
     entry: row.span,
@@ -199,25 +232,30 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
     args: conventionalArgSpans(row.module, argSpans),
   };
   const entry: EntryResult = { span: row.span, kindKey: row.moduleSpan, name: `model.${row.index}`, kind: row.module, isBlock: true, instances: n, layers: [], params: 0, buffers: 0, macs: 0, inputShape: inputs[0]!.shape, repeats: { written: row.repeats, scaled }, listing: { index: row.index, from: row.fromText, arguments: pyRepr(args) } };
+  entry.signature = signatureFor(spec.signature, config.v5);
+  entry.call = formatCall(row.module, entry.signature, args);
   entries.push(entry);
   const first = net.layers.length;
-  const scope = new Scope({ net, origin, activation: config.activation }, `model.${row.index}`, origin.args);
+  const scope = new Scope({ net, origin, activation: config.activation, modules }, `model.${row.index}`, origin.args);
+  scope.module('');
   try {
     let value: Value | Value[] = inputs as Value[];
     for (let j = 0; j < n; j++) {
       const s = n > 1 ? scope.child(j) : scope;
       const xs = Array.isArray(value) ? value : [value];
-      value = spec.build(s, spec.role === 'detect' ? (row.from.map((f) => outputs[f.row]) as Value[]) : xs, args, context);
+      const wholeRows = row.from.map((f) => (f.row < 0 ? inputValue : outputs[f.row]!));
+      value = spec.build(s, spec.role === 'detect' ? (wholeRows as Value[]) : xs, args, context, wholeRows);
     }
     net.credit(entry, first);
     entry.isBlock = entry.layers.length > 1;
-    if (row.module === 'Detect' && !config.v5) net.addDetachedParameters(entry, DFL_PARAMETERS);
+    if (spec.head && !config.v5) net.addDetachedParameters(entry, DFL_PARAMETERS);
     const outs = Array.isArray(value) ? value : [value];
     entry.shape = outs[outs.length - 1].shape;
     if (outs.length > 1) entry.outputs = outs.map((v) => v.shape!);
     entry.rf = outs[0].rf;
     if (spec.role === 'detect') c2 = c1;
-    return { value: Array.isArray(value) && value.length === 1 ? value[0] : value, c2 };
+    // CBLinear's list stays a list (CBFuse indexes it), even with one map.
+    return { value: Array.isArray(value) && value.length === 1 && spec.role !== 'cblinear' ? value[0] : value, c2 };
   } catch (err) {
     net.credit(entry, first);
     if (err instanceof ArgError) {
@@ -238,6 +276,12 @@ function parameterNames(signature: string): string[] {
   const head = signature.split('  ·')[0];
   const inner = head.slice(head.indexOf('(') + 1, head.lastIndexOf(')')).replace(/\([^()]*\)/g, '');
   return inner.split(',').map((p) => p.trim().split('=')[0]);
+}
+
+/** How many maps a row with several outputs has, for the message. */
+function severalCount(outputs: BuiltModel['outputs'], r: number): string {
+  const v = outputs[r];
+  return Array.isArray(v) ? String(v.length) : 'several';
 }
 
 /** yolov5 leaves a row's channels unscaled when they equal the detection outputs (anchors·(nc + 5)). */
