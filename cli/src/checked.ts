@@ -1,12 +1,16 @@
 // One file of a run, analysed: the engine's analysis and lint findings, or, for a file that
 // could not be read or is not a network, an empty analysis whose one finding (CL012) says why.
-import { check, CODES, emptyAnalysis, formatOf, LineIndex, type Analysis, type ReadOptions } from '../../engine';
+import { check, checkOnnx, CODES, emptyAnalysis, formatOf, LineIndex, type Analysis, type OnnxReadResult } from '../../engine';
 import { STDIN_NAME, type Source } from './files/read';
+import { externalDataNextTo } from './files/externalData';
+import type { ModelOptions } from './modelOptions';
 
 export interface Checked {
   file: string;
   text: string;
   analysis: Analysis;
+  /** An ONNX model's nodes and weights (text is then empty: findings are located by node). */
+  onnx?: OnnxReadResult;
 }
 
 /** An analysis of nothing, carrying one CL012 finding on line 1. */
@@ -15,11 +19,16 @@ export function notANetwork(file: string, reason: string): Checked {
   return { file, text: '', analysis };
 }
 
-export function checkSource(source: Source, options: Pick<ReadOptions, 'scale' | 'imageSize'> = {}): Checked {
+export function checkSource(source: Source, options: ModelOptions = {}): Checked {
   if ('problem' in source) return notANetwork(source.file, source.problem);
+  if ('bytes' in source) {
+    const onnx = checkOnnx(source.bytes, { fileName: source.file, inputShape: options.inputShape, externalData: externalDataNextTo(source.file) });
+    return { file: source.file, text: '', analysis: onnx.analysis, onnx };
+  }
+  const { inputShape: _onnxOnly, ...readOptions } = options;
   const { file, text } = source;
   const fileName = file === STDIN_NAME ? undefined : file;
-  const analysis = check(text, { ...options, fileName });
+  const analysis = check(text, { ...readOptions, fileName });
   // A file named on the command line is read as cnn-yaml whatever its name; when its name is not
   // a network's either and it is not even YAML, it is some other file given by mistake.
   const yamlError = analysis.findings.find((f) => f.code === CODES.yamlSyntax.code);

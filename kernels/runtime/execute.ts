@@ -22,6 +22,7 @@ import {
   initConv, initConvTranspose, initLinear, initPrelu, fanIn,
   convStaged, ConvStages, StagedOutputs,
 } from '..';
+import { runTensorLayer } from './tensorLayers';
 
 /** Something with an `aborted` flag (an AbortSignal, or a plain object in tests). */
 export interface CancelSignal {
@@ -454,6 +455,8 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return upsample(x, { mode, size: a.size, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
     }
   }
+  const plumbing = runTensorLayer(layer, inputs);
+  if (plumbing) return plumbing;
   // Activations: identity in the linearised network.
   if (pos) return identity(x);
   switch (layer.kind) {
