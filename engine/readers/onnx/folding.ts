@@ -5,7 +5,7 @@
 // lazy views until a kernel asks for them).
 import { DataType, type OnnxNode, type OnnxTensor } from './proto';
 import { elementCount, tensorNumbers, type ExternalData } from './tensorData';
-import { broadcast } from '../../analyse/tensorLayers';
+import { broadcast } from '../../analyse/layers/elementwise';
 
 /** A value known while reading: its dims, and its elements on demand. */
 export interface Known {
