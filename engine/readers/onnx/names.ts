@@ -12,9 +12,15 @@ export function scopePath(nodeName: string): { path: string; op: string } | unde
   const op = parts.pop()!;
   // An op of the model's own forward (`/Concat_2`): named by the op, as torch names it.
   if (!parts.length) return { path: op.toLowerCase(), op: '' };
+  // A Sequential's child is written as its parent's scope name and its index (`layer1.0` inside
+  // `layer1`, `down.0` inside `layer2/down`): it extends the parent's path; any other scope is one
+  // more attribute name.
   let path = '';
-  // Each scope is either the full dotted path (`layer1.0` inside `layer1`) or one more attribute name.
-  for (const p of parts) path = path === '' || p.startsWith(path + '.') ? p : `${path}.${p}`;
+  let previous = '';
+  for (const p of parts) {
+    path = previous !== '' && p.startsWith(previous + '.') ? path + p.slice(previous.length) : path === '' ? p : `${path}.${p}`;
+    previous = p;
+  }
   return { path, op };
 }
 

@@ -18,7 +18,7 @@ import { WireError } from './wire';
 import { fold, FoldError, known, type Known } from './folding';
 import { planLayers, NotInferable, Unsupported, type LayerPlan, type WeightRef } from './ops';
 import { layerNames, moduleOfParameter } from './names';
-import { DATA_TYPE_NAMES, elementCount, isNumericType, TensorDataError, type ExternalData } from './tensorData';
+import { checkTensorData, DATA_TYPE_NAMES, elementCount, isNumericType, TensorDataError, type ExternalData } from './tensorData';
 import { onnxNative, onnxDescription } from './native';
 
 export interface OnnxReadOptions {
@@ -332,11 +332,28 @@ class OnnxReader {
         continue;
       }
       info.layers.push(v.index);
-      if (plan.weights) this.layerWeights.set(layerName, plan.weights);
+      if (plan.weights) {
+        this.layerWeights.set(layerName, plan.weights);
+        this.checkWeights(layerName, plan.weights, span);
+      }
       if (out) this.slots.set(out, { t: 'act', v });
     }
     // Outputs no plan produced (MaxPool's indices, BatchNormalization's training statistics): unused.
     node.outputs.forEach((o) => o && !this.slots.has(o) && this.slots.set(o, { t: 'withheld' }));
+  }
+
+  /** Weights that cannot be read (external data not given, too few bytes) leave the figures but not the run: CL024. */
+  private checkWeights(layer: string, refs: Record<string, WeightRef>, span: Span): void {
+    for (const [param, ref] of Object.entries(refs)) {
+      const t = ref.value.tensor;
+      if (!t) continue;
+      try {
+        checkTensorData(t, this.options.externalData);
+      } catch (err) {
+        if (!(err instanceof TensorDataError)) throw err;
+        this.report('onnxWeights', `${layer}: its ${param} cannot be read: ${err.message}. The figures stand; running the model needs these weights.`, span, { layer, param, tensor: t.name });
+      }
+    }
   }
 
   private entryOf(index: number): EntryResult {

@@ -77,6 +77,20 @@ function rawBytes(t: OnnxTensor, external?: ExternalData): Uint8Array | undefine
   return t.raw;
 }
 
+/** Checks, without decoding, that a tensor's data is there and has its shape's size (else TensorDataError). */
+export function checkTensorData(t: OnnxTensor, external?: ExternalData): void {
+  const size = BYTES[t.dataType];
+  if (size === undefined) throw new TensorDataError(`tensor '${t.name}' has element type ${DATA_TYPE_NAMES[t.dataType] ?? t.dataType}, which ConvLens does not read`);
+  const n = elementCount(t.dims);
+  const raw = rawBytes(t, external);
+  if (raw) {
+    if (raw.length !== n * size) throw new TensorDataError(`tensor '${t.name}' has ${raw.length} bytes of data but its shape [${t.dims.join(', ')}] needs ${n * size}`);
+    return;
+  }
+  const typed = t.floatData ?? t.doubleData ?? t.int64Data ?? t.int32Data ?? [];
+  if (typed.length !== n) throw new TensorDataError(`tensor '${t.name}' holds ${typed.length} values but its shape [${t.dims.join(', ')}] needs ${n}`);
+}
+
 /** Every element of a numeric tensor as float32 (weights for the kernels). */
 export function tensorFloats(t: OnnxTensor, external?: ExternalData): Float32Array {
   const n = elementCount(t.dims);
