@@ -15,6 +15,11 @@ export interface Known {
   tensor?: OnnxTensor;
   /** Elements, when computed (or decoded for arithmetic). */
   numbers?: number[];
+  /**
+   * Elements computed on demand from a weight (a float16 initializer Cast to float, an int8 one
+   * through DequantizeLinear): weights are decoded when a kernel asks, not while reading.
+   */
+  lazy?: () => ArrayLike<number>;
 }
 
 /** Values larger than this are not decoded for arithmetic (a weight fed to a shape op is not shape data). */
@@ -28,9 +33,9 @@ export function known(dims: number[], numbers: number[], dataType: number = Data
 
 export function numbersOf(k: Known, external?: ExternalData): number[] {
   if (k.numbers) return k.numbers;
-  if (!k.tensor) throw new FoldError('a value without data');
+  if (!k.tensor && !k.lazy) throw new FoldError('a value without data');
   if (elementCount(k.dims) > MAX_FOLD_ELEMENTS) throw new FoldError(`a constant of ${elementCount(k.dims).toLocaleString('en-US')} elements used as shape data`);
-  k.numbers = tensorNumbers(k.tensor, external);
+  k.numbers = k.lazy ? Array.from(k.lazy()) : tensorNumbers(k.tensor!, external);
   return k.numbers;
 }
 
@@ -121,6 +126,10 @@ export function fold(ctx: FoldContext): Known[] {
       const k = need(0);
       if (node.opType === 'Identity') return [k];
       const to = ctx.int('to', DataType.FLOAT);
+      if (!isInt(to) && !isInt(k.dataType) && elementCount(k.dims) > MAX_FOLD_ELEMENTS) {
+        // A weight stored in float16 and cast to float: decoded when a kernel reads it.
+        return [{ dims: k.dims, dataType: to, lazy: () => (k.lazy ? k.lazy() : tensorNumbers(k.tensor!, ctx.external)) }];
+      }
       const v = num(0);
       return [known(k.dims, isInt(to) ? v.map(Math.trunc) : v, to)];
     }
@@ -259,6 +268,27 @@ export function fold(ctx: FoldContext): Known[] {
     case 'Abs': {
       const f: Record<string, (x: number) => number> = { Floor: Math.floor, Ceil: Math.ceil, Neg: (x) => -x, Sqrt: Math.sqrt, Abs: Math.abs };
       return [known(need(0).dims, num(0).map(f[node.opType]), need(0).dataType)];
+    }
+    case 'DequantizeLinear': {
+      // (x − zero_point) · scale, per tensor or per slice of `axis`: int8/uint8 weights as floats.
+      const x = need(0);
+      const scale = need(1);
+      const zp = inputs[2];
+      const axis = scale.dims.length && elementCount(scale.dims) > 1 ? normAxis(ctx.int('axis', 1), x.dims.length) : -1;
+      const compute = () => {
+        const xv = x.lazy ? x.lazy() : x.numbers ?? tensorNumbers(x.tensor!, ctx.external);
+        const sv = num(1);
+        const zv = zp ? num(2) : [0];
+        const inner = axis < 0 ? 1 : elementCount(x.dims.slice(axis + 1));
+        const n = axis < 0 ? 1 : x.dims[axis];
+        const out = new Float32Array(xv.length);
+        for (let i = 0; i < xv.length; i++) {
+          const c = axis < 0 ? 0 : Math.floor(i / inner) % n;
+          out[i] = (xv[i] - (zv.length > 1 ? zv[c] : zv[0])) * (sv.length > 1 ? sv[c] : sv[0]);
+        }
+        return out;
+      };
+      return [{ dims: x.dims, dataType: DataType.FLOAT, lazy: compute }];
     }
     case 'ConstantOfShape': {
       const dims = num(0);

@@ -424,7 +424,8 @@ function materialise(ref: WeightRef, external?: ExternalData): FloatTensor {
   if (t && t.raw && !t.external && t.dataType === DataType.FLOAT && (t.raw.byteOffset & 3) === 0 && LITTLE_ENDIAN) {
     data = new Float32Array(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength >> 2);
     if (data.length !== elementCount(t.dims)) throw new TensorDataError(`tensor '${t.name}' has ${t.raw.byteLength} bytes but its shape [${t.dims.join(', ')}] needs ${4 * elementCount(t.dims)}`);
-  } else if (t && !k.numbers) {
+  } else if (k.lazy && !k.numbers) data = Float32Array.from(k.lazy());
+  else if (t && !k.numbers) {
     if (!isNumericType(t.dataType)) throw new TensorDataError(`tensor '${t.name}' is not numeric`);
     data = floats(t, external);
   } else data = Float32Array.from(k.numbers ?? []);
