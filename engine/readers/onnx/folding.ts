@@ -79,6 +79,7 @@ export function broadcastDims(a: number[], b: number[]): number[] {
 function elementwise(a: Known, b: Known, an: number[], bn: number[], f: (x: number, y: number) => number): Known {
   const dims = broadcastDims(a.dims, b.dims);
   const n = elementCount(dims);
+  if (n > MAX_FOLD_ELEMENTS) throw new FoldError(`a constant result of ${n.toLocaleString('en-US')} elements`);
   const os = strides(dims);
   const index = (src: number[], i: number) => {
     let off = 0;
