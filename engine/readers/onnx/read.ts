@@ -61,7 +61,7 @@ export interface OnnxReadResult {
   layerWeights: Map<string, Record<string, WeightRef>>;
   /** A layer's tensors decoded as float32 in PyTorch's layout (undefined for a layer without any). */
   tensorsOf(layer: string): Map<string, FloatTensor> | undefined;
-  /** Every layer's tensors: a weight store for the kernels (kernels/runtime/weights.ts's WeightStore). */
+  /** Every layer's tensors, each decoded when first read: a weight store for the kernels (kernels/runtime/weights.ts's WeightStore). */
   weightStore(): { layers: Map<string, Map<string, FloatTensor>> };
 }
 
@@ -167,8 +167,18 @@ class OnnxReader {
       layerWeights,
       tensorsOf,
       weightStore: () => {
+        // Every tensor is checked now (a missing data file throws here, naming it) but decoded
+        // when a kernel first reads its data: the first feature map does not wait for the last layer's weights.
         const layers = new Map<string, Map<string, FloatTensor>>();
-        for (const name of layerWeights.keys()) layers.set(name, tensorsOf(name)!);
+        for (const [name, refs] of layerWeights) {
+          const tensors = new Map<string, FloatTensor>();
+          for (const [param, ref] of Object.entries(refs)) {
+            if (ref.value.tensor) checkTensorData(ref.value.tensor, external);
+            let data: Float32Array | undefined;
+            tensors.set(param, { shape: ref.shape.slice(), get data() { return (data ??= materialise(ref, external).data); } });
+          }
+          layers.set(name, tensors);
+        }
         return { layers };
       },
     };
@@ -421,9 +431,11 @@ function materialise(ref: WeightRef, external?: ExternalData): FloatTensor {
   const k = ref.value;
   let data: Float32Array;
   const t: OnnxTensor | undefined = k.tensor;
-  if (t && t.raw && !t.external && t.dataType === DataType.FLOAT && (t.raw.byteOffset & 3) === 0 && LITTLE_ENDIAN) {
-    data = new Float32Array(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength >> 2);
-    if (data.length !== elementCount(t.dims)) throw new TensorDataError(`tensor '${t.name}' has ${t.raw.byteLength} bytes but its shape [${t.dims.join(', ')}] needs ${4 * elementCount(t.dims)}`);
+  const raw = t && t.dataType === DataType.FLOAT && LITTLE_ENDIAN && !k.lazy && !k.numbers ? (t.external ? undefined : t.raw) : undefined;
+  if (t && raw) {
+    if (raw.byteLength !== 4 * elementCount(t.dims)) throw new TensorDataError(`tensor '${t.name}' has ${raw.byteLength} bytes but its shape [${t.dims.join(', ')}] needs ${4 * elementCount(t.dims)}`);
+    // Aligned: a view of the file's bytes; else one copy of the bytes (a memcpy, not per element).
+    data = (raw.byteOffset & 3) === 0 ? new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength >> 2) : new Float32Array(raw.slice().buffer);
   } else if (k.lazy && !k.numbers) data = Float32Array.from(k.lazy());
   else if (t && !k.numbers) {
     if (!isNumericType(t.dataType)) throw new TensorDataError(`tensor '${t.name}' is not numeric`);
