@@ -1,6 +1,6 @@
 // One file of a run, analysed: the engine's analysis and lint findings, or, for a file that
 // could not be read or is not a network, an empty analysis whose one finding (CL012) says why.
-import { check, checkOnnx, CODES, emptyAnalysis, formatOf, LineIndex, type Analysis, type OnnxReadResult } from '../../engine';
+import { check, checkOnnx, CODES, emptyAnalysis, formatOf, LineIndex, looksDarknet, looksUltralytics, type Analysis, type OnnxReadResult, type TextNetworkFormat } from '../../engine';
 import { STDIN_NAME, type Source } from './files/read';
 import { externalDataNextTo } from './files/externalData';
 import type { ModelOptions } from './modelOptions';
@@ -19,6 +19,28 @@ export function notANetwork(file: string, reason: string): Checked {
   return { file, text: '', analysis };
 }
 
+/** Nothing but blank lines and comments (`#`, and darknet's `;`). */
+const blank = (text: string) => /^(\s*([#;].*)?\n?)*$/.test(text);
+/** Top-level keys only Ultralytics model files have. */
+const ULTRALYTICS_KEYS = /^(nc|scales|backbone|head|depth_multiple|width_multiple|anchors)[ \t]*:/m;
+
+/**
+ * The format a file given on the command line is read as, beyond formatOf's claim: standard input
+ * by its text; an empty or comment-only .cfg as darknet; a .yaml that has Ultralytics' keys and
+ * none of cnn-yaml's, or is empty and named like a YOLO model, as Ultralytics. So that a YOLO
+ * or darknet user is told what their format needs, not what cnn-yaml needs.
+ */
+function formatGiven(fileName: string | undefined, text: string): TextNetworkFormat | undefined {
+  if (fileName === undefined) return looksUltralytics(text) ? 'ultralytics' : looksDarknet(text) ? 'darknet' : undefined;
+  const claimed = formatOf(fileName, text);
+  // (An .onnx file is read from its bytes, never as text.)
+  if (claimed) return claimed === 'onnx' ? undefined : claimed;
+  const name = fileName.toLowerCase();
+  if (name.endsWith('.cfg') && blank(text)) return 'darknet';
+  if (/\.ya?ml$/.test(name) && !/^(input|layers)[ \t]*:/m.test(text) && (ULTRALYTICS_KEYS.test(text) || (blank(text) && /yolo/.test(name.split(/[\\/]/).pop()!)))) return 'ultralytics';
+  return undefined;
+}
+
 export function checkSource(source: Source, options: ModelOptions = {}): Checked {
   if ('problem' in source) return notANetwork(source.file, source.problem);
   if ('bytes' in source) {
@@ -28,7 +50,7 @@ export function checkSource(source: Source, options: ModelOptions = {}): Checked
   const { inputShape: _onnxOnly, ...readOptions } = options;
   const { file, text } = source;
   const fileName = file === STDIN_NAME ? undefined : file;
-  const analysis = check(text, { ...readOptions, fileName });
+  const analysis = check(text, { ...readOptions, fileName, format: formatGiven(fileName, text) });
   // A file named on the command line is read as cnn-yaml whatever its name; when its name is not
   // a network's either and it is not even YAML, it is some other file given by mistake.
   const yamlError = analysis.findings.find((f) => f.code === CODES.yamlSyntax.code);
