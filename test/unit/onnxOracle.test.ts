@@ -42,9 +42,9 @@ function read(v: Variant): OnnxReadResult {
 }
 
 describe('ONNX exports against PyTorch (test/fixtures/onnx/oracle.json)', () => {
-  it('covers opsets 11, 13 and 17, dynamic and fixed axes, BatchNorm kept and folded, 1-D and 2-D', () => {
+  it('covers opsets 9, 11, 13 and 17, dynamic and fixed axes, BatchNorm kept and folded, 1-D and 2-D', () => {
     const vs = oracle.variants;
-    assert.deepEqual([...new Set(vs.map((v) => v.opset))].sort(), [11, 13, 17]);
+    assert.deepEqual([...new Set(vs.map((v) => v.opset))].sort((a, b) => a - b), [9, 11, 13, 17]);
     assert.ok(vs.some((v) => v.dynamic) && vs.some((v) => !v.dynamic));
     assert.ok(vs.some((v) => v.batchnorm === 'kept') && vs.some((v) => v.batchnorm === 'folded'));
     assert.ok(vs.some((v) => v.input.length === 3) && vs.some((v) => v.input.length === 4));
@@ -105,7 +105,8 @@ describe('ONNX exports against PyTorch (test/fixtures/onnx/oracle.json)', () => 
           });
         }
         // (onnx 1.12 leaves some shapes open: a Resize to computed sizes, a Pad after it; PyTorch's hooks cover those.)
-        assert.ok(matched >= 0.5 * a.layers.length, `${matched} of ${a.layers.length} layers had an onnx shape`);
+        // (…and on the opset-9 export it stops after the first nodes: there it only confirms those.)
+        assert.ok(matched >= (v.opset < 11 ? 2 : 0.5 * a.layers.length), `${matched} of ${a.layers.length} layers had an onnx shape`);
       });
 
       it('totals: parameters and buffers as PyTorch counts them, or the file holds when BatchNorm was folded', () => {

@@ -48,6 +48,12 @@ describe('ONNX robustness', () => {
     }
   });
 
+  it('negative int64 values decode exactly (ten-byte varints): Slice ends −2 at opset 9', () => {
+    const r = readOnnx(bytesOf('tcn_op9_fixed_bn.onnx'));
+    const slice = r.nodes.find((n) => n.opType === 'Slice')!;
+    assert.deepEqual(slice.attributes, { axes: [2], ends: [-2], starts: [0] });
+  });
+
   it('a file that is not ONNX at all is CL020, not a crash', () => {
     const found = errors(new Uint8Array(Buffer.from('name: net\ninput: [3, 32, 32]\nlayers:\n  - conv: {out: 8, kernel: 3}\n')));
     assert.deepEqual(found.map((f) => f.code), ['CL020']);

@@ -59,9 +59,10 @@ export class WireReader {
       else if (shift === 28) {
         lo |= (b & 0x0f) << 28;
         hi |= (b & 0x7f) >> 4;
-      } else hi |= (b & 0x7f) << (shift - 32 + 0);
+      } else hi |= (b & 0x7f) << (shift - 32);
       shift += 7;
-      if (b < 0x80) return hi * TWO_32 + (lo >>> 0) - (hi & 0x80000000 ? 2 * 0x80000000 * TWO_32 : 0);
+      // hi is a signed 32-bit integer after the bitwise ops: an int64's sign comes with it.
+      if (b < 0x80) return hi * TWO_32 + (lo >>> 0);
     }
     throw new WireError('a number longer than ten bytes', start);
   }
