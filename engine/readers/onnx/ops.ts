@@ -454,6 +454,19 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
       // InstanceNorm with an affine scale and shift per channel is GroupNorm with one channel per group.
       return [{ kind: 'groupnorm', args: { groups: C, eps: a.float('epsilon', 1e-5) }, inputs: [v], weights: { weight: { value: needKnown(ctx, 1, 'scale'), shape: [C] }, bias: { value: needKnown(ctx, 2, 'bias'), shape: [C] } }, output: 0 }];
     }
+    case 'LayerNormalization': {
+      // Over the features of a [N, C] tensor (after flatten) it is the engine's layernorm over C;
+      // over the trailing axes of a [N, C, H, W] tensor it is not (ConvLens's normalises C per position).
+      const v = x();
+      const axis = a.int('axis', -1);
+      if (v.shape!.length !== 1 || (axis !== -1 && axis !== 1)) throw new Unsupported(`LayerNormalization over axes ${axis} … of [${full(v).join(', ')}] is not analysed (over the features of [N, C] it is)`);
+      const C = v.shape![0];
+      const weights: Record<string, WeightRef> = { weight: { value: needKnown(ctx, 1, 'scale'), shape: [C] } };
+      const B = weightKnown(ctx, 2, 'bias');
+      if (!B) throw new Unsupported('LayerNormalization without a bias is not analysed');
+      weights.bias = { value: B, shape: [C] };
+      return [{ kind: 'layernorm', args: { eps: a.float('epsilon', 1e-5) }, inputs: [v], weights, output: 0 }];
+    }
     case 'Relu':
       return [simple('relu', x())];
     case 'LeakyRelu':
