@@ -200,8 +200,26 @@ function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool'): LayerPlan 
   const d = perAxis(a, 'dilations', rank, 1);
   if (kind === 'avgpool' && d.some((v) => v !== 1)) throw new Unsupported('AveragePool with dilations is not analysed');
   const K = k.map((ki, i) => d[i] * (ki - 1) + 1);
-  const padding = resolvePads(ctx, a, spatial, K, s);
-  const args: Record<string, unknown> = { kernel: k, stride: s, padding, ceil_mode: a.int('ceil_mode', 0) === 1 };
+  let padding = resolvePads(ctx, a, spatial, K, s);
+  let ceil = a.int('ceil_mode', 0) === 1;
+  // Before opset 10 PyTorch exports a ceil-mode max pool as extra padding at the end (beyond
+  // half the kernel, which PyTorch's own pooling refuses): the same windows as the begin
+  // padding on both sides with ceil mode, when that gives the same output size.
+  if (kind === 'maxpool' && !ceil && padding.some(([, e], i) => e > Math.floor(k[i] / 2))) {
+    const out = (W: number, b: number, e: number, i: number, up: boolean) => (up ? Math.ceil : Math.floor)((W + b + e - K[i]) / s[i]) + 1;
+    const symmetric = padding.map(([b]) => [b, b] as [number, number]);
+    const same = spatial.every((W, i) => {
+      const [b, e] = padding[i];
+      let o = out(W, b, b, i, true);
+      if ((o - 1) * s[i] >= W + b) o--;
+      return o === out(W, b, e, i, false) && b <= Math.floor(k[i] / 2);
+    });
+    if (same) {
+      padding = symmetric;
+      ceil = true;
+    }
+  }
+  const args: Record<string, unknown> = { kernel: k, stride: s, padding, ceil_mode: ceil };
   if (kind === 'maxpool') args.dilation = d;
   else args.count_include_pad = a.int('count_include_pad', 0) === 1;
   return { kind, args, inputs: [x], output: 0 };
