@@ -107,6 +107,17 @@ export const KINDS: Record<string, KindSpec> = {
   global_maxpool: simple('Global max pooling: one value per channel.'),
   linear: { doc: 'Fully connected layer; acts on the last axis, as PyTorch does.', args: { out, bias, weights }, snippet: ['out'] },
   flatten: simple('Flattens [C, spatial…] into one axis.'),
+  parameter: {
+    doc: "A learned constant of shape [out, height, width] (darknet's [implicit], YOLOR's [implicit_add] / [implicit_mul]): its values are parameters, and its input only places it in the network (it is not read).",
+    args: {
+      out: { type: 'int', doc: 'Channels.' },
+      height: { type: 'int', default: 1, doc: 'Height (1: one value per channel).' },
+      width: { type: 'int', default: 1, doc: 'Width.' },
+      mean: { type: 'number', default: 0, doc: 'The value the preview uses when no weights are given (YOLOR: 0 for implicit_add, 1 for implicit_mul).' },
+      weights,
+    },
+    snippet: ['out'],
+  },
   batchnorm: simple('Batch normalisation: 2C parameters (scale, shift) and 2C buffers (running mean, variance).', { eps }),
   layernorm: simple('Layer normalisation over channels: 2C parameters.', { eps }),
   groupnorm: { doc: 'Group normalisation: 2C parameters.', args: { groups: { type: 'int', doc: 'Number of channel groups (must divide C).' }, eps }, snippet: ['groups'] },
@@ -204,7 +215,7 @@ export const KINDS: Record<string, KindSpec> = {
     },
     snippet: ['op'],
   },
-  add: { doc: 'Elementwise sum of the `from` operands (residual connection).', args: {}, merges: true },
+  add: { doc: 'Elementwise sum of the `from` operands (residual connection); a [C] or [C, 1, …] operand is broadcast (a constant per channel).', args: {}, merges: true },
   mul: { doc: 'Elementwise product; a [C, 1, …] or [C] operand is broadcast (squeeze-excite).', args: {}, merges: true },
   concat: { doc: 'Concatenation along an axis (0 = channels); other axes must match.', args: { axis: { type: 'int', default: 0, doc: 'Axis to join along (0 = channels).' } }, merges: true },
 };

@@ -501,6 +501,11 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     }
     case 'flatten':
       return flatten(x);
+    case 'parameter': {
+      // A learned constant: the file's weights, else its mean (the input is not read).
+      const shape = [a.out, a.height, a.width];
+      return givenWeight(a, shape, layer.name) ?? { shape, data: new Float32Array(shape[0] * shape[1] * shape[2]).fill(a.mean) };
+    }
     case 'batchnorm':
       return batchNorm(x, batchNormParams(layer, po.weights));
     case 'layernorm':

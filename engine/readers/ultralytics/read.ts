@@ -209,6 +209,13 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
     c2 = Array.isArray(args[0]) ? (args[0] as number[]) : [];
     args = [c1, ...args];
     argSpans = [undefined, ...row.argSpans];
+  } else if (spec.role === 'resnet') {
+    const [c, first] = [args[1], args[3]];
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 1) {
+      report('badValue', `The second argument of ${row.module} is its channels, a whole number ≥ 1; got ${JSON.stringify(c ?? null)}.`, row.argSpans[1] ?? row.moduleSpan);
+      return undefined;
+    }
+    c2 = first ? c : 4 * c;
   } else if (spec.role === 'cbfuse') {
     const last = chOf(row.from[row.from.length - 1].row);
     if (last === undefined) return undefined;
