@@ -1,6 +1,6 @@
 // Step 3 for one layer: the rule of its kind, from the family file that handles it (one file per
 // family: convolution, pooling, dense, normalisation, activations, resampling, channels,
-// elementwise, attention). A new kind goes into its family's table.
+// elementwise, attention, tensors). A new kind goes into its family's table.
 import type { LayerComputation, LayerInput, LayerRules } from './contract';
 import { LayerError } from './contract';
 import { Args } from './args';
