@@ -283,6 +283,8 @@ function resize(ctx: OpContext, a: Attrs): LayerPlan {
   const rank = dims.length;
   const mode = a.str('mode', 'nearest');
   if (mode !== 'nearest' && mode !== 'linear') throw new Unsupported(`${ctx.node.opType} mode '${mode}' is not analysed (nearest and linear are)`);
+  // Opset 18's additions: scales for some axes only, antialiasing, an aspect-ratio policy.
+  if (a.ints('axes') || a.int('antialias', 0) || a.str('keep_aspect_ratio_policy', 'stretch') !== 'stretch') throw new Unsupported('Resize with axes, antialias or keep_aspect_ratio_policy is not analysed');
   const ctm = a.str('coordinate_transformation_mode', ctx.node.opType === 'Upsample' || ctx.opset < 11 ? 'asymmetric' : 'half_pixel');
   let alignCorners = false;
   if (mode === 'nearest') {
