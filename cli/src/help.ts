@@ -48,7 +48,7 @@ ${EXIT_CODES}`,
   check: `Usage: convlens check PATH... [--format text|json|sarif]
 
 Checks every network and prints its findings. A PATH is a file, - for standard input, a folder
-(walked for network files: *.cnn.yaml, Ultralytics model YAML, darknet .cfg; node_modules and
+(walked for network files: *.cnn.yaml, Ultralytics model YAML, darknet .cfg, ONNX .onnx; node_modules and
 folders whose name starts with a dot are skipped) or a pattern with *, ? and ** (quote it so
 that the shell leaves it alone). A file that cannot be read or is not a network is a CL012
 finding on its line 1; every other file is still reported.

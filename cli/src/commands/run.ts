@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import type { Analysis } from '../../../engine';
 import { execute, executable, ExecutionError } from '../../../kernels/runtime/execute';
+import type { WeightStore } from '../../../kernels/runtime/weights';
 import { makeSample, isSampleName, SAMPLES } from '../../../kernels/runtime/samples';
 import { readNpy, writeNpy, NpyError } from '../../../kernels/runtime/npy';
 import { stats, type Tensor } from '../../../kernels';
@@ -16,6 +17,8 @@ import { diagnosticLine, diagnostics } from '../report/diagnostics';
 interface RunOptions {
   file: string;
   analysis: Analysis;
+  /** The model file's own weights by layer name (ONNX), instead of drawn ones. */
+  weights?: WeightStore;
   outDir: string;
   input: string;
   seed: number;
@@ -85,11 +88,17 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     for (const d of diagnostics(checked)) io.err(diagnosticLine(d));
     return 2;
   }
-  const { file, analysis } = checked;
+  const { file, analysis, onnx } = checked;
   for (const note of modelNotes(flags, file, analysis)) io.err(`convlens: note: ${note}\n`);
   const seed = flags.seed === undefined ? 0 : Number(flags.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, not '${flags.seed}'`);
-  return runNetwork({ file, analysis, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out });
+  let weights: WeightStore | undefined;
+  try {
+    weights = onnx?.weightStore();
+  } catch (err) {
+    throw new UsageError(`cannot run ${file}: its weights cannot be read: ${(err as Error).message}`);
+  }
+  return runNetwork({ file, analysis, weights, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out });
 }
 
 async function runNetwork(opts: RunOptions): Promise<number> {
@@ -104,7 +113,7 @@ async function runNetwork(opts: RunOptions): Promise<number> {
     throw new UsageError(`cannot create --out ${opts.outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const inStats = stats(input);
-  opts.out(`${opts.file}: input [${want.join(', ')}] ${isSampleName(opts.input) ? opts.input : opts.input} seed ${opts.seed}; min ${fmt(inStats.min)} max ${fmt(inStats.max)} mean ${fmt(inStats.mean)}\n`);
+  opts.out(`${opts.file}: input [${want.join(', ')}] ${isSampleName(opts.input) ? opts.input : opts.input} ${opts.weights ? "the file's weights" : `seed ${opts.seed}`}; min ${fmt(inStats.min)} max ${fmt(inStats.max)} mean ${fmt(inStats.mean)}\n`);
   const nameW = Math.max(5, ...analysis.layers.map((l) => l.name.length));
   const kindW = Math.max(4, ...analysis.layers.map((l) => l.kind.length));
   opts.out(`${'layer'.padEnd(nameW)}  ${'kind'.padEnd(kindW)}  ${'shape'.padEnd(16)}  ${'min'.padStart(10)}  ${'max'.padStart(10)}  ${'mean'.padStart(10)}  ${'ms'.padStart(7)}\n`);
@@ -113,8 +122,12 @@ async function runNetwork(opts: RunOptions): Promise<number> {
   try {
     execute(analysis, input, {
       seed: opts.seed,
+      weights: opts.weights,
       onLayer: (i, t, layer) => {
-        writeLayer(join(opts.outDir, npyFileName(layer.name)), writeNpy(t));
+        const npy = writeNpy(t);
+        writeLayer(join(opts.outDir, npyFileName(layer.name)), npy);
+        // The graph's outputs also under their own names (as `summary --json` lists them in outputs).
+        for (const o of analysis.outputs) if (o.index === i && o.name !== layer.name) writeLayer(join(opts.outDir, npyFileName(o.name)), npy);
         const s = stats(t);
         const nowMs = Date.now();
         opts.out(`${layer.name.padEnd(nameW)}  ${layer.kind.padEnd(kindW)}  ${`[${t.shape.join(', ')}]`.padEnd(16)}  ${fmt(s.min).padStart(10)}  ${fmt(s.max).padStart(10)}  ${fmt(s.mean).padStart(10)}  ${String(nowMs - last).padStart(7)}\n`);
