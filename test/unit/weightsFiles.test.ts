@@ -173,7 +173,7 @@ const pickle = (...parts: Array<string | number[]>): Uint8Array => {
 
 describe('the pickle reader runs nothing and stays bounded', () => {
   it('refuses globals outside tensors, dicts and module classes', () => {
-    for (const [mod, name] of [['builtins', 'eval'], ['os', 'system'], ['posix', 'system'], ['subprocess', 'Popen'], ['builtins', 'getattr'], ['__builtin__', 'exec']]) {
+    for (const [mod, name] of [['builtins', 'eval'], ['os', 'system'], ['posix', 'system'], ['subprocess', 'Popen'], ['builtins', '__import__'], ['__builtin__', 'exec'], ['dill._dill', '_create_function']]) {
       assert.throws(() => unpickle(pickle(`c${mod}\n${name}\n`, ')R')), new RegExp(`refused: the pickle refers to ${mod}\\.${name}`));
     }
   });
@@ -181,6 +181,11 @@ describe('the pickle reader runs nothing and stays bounded', () => {
   it('refuses calling an unknown function even in an allowed namespace', () => {
     assert.throws(() => unpickle(pickle('ctorch.hub\nload\n', ')R')), /refused: the pickle calls torch\.hub\.load/);
     assert.throws(() => unpickle(pickle('ctorch.storage\n_load_from_bytes\n', ')R')), /refused: the pickle calls torch\.storage\._load_from_bytes/);
+  });
+
+  it('records getattr (a fused Conv keeps one) as data, resolving nothing', () => {
+    const { value } = unpickle(pickle('cbuiltins\ngetattr\n', ']', 'X\x0c\x00\x00\x00forward_fuse', '\x86R'));
+    assert.equal((value as { className: string }).className, 'builtins.getattr');
   });
 
   it('records module classes as plain data', () => {
