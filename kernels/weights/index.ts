@@ -12,6 +12,8 @@ import { readDarknetWeights, DarknetWeightsError } from './darknet';
 import { PickleError } from './pickle';
 
 export { sanitize } from './mapKeys';
+export { describeWeights, convertedText } from './describe';
+export { weightsFilesFor } from './pairing';
 
 /** A weights file that cannot be read (damaged, foreign, or asking to run code). */
 export class WeightsFileError extends Error {}

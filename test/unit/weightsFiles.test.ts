@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { check } from '../../engine';
 import type { Analysis } from '../../engine/types';
 import { execute } from '../../kernels/runtime/execute';
-import { loadWeights, sanitize, WeightsFileError } from '../../kernels/weights';
+import { loadWeights, sanitize, weightsFilesFor, WeightsFileError } from '../../kernels/weights';
 import { mapKeys } from '../../kernels/weights/mapKeys';
 import { unpickle, PickleError } from '../../kernels/weights/pickle';
 import { halfToFloat } from '../../kernels/weights/tensorData';
@@ -230,5 +230,15 @@ layers:
     // Exact names win: no ambiguity.
     assert.deepEqual([...mapKeys(a, ['conv.0.c.weight', 'conv_0_c.weight']).matched.values()].map((t) => t.layer), ['conv.0.c', 'conv_0_c']);
     assert.throws(() => mapKeys(a, ['conv_0.c.weight']), /conv_0\.c\.weight is ambiguous: it matches layer conv\.0\.c and layer conv_0_c/);
+  });
+});
+
+describe('weights files beside a network file', () => {
+  it('pairs by name and format, best first', () => {
+    const folder = ['yolov3.cfg', 'yolov3.weights', 'yolov3-tiny.weights', 'best.pt', 'last.pt', 'yolov8n.pt', 'yolov8n.yaml', 'resnet18.pth', 'notes.txt'];
+    assert.deepEqual(weightsFilesFor('/models/yolov3.cfg', folder), ['yolov3.weights']);
+    assert.deepEqual(weightsFilesFor('yolov8n.yaml', folder), ['yolov8n.pt', 'best.pt', 'last.pt']);
+    assert.deepEqual(weightsFilesFor('C:\\nets\\resnet18.cnn.yaml', folder), ['resnet18.pth']);
+    assert.deepEqual(weightsFilesFor('vgg.cnn.yaml', folder), []);
   });
 });
