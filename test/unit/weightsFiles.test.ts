@@ -13,7 +13,7 @@ import { loadWeights, sanitize, weightsFilesFor, WeightsFileError } from '../../
 import { mapKeys } from '../../kernels/weights/mapKeys';
 import { unpickle, PickleError } from '../../kernels/weights/pickle';
 import { halfToFloat } from '../../kernels/weights/tensorData';
-import type { Tensor } from '../../kernels';
+import { mulberry32, type Tensor } from '../../kernels';
 import { repoRoot } from '../oracle';
 
 const dir = join(repoRoot, 'test/fixtures/weights');
@@ -135,6 +135,23 @@ describe('weights files that do not fit or cannot be read', () => {
     const legacy = file('blocks.legacy.pth');
     for (const keep of [legacy.length - 7, 2000]) {
       assert.throws(() => loadWeights(legacy.subarray(0, keep), 'b.pth', blocks()), (e: Error) => e instanceof WeightsFileError && /truncated/.test(e.message), `legacy cut at ${keep}`);
+    }
+  });
+
+  it('damaged files (bytes changed, cut anywhere) give a WeightsFileError or load, never another exception', () => {
+    const rng = mulberry32(11);
+    for (const [net, name, size] of [['blocks.cnn.yaml', 'blocks.legacy.pth', 16], ['blocks.cnn.yaml', 'blocks.bf16.pth', 16], ['connected.cfg', 'connected.weights', 8]] as const) {
+      const a = analyse(net, size);
+      const whole = file(name);
+      for (let n = 0; n < 150; n++) {
+        const b = rng() < 0.3 ? whole.slice(0, Math.floor(rng() * whole.length)) : whole.slice();
+        for (let k = 1 + Math.floor(rng() * 8); k > 0; k--) b[Math.floor(rng() * b.length)] = Math.floor(rng() * 256);
+        try {
+          loadWeights(b, name, a);
+        } catch (err) {
+          assert.ok(err instanceof WeightsFileError, `${name} mutation ${n}: ${(err as Error).stack}`);
+        }
+      }
     }
   });
 
