@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { check } from '../../engine';
 import type { Analysis } from '../../engine/types';
 import { execute } from '../../kernels/runtime/execute';
+import { weightFit } from '../../kernels/runtime/weights';
 import { loadWeights, sanitize, weightsFilesFor, WeightsFileError } from '../../kernels/weights';
 import { mapKeys } from '../../kernels/weights/mapKeys';
 import { unpickle, PickleError } from '../../kernels/weights/pickle';
@@ -258,4 +259,24 @@ describe('weights files beside a network file', () => {
     assert.deepEqual(weightsFilesFor('C:\\nets\\resnet18.cnn.yaml', folder), ['resnet18.pth']);
     assert.deepEqual(weightsFilesFor('vgg.cnn.yaml', folder), []);
   });
+});
+
+describe('real-size Ultralytics state_dicts find every layer', () => {
+  // Keys and shapes only (test/fixtures/weights/ultralytics-keys.json, from oracle.py).
+  const keys = JSON.parse(readFileSync(join(dir, 'ultralytics-keys.json'), 'utf8')) as Record<string, Array<[string, number[]]>>;
+  for (const [name, list] of Object.entries(keys)) {
+    it(`${name}: ${list.length} keys`, () => {
+      const a = check(readFileSync(join(repoRoot, 'examples/ultralytics', name), 'utf8'), { fileName: name, imageSize: 64 });
+      const m = mapKeys(a, list.map(([k]) => k));
+      const store = { layers: new Map<string, Map<string, Tensor>>() };
+      for (const [k, shape] of list) {
+        const t = m.matched.get(k);
+        if (!t) continue;
+        if (!store.layers.has(t.layer)) store.layers.set(t.layer, new Map());
+        store.layers.get(t.layer)!.set(t.param, { shape, data: new Float32Array(0) });
+      }
+      assert.deepEqual(m.unmatched.filter((k) => !k.endsWith('num_batches_tracked')), name === 'yolov5s.yaml' ? [] : [`model.${name === 'yolo11n.yaml' ? 23 : 22}.dfl.conv.weight`]);
+      assert.equal(weightFit(a, store).problem, null);
+    });
+  }
 });
