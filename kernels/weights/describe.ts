@@ -1,5 +1,5 @@
 // What was read from a weights file, in words: one line for the CLI and the preview's header.
-import type { LoadedWeights } from './index';
+import type { LoadedWeights } from './loaded';
 
 /** How many tensors were stored in a type other than float32 and converted: "297 float16 converted to float32". */
 export function convertedText(w: Pick<LoadedWeights, 'dtypes'>): string {
