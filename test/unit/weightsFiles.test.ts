@@ -280,3 +280,18 @@ describe('real-size Ultralytics state_dicts find every layer', () => {
     });
   }
 });
+
+describe('Darknet .weights of the real-size example cfgs', () => {
+  // Written here in darknet's layout with the count the cfg needs (values do not matter): every
+  // [convolutional] / [connected] section of yolov4-tiny (AlexeyAB's route groups included) is read.
+  it('yolov4-tiny.cfg: exactly its values load and fit; one value fewer is refused', () => {
+    const a = check(readFileSync(join(repoRoot, 'examples/darknet/yolov4-tiny.cfg'), 'utf8'), { fileName: 'yolov4-tiny.cfg' });
+    const count = a.layers.reduce((n, l) => n + l.params + l.buffers, 0);
+    const bytes = new Uint8Array(20 + 4 * count);
+    new DataView(bytes.buffer).setInt32(4, 2, true); // version 0.2: a 64-bit `seen`
+    const w = loadWeights(bytes, 'yolov4-tiny.weights', a);
+    assert.equal(w.fit.problem, null);
+    assert.equal(w.tensors, a.layers.filter((l) => l.kind === 'conv').length * 2 + a.layers.filter((l) => l.kind === 'batchnorm').length * 3);
+    assert.throws(() => loadWeights(bytes.subarray(0, bytes.length - 4), 'yolov4-tiny.weights', a), /ends inside 36\.conv's weights/);
+  });
+});
