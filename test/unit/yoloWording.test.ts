@@ -11,11 +11,11 @@ const net = '[net]\nwidth=32\nheight=32\nchannels=3\n';
 const messages = (text: string, format: 'ultralytics' | 'darknet', code: string) => check(text, { format, fileName: format === 'darknet' ? 'x.cfg' : 'yolov8n.yaml' }).findings.filter((f) => f.code === code).map((f) => f.message);
 
 describe('wording of YOLO and darknet findings', () => {
-  it('an unknown module: "\'GhostConv\'. It reads", and "; did you mean \'C2f\'? It reads"', () => {
-    const ghost = messages(yolov8n.replace('- [-1, 1, Conv, [512, 3, 2]] # 5', '- [-1, 1, GhostConv, [512, 3, 2]] # 5'), 'ultralytics', 'CL003');
-    assert.match(ghost[0], /^ConvLens does not know the module 'GhostConv'\. It reads Conv, /);
-    const c2 = messages(yolov8n.replace('- [-1, 3, C2f, [128, True]] # 2', '- [-1, 3, C2, [128, True]] # 2'), 'ultralytics', 'CL003');
-    assert.match(c2[0], /^ConvLens does not know the module 'C2'; did you mean 'C2f'\? It reads /);
+  it('an unknown module: "\'FooBlock\'. It reads", and "; did you mean \'C2f\'? It reads"', () => {
+    const foo = messages(yolov8n.replace('- [-1, 1, Conv, [512, 3, 2]] # 5', '- [-1, 1, FooBlock, [512, 3, 2]] # 5'), 'ultralytics', 'CL003');
+    assert.match(foo[0], /^ConvLens does not know the module 'FooBlock'\. It reads Conv, /);
+    const typo = messages(yolov8n.replace('- [-1, 3, C2f, [128, True]] # 2', '- [-1, 3, C2fz, [128, True]] # 2'), 'ultralytics', 'CL003');
+    assert.match(typo[0], /^ConvLens does not know the module 'C2fz'; did you mean 'C2f'\? It reads /);
   });
 
   it('a wrong argument is named and counted as the row writes it, not as the constructor counts it', () => {
