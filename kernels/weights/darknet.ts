@@ -29,6 +29,7 @@ export function readDarknetWeights(bytes: Uint8Array, analysis: Analysis): Darkn
   const minor = v.getInt32(4, true);
   const revision = v.getInt32(8, true);
   const wide = major * 10 + minor >= 2 && major < 1000 && minor < 1000;
+  if (wide && bytes.length < 20) throw new DarknetWeightsError(`a version ${major}.${minor} .weights file needs a 20-byte header; this one has ${bytes.length} bytes`);
   const seen = wide ? v.getUint32(12, true) + v.getUint32(16, true) * 2 ** 32 : v.getUint32(12, true);
   const transpose = major > 1000 || minor > 1000;
   let at = wide ? 20 : 16;

@@ -3,7 +3,8 @@
 // Uint8Array, never a path, and never executes anything from the file (pickle.ts).
 import type { Analysis } from '../../engine/types';
 import type { Tensor } from '../tensor';
-import { WeightFit, WeightStore, weightFit } from '../runtime/weights';
+import { WeightStore, weightFit } from '../runtime/weights';
+import type { LoadedWeights } from './loaded';
 import { readTorchFile, TorchFileError } from './torchFile';
 import { namedTensors, StateDictError } from './stateDict';
 import { mapKeys, KeyMappingError } from './mapKeys';
@@ -11,29 +12,14 @@ import { tensorToFloat32, TensorDataError } from './tensorData';
 import { readDarknetWeights, DarknetWeightsError } from './darknet';
 import { PickleError } from './pickle';
 
+export type { LoadedWeights } from './loaded';
 export { sanitize } from './mapKeys';
+export { describeWeights, convertedText } from './describe';
+export { weightsFilesFor } from './pairing';
 
 /** A weights file that cannot be read (damaged, foreign, or asking to run code). */
 export class WeightsFileError extends Error {}
 
-export interface LoadedWeights {
-  store: WeightStore;
-  format: 'pytorch' | 'darknet';
-  /** Where the tensors were found: "state_dict", "checkpoint['ema'] (…DetectionModel)", "darknet 0.2.0". */
-  source: string;
-  /** Tensors loaded into the store. */
-  tensors: number;
-  /** Loaded tensors by the dtype the file stored them in (float16 and bfloat16 are upcast to float32). */
-  dtypes: Record<string, number>;
-  /** Entries that carry no trainable value and load nothing (num_batches_tracked, the DFL's fixed ramp, anchors). */
-  skipped: string[];
-  /** File keys that match no layer (also listed in fit.unexpected). */
-  unexpected: string[];
-  /** The prefix dropped from every key (`module.`), '' for none. */
-  prefix: string;
-  /** Whether the store fits the network (fit.problem is null): run only then. */
-  fit: WeightFit;
-}
 
 /** Keys that hold no trainable value when no layer takes them. */
 const FIXED = [/(^|\.)num_batches_tracked$/, /(^|\.)dfl\.conv\.weight$/, /(^|\.)(anchors|anchor_grid|stride|strides)$/];

@@ -63,6 +63,9 @@ const ALLOWED_GLOBALS = new Set([
   '__builtin__.set', '__builtin__.frozenset', '__builtin__.slice', '__builtin__.bytearray', '__builtin__.object',
   '_codecs.encode', 'copyreg._reconstructor', 'copy_reg._reconstructor', 'copyreg.__newobj__',
   'argparse.Namespace', 'types.SimpleNamespace', 'datetime.datetime', 'datetime.date', 'datetime.timedelta',
+  // Recorded, never resolved: a fused Ultralytics Conv keeps `forward = getattr(self, 'forward_fuse')`;
+  // Ultralytics saves with dill when it is installed, which names some types through _load_type.
+  'builtins.getattr', 'dill._dill._load_type',
 ]);
 
 function allowedGlobal(module: string, name: string): boolean {
@@ -606,6 +609,10 @@ function call(fn: unknown, args: unknown, at: number): unknown {
       // Only from bytes: bytearray(n) would allocate n bytes the file does not hold.
       if (args.length && !(args[0] instanceof Uint8Array)) throw new PickleError(`refused: bytearray(${describe(args[0])}) at byte ${at}`);
       return args[0] ?? new Uint8Array(0);
+    case 'builtins.getattr':
+    case 'dill._dill._load_type':
+      // As data: no attribute is looked up, no type is loaded.
+      return new PyObject(fn.path, args);
     case 'copyreg._reconstructor':
     case 'copy_reg._reconstructor': {
       const [cls] = args;

@@ -19,6 +19,9 @@ export function halfToFloat(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
+/** Every float16 bit pattern as float32 (256 KB, made on first use): a lookup per value. */
+let halfTable: Float32Array | null = null;
+
 /** The storage's values as float32, element by element. */
 function storageValues(t: PyTensor, what: string): Float32Array {
   const s = t.storage;
@@ -32,7 +35,10 @@ function storageValues(t: PyTensor, what: string): Float32Array {
   }
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out = new Float32Array(n);
-  if (s.dtype === 'float16') for (let i = 0; i < n; i++) out[i] = halfToFloat(v.getUint16(2 * i, true));
+  if (s.dtype === 'float16') {
+    const table = (halfTable ??= Float32Array.from({ length: 65536 }, (_, h) => halfToFloat(h)));
+    for (let i = 0; i < n; i++) out[i] = table[v.getUint16(2 * i, true)];
+  }
   else if (s.dtype === 'bfloat16') {
     const bits = new Uint32Array(out.buffer);
     for (let i = 0; i < n; i++) bits[i] = v.getUint16(2 * i, true) << 16;

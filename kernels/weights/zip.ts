@@ -69,17 +69,18 @@ export function readZip(bytes: Uint8Array): Map<string, ZipEntry> {
     // zip64 extra field: the 64-bit values of the fields that are 0xFFFFFFFF, in order.
     let x = at + 46 + nameLen;
     const xEnd = x + extraLen;
+    if (xEnd + commentLen > bytes.length) throw new ZipError(`the archive's central directory is damaged at entry ${i} (it runs past the end of the file)`);
     while (x + 4 <= xEnd) {
       const id = u16(x);
       const len = u16(x + 2);
       if (id === 0x0001) {
         let f = x + 4;
         if (u32(at + 24) === 0xffffffff) f += 8; // uncompressed size
-        if (compSize === 0xffffffff) {
+        if (compSize === 0xffffffff && f + 8 <= x + 4 + len) {
           compSize = u64(f);
           f += 8;
         }
-        if (local === 0xffffffff) local = u64(f);
+        if (local === 0xffffffff && f + 8 <= x + 4 + len) local = u64(f);
       }
       x += 4 + len;
     }

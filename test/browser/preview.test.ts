@@ -447,6 +447,19 @@ layers:
     }
   });
 
+  it("a random YOLOv8n keeps its head's activations near the input's scale (fan-in scaled weights; PyTorch's default leaves 1e-9)", async () => {
+    const options: ReadOptions = { format: 'ultralytics', fileName: 'yolov8n.yaml', imageSize: 64 };
+    const text = example('ultralytics/yolov8n.yaml');
+    const a = analyse(text, options);
+    await open(text, '?sample=noise&seed=1', 1, options);
+    const rms = (d: ArrayLike<number>) => Math.sqrt(Array.from(d).reduce((s, v) => s + v * v, 0) / d.length);
+    const input = rms((await page.evaluate(() => (window as any).convlens.input())).data);
+    const got = await page.evaluate(() => (window as any).convlens.outputs());
+    const heads = a.layers.flatMap((l, i) => (/^model\.22\.cv[23]\.\d\.1\.conv$/.test(l.name) ? [rms(got[i].data)] : []));
+    assert.equal(heads.length, 6);
+    for (const r of heads) assert.ok(r > input / 100 && r < input * 100, `head rms ${r}, input ${input}`);
+  });
+
   it('the default input is the rendered scene: the input shows it in colour, and the maps are vivid, not white squares', async () => {
     const a = analyse(STEM_224);
     await open(STEM_224);

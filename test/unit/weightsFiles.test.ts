@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { check } from '../../engine';
 import type { Analysis } from '../../engine/types';
 import { execute } from '../../kernels/runtime/execute';
-import { loadWeights, sanitize, WeightsFileError } from '../../kernels/weights';
+import { weightFit } from '../../kernels/runtime/weights';
+import { loadWeights, sanitize, weightsFilesFor, WeightsFileError } from '../../kernels/weights';
 import { mapKeys } from '../../kernels/weights/mapKeys';
 import { unpickle, PickleError } from '../../kernels/weights/pickle';
 import { halfToFloat } from '../../kernels/weights/tensorData';
-import type { Tensor } from '../../kernels';
+import { mulberry32, type Tensor } from '../../kernels';
 import { repoRoot } from '../oracle';
 
 const dir = join(repoRoot, 'test/fixtures/weights');
@@ -138,6 +139,23 @@ describe('weights files that do not fit or cannot be read', () => {
     }
   });
 
+  it('damaged files (bytes changed, cut anywhere) give a WeightsFileError or load, never another exception', () => {
+    const rng = mulberry32(11);
+    for (const [net, name, size] of [['blocks.cnn.yaml', 'blocks.legacy.pth', 16], ['blocks.cnn.yaml', 'blocks.bf16.pth', 16], ['connected.cfg', 'connected.weights', 8]] as const) {
+      const a = analyse(net, size);
+      const whole = file(name);
+      for (let n = 0; n < 150; n++) {
+        const b = rng() < 0.3 ? whole.slice(0, Math.floor(rng() * whole.length)) : whole.slice();
+        for (let k = 1 + Math.floor(rng() * 8); k > 0; k--) b[Math.floor(rng() * b.length)] = Math.floor(rng() * 256);
+        try {
+          loadWeights(b, name, a);
+        } catch (err) {
+          assert.ok(err instanceof WeightsFileError, `${name} mutation ${n}: ${(err as Error).stack}`);
+        }
+      }
+    }
+  });
+
   it('a pickle that calls os.system is refused, naming it, and nothing is run', () => {
     assert.throws(
       () => loadWeights(file('evil-os-system.pt'), 'evil-os-system.pt', blocks()),
@@ -173,7 +191,7 @@ const pickle = (...parts: Array<string | number[]>): Uint8Array => {
 
 describe('the pickle reader runs nothing and stays bounded', () => {
   it('refuses globals outside tensors, dicts and module classes', () => {
-    for (const [mod, name] of [['builtins', 'eval'], ['os', 'system'], ['posix', 'system'], ['subprocess', 'Popen'], ['builtins', 'getattr'], ['__builtin__', 'exec']]) {
+    for (const [mod, name] of [['builtins', 'eval'], ['os', 'system'], ['posix', 'system'], ['subprocess', 'Popen'], ['builtins', '__import__'], ['__builtin__', 'exec'], ['dill._dill', '_create_function']]) {
       assert.throws(() => unpickle(pickle(`c${mod}\n${name}\n`, ')R')), new RegExp(`refused: the pickle refers to ${mod}\\.${name}`));
     }
   });
@@ -181,6 +199,11 @@ describe('the pickle reader runs nothing and stays bounded', () => {
   it('refuses calling an unknown function even in an allowed namespace', () => {
     assert.throws(() => unpickle(pickle('ctorch.hub\nload\n', ')R')), /refused: the pickle calls torch\.hub\.load/);
     assert.throws(() => unpickle(pickle('ctorch.storage\n_load_from_bytes\n', ')R')), /refused: the pickle calls torch\.storage\._load_from_bytes/);
+  });
+
+  it('records getattr (a fused Conv keeps one) as data, resolving nothing', () => {
+    const { value } = unpickle(pickle('cbuiltins\ngetattr\n', ']', 'X\x0c\x00\x00\x00forward_fuse', '\x86R'));
+    assert.equal((value as { className: string }).className, 'builtins.getattr');
   });
 
   it('records module classes as plain data', () => {
@@ -225,5 +248,50 @@ layers:
     // Exact names win: no ambiguity.
     assert.deepEqual([...mapKeys(a, ['conv.0.c.weight', 'conv_0_c.weight']).matched.values()].map((t) => t.layer), ['conv.0.c', 'conv_0_c']);
     assert.throws(() => mapKeys(a, ['conv_0.c.weight']), /conv_0\.c\.weight is ambiguous: it matches layer conv\.0\.c and layer conv_0_c/);
+  });
+});
+
+describe('weights files beside a network file', () => {
+  it('pairs by name and format, best first', () => {
+    const folder = ['yolov3.cfg', 'yolov3.weights', 'yolov3-tiny.weights', 'best.pt', 'last.pt', 'yolov8n.pt', 'yolov8n.yaml', 'resnet18.pth', 'notes.txt'];
+    assert.deepEqual(weightsFilesFor('/models/yolov3.cfg', folder), ['yolov3.weights']);
+    assert.deepEqual(weightsFilesFor('yolov8n.yaml', folder), ['yolov8n.pt', 'best.pt', 'last.pt']);
+    assert.deepEqual(weightsFilesFor('C:\\nets\\resnet18.cnn.yaml', folder), ['resnet18.pth']);
+    assert.deepEqual(weightsFilesFor('vgg.cnn.yaml', folder), []);
+  });
+});
+
+describe('real-size Ultralytics state_dicts find every layer', () => {
+  // Keys and shapes only (test/fixtures/weights/ultralytics-keys.json, from oracle.py).
+  const keys = JSON.parse(readFileSync(join(dir, 'ultralytics-keys.json'), 'utf8')) as Record<string, Array<[string, number[]]>>;
+  for (const [name, list] of Object.entries(keys)) {
+    it(`${name}: ${list.length} keys`, () => {
+      const a = check(readFileSync(join(repoRoot, 'examples/ultralytics', name), 'utf8'), { fileName: name, imageSize: 64 });
+      const m = mapKeys(a, list.map(([k]) => k));
+      const store = { layers: new Map<string, Map<string, Tensor>>() };
+      for (const [k, shape] of list) {
+        const t = m.matched.get(k);
+        if (!t) continue;
+        if (!store.layers.has(t.layer)) store.layers.set(t.layer, new Map());
+        store.layers.get(t.layer)!.set(t.param, { shape, data: new Float32Array(0) });
+      }
+      assert.deepEqual(m.unmatched.filter((k) => !k.endsWith('num_batches_tracked')), name === 'yolov5s.yaml' ? [] : [`model.${name === 'yolo11n.yaml' ? 23 : 22}.dfl.conv.weight`]);
+      assert.equal(weightFit(a, store).problem, null);
+    });
+  }
+});
+
+describe('Darknet .weights of the real-size example cfgs', () => {
+  // Written here in darknet's layout with the count the cfg needs (values do not matter): every
+  // [convolutional] / [connected] section of yolov4-tiny (AlexeyAB's route groups included) is read.
+  it('yolov4-tiny.cfg: exactly its values load and fit; one value fewer is refused', () => {
+    const a = check(readFileSync(join(repoRoot, 'examples/darknet/yolov4-tiny.cfg'), 'utf8'), { fileName: 'yolov4-tiny.cfg' });
+    const count = a.layers.reduce((n, l) => n + l.params + l.buffers, 0);
+    const bytes = new Uint8Array(20 + 4 * count);
+    new DataView(bytes.buffer).setInt32(4, 2, true); // version 0.2: a 64-bit `seen`
+    const w = loadWeights(bytes, 'yolov4-tiny.weights', a);
+    assert.equal(w.fit.problem, null);
+    assert.equal(w.tensors, a.layers.filter((l) => l.kind === 'conv').length * 2 + a.layers.filter((l) => l.kind === 'batchnorm').length * 3);
+    assert.throws(() => loadWeights(bytes.subarray(0, bytes.length - 4), 'yolov4-tiny.weights', a), /ends inside 36\.conv's weights/);
   });
 });

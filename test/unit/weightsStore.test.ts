@@ -6,10 +6,12 @@ import * as assert from 'node:assert/strict';
 import { check } from '../../engine';
 import type { Analysis } from '../../engine/types';
 import { execute, ExecutionError } from '../../kernels/runtime/execute';
-import { WeightStore, weightFit, networkTensors } from '../../kernels/runtime/weights';
+import { WeightStore, weightFit, networkTensors, expectedTensors } from '../../kernels/runtime/weights';
 import { makeSample } from '../../kernels/runtime/samples';
 import { conv, batchNorm, relu, linear, flatten, tensor, mulberry32, type Tensor } from '../../kernels';
-import { readExample } from './helpers/examples';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readExample, exampleFiles, examplesDir } from './helpers/examples';
 
 function analyse(text: string, opts = {}): Analysis {
   const a = check(text, opts);
@@ -152,5 +154,25 @@ describe('random preview weights keep the scale', () => {
     assert.equal(scaled.length, 6);
     for (const r of scaled) assert.ok(r > inRms / 100 && r < inRms * 100, `head rms ${r} vs input ${inRms}`);
     for (const r of heads('torch')) assert.ok(r < inRms * 1e-4, `torch default head rms ${r}`);
+  });
+});
+
+describe('the tensors a network takes agree with its parameter count', () => {
+  it("for every example and layer: Σ numel of expectedTensors = the layer's params + buffers", () => {
+    const files = [
+      ...exampleFiles().map((f) => ({ f, text: readExample(f), opts: {} })),
+      ...['yolov8n.yaml', 'yolo11n.yaml', 'yolov5s.yaml'].map((f) => ({ f, text: readExample(`ultralytics/${f}`), opts: { fileName: f, imageSize: 64 } })),
+      ...readdirSync(join(examplesDir, 'darknet')).filter((f) => f.endsWith('.cfg')).map((f) => ({ f, text: readExample(`darknet/${f}`), opts: { fileName: f } })),
+    ];
+    assert.ok(files.length > 20);
+    for (const { f, text, opts } of files) {
+      const a = check(text, opts);
+      if (a.layers.some((l) => !l.shape)) continue;
+      for (const l of a.layers) {
+        let n = 0;
+        for (const shape of Object.values(expectedTensors(l, l.inputShapes[0]))) n += shape.reduce((p, k) => p * k, 1);
+        assert.equal(n, l.params + l.buffers, `${f} ${l.name}`);
+      }
+    }
   });
 });

@@ -13,16 +13,19 @@ import { checkSource, isNotANetwork } from '../checked';
 import { MODEL_FLAGS, modelNotes, modelOptions } from '../modelOptions';
 import type { Io } from '../io';
 import { diagnosticLine, diagnostics } from '../report/diagnostics';
+import { readWeights, weightsLine } from '../weightsFile';
+import type { InitMode } from '../../../kernels';
 
 interface RunOptions {
   file: string;
   analysis: Analysis;
-  /** The model file's own weights by layer name (ONNX), instead of drawn ones. */
-  weights?: WeightStore;
   outDir: string;
   input: string;
   seed: number;
   out: (s: string) => void;
+  /** Trained weights by layer name — the model file's own (ONNX) or a --weights file — and the line that says which; random when absent. */
+  weights?: { store: WeightStore; line: string };
+  init: InitMode;
 }
 
 /** File systems refuse names over 255 bytes; a longer layer name keeps its start and a hash of the whole. */
@@ -80,7 +83,7 @@ function loadInput(opts: RunOptions, want: number[]): Tensor {
 }
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
-  const { positional, flags } = parseArgs(args, { out: 'value', input: 'value', seed: 'value', ...MODEL_FLAGS });
+  const { positional, flags } = parseArgs(args, { out: 'value', input: 'value', seed: 'value', weights: 'value', init: 'value', ...MODEL_FLAGS });
   if (positional.length !== 1) throw new UsageError('run takes exactly one FILE');
   if (!flags.out) throw new UsageError('run needs --out DIR');
   const checked = checkSource(await io.read(positional[0]), modelOptions(flags));
@@ -92,13 +95,24 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   for (const note of modelNotes(flags, file, analysis)) io.err(`convlens: note: ${note}\n`);
   const seed = flags.seed === undefined ? 0 : Number(flags.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, not '${flags.seed}'`);
-  let weights: WeightStore | undefined;
-  try {
-    weights = onnx?.weightStore();
-  } catch (err) {
-    throw new UsageError(`cannot run ${file}: its weights cannot be read: ${(err as Error).message}`);
+  const init = flags.init ?? 'scaled';
+  if (init !== 'scaled' && init !== 'torch') throw new UsageError(`--init must be scaled or torch, not '${String(init)}'`);
+  let weights: RunOptions['weights'];
+  if (flags.weights !== undefined) {
+    if (onnx) throw new UsageError(`${file} is an ONNX model and runs with its own weights; --weights is for PyTorch and Darknet weight files`);
+    const path = String(flags.weights);
+    const loaded = readWeights(path, analysis);
+    // Never a run with some layers trained and the rest random.
+    if (loaded.fit.problem) throw new UsageError(`cannot run ${file} with ${weightsLine(path, loaded).replace(/^Weights /, '')}`);
+    weights = { store: loaded.store, line: weightsLine(path, loaded) };
+  } else if (onnx) {
+    try {
+      weights = { store: onnx.weightStore(), line: "Weights: the file's weights (trained, from the ONNX initializers)" };
+    } catch (err) {
+      throw new UsageError(`cannot run ${file}: its weights cannot be read: ${(err as Error).message}`);
+    }
   }
-  return runNetwork({ file, analysis, weights, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out });
+  return runNetwork({ file, analysis, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out, weights, init });
 }
 
 async function runNetwork(opts: RunOptions): Promise<number> {
@@ -113,7 +127,8 @@ async function runNetwork(opts: RunOptions): Promise<number> {
     throw new UsageError(`cannot create --out ${opts.outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const inStats = stats(input);
-  opts.out(`${opts.file}: input [${want.join(', ')}] ${isSampleName(opts.input) ? opts.input : opts.input} ${opts.weights ? "the file's weights" : `seed ${opts.seed}`}; min ${fmt(inStats.min)} max ${fmt(inStats.max)} mean ${fmt(inStats.mean)}\n`);
+  opts.out(`${opts.file}: input [${want.join(', ')}] ${isSampleName(opts.input) ? opts.input : opts.input} seed ${opts.seed}; min ${fmt(inStats.min)} max ${fmt(inStats.max)} mean ${fmt(inStats.mean)}\n`);
+  opts.out(opts.weights ? `${opts.weights.line}\n` : `Weights: random (${opts.init === 'torch' ? "PyTorch's default initialisation" : 'fan-in scaled so activations keep their scale'}, seed ${opts.seed}), not trained\n`);
   const nameW = Math.max(5, ...analysis.layers.map((l) => l.name.length));
   const kindW = Math.max(4, ...analysis.layers.map((l) => l.kind.length));
   opts.out(`${'layer'.padEnd(nameW)}  ${'kind'.padEnd(kindW)}  ${'shape'.padEnd(16)}  ${'min'.padStart(10)}  ${'max'.padStart(10)}  ${'mean'.padStart(10)}  ${'ms'.padStart(7)}\n`);
@@ -122,7 +137,8 @@ async function runNetwork(opts: RunOptions): Promise<number> {
   try {
     execute(analysis, input, {
       seed: opts.seed,
-      weights: opts.weights,
+      weights: opts.weights?.store,
+      init: opts.init,
       onLayer: (i, t, layer) => {
         const npy = writeNpy(t);
         writeLayer(join(opts.outDir, npyFileName(layer.name)), npy);
