@@ -12,7 +12,9 @@ export type ArgType =
   | 'enum'
   | 'ref' // a layer name
   | 'sizeAxes' // adaptive output size: int, or per-axis list where null keeps the input size
-  | 'scaleAxes'; // number, or one per axis
+  | 'scaleAxes' // number, or one per axis
+  | 'ints' // a list of whole numbers of any length (a shape, a permutation, axes)
+  | 'values'; // a number, or a flat list of numbers
 
 export interface ArgSpec {
   type: ArgType;
@@ -60,6 +62,9 @@ const pool = (max: boolean): KindSpec => ({
   },
   snippet: ['kernel'],
 });
+
+/** The functions of the `unary` kind (kernels/tensorOps.ts computes each). */
+export const UNARY_OPS = ['exp', 'log', 'sqrt', 'erf', 'abs', 'neg', 'reciprocal', 'floor', 'ceil', 'round', 'sin', 'cos', 'softplus', 'softsign', 'elu', 'selu', 'celu', 'clip', 'hardsigmoid'];
 
 const simple = (doc: string, args: Record<string, ArgSpec> = {}): KindSpec => ({ doc, args });
 
@@ -167,6 +172,49 @@ export const KINDS: Record<string, KindSpec> = {
     snippet: ['heads', 'key_dim'],
   },
   pad: { doc: 'Explicit zero padding.', args: { padding: { ...padding, default: undefined } }, snippet: ['padding'] },
+  reshape: {
+    doc: 'Reshapes the tensor to `shape` (no batch axis), as torch.reshape: one −1 takes what is left. The receptive field is not tracked past it unless the spatial axes are unchanged.',
+    args: { shape: { type: 'ints', doc: 'The new shape without the batch axis; −1 once at most.' } },
+    snippet: ['shape'],
+  },
+  transpose: {
+    doc: 'Permutes the axes as torch.permute (axis 0 = channels, no batch axis). The receptive field is not tracked past it unless the spatial axes stay in place.',
+    args: { perm: { type: 'ints', doc: 'The input axis each output axis takes, a permutation of 0 … rank − 1.' } },
+    snippet: ['perm'],
+  },
+  strided_slice: {
+    doc: 'x[start:end:step] along each of `axes` (0 = channels), as Python slicing: end exclusive, clamped to the axis.',
+    args: {
+      axes: { type: 'ints', doc: 'The axes sliced (0 = channels).' },
+      starts: { type: 'ints', doc: 'First index per axis (negative counts from the end).' },
+      ends: { type: 'ints', doc: 'One past the last index per axis (negative counts from the end).' },
+      steps: { type: 'ints', optional: true, doc: 'Step per axis (default 1).' },
+    },
+    snippet: ['axes', 'starts', 'ends'],
+  },
+  elementwise: {
+    doc: 'An elementwise operation of two operands with broadcasting (PyTorch/numpy rules): the two `from` layers, or one layer and a constant `value`.',
+    args: {
+      op: { type: 'enum', values: ['add', 'sub', 'mul', 'div', 'pow', 'max', 'min'], doc: 'The operation.' },
+      value: { type: 'values', optional: true, doc: 'A constant second operand: a number, or a flat list of values (see `value_shape`).' },
+      value_shape: { type: 'ints', optional: true, doc: 'The shape of a list `value` (broadcast from the last axis).' },
+      reversed: { type: 'bool', default: false, doc: 'The constant is the first operand (value − x, value / x).' },
+    },
+    merges: true,
+    snippet: ['op'],
+  },
+  unary: {
+    doc: 'An elementwise function of one tensor.',
+    args: {
+      op: { type: 'enum', values: UNARY_OPS, doc: 'The function.' },
+      alpha: { type: 'number', optional: true, doc: 'elu, celu, selu: α; hardsigmoid: the slope.' },
+      beta: { type: 'number', optional: true, doc: 'hardsigmoid: the offset (max(0, min(1, αx + β))).' },
+      gamma: { type: 'number', optional: true, doc: 'selu: the scale γ.' },
+      min: { type: 'number', optional: true, doc: 'clip: the lower bound (none when absent).' },
+      max: { type: 'number', optional: true, doc: 'clip: the upper bound (none when absent).' },
+    },
+    snippet: ['op'],
+  },
   add: { doc: 'Elementwise sum of the `from` operands (residual connection); a [C] or [C, 1, …] operand is broadcast (a constant per channel).', args: {}, merges: true },
   mul: { doc: 'Elementwise product; a [C, 1, …] or [C] operand is broadcast (squeeze-excite).', args: {}, merges: true },
   concat: { doc: 'Concatenation along an axis (0 = channels); other axes must match.', args: { axis: { type: 'int', default: 0, doc: 'Axis to join along (0 = channels).' } }, merges: true },

@@ -3,17 +3,22 @@
 import type { Analysis, ReadOptions } from '../../engine';
 import { UsageError, type FlagSpec, type ParsedArgs } from './args';
 
-export const MODEL_FLAGS: FlagSpec = { scale: 'value', 'image-size': 'value' };
+export const MODEL_FLAGS: FlagSpec = { scale: 'value', 'image-size': 'value', 'input-shape': 'value' };
+
+/** How model files are read: Ultralytics' scale and image size, an ONNX model's input shape. */
+export type ModelOptions = Pick<ReadOptions, 'scale' | 'imageSize'> & { inputShape?: number[] };
 
 export const MODEL_HELP = `  --scale S         Ultralytics: the scale (n, s, m, l, x…) when the file name carries none
                     (yolov8.yaml); a name such as yolov8s.yaml wins, as in Ultralytics (a note
                     on stderr says so); a scale the file does not list is a usage error
   --image-size N    the square image size to analyse at (Ultralytics: default 640, rounded up
                     to a multiple of the model's largest stride as Ultralytics does, with a
-                    note; darknet: instead of its [net] width and height)`;
+                    note; darknet: instead of its [net] width and height)
+  --input-shape S   ONNX: the input's shape, e.g. 1x3x224x224 (or 3x224x224): sizes for the
+                    axes the file leaves dynamic; the batch is 1 (figures are per sample)`;
 
-export function modelOptions(flags: ParsedArgs['flags']): Pick<ReadOptions, 'scale' | 'imageSize'> {
-  const out: Pick<ReadOptions, 'scale' | 'imageSize'> = {};
+export function modelOptions(flags: ParsedArgs['flags']): ModelOptions {
+  const out: ModelOptions = {};
   const scale = flags.scale;
   if (typeof scale === 'string') {
     if (!/^[a-z0-9-]{1,16}$/i.test(scale)) throw new UsageError(`--scale must be a scale name such as n or s, not ${JSON.stringify(scale)}`);
@@ -24,6 +29,12 @@ export function modelOptions(flags: ParsedArgs['flags']): Pick<ReadOptions, 'sca
     const n = Number(size);
     if (!/^\d+$/.test(size) || n < 32 || n > 8192) throw new UsageError(`--image-size must be a whole number from 32 to 8192, not ${JSON.stringify(size)}`);
     out.imageSize = n;
+  }
+  const shape = flags['input-shape'];
+  if (typeof shape === 'string') {
+    const dims = shape.split(/[x×,]/).map((d) => d.trim());
+    if (dims.length < 2 || dims.length > 6 || dims.some((d) => !/^\d{1,6}$/.test(d) || Number(d) < 1)) throw new UsageError(`--input-shape must be sizes joined by x, such as 1x3x224x224, not ${JSON.stringify(shape)}`);
+    out.inputShape = dims.map(Number);
   }
   return out;
 }

@@ -2,10 +2,10 @@
 // language ids (cnn-yaml, ultralytics-yaml, darknet-cfg) name the format; a plain YAML file is an
 // Ultralytics model only when it looks like one (top-level `backbone:` and `head:`), so other
 // YAML is left alone; any other document is recognised by its name and first lines (formatOf).
-import type { NetworkFormat } from '../types';
+import type { NetworkFormat, TextNetworkFormat } from '../types';
 import { formatOf, looksUltralytics, type ReadOptions } from '.';
 
-export const LANGUAGE_FORMATS: Readonly<Record<string, NetworkFormat>> = {
+export const LANGUAGE_FORMATS: Readonly<Record<string, TextNetworkFormat>> = {
   'cnn-yaml': 'cnn-yaml',
   'ultralytics-yaml': 'ultralytics',
   'darknet-cfg': 'darknet',
@@ -49,8 +49,10 @@ export function fileNameOf(uri: string): string {
 /** How to read a document, or undefined when it is not a network ConvLens reads. */
 export function documentOptions(languageId: string, uri: string, text: string, settings: FormatSettings, chosenScale?: string): ReadOptions | undefined {
   const fileName = fileNameOf(uri);
-  const format = LANGUAGE_FORMATS[languageId] ?? (languageId === 'yaml' ? (settings.detectUltralytics && looksUltralytics(text) ? 'ultralytics' : undefined) : formatOf(fileName, text));
-  if (!format) return undefined;
+  const named = LANGUAGE_FORMATS[languageId] as NetworkFormat | undefined;
+  const format = named ?? (languageId === 'yaml' ? (settings.detectUltralytics && looksUltralytics(text) ? 'ultralytics' : undefined) : formatOf(fileName, text));
+  // A text document is never an ONNX model (binary: the ONNX view reads its bytes).
+  if (!format || format === 'onnx') return undefined;
   // The scale and image size are Ultralytics settings; a darknet file's size is its [net]'s.
   if (format !== 'ultralytics') return { format, fileName };
   return { format, fileName, scale: chosenScale || settings.scale || undefined, imageSize: settings.imageSize };
