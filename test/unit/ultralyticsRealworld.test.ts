@@ -40,7 +40,7 @@ describe('ultralytics: the published figures of the original set2 configs', func
   before(function () {
     if (!existsSync(set2)) this.skip();
   });
-  const cases: Array<[string, number]> = [['yolov8n-ghost.yaml', 5], ['yolov8n-p6.yaml', 5], ['yolov9c.yaml', 1]];
+  const cases: Array<[string, number]> = [['yolov8n-ghost.yaml', 5], ['yolov8n-p6.yaml', 5], ['yolov9c.yaml', 1], ['yolov8.yaml', 5], ['yolo11m.yaml', 5]];
   for (const [file, count] of cases) {
     it(`${file}: every summary its comments publish (${count}), reproduced`, function () {
       if (!existsSync(set2)) this.skip();
