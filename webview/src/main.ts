@@ -6,11 +6,12 @@ import type { DocumentOptions, HostMessage } from '../../protocol/preview';
 import { parseHostMessage } from '../../protocol/preview';
 import { imageToInput } from '../../kernels/runtime/samples';
 import { $, page, state, saveState, vscode } from './page/state';
-import { getWorker, startRun } from './page/run';
-import { setStatus, showError } from './page/sections';
+import { startRun, startWorker } from './page/run';
+import { setStatus, showError } from './page/status';
 import { showSelection } from './page/selection';
-import { setupToolbar, useImage } from './page/toolbar';
+import { setupToolbar } from './page/toolbar';
 import { setCurrent } from './page/graph';
+import { startHandlingEvents, useImage } from './page/controller';
 
 function onHost(raw: unknown): void {
   const m: HostMessage | null = parseHostMessage(raw);
@@ -45,9 +46,10 @@ interface TestHook {
 }
 
 function boot(): void {
+  startHandlingEvents();
   setupToolbar();
   window.addEventListener('error', (e) => showError(`Preview error: ${e.message}`));
-  void getWorker();
+  startWorker();
   const api = {
     load(t: string, options?: DocumentOptions): void {
       page.text = t;

@@ -2,9 +2,10 @@
 // in SVG (edges from each layer's `from`, branches in lanes side by side, see graphLayout.ts).
 // The current layer (under the editor's cursor, or the last clicked) is highlighted, the layers
 // whose sections are in view are marked, and the strip scrolls to keep them in its own view.
-// Clicking a row scrolls the maps to its section.
+// Clicking a row reports it (events.ts): the maps scroll to its section.
 import { layoutGraph } from '../render/graphLayout';
 import { $, el, page, state } from './state';
+import { emit } from './events';
 import { sectionOf } from './sections';
 
 const ROW = 18; // CSS pixels per row
@@ -125,10 +126,7 @@ function drawGraph(): void {
     row.title = l ? `${l.name} · ${l.kind} · ${l.shape ? `[${l.shape.join(', ')}]` : 'not computed'}` : `input · [${page.inputShape?.join(', ') ?? ''}]`;
     row.append(el('span', 'graph-name', l ? l.name : 'input'));
     row.tabIndex = 0;
-    const go = (): void => {
-      sectionOf(r - 1)?.scrollIntoView({ block: 'start' });
-      if (l) setCurrent(l.name, false);
-    };
+    const go = (): void => emit({ type: 'goTo', index: r - 1 });
     row.addEventListener('click', go);
     row.addEventListener('keydown', (e) => e.key === 'Enter' && go());
     rows.push(row);

@@ -5,7 +5,7 @@ import type { LayerResult } from '../../../engine/types';
 import { layerParams } from '../../../kernels/runtime/execute';
 import { convMatrix, convTransposeMatrix, checkProduct, type Matrix } from '../../../kernels/runtime/convMatrix';
 import { $, page, state } from './state';
-import { tensorOf } from './sections';
+import { tensorOf } from './data';
 
 const MATRIX_MAX_INPUT = 64; // input positions (8×8) for the matrix view
 

@@ -1,9 +1,9 @@
 // The page's state: what is kept across reloads (PageState, through the webview's
-// getState/setState) and what the current run produced. Every part of the page reads it here.
+// getState/setState) and what the current run produced. Every part of the page reads it here;
+// it imports no other module of the page (the flow is state → layout → paint, events.ts back).
 import { TILE_MAX, TILE_MIN, type DocumentOptions, type PageMessage, type PageState } from '../../../protocol/preview';
 import type { LayerInfo } from '../workerProtocol';
 import type { Stats, Tensor } from '../../../kernels';
-import type { ChannelKey } from './tiles';
 
 interface VsCodeApi {
   postMessage(m: PageMessage): void;
@@ -13,6 +13,9 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 export const vscode: VsCodeApi | null = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
+
+/** What a tile shows: a channel, the mean over channels, or the input's three channels as colour (-1: a [C] vector's strip). */
+export type ChannelKey = number | 'mean' | 'rgb';
 
 export const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 

@@ -3,12 +3,11 @@
 // selects the position under the pointer and zooms the tile pixel-exactly: each value becomes
 // k×k device pixels, k the largest whole number that fits the section's width.
 import type { MapWindow } from '../render/heatmap';
-import { el, state } from './state';
+import { el, state, type ChannelKey } from './state';
+import { emit } from './events';
 import { fmt } from './format';
 
 export type TileKind = 'map' | 'line' | 'strip';
-/** What a tile shows: a channel, the mean over channels, or the input's three channels as colour (-1: a [C] vector's strip). */
-export type ChannelKey = number | 'mean' | 'rgb';
 
 /** Where a tile's values are, for the readout under the pointer. */
 interface TileSource {
@@ -187,14 +186,6 @@ function showReadout(tile: HTMLElement, e: MouseEvent): void {
   out.textContent = `[${tile.dataset.channel}, ${where}] = ${fmt(v)}`;
 }
 
-type SelectFn = (index: number, channel: ChannelKey, x: number, y: number) => void;
-let onSelect: SelectFn = () => undefined;
-
-/** What a click on a tile selects (set once by the selection module). */
-export function onTileClick(f: SelectFn): void {
-  onSelect = f;
-}
-
 function hookClick(tile: HTMLElement, index: number): void {
   const cv = tile.querySelector('canvas.map-canvas') as HTMLCanvasElement;
   cv.addEventListener('click', (e) => {
@@ -203,7 +194,7 @@ function hookClick(tile: HTMLElement, index: number): void {
     if (tile.closest('section')?.classList.contains('pending')) return; // the last run's map: its values went back to the worker
     const [x, y] = positionAt(tile, e);
     if (tile.dataset.kind !== 'strip' && !tile.classList.contains('zoomed')) zoom(tile, index);
-    onSelect(index, channel, x, y);
+    emit({ type: 'select', index, key: channel, x, y });
   });
 }
 
