@@ -14,7 +14,7 @@ import { check, fieldAt, type ReadOptions } from '../../engine';
 import type { Analysis, AxisField } from '../../engine/types';
 import { renderHtml, makeNonce } from '../../client/src/previewHtml';
 import { parsePageMessage } from '../../protocol/preview';
-import { execute, layerParams } from '../../kernels/runtime/execute';
+import { execute, layerParams, paramOptions } from '../../kernels/runtime/execute';
 import { centreOf, makeSample } from '../../kernels/runtime/samples';
 import { readNpy } from '../../kernels/runtime/npy';
 import { convMatrix } from '../../kernels/runtime/convMatrix';
@@ -395,7 +395,7 @@ layers:
     await page.waitForSelector('#matrix[data-layer="random"] #matrix-check');
     const m2 = JSON.parse((await page.getAttribute('#matrix', 'data-matrix'))!);
     const l = a.layers[1];
-    const p = layerParams(l, [1, 2, 2], 3)!;
+    const p = layerParams(l, [1, 2, 2], 3, false, paramOptions(a.layers))!;
     const want = convMatrix(p.weight, { inShape: [1, 2, 2], kernel: [2, 2], stride: [1, 1], dilation: [1, 1], padding: [[1, 1], [1, 1]], groups: 1 });
     assert.deepEqual([m2.rows, m2.cols], [18, 4]);
     m2.data.forEach((v: number, i: number) => assert.ok(Math.abs(v - want.data[i]) < 1e-7));
