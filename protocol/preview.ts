@@ -52,6 +52,8 @@ export interface PageState {
   views: Record<string, LayerView>;
   /** The network strip beside the maps. */
   graph: boolean;
+  /** Groups of layers (a YOLO row, a Darknet section, a block use) opened (true) or closed by the user. */
+  groups: Record<string, boolean>;
 }
 
 export const TILE_MIN = 48;

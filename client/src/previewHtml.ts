@@ -66,6 +66,7 @@ export function renderHtml(o: HtmlOptions): string {
   <button id="save-npy" class="secondary" title="Save the input and every layer's output as .npy files">Save .npy</button>
   <span id="status" role="status"></span>
 </header>
+<div id="weights-bar"><span id="weights-info" role="note"></span></div>
 <div id="errors" role="alert"></div>
 <div id="content">
   <nav id="graph" aria-label="Layers"><div id="graph-inner"></div></nav>
@@ -90,6 +91,9 @@ button.toggle[aria-pressed="true"] { color: var(--vscode-button-foreground, #fff
 #seed { width: 6em; }
 #sample { max-width: 15em; }
 #tile-size { width: 7em; vertical-align: middle; }
+#weights-bar { flex: none; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; padding: 3px 12px; font-size: 12px; border-bottom: 1px solid var(--vscode-panel-border, #ccc); }
+#weights-bar:has(#weights-info:empty) { display: none; }
+#weights-info[data-weights="random"] { color: var(--vscode-editorWarning-foreground, #b58900); }
 #status { color: var(--vscode-descriptionForeground, #666); }
 #errors:not(:empty) { flex: none; margin: 6px 12px; padding: 6px 10px; color: var(--vscode-errorForeground, #c00); border-left: 3px solid var(--vscode-inputValidation-errorBorder, #c00); background: var(--vscode-inputValidation-errorBackground, transparent); white-space: pre-wrap; }
 #content { flex: 1; min-height: 0; display: flex; }
@@ -108,9 +112,20 @@ body.no-graph #graph { display: none; }
 .graph-row.k-other { color: var(--vscode-descriptionForeground, #666); }
 .graph-row:hover { background: var(--vscode-list-hoverBackground, rgba(128,128,128,0.15)); }
 .graph-row.in-view { background: var(--vscode-list-inactiveSelectionBackground, rgba(128,128,128,0.2)); }
+.graph-row.in-group { padding-left: calc(var(--lanes-width, 20px) + 8px); }
+.graph-group { position: absolute; left: 0; right: 0; height: 18px; line-height: 18px; padding-left: var(--lanes-width, 20px); padding-right: 4px; font-size: 11px; font-weight: bold; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; cursor: pointer; color: var(--vscode-foreground, #222); }
+.graph-group:hover { background: var(--vscode-list-hoverBackground, rgba(128,128,128,0.15)); }
 .graph-row.current { color: var(--vscode-list-activeSelectionForeground, inherit); background: var(--vscode-list-activeSelectionBackground, rgba(0,119,255,0.3)); font-weight: bold; }
 #layers { flex: 1; min-width: 0; overflow-y: auto; padding: 0 12px 24px; }
 section.layer { margin: 10px 0; padding: 6px 8px; border: 1px solid var(--vscode-panel-border, #ddd); border-radius: 3px; content-visibility: auto; contain-intrinsic-size: auto 300px; }
+div.group { margin: 10px 0; border-left: 2px solid var(--vscode-panel-border, #ddd); padding-left: 8px; }
+.group-summary { cursor: pointer; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; font-weight: bold; }
+.group-summary::before { content: '▸'; width: 1em; }
+div.group[data-open="true"] > .group-summary::before { content: '▾'; }
+.group-summary .kind, .group-summary .count, .group-summary .shape { color: var(--vscode-descriptionForeground, #666); font-weight: normal; }
+.group-summary:focus-visible { outline: 1px solid var(--vscode-focusBorder, #07f); }
+.range { font-family: var(--vscode-editor-font-family, monospace); font-weight: normal; color: var(--vscode-descriptionForeground, #666); }
+.range.far { color: var(--vscode-editorWarning-foreground, #b58900); }
 section.layer.current { border-color: var(--vscode-focusBorder, #07f); box-shadow: 0 0 0 1px var(--vscode-focusBorder, #07f); }
 section.layer.pending { opacity: 0.55; }
 section.layer h3 { margin: 0 0 4px; font-size: 1em; cursor: pointer; display: flex; gap: 10px; flex-wrap: wrap; align-items: baseline; }

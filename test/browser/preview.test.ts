@@ -21,6 +21,7 @@ import { convMatrix } from '../../kernels/runtime/convMatrix';
 import { colourize } from '../../webview/src/render/heatmap';
 import type { Colormap } from '../../webview/src/render/colors';
 import { WARM_UP_NETWORK } from '../../webview/src/warmUp';
+import { layerGroups } from '../../webview/src/render/groups';
 import { loadOracle, repoRoot } from '../oracle';
 
 const distDir = join(repoRoot, 'dist', 'webview');
@@ -29,6 +30,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 
 const example = (f: string) => readFileSync(join(repoRoot, 'examples', f), 'utf8');
+/** A real model file of ../shared/realworld (read there, never copied into the repository). */
+const realworld = (f: string) => readFileSync(join(repoRoot, '..', 'shared', 'realworld', f), 'utf8');
 
 /** A 224×224 stem, like the first layers of a resnet: the case where an impulse is a dot. */
 const STEM_224 = `input: [3, 224, 224]
@@ -755,5 +758,105 @@ layers:
     }
     page = undefined as unknown as Page;
     assert.deepEqual(consoleErrors.slice(errorsBefore).filter((e) => !/Failed to load resource/.test(e)), []);
+  });
+  it("a YOLOv8n's 220 layers sit in its rows, closed until opened; the strip names each layer inside its row, no two alike; each layer shows its range", async () => {
+    const options: ReadOptions = { format: 'ultralytics', fileName: 'yolov8n.yaml', imageSize: 64 };
+    const text = realworld('yolov8n.yaml');
+    const a = analyse(text, options);
+    assert.equal(a.layers.length, 220);
+    await open(text, '?sample=scene&seed=1', 1, options);
+    // One group per row that made several layers, in order, closed (a large network), each
+    // holding exactly its row's sections; every layer still has its section.
+    const groups = layerGroups(a);
+    const wantGroups = [...new Set(groups.filter((g) => g).map((g) => g!.name))];
+    assert.ok(wantGroups.includes('model.2') && wantGroups.includes('model.22') && !wantGroups.includes('model.10'), wantGroups.join(' '));
+    const got = await page.$$eval('div.group', (ds) => ds.map((d) => ({ name: (d as HTMLElement).dataset.group, open: (d as HTMLElement).dataset.open === 'true' && !(d.querySelector('.group-body') as HTMLElement).hidden, layers: Array.from(d.querySelectorAll('section.layer')).map((s) => (s as HTMLElement).dataset.layer) })));
+    assert.deepEqual(got.map((g) => g.name), wantGroups);
+    assert.ok(got.every((g) => !g.open), 'the groups of a large network start closed');
+    for (const g of got) assert.deepEqual(g.layers, a.layers.filter((_, i) => groups[i]?.name === g.name).map((l) => l.name), g.name!);
+    assert.equal(await page.locator('section.layer').count(), 221);
+    // model.10 (an Upsample) stands alone, outside any group.
+    assert.equal(await page.locator('#layers > section.layer[data-layer="model.10"]').count(), 1);
+    // A click on a group's heading opens it; another closes it.
+    await page.click('div.group[data-group="model.9"] .group-summary');
+    await page.waitForSelector('section[data-layer="model.9.cv1.conv"] .map[data-channel]');
+    await page.click('div.group[data-group="model.9"] .group-summary');
+    assert.equal(await page.isVisible('section[data-layer="model.9.cv1.conv"]'), false);
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).groups['model.9'], false);
+    assert.equal(await page.textContent('div.group[data-group="model.2"] .group-summary .count'), `${got.find((g) => g.name === 'model.2')!.layers.length} layers`);
+    // The strip: a heading row per group, and each layer labelled inside its group: no two
+    // labels of a group read the same, and every label fits its row.
+    assert.deepEqual(await page.$$eval('.graph-group', (hs) => hs.map((h) => (h as HTMLElement).dataset.group)), wantGroups);
+    const rows = await page.$$eval('.graph-row', (rs) => rs.map((r) => {
+      const name = r.querySelector('.graph-name') as HTMLElement;
+      const st = getComputedStyle(r);
+      return { layer: (r as HTMLElement).dataset.layer!, label: name.textContent!, width: name.getBoundingClientRect().width, room: r.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) };
+    }));
+    assert.equal(rows.length, 221);
+    for (const g of wantGroups) {
+      const labels = rows.filter((r) => groups[a.layers.findIndex((l) => l.name === r.layer)]?.name === g).map((r) => r.label);
+      assert.equal(new Set(labels).size, labels.length, `${g}: ${labels.join(' | ')}`);
+    }
+    for (const r of rows) assert.ok(r.width <= r.room + 0.5, `${r.layer}: "${r.label}" is ${r.width}px in ${r.room}px`);
+    assert.equal(rows.find((r) => r.layer === 'model.2.m.0.cv1.conv')!.label.replace('…', '').length > 0, true);
+    assert.ok(rows.some((r) => r.layer === 'model.2.cv1.conv' && r.label === 'cv1.conv'), 'a layer is named inside its row');
+    // A click on a row of a closed group opens it, scrolls to the section and paints its maps.
+    await page.click('.graph-row[data-layer="model.2.m.0.cv1.conv"]');
+    await page.waitForSelector('section[data-layer="model.2.m.0.cv1.conv"] .map[data-channel]');
+    assert.equal(await page.getAttribute('div.group[data-group="model.2"] .group-summary', 'aria-expanded'), 'true');
+    assert.equal(await page.isVisible('section[data-layer="model.2.m.0.cv1.conv"]'), true);
+    assert.equal(await page.isVisible('section[data-layer="model.4.cv1.conv"]'), false, 'other groups stay closed');
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).groups['model.2'], true, 'the opened group is remembered');
+    // The range beside each layer's maps: its output's min and max; a group's summary gives its last layer's.
+    const outs = await page.evaluate(() => (window as any).convlens.outputs());
+    const ranges = await page.$$eval('section.layer[data-index]', (ss) => ss.map((s) => {
+      const r = s.querySelector('.section-bar .range') as HTMLElement;
+      return { index: Number((s as HTMLElement).dataset.index), text: r.textContent!, min: Number(r.dataset.min), max: Number(r.dataset.max) };
+    }));
+    for (const r of ranges.filter((x) => x.index >= 0)) {
+      let [lo, hi] = [Infinity, -Infinity];
+      for (const v of outs[r.index].data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      assert.deepEqual([r.min, r.max], [Math.fround(lo), Math.fround(hi)], a.layers[r.index].name);
+      assert.ok(r.text.startsWith(`range ${lo.toFixed(3)} … ${hi.toFixed(3)}`) || /e[+-]/.test(r.text), `${a.layers[r.index].name}: ${r.text}`);
+    }
+    const c2fOut = a.layers.filter((_, i) => groups[i]?.name === 'model.2').pop()!;
+    assert.equal(await page.textContent('div.group[data-group="model.2"] .group-summary .range'), ranges.find((r) => r.index === c2fOut.index)!.text);
+    // Random weights are said plainly, and they keep the scale: the head's convs stay within
+    // a few orders of magnitude of the input (they were at ~1e-9 with PyTorch's default init).
+    assert.equal(await page.getAttribute('#weights-info', 'data-weights'), 'random');
+    assert.match((await page.textContent('#weights-info'))!, /^Random weights \(seed 1/);
+    const inputMax = Math.max(...(await page.evaluate(() => (window as any).convlens.input())).data.map(Math.abs));
+    for (const head of ['model.22.cv2.0.2', 'model.22.cv3.2.2']) {
+      const i = a.layers.findIndex((l) => l.name === head);
+      assert.ok(i >= 0, head);
+      const m = Math.max(...outs[i].data.map(Math.abs));
+      assert.ok(m > inputMax * 1e-3 && m < inputMax * 1e3, `${head}: max |value| ${m} vs the input's ${inputMax}`);
+    }
+  });
+
+  it('a zoomed map larger than the panel is drawn smaller to fit it, not cropped, and the readout still finds each value', async () => {
+    const text = 'input: [3, 400, 400]\nlayers:\n  - conv: {out: 4, kernel: 3, stride: 2, padding: 1}\n    name: stem\n';
+    await open(text, '?sample=noise&seed=2');
+    await page.setViewportSize({ width: 520, height: 900 });
+    await showSection('input');
+    const canvas = page.locator('#input-section .map[data-channel="1"] canvas.map-canvas');
+    let box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + 2, box.y + 2);
+    await page.waitForSelector('#input-section .map.zoomed');
+    box = (await page.locator('#input-section .map.zoomed canvas.map-canvas').boundingBox())!;
+    const maps = (await page.locator('#input-section .maps').boundingBox())!;
+    assert.ok(box.x >= maps.x - 0.5 && box.x + box.width <= maps.x + maps.width + 0.5, `the map (${box.x}+${box.width}) fits the panel (${maps.x}+${maps.width})`);
+    assert.ok(Math.abs(box.width - box.height) < 1, 'square stays square');
+    assert.ok(box.width > 0.8 * (maps.width - 4), `it fills the panel's width: ${box.width} of ${maps.width}`);
+    const k = Number(await page.getAttribute('#input-section .map.zoomed', 'data-zoom'));
+    assert.ok(k < 1, `zoom ${k}`);
+    assert.match((await page.textContent('#input-section .zoom-text'))!, /400×400 · drawn at \d+% to fit the panel/);
+    // The value under the pointer near the bottom-right corner is that of position (399, 399)
+    // (a value is under one screen pixel here: the pointer's pixel may round to the neighbour).
+    const data = (await page.evaluate(() => (window as any).convlens.input())).data;
+    await page.mouse.move(box.x + box.width - 0.3, box.y + box.height - 0.3);
+    const [, y, x, v] = /^\[1, (\d+), (\d+)\] = (.*)$/.exec((await page.textContent('#input-section .zoom-readout'))!)!.map((g) => g);
+    assert.ok(Number(y) >= 398 && Number(x) >= 398, `read out at ${y}, ${x}`);
+    assert.equal(v, data[400 * 400 + Number(y) * 400 + Number(x)].toFixed(3));
   });
 });

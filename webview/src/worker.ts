@@ -5,6 +5,7 @@ import { check } from '../../engine';
 import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from '../../kernels/runtime/execute';
 import { makeSample, samplesFor } from '../../kernels/runtime/samples';
 import { WARM_UP_NETWORK } from './warmUp';
+import { layerGroups } from './render/groups';
 import type { LayerInfo, WorkerReply, WorkerRequest } from './workerProtocol';
 import { kernelBackend, stats } from '../../kernels';
 import { forgetSpares, heap, recycle, reserve, takeReusedCount, wasmKernels } from '../../kernels/wasm/backend';
@@ -38,7 +39,8 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   try {
     takeReusedCount();
     const analysis = check(req.text, req.options);
-    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf }));
+    const groups = layerGroups(analysis);
+    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index] }));
     const why = executable(analysis);
     post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why });
     if (why) return;
@@ -53,7 +55,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
     post({ type: 'input', id: req.id, shape: input.shape, data: inCopy }, [inCopy.buffer]);
     let last = performance.now();
     const ms: number[] = [];
-    await executeAsync(
+    const result = await executeAsync(
       analysis,
       input,
       {
@@ -78,7 +80,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
         if (me.signal.aborted) throw new ExecutionCancelled();
       },
     );
-    post({ type: 'done', id: req.id, ms: performance.now() - t0, backend: kernelBackend(), reused: takeReusedCount() });
+    post({ type: 'done', id: req.id, ms: performance.now() - t0, backend: kernelBackend(), reused: takeReusedCount(), randomWeights: result.randomWeights });
   } catch (err) {
     if (err instanceof ExecutionCancelled) post({ type: 'cancelled', id: req.id });
     else post({ type: 'error', id: req.id, message: (err as Error).message, layer: err instanceof ExecutionError ? err.layer : undefined });

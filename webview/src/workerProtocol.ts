@@ -1,6 +1,7 @@
 // Messages between the preview page (main.ts) and its worker (worker.ts).
 import type { Stats } from '../../kernels';
 import type { DocumentOptions } from '../../protocol/preview';
+import type { LayerGroup } from './render/groups';
 
 /** Input spec for a run. */
 export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shape: number[]; data: Float32Array };
@@ -21,6 +22,8 @@ export interface LayerInfo {
   inputShapes: number[][];
   args: Record<string, unknown>;
   rf: unknown;
+  /** The YOLO row, Darknet section or block use the layer belongs to (null: it stands alone). */
+  group: LayerGroup | null;
 }
 
 /** Worker → page. */
@@ -29,7 +32,7 @@ export type WorkerReply =
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
   /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
   | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats }
-  /** reused: outputs written into buffers of the previous run (moved back by the page). */
-  | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js'; reused: number }
+  /** reused: outputs written into buffers of the previous run (moved back by the page); randomWeights: no weights file was used. */
+  | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js'; reused: number; randomWeights: boolean }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string; layer?: string };

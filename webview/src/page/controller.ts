@@ -4,7 +4,7 @@ import { imageToInput } from '../../../kernels/runtime/samples';
 import { page, state, saveState, vscode } from './state';
 import { handleEvents, type PageEvent } from './events';
 import { showError } from './status';
-import { sectionOf } from './sections';
+import { revealSection, scrollToSection } from './sections';
 import { refitZoomed, resizeTiles } from './tiles';
 import { renderMaps, rerenderAll } from './maps';
 import { selectionAt, showSelection } from './selection';
@@ -48,8 +48,15 @@ function onEvent(e: PageEvent): void {
       if (e.index >= 0) setCurrent(page.layers[e.index].name, false);
       showSelection();
       break;
+    case 'toggleGroup':
+      state.groups[e.group] = e.open;
+      saveState();
+      break;
     case 'goTo':
-      sectionOf(e.index)?.scrollIntoView({ block: 'start' });
+      {
+        const sec = revealSection(e.index);
+        if (sec) scrollToSection(sec);
+      }
       if (e.index >= 0) setCurrent(page.layers[e.index].name, false);
       break;
     case 'sample':

@@ -69,8 +69,19 @@ export function fixedScaleOf(s: Stats): number {
   return state.norm === 'global' ? page.globalMax : Math.max(Math.abs(s.min), Math.abs(s.max), 1e-30);
 }
 
+let inputStats: { of: Tensor; stats: Stats } | null = null;
+
 export function statsOf(index: number): Stats {
+  if (index < 0 && page.inputTensor) {
+    if (inputStats?.of !== page.inputTensor) inputStats = { of: page.inputTensor, stats: stats(page.inputTensor) };
+    return inputStats.stats;
+  }
   return (index >= 0 && page.layerStats[index]) || stats(tensorOf(index)!);
+}
+
+/** The largest |value| of a layer's output (-1: the input). */
+export function maxAbsOf(s: Stats): number {
+  return Math.max(Math.abs(s.min), Math.abs(s.max));
 }
 
 /** The spatial shape of a layer's output (-1: the input). */

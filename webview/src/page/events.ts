@@ -15,6 +15,8 @@ export type PageEvent =
   | { type: 'turnPage'; index: number; layer: string; shown: number }
   /** A click on a tile at map position (x, y). */
   | { type: 'select'; index: number; key: ChannelKey; x: number; y: number }
+  /** A group of sections opened or closed by the user. */
+  | { type: 'toggleGroup'; group: string; open: boolean }
   /** A row of the network strip: scroll to the layer's section (-1 the input). */
   | { type: 'goTo'; index: number }
   | { type: 'sample'; name: string }

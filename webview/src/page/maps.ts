@@ -13,8 +13,9 @@ import { cancelPaint, paintWhenNear } from './lazyPaint';
 import { showLegend } from './legend';
 import { newTile, setTileChannel, tilePainted } from './tiles';
 import { overlaySection } from './selection';
-import { sectionOf } from './sections';
-import { channelOrderOf, channelsOf, colormapOf, fixedScaleOf, meanOf, sliceOf, statsOf, tensorOf } from './data';
+import { groupOf, sectionOf } from './sections';
+import { channelOrderOf, channelsOf, colormapOf, fixedScaleOf, maxAbsOf, meanOf, sliceOf, statsOf, tensorOf } from './data';
+import type { Stats } from '../../../kernels';
 
 const CHANNELS_PER_PAGE = 16;
 
@@ -80,6 +81,31 @@ function normNote(map: Colormap, win: MapWindow, full: { W: number; H: number })
   return `${scale} · the impulse's reach: ${rows}columns ${win.x0}–${win.x0 + win.w - 1}`;
 }
 
+/** Beyond this factor from the input's largest |value| (either way), a layer's range says so. */
+const FAR_FROM_INPUT = 100;
+
+/**
+ * The layer's range beside its maps (each map may be scaled to its own max: this says what the
+ * values are), and how far its scale is from the input's when that is far (a random deep
+ * network's head at 1e-9 of its input). The last layer of a group gives the group's range.
+ */
+function showRange(sec: HTMLElement, index: number, s: Stats): void {
+  const input = index >= 0 && page.inputTensor ? maxAbsOf(statsOf(-1)) : 0;
+  const ratio = input > 0 ? maxAbsOf(s) / input : 1;
+  const far = ratio < 1 / FAR_FROM_INPUT || ratio > FAR_FROM_INPUT;
+  const text = `range ${fmt(s.min)} … ${fmt(s.max)}${far ? ` · ${ratio.toExponential(0)} × the input's scale` : ''}`;
+  const group = groupOf(sec);
+  const targets = [sec.querySelector('.section-bar .range') as HTMLElement];
+  if (group && sec.parentElement!.lastElementChild === sec) targets.push(group.querySelector('.group-summary .range') as HTMLElement);
+  for (const r of targets) {
+    r.textContent = text;
+    r.title = `The values of ${sec.dataset.layer}'s output lie in [${s.min}, ${s.max}]`;
+    r.dataset.min = String(s.min);
+    r.dataset.max = String(s.max);
+    r.classList.toggle('far', far);
+  }
+}
+
 export function renderMaps(index: number): void {
   const sec = sectionOf(index);
   const t = tensorOf(index);
@@ -91,6 +117,7 @@ export function renderMaps(index: number): void {
   sec.dataset.min = String(s.min);
   sec.dataset.max = String(s.max);
   sec.dataset.mean = String(s.mean);
+  showRange(sec, index, s);
   const map = colormapOf(s);
   const maps = sec.querySelector('.maps') as HTMLElement;
   cancelPaint(sec); // a newer rendering of this section replaces queued paints

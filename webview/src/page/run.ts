@@ -3,7 +3,7 @@
 import type { WorkerReply, RunInput } from '../workerProtocol';
 import type { LayerInfo } from '../workerProtocol';
 import { $, DEFAULT_SAMPLE, page, state } from './state';
-import { setStatus, showError } from './status';
+import { setStatus, showError, showWeights } from './status';
 import { forgetDerived, takeOutputBuffers } from './data';
 import { dropPendingPaints } from './lazyPaint';
 import { layOutSections, sectionsFit } from './sections';
@@ -111,6 +111,7 @@ function onWorker(m: WorkerReply): void {
     case 'done':
       showArrived();
       setStatus(`${page.layers.length} layers in ${m.ms.toFixed(0)} ms (${m.backend === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript'} kernels) · seed ${state.seed}`);
+      showWeights(m.randomWeights);
       document.body.dataset.backend = m.backend;
       document.body.dataset.reused = String(m.reused);
       if (state.norm === 'global') rerenderAll();

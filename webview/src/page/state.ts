@@ -22,7 +22,7 @@ export const $ = <T extends HTMLElement>(id: string): T => document.getElementBy
 /** The default input: a rendered scene (the impulse is one click away). */
 export const DEFAULT_SAMPLE = 'scene';
 
-const defaults: PageState = { sample: DEFAULT_SAMPLE, seed: 0, norm: 'map', pages: {}, slice: 0.5, tile: 128, order: 'activity', views: {}, graph: true };
+const defaults: PageState = { sample: DEFAULT_SAMPLE, seed: 0, norm: 'map', pages: {}, slice: 0.5, tile: 128, order: 'activity', views: {}, graph: true, groups: {} };
 const saved = (vscode?.getState() ?? null) as Partial<PageState> | null;
 export const state: PageState = { ...defaults, ...(saved && typeof saved === 'object' ? saved : {}) };
 // A saved state is the page's own, but may come from an older version of it: keep only what fits.
@@ -35,6 +35,7 @@ if (!['activity', 'index'].includes(state.order)) state.order = 'activity';
 if (!state.pages || typeof state.pages !== 'object') state.pages = {};
 if (!state.views || typeof state.views !== 'object') state.views = {};
 if (typeof state.graph !== 'boolean') state.graph = true;
+if (!state.groups || typeof state.groups !== 'object') state.groups = {};
 
 /** What the current document and run produced. */
 export const page = {
