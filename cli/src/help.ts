@@ -14,10 +14,10 @@ const FILES = `FILE may be - for standard input.`;
 export const GENERAL_HELP = `convlens ${VERSION} — shapes, receptive fields, parameters and MACs of convolutional networks
 
 Usage:
-  convlens summary FILE [--json]                 every layer's figures and the totals
+  convlens summary FILE [--json] [--weights W]   every layer's figures and the totals
   convlens check PATH... [--format text|json|sarif]
                                                  diagnostics of one or more files
-  convlens run FILE --out DIR [--input SAMPLE|X.npy] [--seed N]
+  convlens run FILE --out DIR [--input SAMPLE|X.npy] [--weights W] [--seed N]
                                                  run the network, one .npy per layer
   convlens COMMAND --help                        a command's options
   convlens --version
@@ -28,14 +28,18 @@ ${FILES} A PATH may also be a folder or a quoted pattern
 ${EXIT_CODES}`;
 
 export const COMMAND_HELP: Record<string, string> = {
-  summary: `Usage: convlens summary FILE [--json]
+  summary: `Usage: convlens summary FILE [--json] [--weights W]
 
 Prints a table of every layer (name, kind, output shape, parameters, MACs, receptive field) and
 the network's totals, then its findings as file:line:col severity code message. For formats with
 a tool of their own (Ultralytics, darknet), that tool's totals are printed beside ConvLens's.
 A network with errors still gets the figures of the layers that could be analysed.
 
-  --json   one JSON object instead: name, input, layers, outputs, totals, native, diagnostics
+  --json         one JSON object instead: name, input, layers, outputs, totals, native, diagnostics
+                 (and weights, with --weights)
+  --weights W    a trained weights file (.pt / .pth written by torch.save, Darknet .weights):
+                 says whether it fits the network (tensors matched, missing, unexpected, of the
+                 wrong shape; float16 converted); exit 1 when it does not
 ${MODEL_HELP}
 
 ${FILES}
@@ -55,7 +59,7 @@ finding on its line 1; every other file is still reported.
 ${MODEL_HELP}
 
 ${EXIT_CODES}`,
-  run: `Usage: convlens run FILE --out DIR [--input SAMPLE|X.npy] [--seed N]
+  run: `Usage: convlens run FILE --out DIR [--input SAMPLE|X.npy] [--weights W] [--seed N] [--init scaled|torch]
 
 Runs the network on a sample tensor with ConvLens's kernels and writes every layer's output to
 DIR/<layer name>.npy (float32, no batch axis), printing one line of statistics per layer.
@@ -63,7 +67,12 @@ DIR/<layer name>.npy (float32, no batch axis), printing one line of statistics p
   --out DIR       where the .npy files go (created when missing)
   --input NAME    impulse (default), scene, checkerboard, ramp, circles, edge, noise, sine, step, or a
                   .npy file of the declared input shape (a leading batch axis of 1 is accepted)
-  --seed N        the seed of PyTorch's default initialisation for weights not in the file (0)
+  --weights W     trained weights (.pt / .pth written by torch.save: a state_dict, a checkpoint,
+                  an Ultralytics model; Darknet .weights), matched to the layers by name; a file
+                  that does not fit every layer is refused (exit 2), never run in part
+  --seed N        without --weights, the seed of the random weights (0)
+  --init I        without --weights: scaled (default; fan-in scaled so that activations keep
+                  their scale through the network) or torch (PyTorch's default initialisation)
 ${MODEL_HELP}
 
 ${FILES}

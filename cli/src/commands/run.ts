@@ -12,6 +12,9 @@ import { checkSource, isNotANetwork } from '../checked';
 import { MODEL_FLAGS, modelOptions } from '../modelOptions';
 import type { Io } from '../io';
 import { diagnosticLine, diagnostics } from '../report/diagnostics';
+import { readWeights, weightsLine } from '../weightsFile';
+import type { LoadedWeights } from '../../../kernels/weights';
+import type { InitMode } from '../../../kernels';
 
 interface RunOptions {
   file: string;
@@ -20,6 +23,9 @@ interface RunOptions {
   input: string;
   seed: number;
   out: (s: string) => void;
+  /** --weights: the file and what was read from it. */
+  weights?: { path: string; loaded: LoadedWeights };
+  init: InitMode;
 }
 
 /** File systems refuse names over 255 bytes; a longer layer name keeps its start and a hash of the whole. */
@@ -77,7 +83,7 @@ function loadInput(opts: RunOptions, want: number[]): Tensor {
 }
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
-  const { positional, flags } = parseArgs(args, { out: 'value', input: 'value', seed: 'value', ...MODEL_FLAGS });
+  const { positional, flags } = parseArgs(args, { out: 'value', input: 'value', seed: 'value', weights: 'value', init: 'value', ...MODEL_FLAGS });
   if (positional.length !== 1) throw new UsageError('run takes exactly one FILE');
   if (!flags.out) throw new UsageError('run needs --out DIR');
   const checked = checkSource(await io.read(positional[0]), modelOptions(flags));
@@ -88,7 +94,17 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const { file, analysis } = checked;
   const seed = flags.seed === undefined ? 0 : Number(flags.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, not '${flags.seed}'`);
-  return runNetwork({ file, analysis, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out });
+  const init = flags.init ?? 'scaled';
+  if (init !== 'scaled' && init !== 'torch') throw new UsageError(`--init must be scaled or torch, not '${String(init)}'`);
+  let weights: RunOptions['weights'];
+  if (flags.weights !== undefined) {
+    const path = String(flags.weights);
+    const loaded = readWeights(path, analysis);
+    // Never a run with some layers trained and the rest random.
+    if (loaded.fit.problem) throw new UsageError(`cannot run ${file} with ${weightsLine(path, loaded).replace(/^Weights /, '')}`);
+    weights = { path, loaded };
+  }
+  return runNetwork({ file, analysis, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out, weights, init });
 }
 
 async function runNetwork(opts: RunOptions): Promise<number> {
@@ -104,6 +120,7 @@ async function runNetwork(opts: RunOptions): Promise<number> {
   }
   const inStats = stats(input);
   opts.out(`${opts.file}: input [${want.join(', ')}] ${isSampleName(opts.input) ? opts.input : opts.input} seed ${opts.seed}; min ${fmt(inStats.min)} max ${fmt(inStats.max)} mean ${fmt(inStats.mean)}\n`);
+  opts.out(opts.weights ? `${weightsLine(opts.weights.path, opts.weights.loaded)}\n` : `Weights: random (${opts.init === 'torch' ? "PyTorch's default initialisation" : 'fan-in scaled so activations keep their scale'}, seed ${opts.seed}), not trained\n`);
   const nameW = Math.max(5, ...analysis.layers.map((l) => l.name.length));
   const kindW = Math.max(4, ...analysis.layers.map((l) => l.kind.length));
   opts.out(`${'layer'.padEnd(nameW)}  ${'kind'.padEnd(kindW)}  ${'shape'.padEnd(16)}  ${'min'.padStart(10)}  ${'max'.padStart(10)}  ${'mean'.padStart(10)}  ${'ms'.padStart(7)}\n`);
@@ -112,6 +129,8 @@ async function runNetwork(opts: RunOptions): Promise<number> {
   try {
     execute(analysis, input, {
       seed: opts.seed,
+      weights: opts.weights?.loaded.store,
+      init: opts.init,
       onLayer: (i, t, layer) => {
         writeLayer(join(opts.outDir, npyFileName(layer.name)), writeNpy(t));
         const s = stats(t);
