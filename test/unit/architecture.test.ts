@@ -6,7 +6,6 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, join, relative, resolve, sep } from 'path';
-import { importsOf } from './helpers/imports';
 
 const root = resolve(__dirname, '..', '..', '..');
 
@@ -32,6 +31,24 @@ const PACKAGES: Record<string, RegExp> = {
   webview: /^$/,
   cli: /^(node:.*|fs|path|os|util|url|stream)$/,
 };
+
+export interface Import {
+  spec: string;
+  typeOnly: boolean;
+  line: number;
+}
+
+/** Every module specifier a TypeScript file imports (static, dynamic, require, re-export). */
+export function importsOf(source: string): Import[] {
+  const out: Import[] = [];
+  const re = /(?:^|[;\s])(import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  for (let m; (m = re.exec(source)); ) {
+    const spec = m[3] ?? m[4];
+    const line = source.slice(0, m.index).split('\n').length;
+    out.push({ spec, typeOnly: !!m[2], line });
+  }
+  return out;
+}
 
 function roomOf(file: string): string | undefined {
   const rel = relative(root, file).split(sep).join('/');
