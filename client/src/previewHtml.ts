@@ -66,7 +66,7 @@ export function renderHtml(o: HtmlOptions): string {
   <button id="save-npy" class="secondary" title="Save the input and every layer's output as .npy files">Save .npy</button>
   <span id="status" role="status"></span>
 </header>
-<div id="weights-bar"><span id="weights-info" role="note"></span></div>
+<div id="weights-bar"><span id="weights-info" role="note"></span><button id="load-weights" class="secondary" hidden title="Run the network with a trained weights file (.pt, .pth, Darknet .weights)">Load weights…</button><button id="random-weights" class="secondary" hidden title="Run with random weights again">Random weights</button></div>
 <div id="errors" role="alert"></div>
 <div id="content">
   <nav id="graph" aria-label="Layers"><div id="graph-inner"></div></nav>
@@ -94,6 +94,8 @@ button.toggle[aria-pressed="true"] { color: var(--vscode-button-foreground, #fff
 #weights-bar { flex: none; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; padding: 3px 12px; font-size: 12px; border-bottom: 1px solid var(--vscode-panel-border, #ccc); }
 #weights-bar:has(#weights-info:empty) { display: none; }
 #weights-info[data-weights="random"] { color: var(--vscode-editorWarning-foreground, #b58900); }
+#weights-info[data-weights="refused"] { color: var(--vscode-errorForeground, #c00); }
+#weights-bar button { padding: 1px 8px; font-size: 11px; }
 #status { color: var(--vscode-descriptionForeground, #666); }
 #errors:not(:empty) { flex: none; margin: 6px 12px; padding: 6px 10px; color: var(--vscode-errorForeground, #c00); border-left: 3px solid var(--vscode-inputValidation-errorBorder, #c00); background: var(--vscode-inputValidation-errorBackground, transparent); white-space: pre-wrap; }
 #content { flex: 1; min-height: 0; display: flex; }

@@ -17,6 +17,7 @@ import { parsePageMessage } from '../../protocol/preview';
 import { execute, layerParams, paramOptions } from '../../kernels/runtime/execute';
 import { centreOf, makeSample } from '../../kernels/runtime/samples';
 import { readNpy } from '../../kernels/runtime/npy';
+import { loadWeights } from '../../kernels/weights';
 import { convMatrix } from '../../kernels/runtime/convMatrix';
 import { colourize } from '../../webview/src/render/heatmap';
 import type { Colormap } from '../../webview/src/render/colors';
@@ -120,7 +121,7 @@ describe('preview page in headless Chromium', function () {
   }
 
   /** Opens the page as VS Code does: a recording acquireVsCodeApi, then the host's `document`. */
-  async function openInVsCode(text: string): Promise<void> {
+  async function openInVsCode(text: string, options?: ReadOptions): Promise<void> {
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.addInitScript(() => {
@@ -130,7 +131,7 @@ describe('preview page in headless Chromium', function () {
     });
     await page.goto(`${base}/`);
     await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'ready'));
-    await hostSends({ type: 'document', text, uri: 'file:///work/nets/small%20net.cnn.yaml', version: 1 });
+    await hostSends({ type: 'document', text, uri: 'file:///work/nets/small%20net.cnn.yaml', version: 1, ...(options ? { options } : {}) });
     await page.waitForSelector('body[data-status="done"]');
   }
 
@@ -858,5 +859,58 @@ layers:
     const [, y, x, v] = /^\[1, (\d+), (\d+)\] = (.*)$/.exec((await page.textContent('#input-section .zoom-readout'))!)!.map((g) => g);
     assert.ok(Number(y) >= 398 && Number(x) >= 398, `read out at ${y}, ${x}`);
     assert.equal(v, data[400 * 400 + Number(y) * 400 + Number(x)].toFixed(3));
+  });
+  it('in VS Code: weights from the host run the network (the header names the file, its tensors, float16 converted); a file that does not fit is refused and the run says it is random', async () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'weights');
+    const r = JSON.parse(readFileSync(join(dir, 'refs.json'), 'utf8')).networks.yolo_ckpt_f16;
+    const options: ReadOptions = { format: 'ultralytics', fileName: r.network, imageSize: r.input[1][1] };
+    const text = readFileSync(join(dir, r.network), 'utf8');
+    const a = analyse(text, options);
+    await openInVsCode(text, options);
+    assert.equal(await page.getAttribute('#weights-info', 'data-weights'), 'random');
+    assert.equal(await page.isVisible('#random-weights'), false);
+    // "Load weights…" asks the host (the page never reads files).
+    await page.click('#load-weights');
+    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'pickWeights'));
+    const sendWeights = async (name: string) => {
+      const b64 = readFileSync(join(dir, name)).toString('base64');
+      await page.evaluate(([n, b]) => window.postMessage({ type: 'weights', file: { name: n, origin: 'picked', bytes: Uint8Array.from(atob(b), (c) => c.charCodeAt(0)) } }, '*'), [name, b64]);
+    };
+    await sendWeights(r.weights);
+    await page.waitForSelector('#weights-info[data-weights="file"]');
+    await page.waitForSelector('body[data-status="done"]');
+    assert.equal(await page.textContent('#weights-info'), `Weights: ${r.weights} · checkpoint['model'] (ultralytics.nn.tasks.DetectionModel) · 297 tensors · 297 float16 converted to float32`);
+    assert.equal(await page.isVisible('#random-weights'), true);
+    // The maps are the file's: every layer as Node computes it with the same weights and input.
+    const input = makeSample('scene', a.input!);
+    const store = loadWeights(new Uint8Array(readFileSync(join(dir, r.weights))), r.weights, a).store;
+    const want: Float32Array[] = [];
+    execute(a, input, { weights: store, onLayer: (i, t) => (want[i] = t.data.slice()) });
+    const random: Float32Array[] = [];
+    execute(a, input, { seed: 0, onLayer: (i, t) => (random[i] = t.data.slice()) });
+    let got = await page.evaluate(() => (window as any).convlens.outputs());
+    let differs = 0;
+    a.layers.forEach((l, i) => {
+      let worst = 0;
+      for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(got[i].data[k] - want[i][k]) / Math.max(1, Math.abs(want[i][k])));
+      assert.ok(worst <= 1e-5, `${l.name}: max relative difference ${worst}`);
+      if (want[i].some((v, k) => Math.abs(v - random[i][k]) > 1e-3)) differs++;
+    });
+    assert.ok(differs > a.layers.length / 2, `only ${differs} layers differ from the random run`);
+    // A file for another network is refused with the reader's reasons, and the run is random.
+    await sendWeights('blocks.wrong-shape.pth');
+    await page.waitForSelector('#weights-info[data-weights="refused"]');
+    await page.waitForSelector('body[data-status="done"]');
+    assert.match((await page.textContent('#weights-info'))!, /^blocks\.wrong-shape\.pth is not used: .*(do not fit|missing|unexpected).*\. Random weights \(seed 0/);
+    got = await page.evaluate(() => (window as any).convlens.outputs());
+    const last = a.layers.length - 1;
+    assert.ok(random[last].every((v, k) => Math.abs(got[last].data[k] - v) <= 1e-5 * Math.max(1, Math.abs(v))), 'the refused file left random weights');
+    // "Random weights" goes back and tells the host.
+    await sendWeights(r.weights);
+    await page.waitForSelector('#weights-info[data-weights="file"]');
+    await page.click('#random-weights');
+    await page.waitForSelector('#weights-info[data-weights="random"]');
+    assert.equal((await sentOfType('randomWeights')).length, 1);
+    assert.equal(await page.isVisible('#random-weights'), false);
   });
 });

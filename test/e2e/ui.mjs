@@ -50,6 +50,14 @@ layers:
     name: fc
 `;
 
+/**
+ * A network whose weights file is named by a comment (test/fixtures/weights: the residual block
+ * net and its bfloat16 state_dict, copied into the workspace under these names).
+ */
+const WEIGHTS_NET = 'weighted.cnn.yaml';
+const WEIGHTS_FILE = 'weighted.bf16.pth';
+const WEIGHTS_TEXT = `Weights: ${WEIGHTS_FILE} (named in the network file's comment) · state_dict · 27 tensors · 27 bfloat16 converted to float32`;
+
 /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */
 async function quickOpen(page, fileName) {
   await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
@@ -96,6 +104,9 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   const screenshot = join(resultsDir, 'workbench.png');
   // Written before the workbench loads: quick open's file search caches the file list.
   writeFileSync(join(workspace, DEMO_FILE), DEMO);
+  const fixtures = join(repoRoot, 'test', 'fixtures', 'weights');
+  writeFileSync(join(workspace, WEIGHTS_NET), `# convlens: weights=${WEIGHTS_FILE}\n${readFileSync(join(fixtures, 'blocks.cnn.yaml'), 'utf8')}`);
+  copyFileSync(join(fixtures, 'blocks.bf16.pth'), join(workspace, WEIGHTS_FILE));
   let demoRendered = false;
 
   it('the workbench loads (.monaco-workbench)', async () => {
@@ -271,6 +282,45 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     const conv1 = readFileSync(join(folder, 'conv1.npy'));
     const header = conv1.subarray(10, 10 + conv1.readUInt16LE(8)).toString('latin1');
     if (!header.includes("'shape': (64, 112, 112)") || conv1.length !== 10 + conv1.readUInt16LE(8) + 64 * 112 * 112 * 4) throw new Error(`conv1.npy: ${header}`);
+  });
+
+  /** The preview of WEIGHTS_NET (the only preview open: every editor is closed first). */
+  const weightsFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const weightsInfo = async () => (await weightsFrame().locator('#weights-info').textContent())?.trim();
+
+  it(`${WEIGHTS_NET}: the preview runs with the weights its comment names, and the header says which (test-results/e2e/preview-weights.png)`, async () => {
+    // The command palette from the explorer (keys pressed in a webview may stay there).
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: WEIGHTS_NET }).first().click();
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget').waitFor({ state: 'visible' });
+    await page.keyboard.type('View: Close All Editors');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'View: Close All Editors' }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('iframe.webview').waitFor({ state: 'detached' });
+    await quickOpen(page, WEIGHTS_NET);
+    await page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Preview feature maps' }).first().click();
+    const frame = weightsFrame();
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await frame.locator('body[data-status="done"]').waitFor({ state: 'attached' });
+    if ((await weightsInfo()) !== WEIGHTS_TEXT) throw new Error(`the weights header reads "${await weightsInfo()}"`);
+    await page.screenshot({ path: join(resultsDir, 'preview-weights.png') });
+  });
+
+  it(`${WEIGHTS_NET}: "Random weights" goes back to random weights; "Load weights…" opens VS Code's file dialog and runs with the file chosen`, async () => {
+    const frame = weightsFrame();
+    await frame.locator('#random-weights').click();
+    await frame.locator('#weights-info[data-weights="random"]').waitFor({ state: 'attached' });
+    await frame.locator('#load-weights').click();
+    // In the browser, VS Code's open dialog is a quick input holding a path.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(join(workspace, WEIGHTS_FILE));
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const want = WEIGHTS_TEXT.replace(" (named in the network file's comment)", '');
+    if ((await weightsInfo()) !== want) throw new Error(`after "Load weights…" the header reads "${await weightsInfo()}"`);
+    await page.screenshot({ path: join(resultsDir, 'preview-weights-loaded.png') });
   });
 
   // Real model files: an Ultralytics YOLO YAML stays in the yaml language and gets the same hints.

@@ -11,7 +11,7 @@ import { setStatus, showError } from './page/status';
 import { showSelection } from './page/selection';
 import { setupToolbar } from './page/toolbar';
 import { setCurrent } from './page/graph';
-import { startHandlingEvents, useImage } from './page/controller';
+import { startHandlingEvents, useImage, useWeights } from './page/controller';
 
 function onHost(raw: unknown): void {
   const m: HostMessage | null = parseHostMessage(raw);
@@ -32,6 +32,9 @@ function onHost(raw: unknown): void {
       break;
     case 'image':
       void useImage(m.name, m.mime, m.bytes);
+      break;
+    case 'weights':
+      useWeights(m.file, m.problem ?? null);
       break;
     case 'error':
       showError(m.message);

@@ -6,7 +6,10 @@ import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError }
 import { makeSample, samplesFor } from '../../kernels/runtime/samples';
 import { WARM_UP_NETWORK } from './warmUp';
 import { layerGroups } from './render/groups';
-import type { LayerInfo, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { LayerInfo, WeightsInfo, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { Analysis } from '../../engine/types';
+import type { WeightStore } from '../../kernels/runtime/weights';
+import { loadWeights, type LoadedWeights } from '../../kernels/weights';
 import { kernelBackend, stats } from '../../kernels';
 import { forgetSpares, heap, recycle, reserve, takeReusedCount, wasmKernels } from '../../kernels/wasm/backend';
 
@@ -31,6 +34,31 @@ function post(m: WorkerReply, transfer: Transferable[] = []): void {
   scope.postMessage(m, transfer);
 }
 
+// The weights file (from the page), and what it gave for the last network it was read for:
+// reading a file maps its keys onto the network's layers, so it is read again when the network
+// changes (an edit), not when only the input or the seed does.
+let weightsFile: { name: string; bytes: Uint8Array; serial: number } | null = null;
+let weightsSerial = 0;
+let readFor: { key: string; loaded: LoadedWeights | Error } | null = null;
+
+/** The weights for this run: the store when the file fits, and what to tell the page either way. */
+function weightsFor(analysis: Analysis, req: Extract<WorkerRequest, { type: 'run' }>): { store?: WeightStore; info: WeightsInfo | null } {
+  if (!weightsFile) return { info: null };
+  const key = `${weightsFile.serial}\u0000${JSON.stringify(req.options ?? {})}\u0000${req.text}`;
+  if (readFor?.key !== key) {
+    let loaded: LoadedWeights | Error;
+    try {
+      loaded = loadWeights(weightsFile.bytes, weightsFile.name, analysis);
+    } catch (err) {
+      loaded = err as Error;
+    }
+    readFor = { key, loaded };
+  }
+  const w = readFor.loaded;
+  if (w instanceof Error) return { info: { name: weightsFile.name, source: null, tensors: 0, dtypes: {}, problem: w.message } };
+  return { store: w.fit.problem ? undefined : w.store, info: { name: weightsFile.name, source: w.source, tensors: w.tensors, dtypes: w.dtypes, problem: w.fit.problem } };
+}
+
 async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
   if (current) current.signal.aborted = true;
   const me = { id: req.id, signal: { aborted: false } };
@@ -42,7 +70,8 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
     const groups = layerGroups(analysis);
     const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index] }));
     const why = executable(analysis);
-    post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why });
+    const weights = why ? { info: null } : weightsFor(analysis, req);
+    post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why, weights: weights.info });
     if (why) return;
     const shape = analysis.input!;
     let input;
@@ -60,6 +89,8 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
       input,
       {
         seed: req.seed,
+        // A file that does not fit is not used (the page says why): the run is then random, and says so.
+        weights: weights.store,
         signal: me.signal,
         onLayer: (index) => {
           const nowMs = performance.now();
@@ -96,6 +127,9 @@ scope.onmessage = (e: MessageEvent) => {
     if (current && current.id === m.id) current.signal.aborted = true;
   } else if (m.type === 'run') {
     void run(m);
+  } else if (m.type === 'weights') {
+    weightsFile = m.file ? { ...m.file, serial: ++weightsSerial } : null;
+    readFor = null;
   } else if (m.type === 'recycle') {
     // The last run's buffers replace any older ones (from a network whose sizes may not return).
     forgetSpares();

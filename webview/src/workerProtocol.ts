@@ -11,7 +11,21 @@ export type WorkerRequest =
   | { type: 'run'; id: number; text: string; options?: DocumentOptions; input: RunInput; seed: number }
   | { type: 'cancel'; id: number }
   /** The previous run's output buffers, moved back for the next run's outputs of the same sizes. */
-  | { type: 'recycle'; buffers: ArrayBuffer[] };
+  | { type: 'recycle'; buffers: ArrayBuffer[] }
+  /** The weights file the next runs use (null: random weights); the worker parses it. */
+  | { type: 'weights'; file: { name: string; bytes: Uint8Array } | null };
+
+/** What the worker made of the weights file for the analysed network. */
+export interface WeightsInfo {
+  name: string;
+  /** Where in the file the tensors were (`checkpoint['model'] (…DetectionModel)`, `darknet 0.2.0`). */
+  source: string | null;
+  tensors: number;
+  /** Loaded tensors by the dtype the file stored them in (float16 and bfloat16 were converted to float32). */
+  dtypes: Record<string, number>;
+  /** Why the file is not used (unreadable, or it does not fit the network); null when it is. */
+  problem: string | null;
+}
 
 export interface LayerInfo {
   index: number;
@@ -28,7 +42,7 @@ export interface LayerInfo {
 
 /** Worker → page. */
 export type WorkerReply =
-  | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null }
+  | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null; weights: WeightsInfo | null }
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
   /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
   | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats }

@@ -12,7 +12,9 @@ import { setCurrent, showGraph } from './graph';
 import { openMatrix } from './matrix';
 import { saveAllNpy, saveLayerPng } from './exporting';
 import { fillSamples, showGraphToggle } from './toolbar';
+import { post } from './workerLink';
 import { startRun } from './run';
+import type { WeightsFile } from '../../../protocol/preview';
 
 function useSample(name: string): void {
   state.sample = name;
@@ -104,6 +106,13 @@ function onEvent(e: PageEvent): void {
     case 'pickImage':
       vscode?.postMessage({ type: 'pickImage' });
       break;
+    case 'pickWeights':
+      vscode?.postMessage({ type: 'pickWeights' });
+      break;
+    case 'randomWeights':
+      vscode?.postMessage({ type: 'randomWeights' });
+      useWeights(null);
+      break;
     case 'resize':
       refitZoomed();
       break;
@@ -113,6 +122,14 @@ function onEvent(e: PageEvent): void {
 /** Handles the page's events from now on. */
 export function startHandlingEvents(): void {
   handleEvents(onEvent);
+}
+
+/** Runs the network with a weights file from the host (its bytes move to the worker), or with random weights. */
+export function useWeights(file: WeightsFile | null, problem: string | null = null): void {
+  page.weights = file && { name: file.name, origin: file.origin };
+  page.weightsProblem = problem;
+  post({ type: 'weights', file: file && { name: file.name, bytes: file.bytes } }, file && file.bytes.buffer instanceof ArrayBuffer ? [file.bytes.buffer] : []);
+  if (page.text) startRun(); // the host may send weights before the document
 }
 
 /** Uses a picture (from the host) as the input. */

@@ -31,6 +31,8 @@ export type PageEvent =
   | { type: 'toggleGraph' }
   | { type: 'saveNpy' }
   | { type: 'pickImage' }
+  | { type: 'pickWeights' }
+  | { type: 'randomWeights' }
   /** The page's width changed. */
   | { type: 'resize' };
 

@@ -34,6 +34,11 @@ export function openMatrix(index: number): void {
     title.textContent = `${l.name}: not computed yet`;
     return;
   }
+  if (page.weightsInfo && !page.weightsInfo.problem) {
+    // The file's weights stay in the worker: the page's drawn ones would be another matrix.
+    title.textContent = `${l.name}: the matrix view shows random weights only; this run used ${page.weightsInfo?.name ?? 'a weights file'}`;
+    return;
+  }
   const a = l.args as Record<string, any>;
   // The run's own options (the same drawn weights as the worker's: gains depend on the layers after).
   const p = layerParams(l as unknown as LayerResult, x.shape, state.seed, false, paramOptions(page.layers))!;

@@ -94,6 +94,7 @@ function onWorker(m: WorkerReply): void {
   if (!m || m.id !== page.runId) return; // a stale run
   switch (m.type) {
     case 'analysis':
+      page.weightsInfo = m.weights;
       onAnalysis(m.layers, m.input, m.error);
       break;
     case 'input':

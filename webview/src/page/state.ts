@@ -1,8 +1,8 @@
 // The page's state: what is kept across reloads (PageState, through the webview's
 // getState/setState) and what the current run produced. Every part of the page reads it here;
 // it imports no other module of the page (the flow is state → layout → paint, events.ts back).
-import { TILE_MAX, TILE_MIN, type DocumentOptions, type PageMessage, type PageState } from '../../../protocol/preview';
-import type { LayerInfo } from '../workerProtocol';
+import { TILE_MAX, TILE_MIN, type DocumentOptions, type PageMessage, type PageState, type WeightsOrigin } from '../../../protocol/preview';
+import type { LayerInfo, WeightsInfo } from '../workerProtocol';
 import type { Stats, Tensor } from '../../../kernels';
 
 interface VsCodeApi {
@@ -57,6 +57,12 @@ export const page = {
   /** The layer highlighted in the sections and the strip: the editor cursor's, or the last clicked. */
   currentLayer: null as string | null,
   globalMax: 1e-30,
+  /** The weights file the worker has (its bytes went there), or null: random weights. */
+  weights: null as { name: string; origin: WeightsOrigin } | null,
+  /** Why a weights file the host found cannot be used (it cannot be read), or null. */
+  weightsProblem: null as string | null,
+  /** What the worker made of it for the current network. */
+  weightsInfo: null as WeightsInfo | null,
   /** min/max/mean of each layer's output, computed once when it arrives. */
   layerStats: [] as Array<Stats | undefined>,
 };

@@ -63,6 +63,10 @@ export function setupToolbar(): void {
   showGraphToggle();
   $('graph-toggle').addEventListener('click', () => emit({ type: 'toggleGraph' }));
   $('save-npy').addEventListener('click', () => emit({ type: 'saveNpy' }));
+  const loadWeights = $('load-weights');
+  loadWeights.hidden = !vscode;
+  loadWeights.addEventListener('click', () => emit({ type: 'pickWeights' }));
+  $('random-weights').addEventListener('click', () => emit({ type: 'randomWeights' }));
   const pick = $('pick-image');
   pick.hidden = !vscode;
   pick.addEventListener('click', () => emit({ type: 'pickImage' }));
