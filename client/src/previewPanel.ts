@@ -10,7 +10,7 @@ import { renderHtml, makeNonce } from './previewHtml';
 import { saveNpy, savePng } from './previewExport';
 import { parsePageMessage, type HostMessage, type PageState } from '../../protocol/preview';
 import type { NetworkDocuments } from './documents';
-import { PreviewWeights, type WeightsSource } from './previewWeights';
+import { PreviewWeights, plainBytes, type WeightsSource } from './previewWeights';
 
 export const PREVIEW_VIEW_TYPE = 'convlens.preview';
 const DEBOUNCE_MS = 300;
@@ -259,7 +259,7 @@ class PreviewPanel {
     try {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > MAX_IMAGE_BYTES) throw new Error(`${Math.round(stat.size / 1048576)} MB is too large`);
-      const bytes = await vscode.workspace.fs.readFile(uri);
+      const bytes = plainBytes(await vscode.workspace.fs.readFile(uri));
       const mime = ext === 'png' ? 'image/png' : 'image/jpeg';
       this.post({ type: 'image', name: uri.path.split('/').pop() ?? 'image', mime, bytes });
     } catch (err) {

@@ -105,8 +105,17 @@ export class PreviewWeights {
       throw new Error(`${uri.fsPath} does not exist (${describeOrigin(origin)})`);
     }
     if (size > MAX_WEIGHTS_BYTES) throw new Error(`${uri.fsPath} is ${Math.round(size / 1048576)} MB: the preview reads weights files up to ${MAX_WEIGHTS_BYTES / 1048576} MB`);
-    return { name: nameOf(uri), origin, bytes: await vscode.workspace.fs.readFile(uri) };
+    return { name: nameOf(uri), origin, bytes: plainBytes(await vscode.workspace.fs.readFile(uri)) };
   }
+}
+
+/**
+ * The bytes as a plain Uint8Array over the same memory. In a Node extension host readFile gives a
+ * Buffer, which webview messages do not carry as bytes (its constructor is not Uint8Array: it
+ * arrives as `{type: 'Buffer', data: […]}`, which the page refuses).
+ */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function describeOrigin(origin: WeightsOrigin): string {
