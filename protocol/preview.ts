@@ -71,6 +71,8 @@ export interface PageState {
   graph: boolean;
   /** Groups of layers (a YOLO row, a Darknet section, a block use) opened (true) or closed by the user. */
   groups: Record<string, boolean>;
+  /** The network as a table (per layer: output shape, parameters, MACs, receptive field) instead of its maps. */
+  table: boolean;
 }
 
 export const TILE_MIN = 48;

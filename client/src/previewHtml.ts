@@ -62,6 +62,7 @@ export function renderHtml(o: HtmlOptions): string {
   <label>Order <select id="order"><option value="activity">most active first</option><option value="index">by index</option></select></label>
   <label title="Size of the maps">Size <input id="tile-size" type="range" min="${TILE_MIN}" max="${TILE_MAX}" step="8" value="128"></label>
   <label id="slice-label" hidden>Slice <input id="slice" type="range" min="0" max="1" step="0.01" value="0.5"></label>
+  <button id="table-toggle" class="secondary toggle" aria-pressed="false" title="The network as a table: per layer its output shape, parameters, MACs and receptive field, with the findings">Table</button>
   <button id="graph-toggle" class="secondary toggle" aria-pressed="true" title="Show the network beside the maps">Graph</button>
   <button id="save-npy" class="secondary" title="Save the input and every layer's output as .npy files">Save .npy</button>
   <span id="status" role="status"></span>
@@ -71,6 +72,7 @@ export function renderHtml(o: HtmlOptions): string {
 <div id="content">
   <nav id="graph" aria-label="Layers"><div id="graph-inner"></div></nav>
   <main id="layers"></main>
+  <div id="table"><div id="findings"></div><div id="table-body"><table id="net-table"></table><aside id="table-details" hidden></aside></div></div>
 </div>
 <div id="matrix" hidden></div>
 <script nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
@@ -151,6 +153,25 @@ section.layer .stats { color: var(--vscode-descriptionForeground, #666); font-we
 .pager { margin-top: 4px; display: flex; gap: 6px; align-items: center; }
 .pager button { padding: 1px 8px; }
 .value { margin-top: 3px; font-family: var(--vscode-editor-font-family, monospace); }
+#table { display: none; flex: 1; min-width: 0; overflow: auto; padding: 6px 12px 24px; }
+body.table-view #table { display: block; }
+body.table-view #layers, body.table-view #graph { display: none; }
+#findings ul { margin: 0 0 8px; padding-left: 18px; }
+#findings li.error { color: var(--vscode-errorForeground, #c00); }
+#findings li.warning { color: var(--vscode-editorWarning-foreground, #b58900); }
+#table-body { display: flex; gap: 12px; align-items: flex-start; }
+#net-table { border-collapse: collapse; font-size: 12px; }
+#net-table th, #net-table td { padding: 1px 8px; text-align: right; white-space: nowrap; border-bottom: 1px solid var(--vscode-panel-border, #eee); }
+#net-table th:first-child, #net-table td:first-child, #net-table td.kind { text-align: left; }
+#net-table td.num { font-family: var(--vscode-editor-font-family, monospace); }
+#net-table tr.layer-row { cursor: pointer; }
+#net-table tr.layer-row:hover { background: var(--vscode-list-hoverBackground, rgba(128,128,128,0.15)); }
+#net-table tr.layer-row.in-group td:first-child { padding-left: 20px; }
+#net-table tr.group-row td { font-weight: bold; }
+#net-table tr.totals td { font-weight: bold; border-top: 2px solid var(--vscode-panel-border, #ccc); }
+#net-table tr.current { background: var(--vscode-list-activeSelectionBackground, rgba(0,119,255,0.3)); color: var(--vscode-list-activeSelectionForeground, inherit); }
+#table-details { position: sticky; top: 0; min-width: 260px; max-width: 420px; padding: 6px 10px; border: 1px solid var(--vscode-widget-border, #ccc); background: var(--vscode-editorWidget-background, #f6f6f6); font-size: 12px; }
+#table-details pre { margin: 2px 0 6px; white-space: pre-wrap; font-family: var(--vscode-editor-font-family, monospace); }
 #matrix { position: fixed; inset: 30px 20px; overflow: auto; z-index: 3; padding: 10px; background: var(--vscode-editorWidget-background, #f6f6f6); border: 1px solid var(--vscode-widget-border, #999); box-shadow: 0 2px 10px rgba(0,0,0,0.35); }
 #matrix table { border-collapse: collapse; font-family: var(--vscode-editor-font-family, monospace); font-size: 11px; }
 #matrix td, #matrix th { border: 1px solid var(--vscode-panel-border, #ccc); padding: 1px 4px; text-align: right; min-width: 2.2em; }

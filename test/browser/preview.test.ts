@@ -18,6 +18,7 @@ import { execute, layerParams, paramOptions } from '../../kernels/runtime/execut
 import { centreOf, makeSample } from '../../kernels/runtime/samples';
 import { readNpy } from '../../kernels/runtime/npy';
 import { loadWeights } from '../../kernels/weights';
+import { explainLayer } from '../../engine/explain';
 import { convMatrix } from '../../kernels/runtime/convMatrix';
 import { colourize } from '../../webview/src/render/heatmap';
 import type { Colormap } from '../../webview/src/render/colors';
@@ -912,5 +913,43 @@ layers:
     await page.waitForSelector('#weights-info[data-weights="random"]');
     assert.equal((await sentOfType('randomWeights')).length, 1);
     assert.equal(await page.isVisible('#random-weights'), false);
+  });
+  it('the table: per layer its kind, output, parameters, MACs and receptive field, grouped, with the totals and the findings; a row shows its arithmetic', async () => {
+    const text = example('tiny-vgg.cnn.yaml');
+    const a = analyse(text);
+    await open(text);
+    assert.equal(await page.isVisible('#net-table'), false, 'the maps first');
+    await page.click('#table-toggle');
+    assert.equal(await page.isVisible('#net-table'), true);
+    assert.equal(await page.isVisible('#layers'), false);
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).table, true);
+    const rows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => ({ layer: (tr as HTMLElement).dataset.layer, cells: Array.from(tr.children).map((td) => td.textContent) })));
+    assert.deepEqual(rows.map((r) => r.layer), a.layers.map((l) => l.name));
+    a.layers.forEach((l, i) => {
+      const rf = l.rf!;
+      const field = rf.kind === 'global' ? ['global', '—', '—'] : [rf.summary.size.join('×'), rf.summary.jump.map((j) => (j.den === 1 ? String(j.num) : `${j.num}/${j.den}`)).join('×'), rf.summary.start.join('×')];
+      assert.deepEqual(rows[i].cells.slice(1), [l.kind, l.shape!.join('×'), l.params.toLocaleString('en-US'), l.macs.toLocaleString('en-US'), ...field], l.name);
+    });
+    // Rows of a block instance sit under its group's row, which sums them.
+    const groups = await page.$$eval('#net-table tr.group-row', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+    assert.deepEqual(groups.map((g) => g[0]), ['block.0', 'block.1']);
+    const b0 = a.layers.filter((l) => l.name.startsWith('block.0.'));
+    assert.equal(groups[0][3], b0.reduce((n, l) => n + l.params, 0).toLocaleString('en-US'));
+    assert.equal(rows[0].cells[0], 'conv1', 'named inside its group');
+    const totals = await page.$$eval('#net-table tr.totals td', (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual([totals[3], totals[4]], [a.totals.params.toLocaleString('en-US'), a.totals.macs.toLocaleString('en-US')]);
+    // A click on a row: the layer's arithmetic, as the editor's hover gives it.
+    const layer = a.layers.find((l) => l.name === 'block.1.conv1')!;
+    await page.click('#net-table tr.layer-row[data-layer="block.1.conv1"]');
+    await page.waitForSelector('#table-details[data-layer="block.1.conv1"]');
+    const x = explainLayer(layer, a);
+    const details = (await page.textContent('#table-details'))!;
+    for (const line of [...x.shapeLines, x.params, x.macs!, ...x.fieldLines]) assert.ok(details.includes(line), `missing "${line}" in ${details}`);
+    assert.match(details, /kernel: \[3,3\]/);
+    // Findings above the table, with the layer they are about.
+    await page.evaluate((t) => (window as any).convlens.load(t), 'input: [3, 32, 32]\nlayers:\n  - conv: {out: 8, kernel: 3, stride: 2, padding: same}\n    name: down\n  - relu\n  - global_avgpool\n  - linear: {out: 4}\n    name: fc\n');
+    await page.waitForSelector('#findings li[data-code="CL105"]');
+    assert.match((await page.textContent('#findings li[data-code="CL105"]'))!, /^CL105 · down: padding='same' is not supported for strided convolutions/);
+    assert.equal(await page.getAttribute('#findings li[data-code="CL105"]', 'class'), 'warning');
   });
 });

@@ -2,6 +2,8 @@
 // kernels and posts every layer's output as soon as it is computed. A new `run` (or `cancel`)
 // aborts the current run between two layers.
 import { check } from '../../engine';
+import { explainLayer } from '../../engine/explain';
+import type { FindingInfo } from './workerProtocol';
 import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from '../../kernels/runtime/execute';
 import { makeSample, samplesFor } from '../../kernels/runtime/samples';
 import { WARM_UP_NETWORK } from './warmUp';
@@ -41,6 +43,23 @@ let weightsFile: { name: string; bytes: Uint8Array; serial: number } | null = nu
 let weightsSerial = 0;
 let readFor: { key: string; loaded: LoadedWeights | Error } | null = null;
 
+/** The analysis's findings, each with the layer whose source holds its place (the innermost entry). */
+function findingsOf(analysis: Analysis): FindingInfo[] {
+  return analysis.findings.map((f) => {
+    let layer: string | null = null;
+    let best = Infinity;
+    for (const l of analysis.layers) {
+      for (const s of [l.origin.innerEntry, l.origin.entry]) {
+        if (f.span.start >= s.start && f.span.end <= s.end && s.end - s.start < best) {
+          layer = l.name;
+          best = s.end - s.start;
+        }
+      }
+    }
+    return { code: f.code, severity: f.severity, message: f.message, layer };
+  });
+}
+
 /** The weights for this run: the store when the file fits, and what to tell the page either way. */
 function weightsFor(analysis: Analysis, req: Extract<WorkerRequest, { type: 'run' }>): { store?: WeightStore; info: WeightsInfo | null } {
   if (!weightsFile) return { info: null };
@@ -68,10 +87,10 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
     takeReusedCount();
     const analysis = check(req.text, req.options);
     const groups = layerGroups(analysis);
-    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index] }));
+    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index], params: l.params, macs: l.macs, explain: explainLayer(l, analysis) }));
     const why = executable(analysis);
     const weights = why ? { info: null } : weightsFor(analysis, req);
-    post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why, weights: weights.info });
+    post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why, weights: weights.info, findings: findingsOf(analysis), totals: analysis.totals });
     if (why) return;
     const shape = analysis.input!;
     let input;

@@ -2,6 +2,8 @@
 import type { Stats } from '../../kernels';
 import type { DocumentOptions } from '../../protocol/preview';
 import type { LayerGroup } from './render/groups';
+import type { LayerExplanation } from '../../engine/explain';
+import type { Severity, Totals } from '../../engine/types';
 
 /** Input spec for a run. */
 export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shape: number[]; data: Float32Array };
@@ -38,11 +40,23 @@ export interface LayerInfo {
   rf: unknown;
   /** The YOLO row, Darknet section or block use the layer belongs to (null: it stands alone). */
   group: LayerGroup | null;
+  params: number;
+  macs: number;
+  /** Its figures as arithmetic (what the editor's hover shows). */
+  explain: LayerExplanation;
+}
+
+/** A finding of the analysis, with the layer it is about when its place is one layer's. */
+export interface FindingInfo {
+  code: string;
+  severity: Severity;
+  message: string;
+  layer: string | null;
 }
 
 /** Worker → page. */
 export type WorkerReply =
-  | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null; weights: WeightsInfo | null }
+  | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null; weights: WeightsInfo | null; findings: FindingInfo[]; totals: Totals }
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
   /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
   | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats }

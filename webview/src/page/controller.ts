@@ -11,7 +11,8 @@ import { selectionAt, showSelection } from './selection';
 import { setCurrent, showGraph } from './graph';
 import { openMatrix } from './matrix';
 import { saveAllNpy, saveLayerPng } from './exporting';
-import { fillSamples, showGraphToggle } from './toolbar';
+import { fillSamples, showGraphToggle, showTableToggle } from './toolbar';
+import { showLayerDetails } from './table';
 import { post } from './workerLink';
 import { startRun } from './run';
 import type { WeightsFile } from '../../../protocol/preview';
@@ -99,6 +100,15 @@ function onEvent(e: PageEvent): void {
       showGraphToggle();
       saveState();
       showGraph(state.graph);
+      break;
+    case 'toggleTable':
+      state.table = !state.table;
+      saveState();
+      showTableToggle();
+      break;
+    case 'showLayer':
+      showLayerDetails(e.index);
+      setCurrent(page.layers[e.index].name, false);
       break;
     case 'saveNpy':
       saveAllNpy();

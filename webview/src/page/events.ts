@@ -29,6 +29,10 @@ export type PageEvent =
   | { type: 'setting'; key: 'slice'; value: number }
   | { type: 'tileSize'; size: number; done: boolean }
   | { type: 'toggleGraph' }
+  /** The network as a table, or its maps. */
+  | { type: 'toggleTable' }
+  /** A row of the table: show the layer's arithmetic and arguments. */
+  | { type: 'showLayer'; index: number }
   | { type: 'saveNpy' }
   | { type: 'pickImage' }
   | { type: 'pickWeights' }

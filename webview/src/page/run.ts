@@ -10,6 +10,7 @@ import { layOutSections, sectionsFit } from './sections';
 import { resetZoom } from './tiles';
 import { fillSamples } from './toolbar';
 import { buildGraph, highlightCurrent } from './graph';
+import { buildTable } from './table';
 import { forgetLineColour, renderMaps, rerenderAll } from './maps';
 import { showSelection } from './selection';
 import { getWorker, onWorkerReply, post } from './workerLink';
@@ -63,6 +64,7 @@ function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | nul
   layOutSections(reuse);
   $('slice-label').hidden = !(input && input.length === 4);
   buildGraph();
+  buildTable();
   highlightCurrent(!reuse); // a re-run leaves the maps where the user scrolled them
 }
 
@@ -95,6 +97,8 @@ function onWorker(m: WorkerReply): void {
   switch (m.type) {
     case 'analysis':
       page.weightsInfo = m.weights;
+      page.findings = m.findings;
+      page.totals = m.totals;
       onAnalysis(m.layers, m.input, m.error);
       break;
     case 'input':

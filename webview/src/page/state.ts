@@ -2,7 +2,8 @@
 // getState/setState) and what the current run produced. Every part of the page reads it here;
 // it imports no other module of the page (the flow is state → layout → paint, events.ts back).
 import { TILE_MAX, TILE_MIN, type DocumentOptions, type PageMessage, type PageState, type WeightsOrigin } from '../../../protocol/preview';
-import type { LayerInfo, WeightsInfo } from '../workerProtocol';
+import type { FindingInfo, LayerInfo, WeightsInfo } from '../workerProtocol';
+import type { Totals } from '../../../engine/types';
 import type { Stats, Tensor } from '../../../kernels';
 
 interface VsCodeApi {
@@ -22,7 +23,7 @@ export const $ = <T extends HTMLElement>(id: string): T => document.getElementBy
 /** The default input: a rendered scene (the impulse is one click away). */
 export const DEFAULT_SAMPLE = 'scene';
 
-const defaults: PageState = { sample: DEFAULT_SAMPLE, seed: 0, norm: 'map', pages: {}, slice: 0.5, tile: 128, order: 'activity', views: {}, graph: true, groups: {} };
+const defaults: PageState = { sample: DEFAULT_SAMPLE, seed: 0, norm: 'map', pages: {}, slice: 0.5, tile: 128, order: 'activity', views: {}, graph: true, groups: {}, table: false };
 const saved = (vscode?.getState() ?? null) as Partial<PageState> | null;
 export const state: PageState = { ...defaults, ...(saved && typeof saved === 'object' ? saved : {}) };
 // A saved state is the page's own, but may come from an older version of it: keep only what fits.
@@ -36,6 +37,7 @@ if (!state.pages || typeof state.pages !== 'object') state.pages = {};
 if (!state.views || typeof state.views !== 'object') state.views = {};
 if (typeof state.graph !== 'boolean') state.graph = true;
 if (!state.groups || typeof state.groups !== 'object') state.groups = {};
+if (typeof state.table !== 'boolean') state.table = false;
 
 /** What the current document and run produced. */
 export const page = {
@@ -63,6 +65,9 @@ export const page = {
   weightsProblem: null as string | null,
   /** What the worker made of it for the current network. */
   weightsInfo: null as WeightsInfo | null,
+  /** The analysis's findings and totals (the table shows them). */
+  findings: [] as FindingInfo[],
+  totals: null as Totals | null,
   /** min/max/mean of each layer's output, computed once when it arrives. */
   layerStats: [] as Array<Stats | undefined>,
 };

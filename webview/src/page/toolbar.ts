@@ -29,6 +29,12 @@ export function fillSamples(): void {
   $('impulse').setAttribute('aria-pressed', String(state.sample === 'impulse'));
 }
 
+/** Shows whether the table is on (instead of the maps). */
+export function showTableToggle(): void {
+  $('table-toggle').setAttribute('aria-pressed', String(state.table));
+  document.body.classList.toggle('table-view', state.table);
+}
+
 /** Shows whether the network strip is on. */
 export function showGraphToggle(): void {
   $('graph-toggle').setAttribute('aria-pressed', String(state.graph));
@@ -61,6 +67,8 @@ export function setupToolbar(): void {
   slice.value = String(state.slice);
   slice.addEventListener('input', () => emit({ type: 'setting', key: 'slice', value: Number(slice.value) }));
   showGraphToggle();
+  showTableToggle();
+  $('table-toggle').addEventListener('click', () => emit({ type: 'toggleTable' }));
   $('graph-toggle').addEventListener('click', () => emit({ type: 'toggleGraph' }));
   $('save-npy').addEventListener('click', () => emit({ type: 'saveNpy' }));
   const loadWeights = $('load-weights');
