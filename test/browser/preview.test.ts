@@ -898,6 +898,18 @@ layers:
       if (want[i].some((v, k) => Math.abs(v - random[i][k]) > 1e-3)) differs++;
     });
     assert.ok(differs > a.layers.length / 2, `only ${differs} layers differ from the random run`);
+    // The table's details of a layer give its tensors' statistics from the file.
+    await page.click('#table-toggle');
+    await page.click('#net-table tr.layer-row[data-layer="model.0.conv"]');
+    await page.waitForSelector('#table-details[data-layer="model.0.conv"]');
+    const w0 = store.layers.get('model.0.conv')!.get('weight')!;
+    let [lo, hi, sum] = [Infinity, -Infinity, 0];
+    for (const v of w0.data) [lo, hi, sum] = [Math.min(lo, v), Math.max(hi, v), sum + v];
+    const mean = sum / w0.data.length;
+    const std = Math.sqrt(w0.data.reduce((q, v) => q + (v - mean) ** 2, 0) / w0.data.length);
+    const f3 = (v: number) => (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(2) : v.toFixed(3));
+    assert.ok((await page.textContent('#table-details'))!.includes(`weight [${w0.shape.join(', ')}]: min ${f3(lo)} · max ${f3(hi)} · mean ${f3(mean)} · std ${f3(std)}`), (await page.textContent('#table-details'))!);
+    await page.click('#table-toggle');
     // A file for another network is refused with the reader's reasons, and the run is random.
     await sendWeights('blocks.wrong-shape.pth');
     await page.waitForSelector('#weights-info[data-weights="refused"]');

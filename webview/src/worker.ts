@@ -3,7 +3,7 @@
 // aborts the current run between two layers.
 import { check } from '../../engine';
 import { explainLayer } from '../../engine/explain';
-import type { FindingInfo } from './workerProtocol';
+import type { FindingInfo, TensorStats } from './workerProtocol';
 import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from '../../kernels/runtime/execute';
 import { makeSample, samplesFor } from '../../kernels/runtime/samples';
 import { WARM_UP_NETWORK } from './warmUp';
@@ -43,6 +43,20 @@ let weightsFile: { name: string; bytes: Uint8Array; serial: number } | null = nu
 let weightsSerial = 0;
 let readFor: { key: string; loaded: LoadedWeights | Error } | null = null;
 
+/** Min, max, mean and standard deviation of every tensor of a store, by layer. */
+function storeStats(store: WeightStore): Record<string, TensorStats[]> {
+  const out: Record<string, TensorStats[]> = {};
+  for (const [layer, params] of store.layers) {
+    out[layer] = [...params].map(([param, t]) => {
+      const s = stats(t);
+      let sq = 0;
+      for (let i = 0; i < t.data.length; i++) sq += (t.data[i] - s.mean) ** 2;
+      return { param, shape: t.shape.slice(), min: s.min, max: s.max, mean: s.mean, std: Math.sqrt(sq / Math.max(1, t.data.length)) };
+    });
+  }
+  return out;
+}
+
 /** The analysis's findings, each with the layer whose source holds its place (the innermost entry). */
 function findingsOf(analysis: Analysis): FindingInfo[] {
   return analysis.findings.map((f) => {
@@ -74,8 +88,9 @@ function weightsFor(analysis: Analysis, req: Extract<WorkerRequest, { type: 'run
     readFor = { key, loaded };
   }
   const w = readFor.loaded;
-  if (w instanceof Error) return { info: { name: weightsFile.name, source: null, tensors: 0, dtypes: {}, problem: w.message } };
-  return { store: w.fit.problem ? undefined : w.store, info: { name: weightsFile.name, source: w.source, tensors: w.tensors, dtypes: w.dtypes, problem: w.fit.problem } };
+  if (w instanceof Error) return { info: { name: weightsFile.name, source: null, tensors: 0, dtypes: {}, problem: w.message, stats: {} } };
+  const used = !w.fit.problem;
+  return { store: used ? w.store : undefined, info: { name: weightsFile.name, source: w.source, tensors: w.tensors, dtypes: w.dtypes, problem: w.fit.problem, stats: used ? storeStats(w.store) : {} } };
 }
 
 async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {

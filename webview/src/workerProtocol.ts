@@ -27,6 +27,18 @@ export interface WeightsInfo {
   dtypes: Record<string, number>;
   /** Why the file is not used (unreadable, or it does not fit the network); null when it is. */
   problem: string | null;
+  /** Statistics of each layer's tensors from the file, by layer name (when it is used). */
+  stats: Record<string, TensorStats[]>;
+}
+
+/** One tensor of a weights file, summarised. */
+export interface TensorStats {
+  param: string;
+  shape: number[];
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
 }
 
 export interface LayerInfo {

@@ -7,6 +7,7 @@ import { formatRational } from '../../../engine/analyse/rational';
 import type { ReceptiveField } from '../../../engine/types';
 import { $, el, page } from './state';
 import { emit } from './events';
+import { fmt } from './format';
 
 const HEAD = ['Layer', 'Kind', 'Output', 'Params', 'MACs', 'RF size', 'Jump', 'Start'];
 
@@ -95,6 +96,10 @@ export function showLayerDetails(index: number): void {
   section('Parameters', [x.params]);
   if (x.macs) section('MACs', [x.macs]);
   section('Receptive field', x.fieldLines);
+  const w = page.weightsInfo;
+  const tensors = w && !w.problem ? w.stats[l.name] : undefined;
+  if (tensors) section(`Weights (${w!.name})`, tensors.map((t) => `${t.param} [${t.shape.join(', ')}]: min ${fmt(t.min)} · max ${fmt(t.max)} · mean ${fmt(t.mean)} · std ${fmt(t.std)}`));
+  else if (l.params > 0) section('Weights', [w && !w.problem ? 'none from the file (given in the network file)' : 'random (no weights file): drawn for each run from the seed']);
   const MAX_ARG = 160; // inline weights can be long
   const args = Object.entries(l.args).filter(([, v]) => v !== undefined).map(([k, v]) => {
     const text = JSON.stringify(v);
