@@ -58,6 +58,26 @@ const WEIGHTS_NET = 'weighted.cnn.yaml';
 const WEIGHTS_FILE = 'weighted.bf16.pth';
 const WEIGHTS_TEXT = `Weights: ${WEIGHTS_FILE} (named in the network file's comment) · state_dict · 27 tensors · 27 bfloat16 converted to float32`;
 
+/** A Darknet cfg with its .weights beside it (test/fixtures/weights): the preview asks once to use them. */
+const DARKNET_NET = 'yolov3-tiny-small.cfg';
+const DARKNET_WEIGHTS = 'yolov3-tiny-small.weights';
+
+/**
+ * Closes every editor (and preview panel) with the command palette, opened from the explorer (keys
+ * pressed in a webview may stay there), and waits until no tab is left.
+ */
+async function closeAllEditors(page) {
+  await page.locator('.explorer-folders-view .monaco-list-row').first().click();
+  await page.keyboard.press('F1');
+  const quickInput = page.locator('.quick-input-widget');
+  await quickInput.waitFor({ state: 'visible' });
+  await page.keyboard.type('View: Close All Editors');
+  await quickInput.locator('.monaco-list-row', { hasText: 'View: Close All Editors' }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await quickInput.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelectorAll('.part.editor .tab').length === 0 && !document.querySelector('iframe.webview'));
+}
+
 /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */
 async function quickOpen(page, fileName) {
   await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
@@ -107,6 +127,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   const fixtures = join(repoRoot, 'test', 'fixtures', 'weights');
   writeFileSync(join(workspace, WEIGHTS_NET), `# convlens: weights=${WEIGHTS_FILE}\n${readFileSync(join(fixtures, 'blocks.cnn.yaml'), 'utf8')}`);
   copyFileSync(join(fixtures, 'blocks.bf16.pth'), join(workspace, WEIGHTS_FILE));
+  for (const f of [DARKNET_NET, DARKNET_WEIGHTS]) copyFileSync(join(fixtures, f), join(workspace, f));
   let demoRendered = false;
 
   it('the workbench loads (.monaco-workbench)', async () => {
@@ -289,14 +310,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   const weightsInfo = async () => (await weightsFrame().locator('#weights-info').textContent())?.trim();
 
   it(`${WEIGHTS_NET}: the preview runs with the weights its comment names, and the header says which (test-results/e2e/preview-weights.png)`, async () => {
-    // The command palette from the explorer (keys pressed in a webview may stay there).
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: WEIGHTS_NET }).first().click();
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget').waitFor({ state: 'visible' });
-    await page.keyboard.type('View: Close All Editors');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'View: Close All Editors' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('iframe.webview').waitFor({ state: 'detached' });
+    await closeAllEditors(page);
     await quickOpen(page, WEIGHTS_NET);
     await page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Preview feature maps' }).first().click();
     const frame = weightsFrame();
@@ -314,13 +328,33 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     // In the browser, VS Code's open dialog is a quick input holding a path.
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    await input.fill(join(workspace, WEIGHTS_FILE));
+    // The dialog starts in the network's folder (its path arrives after the box shows); then the file's name.
+    await page.waitForFunction(() => /\/workspace\/$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''));
+    await input.press('End');
+    await page.keyboard.type(WEIGHTS_FILE);
+    await page.waitForFunction((f) => (document.querySelector('.quick-input-widget input')?.value ?? '').endsWith(`/workspace/${f}`), WEIGHTS_FILE);
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
     const want = WEIGHTS_TEXT.replace(" (named in the network file's comment)", '');
     if ((await weightsInfo()) !== want) throw new Error(`after "Load weights…" the header reads "${await weightsInfo()}"`);
     await page.screenshot({ path: join(resultsDir, 'preview-weights-loaded.png') });
+  });
+
+  it(`${DARKNET_NET}: the preview asks once to use ${DARKNET_WEIGHTS} found beside it, then runs with it (test-results/e2e/preview-weights-beside.png)`, async () => {
+    await closeAllEditors(page);
+    await quickOpen(page, DARKNET_NET);
+    await page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Preview feature maps' }).first().click();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `preview ${DARKNET_NET} with the weights in ${DARKNET_WEIGHTS} (beside it)?` });
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    await page.screenshot({ path: join(resultsDir, 'preview-weights-ask.png') });
+    await toast.locator('.monaco-button', { hasText: 'Use it' }).click();
+    const frame = weightsFrame();
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const text = await weightsInfo();
+    if (!/^Weights: yolov3-tiny-small\.weights \(found beside the network\) · darknet 0\.2\.5, \d+ images seen · 59 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
+    await page.screenshot({ path: join(resultsDir, 'preview-weights-beside.png') });
+    await closeAllEditors(page); // the next checks start from a plain workbench
   });
 
   // Real model files: an Ultralytics YOLO YAML stays in the yaml language and gets the same hints.
