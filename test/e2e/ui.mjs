@@ -67,7 +67,8 @@ const DARKNET_WEIGHTS = 'yolov3-tiny-small.weights';
  * pressed in a webview may stay there), and waits until no tab is left.
  */
 async function closeAllEditors(page) {
-  await page.locator('.explorer-folders-view .monaco-list-row').first().click();
+  // Keyboard focus on the explorer's list (no click: a row may be scrolling, or under a toast).
+  await page.locator('.explorer-folders-view .monaco-list').first().focus();
   await page.keyboard.press('F1');
   const quickInput = page.locator('.quick-input-widget');
   await quickInput.waitFor({ state: 'visible' });
