@@ -140,6 +140,8 @@ export interface EntryResult {
   params: number;
   buffers: number;
   macs: number;
+  /** A definition with no shape of its own (a PyTorch constructor line): its parameters, not an output. */
+  definition?: boolean;
 }
 
 export interface BlockInfo {
@@ -175,7 +177,7 @@ export interface Totals {
 }
 
 /** The network file formats ConvLens reads (engine/readers/). */
-export type NetworkFormat = 'cnn-yaml' | 'ultralytics' | 'darknet';
+export type NetworkFormat = 'cnn-yaml' | 'ultralytics' | 'darknet' | 'pytorch';
 
 /** A total as the format's own tool prints it (Ultralytics' model.info(), darknet's BFLOPs), shown next to ConvLens's. */
 export interface NativeFigure {

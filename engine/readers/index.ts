@@ -6,6 +6,7 @@ import type { Analysis, NetworkFormat } from '../types';
 import { readCnnYaml } from './cnnYaml/read';
 import { readUltralytics } from './ultralytics/read';
 import { readDarknet } from './darknet/read';
+import { readPytorch } from './pytorch/read';
 
 export interface ReadOptions {
   /** The document's format; by default `formatOf(fileName, text)`, and cnn-yaml when that says nothing. */
@@ -16,6 +17,10 @@ export interface ReadOptions {
   scale?: string;
   /** The square image size the model is analysed at: Ultralytics (default 640); darknet (default: [net] width and height). */
   imageSize?: number;
+  /** PyTorch: the nn.Module subclass to analyse (default: the top-level model of the file). */
+  className?: string;
+  /** PyTorch: the input shape per sample, [C, H, W] (default: the file's `# convlens: input` comment or torch.randn call). */
+  inputShape?: number[];
 }
 
 /** Ultralytics model files are YAML maps with a `backbone:` and a `head:` list at the top level. */
@@ -33,6 +38,11 @@ export function looksDarknet(text: string): boolean {
   return false;
 }
 
+/** PyTorch model source: a Python file that imports torch and defines an nn.Module subclass. */
+export function looksPytorch(text: string): boolean {
+  return /^[ \t]*(?:import[ \t]+torch\b|from[ \t]+torch\b)/m.test(text) && /^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b(?:nn\.)?(?:Module|Sequential)\b/m.test(text);
+}
+
 /**
  * The format of a file ConvLens reads, from its name and (for `.yaml`, `.yml` and `.cfg`) its
  * text; undefined when it is not a network file ConvLens recognises.
@@ -42,6 +52,7 @@ export function formatOf(fileName: string, text?: string): NetworkFormat | undef
   if (/\.cnn\.ya?ml$/.test(name)) return 'cnn-yaml';
   if (/\.ya?ml$/.test(name)) return text !== undefined && looksUltralytics(text) ? 'ultralytics' : undefined;
   if (/\.cfg$/.test(name)) return text !== undefined && looksDarknet(text) ? 'darknet' : undefined;
+  if (/\.py$/.test(name)) return text !== undefined && looksPytorch(text) ? 'pytorch' : undefined;
   return undefined;
 }
 
@@ -51,6 +62,7 @@ const READERS: Record<NetworkFormat, Reader> = {
   'cnn-yaml': (text) => readCnnYaml(text),
   ultralytics: readUltralytics,
   darknet: readDarknet,
+  pytorch: readPytorch,
 };
 
 /** Analyses a network document: shapes, counts, fields and the engine's own findings (no lint rules). */

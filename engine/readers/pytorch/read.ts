@@ -1,0 +1,300 @@
+// The PyTorch reader: a Python file that defines nn.Module subclasses → the analysis of one
+// model. The file is parsed (parse.ts) and followed abstractly (interpreter.ts): its module-level
+// definitions, then the model's constructor (which modules, with which arguments, under which
+// names), then its forward on a symbolic input of the known shape, each library layer becoming
+// an engine layer named by its module path. Statements become entries: constructor lines carry
+// the parameters of the modules they create, forward lines the shape and field they compute.
+import type { Analysis, EntryResult, Shape, Span } from '../../types';
+import type { ReadOptions } from '../index';
+import { CODES } from '../../codes';
+import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
+import { identityField, summarise } from '../../analyse/receptiveField';
+import { documentTooLarge } from '../size';
+import { parsePython } from './parse';
+import { Interpreter, Raised, Unfollowed, type CallSite, type StatementRecord } from './interpreter';
+import { TorchLibrary } from './library';
+import { ForwardContext } from './forward';
+import { ownParameters } from './nn';
+import { findInputShape } from './input';
+import { isModule, isObj, isTensor, isUnknown, Scope, type ModuleObj, type Py, type PyClass } from './values';
+
+export function readPytorch(text: string, options: ReadOptions = {}): Analysis {
+  return new PytorchReader(text, options).run();
+}
+
+/** The nn.Module subclasses of a file, in order, and which of them is the model by default. */
+export interface ModelClasses {
+  classes: PyClass[];
+  /** Classes no other class of the file instantiates (the top-level models). */
+  topLevel: PyClass[];
+}
+
+class PytorchReader {
+  private readonly net = new NetworkBuilder();
+  private readonly lib = new TorchLibrary();
+  private readonly interp: Interpreter;
+  private forward?: ForwardContext;
+  /** Something the figures depend on was not followed: the first such construct is reported. */
+  private incomplete = false;
+
+  constructor(private readonly text: string, private readonly options: ReadOptions) {
+    this.interp = new Interpreter(this.lib, new Scope());
+    this.lib.interp = this.interp;
+  }
+
+  run(): Analysis {
+    const result = this.net.start();
+    const tooLarge = documentTooLarge(this.text);
+    if (tooLarge) {
+      this.net.findings.push(tooLarge);
+      return this.net.finish(result);
+    }
+    const parsed = parsePython(this.text);
+    this.interp.execModule(parsed.body);
+    const found = this.classes(parsed.body.flatMap((s) => (s.t === 'class' ? [s.def.name] : [])));
+    const target = this.choose(found);
+    if (!target) {
+      const wanted = this.options.className;
+      const names = found.classes.map((c) => c.name);
+      const message = wanted
+        ? `This file defines no nn.Module subclass named ${wanted}${names.length ? ` (it defines ${names.join(', ')})` : ''}.`
+        : 'This file defines no nn.Module subclass: ConvLens reads PyTorch models written as `class Net(nn.Module)`.';
+      this.net.report('notANetwork', message, { start: 0, end: Math.min(this.text.length, Math.max(1, this.text.indexOf('\n'))) });
+      return this.net.finish(result);
+    }
+    result.name = target.name;
+    result.anchor = target.def.nameSpan;
+    const site: CallSite = { span: target.def.nameSpan, fnSpan: target.def.nameSpan, posSpans: [], kwSpans: new Map() };
+
+    const model = this.construct(target, site);
+    const input = findInputShape(this.text, this.options.inputShape);
+    if (model && input) {
+      result.input = input.shape;
+      this.run_forward(model, input.shape, input.batch, site, result);
+    } else if (model && !input) {
+      this.incomplete = true;
+      const first = this.lib.modules.find((m) => /^Conv\dd$/.test(m.torch ?? '') && typeof m.args.in_channels === 'number');
+      const rank = first ? Number(/(\d)d$/.exec(first.torch!)![1]) : 2;
+      const channels = first ? (first.args.in_channels as number) : 3;
+      const lineStart = this.text.lastIndexOf('\n', target.def.span.start - 1) + 1;
+      this.net.report('pytorchInput', `No input shape for ${target.name}: parameters are counted, shapes need one. Add a comment \`# convlens: input C×H×W\` (for example \`# convlens: input ${channels}x${Array(rank).fill(rank === 2 ? 224 : 32).join('x')}\`), pass --input-shape to the CLI, or set convlens.pytorch.inputShape.`, target.def.nameSpan, undefined, {
+        insertAt: lineStart,
+        channels,
+        rank,
+      });
+    }
+
+    result.entries = this.entries(model);
+    result.entries.sort((a, b) => a.span.start - b.span.start);
+    if (this.interp.unfollowed && (this.incomplete || !model)) {
+      const u = this.interp.unfollowed;
+      this.net.report('pytorchNotFollowed', `ConvLens could not follow ${u.why}; the figures that depend on it are not shown (nothing is guessed).`, u.span);
+    }
+    const analysis = this.net.finish(result);
+    const params = model ? staticParameters(model) : undefined;
+    if (params !== undefined) analysis.totals.params = params;
+    return analysis;
+  }
+
+  /** The nn.Module subclasses defined at the top of the file, and those no other one instantiates. */
+  private classes(names: string[]): ModelClasses {
+    const classes: PyClass[] = [];
+    for (const n of names) {
+      const v = this.interp.globals.get(n);
+      if (isObj(v) && v.t === 'class' && v.isModule && !classes.includes(v)) classes.push(v);
+    }
+    const used = new Set<string>();
+    for (const c of classes) {
+      const src = this.text.slice(c.def.span.start, c.def.span.end);
+      for (const other of classes) if (other !== c && new RegExp(`\\b${other.name}\\b`).test(src)) used.add(other.name);
+    }
+    return { classes, topLevel: classes.filter((c) => !used.has(c.name)) };
+  }
+
+  /** The model: the class asked for, else the last top-level class that can be built without arguments. */
+  private choose(found: ModelClasses): PyClass | undefined {
+    if (this.options.className) return found.classes.find((c) => c.name === this.options.className);
+    const buildable = (c: PyClass) => {
+      const init = this.interp.classAttr(c, '__init__');
+      if (!init || !isObj(init.value) || init.value.t !== 'func') return true;
+      return init.value.def.params.slice(1).every((p) => p.default || p.kind === 'star' || p.kind === 'dstar');
+    };
+    const tops = found.topLevel.filter(buildable);
+    return tops[tops.length - 1] ?? found.topLevel[found.topLevel.length - 1] ?? found.classes[found.classes.length - 1];
+  }
+
+  private construct(target: PyClass, site: CallSite): ModuleObj | undefined {
+    let model: Py;
+    try {
+      model = this.interp.call(target, [], new Map(), site);
+    } catch (err) {
+      if (err instanceof Raised) {
+        this.net.report('pythonError', `${target.name}() raises here: ${err.message}.`, err.span);
+        return undefined;
+      }
+      if (err instanceof Unfollowed) {
+        this.interp.note(err);
+        return undefined;
+      }
+      throw err;
+    }
+    if (!isModule(model)) return undefined;
+    nameModules(model);
+    return model;
+  }
+
+  private run_forward(model: ModuleObj, shape: Shape, batch: number, site: CallSite, result: Analysis): void {
+    const fctx = (this.forward = new ForwardContext(this.net, this.interp, batch));
+    this.lib.forward = fctx;
+    const axes = shape.slice(1).map(() => identityField());
+    const x: Value = { index: -1, name: 'input', shape, rf: { kind: 'local', axes, summary: summarise(axes) } };
+    let out: Py;
+    try {
+      out = this.interp.call(model, [{ t: 'tensor', v: x }], new Map(), site);
+    } catch (err) {
+      if (err instanceof TooManyLayers) {
+        this.net.report('bounds', `The model has more than ${MAX_LAYERS.toLocaleString('en-US')} engine layers; analysis stopped.`, site.span);
+      } else if (err instanceof Raised) this.net.report('pythonError', `The forward pass raises here: ${err.message}.`, err.span);
+      else if (err instanceof Unfollowed) this.interp.note(err);
+      else throw err;
+      this.incomplete = true;
+      return;
+    }
+    const outs = isObj(out) && (out.t === 'tuple' || out.t === 'list') ? out.items : isObj(out) && out.t === 'dict' ? [...out.map.values()] : [out];
+    for (const o of outs) {
+      if (isTensor(o) && o.v) result.outputs.push({ name: o.v.name, shape: o.v.shape, index: o.v.index });
+      else this.incomplete = true;
+    }
+    if (isUnknown(out)) this.incomplete = true;
+  }
+
+  // ------------------------------------------------------------------ entries
+
+  private entries(model: ModuleObj | undefined): EntryResult[] {
+    const out: EntryResult[] = [];
+    const layers = this.net.layers;
+    const owners = this.forward?.owners ?? [];
+    for (const rec of this.interp.records.values()) {
+      if (!rec.count) continue;
+      if (rec.created.length) {
+        const e = this.definitionEntry(rec, model, owners);
+        if (e) out.push(e);
+        continue;
+      }
+      const last = rec.last;
+      const value = isTensor(last) ? last.v : undefined;
+      const tuple = isObj(last) && (last.t === 'tuple' || last.t === 'list') && last.items.every((i) => isTensor(i) && i.v) && last.items.length > 0 ? last.items.map((i) => (i as { v: Value }).v) : undefined;
+      if (!value && !tuple && !rec.layers.length) continue;
+      if (!value && !tuple) continue;
+      const ids = [...new Set(rec.layers)];
+      const entry = this.entry(rec, ids);
+      const lastLayer = ids.length ? layers[ids[ids.length - 1]] : undefined;
+      entry.name = value?.name ?? lastLayer?.name ?? rec.fn;
+      entry.kind = lastLayer?.kind ?? 'tensor';
+      entry.shape = value?.shape ?? tuple![tuple!.length - 1].shape;
+      if (tuple) entry.outputs = tuple.map((t) => t.shape!);
+      entry.rf = value?.rf;
+      entry.inputShape = ids.length ? layers[ids[0]].inputShapes[0] : undefined;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  private entry(rec: StatementRecord, ids: number[]): EntryResult {
+    const layers = this.net.layers;
+    const e: EntryResult = {
+      span: rec.stmt.span,
+      kindKey: rec.stmt.span,
+      name: rec.fn,
+      kind: '',
+      isBlock: ids.length > 1,
+      inBlock: this.blockName(rec),
+      instances: rec.count,
+      layers: ids,
+      params: 0,
+      buffers: 0,
+      macs: 0,
+    };
+    for (const i of ids) {
+      e.params += layers[i].params;
+      e.buffers += layers[i].buffers;
+      e.macs += layers[i].macs;
+    }
+    return e;
+  }
+
+  private blockName(rec: StatementRecord): string | undefined {
+    const root = this.interp.globals.get(this.net.layers.length ? '' : '');
+    void root;
+    return rec.owner ? rec.owner.name : rec.fn;
+  }
+
+  /** A constructor line: the modules it created (every time it ran), their parameters, the layers their calls produced. */
+  private definitionEntry(rec: StatementRecord, model: ModuleObj | undefined, owners: Array<ModuleObj | undefined>): EntryResult | undefined {
+    const created = new Set(rec.created);
+    const tops = rec.created.filter((m) => !m.parent || !created.has(m.parent));
+    const attached = tops.filter((m) => m.path !== undefined || m === model);
+    if (!attached.length) return undefined;
+    const within = (m: ModuleObj | undefined) => {
+      for (let x = m; x; x = x.parent) if (created.has(x)) return true;
+      return false;
+    };
+    const ids: number[] = [];
+    owners.forEach((o, i) => {
+      if (within(o)) ids.push(i);
+    });
+    const e = this.entry(rec, ids);
+    const params = attached.reduce<number | undefined>((n, m) => {
+      const p = staticParameters(m);
+      return n === undefined || p === undefined ? undefined : n + p;
+    }, 0);
+    if (params !== undefined) e.params = params;
+    const last = attached[attached.length - 1];
+    e.name = last.path || last.cls?.name || last.torch || rec.fn;
+    e.kind = last.torch && !last.cls ? last.torch : last.cls?.name ?? 'Module';
+    e.kindKey = last.calleeSpan;
+    e.isBlock = !!last.cls || !!(last.torch && ['Sequential', 'ModuleList', 'ModuleDict'].includes(last.torch));
+    e.definition = true;
+    e.instances = attached.length;
+    const outputs = this.forward?.outputs.get(last);
+    if (outputs) e.rf = undefined;
+    return e;
+  }
+}
+
+/** Sets each module's path as named_modules() gives it (a module reachable twice keeps its first name). */
+function nameModules(model: ModuleObj): void {
+  model.path = '';
+  const walk = (m: ModuleObj) => {
+    for (const [k, c] of m.children) {
+      if (c.path !== undefined) continue;
+      c.path = m.path ? `${m.path}.${k}` : k;
+      c.parent = m;
+      walk(c);
+    }
+  };
+  walk(model);
+}
+
+/** sum(p.numel() for p in module.parameters()): each module once; undefined when one is not known. */
+export function staticParameters(root: ModuleObj): number | undefined {
+  const seen = new Set<ModuleObj>();
+  const count = (m: ModuleObj): number | undefined => {
+    if (seen.has(m)) return 0;
+    seen.add(m);
+    if (m.torch === 'Unknown') return undefined;
+    let n = m.torch && !m.cls ? ownParameters(m) : 0;
+    if (n === undefined) return undefined;
+    for (const v of m.attrs.values()) if (isUnknown(v) && v.why === 'an nn.Parameter') return undefined;
+    for (const c of m.children.values()) {
+      const k = count(c);
+      if (k === undefined) return undefined;
+      n += k;
+    }
+    return n;
+  };
+  return count(root);
+}
+
+export type { Span };
+export { CODES };
