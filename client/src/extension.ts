@@ -24,8 +24,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    // Plain YAML goes to the server too: it analyses only files that look like Ultralytics models.
-    documentSelector: [{ language: 'cnn-yaml' }, { language: 'ultralytics-yaml' }, { language: 'darknet-cfg' }, { language: 'yaml' }],
+    // Plain YAML and Python go to the server too: it analyses only files that look like Ultralytics
+    // models or define nn.Module subclasses (beside the Python extensions, never instead of them).
+    documentSelector: [{ language: 'cnn-yaml' }, { language: 'ultralytics-yaml' }, { language: 'darknet-cfg' }, { language: 'yaml' }, { language: 'python' }],
     synchronize: { configurationSection: 'convlens' },
     outputChannelName: 'ConvLens',
   };

@@ -19,8 +19,10 @@ export interface ReadOptions {
   imageSize?: number;
   /** PyTorch: the nn.Module subclass to analyse (default: the top-level model of the file). */
   className?: string;
-  /** PyTorch: the input shape per sample, [C, H, W] (default: the file's `# convlens: input` comment or torch.randn call). */
+  /** PyTorch: the input shape per sample, [C, H, W], over what the file says (the CLI's --input-shape). */
   inputShape?: number[];
+  /** PyTorch: the input shape when the file says none (the convlens.pytorch.inputShape setting). */
+  fallbackInputShape?: number[];
 }
 
 /** Ultralytics model files are YAML maps with a `backbone:` and a `head:` list at the top level. */

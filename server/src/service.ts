@@ -47,7 +47,7 @@ export function parseSettings(raw: unknown): Settings {
     },
     rules,
     debounceMs: typeof s.debounceMs === 'number' && s.debounceMs >= 0 ? s.debounceMs : DEFAULT_SETTINGS.debounceMs,
-    formats: parseFormatSettings(s.ultralytics),
+    formats: parseFormatSettings(s.ultralytics, s.pytorch),
   };
 }
 

@@ -1,6 +1,6 @@
-// Where the input shape of a PyTorch model comes from, in order: what ConvLens is told (the CLI's
-// --input-shape, the convlens.pytorch.inputShape setting), a `# convlens: input 3x32x32`
-// comment, or a tensor the file makes itself (`torch.randn(1, 3, 224, 224)`). Never a guess.
+// Where the input shape of a PyTorch model comes from, in order: the CLI's --input-shape, a
+// `# convlens: input 3x32x32` comment, a tensor the file makes itself (`torch.randn(1, 3, 224,
+// 224)`), then the convlens.pytorch.inputShape setting. Never a guess.
 import type { Shape, Span } from '../../types';
 
 export interface InputShape {
@@ -8,7 +8,7 @@ export interface InputShape {
   shape: Shape;
   /** The batch size, when the file says it (torch.randn(4, …)); 1 otherwise. */
   batch: number;
-  from: 'option' | 'comment' | 'file';
+  from: 'option' | 'comment' | 'file' | 'setting';
   span?: Span;
 }
 
@@ -25,7 +25,7 @@ export function parseShapeText(s: string): Shape | undefined {
   return shape.every((n) => n >= 1 && n <= 1_000_000) ? shape : undefined;
 }
 
-export function findInputShape(text: string, given?: Shape): InputShape | undefined {
+export function findInputShape(text: string, given?: Shape, fallback?: Shape): InputShape | undefined {
   if (given) return { shape: given, batch: 1, from: 'option' };
   const c = COMMENT.exec(text);
   if (c) {
@@ -40,5 +40,5 @@ export function findInputShape(text: string, given?: Shape): InputShape | undefi
     if (dims.length < 3 || dims.some((d) => !(d >= 1))) continue;
     return { shape: dims.slice(1), batch: dims[0], from: 'file', span: { start: m.index, end: m.index + m[0].length } };
   }
-  return undefined;
+  return fallback ? { shape: fallback, batch: 1, from: 'setting' } : undefined;
 }

@@ -67,7 +67,7 @@ class PytorchReader {
     const site: CallSite = { span: target.def.nameSpan, fnSpan: target.def.nameSpan, posSpans: [], kwSpans: new Map() };
 
     const model = this.construct(target, site);
-    const input = findInputShape(this.text, this.options.inputShape);
+    const input = findInputShape(this.text, this.options.inputShape, this.options.fallbackInputShape);
     if (model && input) {
       result.input = input.shape;
       this.run_forward(model, input.shape, input.batch, site, result);

@@ -19,9 +19,10 @@ function hintOffset(text: string, entry: EntryResult): number {
 }
 
 export function hintLabel(entry: EntryResult, on: Settings['inlayHints']): string | undefined {
-  if (!entry.shape) return undefined;
+  // A definition (a PyTorch constructor line) has parameters but no output of its own.
+  if (!entry.shape && !entry.definition) return undefined;
   const parts: string[] = [];
-  if (on.shape) parts.push(`→ ${(entry.outputs ?? [entry.shape]).map(formatShape).join(', ')}${entry.instances > 1 ? ` (×${entry.instances})` : ''}`);
+  if (on.shape && entry.shape) parts.push(`→ ${(entry.outputs ?? [entry.shape]).map(formatShape).join(', ')}${entry.instances > 1 ? ` (×${entry.instances})` : ''}`);
   // An Ultralytics row's repeats after the depth multiple (`n 6→2`), early: VS Code cuts long hints at the end.
   if (entry.repeats && entry.repeats.written > 1) parts.push(`n ${entry.repeats.written}→${entry.repeats.scaled}`);
   if (on.receptiveField) {
@@ -35,7 +36,7 @@ export function hintLabel(entry: EntryResult, on: Settings['inlayHints']): strin
 
 export function hintTooltip(entry: EntryResult): string {
   const lines = [`**${entry.name}** (${entry.kind}${entry.isBlock ? ' block' : ''}${entry.instances > 1 ? `, ${entry.instances} instances` : ''})`, ''];
-  lines.push(`- shape: ${formatShape(entry.inputShape)} → ${formatShape(entry.shape)}`);
+  if (!entry.definition) lines.push(`- shape: ${formatShape(entry.inputShape)} → ${formatShape(entry.shape)}`);
   lines.push(`- parameters: ${thousands(entry.params)}${entry.buffers ? ` (+ ${thousands(entry.buffers)} buffers)` : ''}`);
   lines.push(`- MACs: ${thousands(entry.macs)} (FLOPs ≈ ${compactNumber(2 * entry.macs)})`);
   if (entry.rf?.kind === 'local') {

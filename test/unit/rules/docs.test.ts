@@ -17,7 +17,7 @@ describe('rules: documentation', () => {
       const doc = readFileSync(path, 'utf8');
       assert.ok(doc.startsWith(`# ${c.code}`), 'the page starts with "# CODE"');
       assert.ok(doc.includes(c.id), 'the page names the setting id');
-      assert.ok(/```(yaml|ini)\n/.test(doc), 'the page shows an example network (darknet .cfg examples are fenced as ini)');
+      assert.ok(/```(yaml|ini|python)\n/.test(doc), 'the page shows an example network (darknet .cfg examples are fenced as ini, PyTorch source as python)');
       const row = table.split('\n').find((l) => l.includes(`[${c.code}]`));
       assert.ok(row, `no table row for ${c.code}`);
       assert.ok(row!.includes(`\`${c.id}\``) && row!.includes(c.severity), `row for ${c.code} must give id and severity: ${row}`);
@@ -26,9 +26,9 @@ describe('rules: documentation', () => {
       const doc = readFileSync(join(repoRoot, docPath(c.code)), 'utf8');
       // A darknet example is fenced as ini; a YAML example in another format than cnn-yaml names its
       // file on its first line (`# file: yolov8.yaml`).
-      const [, fence, example] = /```(yaml|ini)\n([\s\S]*?)```/.exec(doc)!;
-      const fileName = /^# file: (\S+)/.exec(example)?.[1];
-      const a = check(example, { rules: { [c.code]: 'info' }, fileName, format: fence === 'ini' ? 'darknet' : undefined });
+      const [, fence, example] = /```(yaml|ini|python)\n([\s\S]*?)```/.exec(doc)!;
+      const fileName = /^# file: (\S+)/.exec(example)?.[1] ?? (fence === 'python' ? 'model.py' : undefined);
+      const a = check(example, { rules: { [c.code]: 'info' }, fileName, format: fence === 'ini' ? 'darknet' : fence === 'python' ? 'pytorch' : undefined });
       assert.ok(a.findings.some((f) => f.code === c.code), `${c.code} example gives: ${a.findings.map((f) => f.code + ' ' + f.message).join('\n')}`);
     });
   }
