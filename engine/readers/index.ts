@@ -3,27 +3,13 @@
 // formats use too (.yaml, .cfg), from its first lines: ConvLens never claims a file that is not
 // a network.
 import type { Analysis, NetworkFormat } from '../types';
+import type { ReadOptions } from './options';
 import { readCnnYaml } from './cnnYaml/read';
 import { readUltralytics } from './ultralytics/read';
 import { readDarknet } from './darknet/read';
 import { readPytorch } from './pytorch/read';
 
-export interface ReadOptions {
-  /** The document's format; by default `formatOf(fileName, text)`, and cnn-yaml when that says nothing. */
-  format?: NetworkFormat;
-  /** The file's name or path (Ultralytics takes the model scale from it: yolov8n.yaml → n). */
-  fileName?: string;
-  /** Ultralytics: the scale (n, s, m, l, x…) when the file name carries none. */
-  scale?: string;
-  /** The square image size the model is analysed at: Ultralytics (default 640); darknet (default: [net] width and height). */
-  imageSize?: number;
-  /** PyTorch: the nn.Module subclass to analyse (default: the top-level model of the file). */
-  className?: string;
-  /** PyTorch: the input shape per sample, [C, H, W], over what the file says (the CLI's --input-shape). */
-  inputShape?: number[];
-  /** PyTorch: the input shape when the file says none (the convlens.pytorch.inputShape setting). */
-  fallbackInputShape?: number[];
-}
+export type { ReadOptions } from './options';
 
 /** Ultralytics model files are YAML maps with a `backbone:` and a `head:` list at the top level. */
 export function looksUltralytics(text: string): boolean {

@@ -3,17 +3,7 @@
 import type { Span } from '../../types';
 import { BLOCK_KEYS, RESERVED_KEYS, kindSpec } from '../../kinds';
 import type { RawEntry, RawNode, RawSeq } from '../yaml/raw';
-import type { ReaderContext } from './context';
-
-export interface BlockDef {
-  name: string;
-  keySpan: Span;
-  span: Span;
-  params: RawEntry[];
-  layers?: RawSeq;
-  outputs?: RawNode;
-  uses: number;
-}
+import type { BlockDef, ReaderContext } from './context';
 
 export function readBlocks(ctx: ReaderContext, entry: RawEntry | undefined): void {
   if (!entry) return;

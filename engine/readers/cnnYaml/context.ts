@@ -1,9 +1,19 @@
 // What the parts of the cnn-yaml reader (blocks.ts, entries.ts, references.ts) need from the
 // reader that drives them (read.ts).
-import type { NameReference } from '../../types';
+import type { NameReference, Span } from '../../types';
 import type { Report } from '../../analyse/network';
-import type { RawEntry } from '../yaml/raw';
-import type { BlockDef } from './blocks';
+import type { RawEntry, RawNode, RawSeq } from '../yaml/raw';
+
+/** A block as defined under `blocks:`, before any use expands it. */
+export interface BlockDef {
+  name: string;
+  keySpan: Span;
+  span: Span;
+  params: RawEntry[];
+  layers?: RawSeq;
+  outputs?: RawNode;
+  uses: number;
+}
 
 export interface ReaderContext {
   readonly text: string;

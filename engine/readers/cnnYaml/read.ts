@@ -11,10 +11,10 @@ import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
 import { fmtShape } from '../../analyse/layers';
 import { evalValue, type Env, type ParamValue } from './values';
-import { readBlocks, type BlockDef } from './blocks';
+import { readBlocks } from './blocks';
 import { readEntry, type EntryInfo, type Frame, type Ref } from './entries';
 import { refFromNode, resolveRefs, topologicalOrder } from './references';
-import type { ReaderContext } from './context';
+import type { BlockDef, ReaderContext } from './context';
 
 const MAX_BLOCK_DEPTH = 64;
 

@@ -4,7 +4,7 @@
 // or relative index. Each section becomes one entry whose engine layers are analysed as they are
 // added (analyse/network.ts); [yolo] and [region] sections are the network's outputs.
 import type { Analysis, EntryResult, LayerOrigin, NameReference, Span } from '../../types';
-import type { ReadOptions } from '../index';
+import type { ReadOptions } from '../options';
 import { didYouMean, own } from '../../kinds';
 import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';

@@ -5,7 +5,7 @@
 // an engine layer named by its module path. Statements become entries: constructor lines carry
 // the parameters of the modules they create, forward lines the shape and field they compute.
 import type { Analysis, EntryResult, Shape, Span } from '../../types';
-import type { ReadOptions } from '../index';
+import type { ReadOptions } from '../options';
 import { CODES } from '../../codes';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
 import { identityField, summarise } from '../../analyse/receptiveField';

@@ -11,7 +11,7 @@
 import type { Analysis, LayerResult, NativeFigure } from '../../types';
 import { DFL_PARAMETERS } from './modules';
 import type { ModelConfig } from './config';
-import type { BuiltModel } from './read';
+import type { BuiltModel } from './rows';
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 

@@ -8,25 +8,15 @@ import { NetworkBuilder, TooManyLayers, type Report, type Value } from '../../an
 import { identityField, summarise } from '../../analyse/receptiveField';
 import { parse } from '../yaml/parse';
 import type { RawMap, RawNode } from '../yaml/raw';
-import type { ReadOptions } from '..';
+import type { ReadOptions } from '../options';
 import { readConfig, type ModelConfig, type ScaleChoice } from './config';
-import { readRow, type Row } from './rows';
+import { readRow, type BuiltModel, type Row } from './rows';
 import { ArgError, DFL_PARAMETERS, type ModelContext } from './modules';
 import { Scope, Withheld } from './scope';
 import { makeDivisible, scaledRepeats } from './python';
 import { nativeFigures } from './native';
 
 export const DEFAULT_IMAGE_SIZE = 640;
-
-/** The model built at one image size: its analysis and, per row, what the row produced. */
-export interface BuiltModel {
-  analysis: Analysis;
-  /** Per row: the row's output(s) (Detect has one per level); undefined when withheld. */
-  outputs: Array<Value | Value[] | undefined>;
-  rows: Array<Row | undefined>;
-  /** Rows whose figures are withheld (unknown module, bad arguments, or reading such a row). */
-  withheld: number;
-}
 
 /** The analysis of an Ultralytics model file, with the totals Ultralytics prints in `native`. */
 export function readUltralytics(text: string, options: ReadOptions): Analysis {

@@ -1,7 +1,7 @@
 // One row of `backbone:` or `head:`: [from, repeats, module, args], checked and resolved the way
 // parse_model reads it (string arguments name the file's keys or are Python literals).
-import type { Span } from '../../types';
-import type { Report } from '../../analyse/network';
+import type { Analysis, Span } from '../../types';
+import type { Report, Value } from '../../analyse/network';
 import { didYouMean } from '../../kinds';
 import type { RawNode } from '../yaml/raw';
 import { plainValue } from '../yaml/values';
@@ -92,4 +92,14 @@ export function readRow(node: RawNode, index: number, names: Map<string, unknown
     args: argsNode.items.map((n) => resolveArg(plainValue(n), names)),
     argSpans: argsNode.items.map((n) => n.span),
   };
+}
+
+/** The model built at one image size: its analysis and, per row, what the row produced. */
+export interface BuiltModel {
+  analysis: Analysis;
+  /** Per row: the row's output(s) (Detect has one per level); undefined when withheld. */
+  outputs: Array<Value | Value[] | undefined>;
+  rows: Array<Row | undefined>;
+  /** Rows whose figures are withheld (unknown module, bad arguments, or reading such a row). */
+  withheld: number;
 }

@@ -179,7 +179,7 @@ describe('rules: related locations', () => {
   it('concat says which axis differs and by how much (CL104)', () => {
     const text = `input: [1, 8, 8]\nlayers:\n  - conv: {out: 2, kernel: 3}\n    name: a\n  - conv: {out: 2, kernel: 1}\n    from: input\n    name: b\n  - concat:\n    from: [a, b]\n`;
     const f = of(check(text), 'CL104')[0];
-    assert.match(f.message, /spatial axis 1 .*6 vs 8 \(by 2\)/);
+    assert.match(f.message, /height \(axis 1\).*6 vs 8 \(by 2\)/);
   });
 
   it('a rule finding inside a block points into the block and relates the use', () => {

@@ -1,0 +1,103 @@
+// Resampling: upsampling, padding and darknet's reorg change the spatial grid without weights.
+import { windowMap, resampleMap } from '../receptiveField';
+import { rational } from '../rational';
+import { LayerError, mapsOrUnknown, type LayerComputation, type LayerContext, type LayerRules } from './contract';
+import { show, resolvePadding, spatialOf } from './args';
+
+export const resamplingRules: LayerRules = {
+  upsample,
+  pad,
+  reorg,
+};
+
+function upsample(c: LayerContext): LayerComputation {
+  const { kind, args, input, notes } = c;
+  const { C, spatial } = spatialOf(kind, input);
+  const rank = spatial.length;
+  const mode = args.raw('mode');
+  if (mode !== 'nearest' && mode !== 'linear') throw new LayerError('badValue', `mode must be nearest or linear, got ${show(mode)}.`, 'mode');
+  const alignCorners = args.bool('align_corners');
+  const given = ['scale', 'size', 'like'].filter((n) => args.has(n));
+  if (given.length !== 1) throw new LayerError('schema', `upsample needs exactly one of \`scale\`, \`size\` or \`like\`${given.length ? `, got ${given.join(' and ')}` : ''}.`, given[1]);
+  // Source index per axis as an exact rational map: src = (o·a + c)/b (FORMAT.md; PyTorch's
+  // nearest uses 1/scale when a scale is given, in/out when a size is).
+  let outSpatial: number[];
+  let ratio: Array<[number, number]>; // a/b = input positions per output step
+  if (given[0] === 'scale') {
+    const v = args.raw('scale');
+    const list = Array.isArray(v) ? v : Array(rank).fill(v);
+    if (list.length !== rank || list.some((x) => typeof x !== 'number' || !(x > 0))) throw new LayerError('badValue', `\`scale\` must be a positive number or one per spatial axis, got ${show(v)}.`, 'scale');
+    outSpatial = spatial.map((W, i) => Math.floor(W * list[i]));
+    ratio = list.map((x: number) => toFraction(1 / x));
+  } else {
+    const target = given[0] === 'size' ? args.axes('size', rank) : c.like?.slice(1);
+    if (!target) throw new LayerError('unknownName', 'upsample `like` names a layer whose shape is unknown.', 'like');
+    if (target.length !== rank) throw new LayerError('rank', `upsample \`like\` names a layer with ${target.length} spatial axes; this input has ${rank}.`, 'like');
+    outSpatial = target;
+    ratio = spatial.map((W, i) => [W, target[i]]);
+  }
+  if (outSpatial.some((o) => o < 1)) throw new LayerError('outputSize', `upsample output ${outSpatial.join('×')} is empty.`, given[0]);
+  const field = mapsOrUnknown(() => spatial.map((W, i) => {
+    const [a, b] = ratio[i];
+    if (mode === 'nearest') return resampleMap(a, b, 0, 'nearest');
+    if (alignCorners) return outSpatial[i] > 1 ? resampleMap(W - 1, outSpatial[i] - 1, 0, 'linear') : resampleMap(0, 1, 0, 'nearest');
+    // src = (o + ½)·a/b − ½ = (o·2a + a − b) / 2b
+    return resampleMap(2 * a, 2 * b, a - b, 'linear');
+  }));
+  return {
+    shape: [C, ...outSpatial],
+    params: 0,
+    buffers: 0,
+    macs: 0,
+    resolved: { mode, alignCorners, size: outSpatial, scale: given[0] === 'scale' ? args.raw('scale') : undefined },
+    field,
+    notes,
+  };
+}
+
+function pad(c: LayerContext): LayerComputation {
+  const { kind, args, input, notes } = c;
+  const { C, spatial } = spatialOf(kind, input);
+  if (!args.has('padding')) throw new LayerError('schema', 'pad needs `padding`.', 'padding');
+  const v = args.raw('padding');
+  if (v === 'same') throw new LayerError('badValue', "pad needs explicit sizes; 'same' depends on a kernel.", 'padding');
+  const { pairs } = resolvePadding(args, 'padding', spatial, spatial.map(() => 1), spatial.map(() => 1), spatial.length === 1);
+  return {
+    shape: [C, ...spatial.map((W, i) => W + pairs[i][0] + pairs[i][1])],
+    params: 0,
+    buffers: 0,
+    macs: 0,
+    resolved: { padding: pairs },
+    field: { type: 'map', axes: pairs.map(([p0]) => windowMap(1, 1, 1, p0)) },
+    notes,
+  };
+}
+
+function reorg(c: LayerContext): LayerComputation {
+  const { kind, args, input, notes } = c;
+  const { C, spatial } = spatialOf(kind, input);
+  const st = args.int('stride');
+  const bad = spatial.findIndex((n) => n % st !== 0);
+  if (spatial.length !== 2) throw new LayerError('rank', `reorg acts on [C, H, W]; its input is [${input.join(', ')}].`);
+  if (bad >= 0) throw new LayerError('outputSize', `reorg with stride ${st} needs H and W divisible by ${st}; the input is ${spatial.join('×')}.`, 'stride');
+  if (C % (st * st) !== 0) throw new LayerError('channels', `reorg with stride ${st} needs the channels divisible by ${st * st} (darknet reads the input as [C/${st * st}, ${st}·H, ${st}·W]); the input has ${C}.`, 'stride');
+  return { shape: [C * st * st, ...spatial.map((n) => n / st)], params: 0, buffers: 0, macs: 0, resolved: { stride: st }, field: { type: 'unknown' }, notes };
+}
+
+/** A float as an exact fraction a/b when it is one with a small denominator (scale 1.5 → 2/3…). */
+function toFraction(x: number): [number, number] {
+  for (let b = 1; b <= 1000; b++) {
+    const a = Math.round(x * b);
+    if (Math.abs(a / b - x) < 1e-9) {
+      const g = gcdInt(a, b);
+      return [a / g, b / g];
+    }
+  }
+  const r = rational(Math.round(x * 1e6), 1e6);
+  return [r.num, r.den];
+}
+
+function gcdInt(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return Math.abs(a) || 1;
+}
