@@ -153,6 +153,11 @@ export const KINDS: Record<string, KindSpec> = {
     snippet: ['heads', 'key_dim'],
   },
   pad: { doc: 'Explicit zero padding.', args: { padding: { ...padding, default: undefined } }, snippet: ['padding'] },
+  crop: {
+    doc: 'Removes positions at the start and end of each spatial axis (the inverse of pad): what a PyTorch slice such as `x[:, :, :-2]` does (the chomp of a causal TCN).',
+    args: { amount: { ...padding, default: undefined, doc: 'Positions removed per side: an integer (both sides of every axis), a per-axis list, or per-axis [before, after] pairs.' } },
+    snippet: ['amount'],
+  },
   add: { doc: 'Elementwise sum of the `from` operands (residual connection).', args: {}, merges: true },
   mul: { doc: 'Elementwise product; a [C, 1, …] or [C] operand is broadcast (squeeze-excite).', args: {}, merges: true },
   concat: { doc: 'Concatenation along an axis (0 = channels); other axes must match.', args: { axis: { type: 'int', default: 0, doc: 'Axis to join along (0 = channels).' } }, merges: true },

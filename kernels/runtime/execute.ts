@@ -440,6 +440,9 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return concat(inputs, a.axis ?? 0);
     case 'pad':
       return pad(x, a.padding, 'zeros');
+    case 'crop':
+      // Negative zero-padding crops.
+      return pad(x, (a.crop as Array<[number, number]>).map(([b, e]) => [-b, -e] as [number, number]), 'zeros');
     case 'slice':
       return sliceChannels(x, a.start, a.end, a.period);
     case 'reorg':

@@ -475,26 +475,38 @@ export class ForwardContext {
     return undefined;
   }
 
-  /** `x[:, :c]` (channels): a slice layer; other indexing of tensors is not modelled. */
+  /** `x[:, :c]` (channels: a slice layer), `x[:, :, :-pad]` (spatial axes: a crop layer); other indexing of tensors is not modelled. */
   index(t: Tensor, items: Py[], span: Span): Py {
     const x = t.v;
     if (!x) return t;
-    const full = (i: Py) => isObj(i) && i.t === 'slice' && i.lo === null && i.hi === null && i.step === null;
-    if (items.length >= 2 && full(items[0]) && items.slice(2).every(full)) {
-      const s = items[1];
-      if (isObj(s) && s.t === 'slice' && (s.step === null || s.step === 1)) {
-        const C = x.shape![0];
-        const norm = (v: Py, d: number) => (v === null ? d : typeof v === 'number' ? Math.min(Math.max(v < 0 ? v + C : v, 0), C) : undefined);
-        const start = norm(s.lo, 0);
-        const end = norm(s.hi, C);
-        if (start !== undefined && end !== undefined) {
-          if (start === 0 && end === C) return t;
-          const statement = this.interp.active[this.interp.active.length - 1]?.stmt.span ?? span;
-          return this.tensor(this.add(this.opName('getitem'), { kind: 'slice', args: { start, end }, from: {} }, [x], span, statement, {}));
-        }
-      }
+    const shape = x.shape!;
+    const rank = shape.length + 1;
+    const lost = () => this.interp.lost(`indexing a tensor with [${items.map((i) => (isObj(i) && i.t === 'slice' ? sliceText(i) : isObj(i) && i.t === 'builtin' && i.name === 'Ellipsis' ? '...' : show(i))).join(', ')}]`, span);
+    // Expand `...` and the missing trailing axes to full slices.
+    const full: Py = { t: 'slice', lo: null, hi: null, step: null };
+    const dots = items.findIndex((i) => isObj(i) && i.t === 'builtin' && i.name === 'Ellipsis');
+    const dims = dots < 0 ? [...items] : [...items.slice(0, dots), ...Array(Math.max(0, rank - items.length + 1)).fill(full), ...items.slice(dots + 1)];
+    while (dims.length < rank) dims.push(full);
+    if (dims.length > rank) return lost();
+    const ranges: Array<[number, number]> = [];
+    for (let d = 0; d < rank; d++) {
+      const s = dims[d];
+      if (!isObj(s) || s.t !== 'slice' || !(s.step === null || s.step === 1)) return lost();
+      const n = d === 0 ? 1 : shape[d - 1];
+      const norm = (v: Py, dflt: number) => (v === null ? dflt : typeof v === 'number' && Number.isInteger(v) ? Math.min(Math.max(v < 0 ? v + n : v, 0), n) : undefined);
+      const lo = norm(s.lo, 0);
+      const hi = norm(s.hi, n);
+      if (lo === undefined || hi === undefined) return lost();
+      if (d === 0 && (s.lo !== null || s.hi !== null)) return this.interp.lost('slicing the batch axis', span);
+      ranges.push([lo, Math.max(lo, hi)]);
     }
-    return this.interp.lost(`indexing a tensor with [${items.map((i) => (isObj(i) && i.t === 'slice' ? sliceText(i) : show(i))).join(', ')}]`, span);
+    const statement = this.interp.active[this.interp.active.length - 1]?.stmt.span ?? span;
+    let v: Value | undefined = x;
+    const [c0, c1] = ranges[1];
+    if (c0 !== 0 || c1 !== shape[0]) v = this.add(this.opName('getitem'), { kind: 'slice', args: { start: c0, end: c1 }, from: {} }, [v], span, statement, {});
+    const crop = ranges.slice(2).map(([lo, hi], i) => [lo, shape[i + 1] - hi] as [number, number]);
+    if (v && crop.some(([a, b]) => a || b)) v = this.add(this.opName('getitem'), { kind: 'crop', args: { amount: crop }, from: {} }, [v], span, statement, {});
+    return this.tensor(v);
   }
 
   /** Attributes of tensors: shape, ndim; methods are bound for `call`. */
