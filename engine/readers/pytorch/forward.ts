@@ -8,7 +8,7 @@ import type { NetworkBuilder, Value } from '../../analyse/network';
 import { fmtShape } from '../../analyse/layers';
 import type { CallSite, Interpreter } from './interpreter';
 import { engineLayer, padPairs, rankOf, softmaxAxis, upsampleLayer, type EngineLayer } from './nn';
-import { isModule, isObj, isTensor, isUnknown, plain, show, tuple, typeName, type ModuleObj, type Py, type PyTuple, type Tensor } from './values';
+import { firstUnknown, isModule, isObj, isTensor, isUnknown, plain, show, tuple, typeName, type ModuleObj, type Py, type PyTuple, type Tensor } from './values';
 
 const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
@@ -113,6 +113,18 @@ export class ForwardContext {
 
   private leaf(m: ModuleObj, x: Value, site: CallSite): Value | undefined {
     const t = m.torch!;
+    for (const v of Object.values(m.args)) {
+      const u = firstUnknown(v);
+      if (u) {
+        this.interp.note(u);
+        return undefined;
+      }
+    }
+    if (t === 'Unknown') {
+      const u = m.attrs.get('__unknown__');
+      if (isUnknown(u)) this.interp.note(u);
+      return undefined;
+    }
     const shape = x.shape!;
     const name = m.path || t;
     const where = (arg: string) => m.argSpans[arg] ?? m.site;
