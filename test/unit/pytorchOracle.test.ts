@@ -1,9 +1,10 @@
 // The PyTorch reader against PyTorch itself: each model source of test/fixtures/pytorch/models
-// (written in the styles people use) was instantiated and run by oracle.py with a forward hook on
+// (written in the styles people use) and torchvision's own model sources (built by their factory
+// functions: resnet50, densenet121…) were instantiated and run by oracle.py with a forward hook on
 // every module. The reader, never running Python, must give every torch.nn module's output shape
 // at each of its calls, each parameterised module's parameters, the output and the total.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, type Analysis } from '../../engine';
 import { repoRoot } from '../oracle';
@@ -24,6 +25,12 @@ interface OracleModel {
 }
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'pytorch');
+/** torchvision's sources as installed by python3-torchvision when present, else the copies the tests commit. */
+const INSTALLED = '/usr/lib/python3/dist-packages/torchvision/models';
+const sourceOf = (file: string) => {
+  const installed = file.startsWith('torchvision/') ? join(INSTALLED, file.slice('torchvision/'.length)) : undefined;
+  return readFileSync(installed && existsSync(installed) ? installed : join(fixtures, file), 'utf8');
+};
 const oracle = JSON.parse(readFileSync(join(fixtures, 'oracle.json'), 'utf8')) as { models: OracleModel[] };
 
 /** Compares the analysis with PyTorch's hooks; returns the mismatches as readable lines. */
@@ -52,8 +59,8 @@ export function compareWithOracle(a: Analysis, want: OracleModel): string[] {
 describe('pytorch reader: model sources against PyTorch (oracle.py)', () => {
   for (const want of oracle.models) {
     it(`${want.file} ${want.class}: every module's shapes and parameters, the output and the total`, () => {
-      const text = readFileSync(join(fixtures, want.file), 'utf8');
-      const a = check(text, { fileName: want.file, className: want.class });
+      const text = sourceOf(want.file);
+      const a = check(text, { fileName: want.file, className: want.class, inputShape: want.file.startsWith('torchvision/') ? want.input : undefined });
       assert.equal(a.format, 'pytorch');
       const errors = a.findings.filter((f) => f.severity === 'error' || f.code === 'CL030');
       assert.deepEqual(errors.map((f) => `${f.code} ${f.message}`), [], 'no errors and nothing left unfollowed');

@@ -6,6 +6,7 @@ import type { Span } from '../../types';
 export type Expr =
   | { t: 'num'; v: number; float: boolean; span: Span }
   | { t: 'str'; v: string; span: Span }
+  | { t: 'fstr'; parts: Array<string | { e: Expr; spec: boolean }>; span: Span }
   | { t: 'const'; v: boolean | null; span: Span }
   | { t: 'name'; id: string; span: Span }
   | { t: 'attr'; obj: Expr; name: string; span: Span }
@@ -79,6 +80,8 @@ export interface FunctionDef {
   body: Stmt[];
   decorators: Expr[];
   span: Span;
+  /** Defined by the reader's prelude (library helpers), not by the user's file. */
+  prelude?: boolean;
 }
 
 export interface ClassDef {

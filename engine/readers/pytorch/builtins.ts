@@ -6,7 +6,7 @@ import { equal, isKey, Raised, Unfollowed, type CallSite, type Interpreter } fro
 import { firstUnknown, isModule, isObj, isUnknown, list, show, truthy, tuple, typeName, unknown, type Builtin, type DictKey, type Py, type PyClass } from './values';
 import { pyRound } from '../ultralytics/python';
 
-const EXCEPTIONS = new Set(['Exception', 'ValueError', 'TypeError', 'KeyError', 'IndexError', 'RuntimeError', 'NotImplementedError', 'AssertionError', 'AttributeError']);
+const EXCEPTIONS = new Set(['Exception', 'ValueError', 'TypeError', 'KeyError', 'IndexError', 'RuntimeError', 'NotImplementedError', 'AssertionError', 'AttributeError', 'Warning', 'UserWarning', 'FutureWarning', 'DeprecationWarning']);
 
 /** Names of builtins the reader models (everything else under `builtins.` is unknown). */
 export const PYTHON_BUILTINS = new Set([
@@ -186,6 +186,15 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
       for (const x of interp.iterate(a0, span)) p *= num(x, 'math.prod()', span);
       return p;
     }
+    case 'typing.cast':
+    case 'torch.jit.annotate':
+      return args[1];
+    case 'torch.jit.is_scripting':
+    case 'torch.jit.is_tracing':
+    case 'torch._C._get_tracing_state':
+      return false;
+    case 'warnings.warn':
+      return null;
     case 'functools.partial':
       return { t: 'partial', fn: a0, args: args.slice(1), kwargs: new Map(kwargs) };
     case 'collections.OrderedDict':
@@ -222,6 +231,10 @@ function isInstance(interp: Interpreter, v: Py, cls: Py): Py {
       return typeof v === 'string';
     case 'builtins.list':
       return isObj(v) && v.t === 'list';
+    case 'typing.Sequence':
+    case 'typing.List':
+    case 'collections.abc.Sequence':
+      return isObj(v) && (v.t === 'list' || v.t === 'tuple');
     case 'builtins.tuple':
       return isObj(v) && v.t === 'tuple';
     case 'builtins.dict':

@@ -101,12 +101,18 @@ export class Interpreter {
   /** Module-level code runs in a restricted mode: no calls of the file's own functions and classes. */
   moduleLevel = false;
   /** The function and class being executed (for statement records). */
-  private frames: Array<{ fn: string; owner?: PyClass; self?: Py }> = [];
+  private frames: Array<{ fn: string; owner?: PyClass; self?: Py; prelude?: boolean }> = [];
+  /** While a prelude function runs: the user's call it serves (where its modules are located). */
+  preludeSite?: Span;
+  /** The prelude's definitions, bound where a file imports them (prelude.ts). */
+  prelude?: Scope;
 
   constructor(readonly lib: Library, readonly globals: Scope) {}
 
   /** Notes a construct that could not be followed (the first one becomes the reader's finding). */
   note(u: { why: string; span: Span }): void {
+    // Module-level code (weights tables, registries) is not the model; the prelude's spans are not the user's.
+    if (this.moduleLevel || this.preludeSite) return;
     if (!this.unfollowed) this.unfollowed = { why: u.why, span: u.span };
   }
 
@@ -127,14 +133,14 @@ export class Interpreter {
 
   // ------------------------------------------------------------------ statements
 
-  execModule(body: Stmt[]): void {
+  execModule(body: Stmt[], scope: Scope = this.globals): void {
     this.moduleLevel = true;
     for (const s of body) {
       // Module level: definitions, imports and assignments of constants; the rest (training
       // loops, `if __name__ == '__main__'`) is not the model and is not run.
       if (s.t !== 'import' && s.t !== 'def' && s.t !== 'class' && s.t !== 'assign') continue;
       try {
-        this.exec(s, this.globals);
+        this.exec(s, scope);
       } catch (err) {
         if (!(err instanceof Unfollowed || err instanceof Raised)) throw err;
       }
@@ -152,7 +158,7 @@ export class Interpreter {
 
   private record(s: Stmt): StatementRecord | undefined {
     const frame = this.frames[this.frames.length - 1];
-    if (!frame) return undefined;
+    if (!frame || frame.prelude) return undefined;
     let r = this.records.get(s);
     if (!r) {
       r = { stmt: s, count: 0, created: [], layers: [], fn: frame.fn, owner: frame.owner };
@@ -253,6 +259,8 @@ export class Interpreter {
   }
 
   private importName(module: string, name: string | undefined, bindsRoot: boolean | undefined, span: Span): Py {
+    const fromPrelude = name !== undefined && (module.startsWith('.') || module.startsWith('torchvision.')) ? this.prelude?.get(name) : undefined;
+    if (fromPrelude !== undefined) return fromPrelude;
     if (module.startsWith('.')) return unknown(`${name ?? module}, imported from ${module} (another file)`, span);
     const full = name ? `${module}.${name}` : bindsRoot ? module.split('.')[0] : module;
     return this.lib.attr({ t: 'builtin', name: '' }, full, span);
@@ -428,6 +436,19 @@ export class Interpreter {
         return e.v;
       case 'str':
         return e.v;
+      case 'fstr': {
+        let out = '';
+        for (const p of e.parts) {
+          if (typeof p === 'string') out += p;
+          else {
+            const v = this.eval(p.e, scope);
+            if (isUnknown(v)) return v;
+            if (p.spec || !(typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null)) return unknown('an f-string with a format spec or a non-plain value', e.span);
+            out += typeof v === 'string' ? v : show(v);
+          }
+        }
+        return out;
+      }
       case 'const':
         return e.v;
       case 'ellipsis':
@@ -780,7 +801,9 @@ export class Interpreter {
     const all = fn.self !== undefined ? [fn.self, ...args] : args;
     this.bindParams(fn, all, kwargs, scope, callSpan);
     this.depth++;
-    this.frames.push({ fn: fn.def.name, owner: fn.owner, self: fn.self });
+    this.frames.push({ fn: fn.def.name, owner: fn.owner, self: fn.self, prelude: fn.def.prelude });
+    const outerSite = this.preludeSite;
+    if (fn.def.prelude && !outerSite) this.preludeSite = callSpan;
     try {
       if (fn.lambda) return this.eval(fn.lambda, scope);
       const sig = this.execBlock(fn.def.body, scope);
@@ -792,6 +815,7 @@ export class Interpreter {
       }
       throw err;
     } finally {
+      this.preludeSite = outerSite;
       this.frames.pop();
       this.depth--;
     }

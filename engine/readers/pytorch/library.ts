@@ -100,6 +100,13 @@ export class TorchLibrary implements Library {
   }
 
   created(m: ModuleObj): void {
+    const site = this.interp.preludeSite;
+    if (site) {
+      // Built by a library helper (prelude.ts): located at the user's call of it.
+      m.site = site;
+      m.calleeSpan = site;
+      m.argSpans = {};
+    }
     this.modules.push(m);
     for (const r of this.interp.active) r.created.push(m);
   }

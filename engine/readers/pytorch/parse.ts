@@ -343,10 +343,12 @@ class Converter {
       }
       case 'String':
         return { t: 'str', v: stringValue(this.src(n)), span };
-      case 'ContinuedString':
-        return { t: 'str', v: k.map((c) => stringValue(this.src(c))).join(''), span };
+      case 'ContinuedString': {
+        const parts = k.flatMap((c) => (c.name === 'FormatString' ? this.formatParts(c) : [stringValue(this.src(c))]));
+        return parts.every((p) => typeof p === 'string') ? { t: 'str', v: parts.join(''), span } : { t: 'fstr', parts, span };
+      }
       case 'FormatString':
-        return { t: 'unsupported', what: 'an f-string', span };
+        return { t: 'fstr', parts: this.formatParts(n), span };
       case 'Boolean':
         return { t: 'const', v: this.src(n) === 'True', span };
       case 'None':
@@ -383,6 +385,10 @@ class Converter {
           .slice(1, -1)
           .map((c) => this.src(c))
           .join(' ');
+        // `a < b < c` is `a < b and b < c` (lezer nests it as `(a < b) < c`).
+        if (COMPARISONS.has(op) && k[0].name === 'BinaryExpression' && l.t === 'bin' && COMPARISONS.has(l.op)) {
+          return { t: 'bin', op: 'and', l, r: { t: 'bin', op, l: rightmost(l), r, span }, span };
+        }
         return { t: 'bin', op, l, r, span };
       }
       case 'UnaryExpression': {
@@ -432,6 +438,27 @@ class Converter {
     }
   }
 
+  /** An f-string's literal text and replacement fields (`{expr}`, `{expr!r}`; a format spec is kept as a flag). */
+  private formatParts(n: SyntaxNode): Array<string | { e: Expr; spec: boolean }> {
+    const src = this.src(n);
+    const m = /^([a-zA-Z]*)('''|"""|'|")/.exec(src);
+    const open = m ? m[0].length : 0;
+    const close = m ? m[2].length : 0;
+    const raw = /r/i.test(m?.[1] ?? '');
+    const literal = (s: string) => (raw ? s : stringValue(`'${s.replace(/'/g, "\\'")}'`)).replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+    const parts: Array<string | { e: Expr; spec: boolean }> = [];
+    let at = n.from + open;
+    for (const r of this.kids(n)) {
+      if (r.name !== 'FormatReplacement') continue;
+      if (r.from > at) parts.push(literal(this.text.slice(at, r.from)));
+      const inner = this.kids(r).find((c) => !['{', '}', 'FormatConversion', 'FormatSpec'].includes(c.name));
+      parts.push({ e: inner ? this.expr(inner) : { t: 'unsupported', what: 'an empty f-string field', span: this.span(r) }, spec: this.kids(r).some((c) => c.name === 'FormatSpec') });
+      at = r.to;
+    }
+    if (n.to - close > at) parts.push(literal(this.text.slice(at, n.to - close)));
+    return parts;
+  }
+
   private collection(k: SyntaxNode[]): { items: Expr[] } {
     const inner = k.filter((c) => !['(', ')', '[', ']', '{', '}'].includes(c.name));
     const list = this.exprList(inner, 0, inner.length);
@@ -459,6 +486,13 @@ class Converter {
       return { t: 'slice', lo: parts[0], hi: parts[1], step: parts[2], span: { start: g[0].from, end: g[g.length - 1].to } } as SliceExpr;
     });
   }
+}
+
+const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
+
+/** The last operand of a (chained) comparison. */
+function rightmost(e: Expr): Expr {
+  return e.t === 'bin' && e.op === 'and' ? rightmost(e.r) : e.t === 'bin' ? e.r : e;
 }
 
 function describe(name: string): string {

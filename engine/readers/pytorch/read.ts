@@ -16,7 +16,11 @@ import { TorchLibrary } from './library';
 import { ForwardContext } from './forward';
 import { ownParameters } from './nn';
 import { findInputShape } from './input';
-import { isModule, isObj, isTensor, isUnknown, Scope, type ModuleObj, type Py, type PyClass } from './values';
+import { preludeStatements } from './prelude';
+import { isModule, isObj, isTensor, isUnknown, Scope, type ModuleObj, type Py, type PyClass, type PyFunction } from './values';
+import type { Param } from './ast';
+
+const result_name = (t: PyClass | PyFunction) => (t.t === 'class' ? t.name : t.def.name);
 
 export function readPytorch(text: string, options: ReadOptions = {}): Analysis {
   return new PytorchReader(text, options).run();
@@ -27,6 +31,8 @@ export interface ModelClasses {
   classes: PyClass[];
   /** Classes no other class of the file instantiates (the top-level models). */
   topLevel: PyClass[];
+  /** Module-level functions, in order (factories such as torchvision's resnet18). */
+  factories: string[];
 }
 
 class PytorchReader {
@@ -50,19 +56,22 @@ class PytorchReader {
       return this.net.finish(result);
     }
     const parsed = parsePython(this.text);
+    const prelude = new Scope();
+    this.interp.execModule(preludeStatements(), prelude);
+    this.interp.prelude = prelude;
     this.interp.execModule(parsed.body);
-    const found = this.classes(parsed.body.flatMap((s) => (s.t === 'class' ? [s.def.name] : [])));
+    const found = this.classes(parsed.body.flatMap((s) => (s.t === 'class' ? [s.def.name] : [])), parsed.body.flatMap((s) => (s.t === 'def' ? [s.def.name] : [])));
     const target = this.choose(found);
     if (!target) {
       const wanted = this.options.className;
       const names = found.classes.map((c) => c.name);
       const message = wanted
-        ? `This file defines no nn.Module subclass named ${wanted}${names.length ? ` (it defines ${names.join(', ')})` : ''}.`
+        ? `This file defines no nn.Module subclass (or factory function without required arguments) named ${wanted}${names.length ? ` (it defines ${names.join(', ')})` : ''}.`
         : 'This file defines no nn.Module subclass: ConvLens reads PyTorch models written as `class Net(nn.Module)`.';
       this.net.report('notANetwork', message, { start: 0, end: Math.min(this.text.length, Math.max(1, this.text.indexOf('\n'))) });
       return this.net.finish(result);
     }
-    result.name = target.name;
+    result.name = target.t === 'class' ? target.name : target.def.name;
     result.anchor = target.def.nameSpan;
     const site: CallSite = { span: target.def.nameSpan, fnSpan: target.def.nameSpan, posSpans: [], kwSpans: new Map() };
 
@@ -77,7 +86,7 @@ class PytorchReader {
       const rank = first ? Number(/(\d)d$/.exec(first.torch!)![1]) : 2;
       const channels = first ? (first.args.in_channels as number) : 3;
       const lineStart = this.text.lastIndexOf('\n', target.def.span.start - 1) + 1;
-      this.net.report('pytorchInput', `No input shape for ${target.name}: parameters are counted, shapes need one. Add a comment \`# convlens: input C×H×W\` (for example \`# convlens: input ${channels}x${Array(rank).fill(rank === 2 ? 224 : 32).join('x')}\`), pass --input-shape to the CLI, or set convlens.pytorch.inputShape.`, target.def.nameSpan, undefined, {
+      this.net.report('pytorchInput', `No input shape for ${result_name(target)}: parameters are counted, shapes need one. Add a comment \`# convlens: input C×H×W\` (for example \`# convlens: input ${channels}x${Array(rank).fill(rank === 2 ? 224 : 32).join('x')}\`), pass --input-shape to the CLI, or set convlens.pytorch.inputShape.`, target.def.nameSpan, undefined, {
         insertAt: lineStart,
         channels,
         rank,
@@ -97,7 +106,7 @@ class PytorchReader {
   }
 
   /** The nn.Module subclasses defined at the top of the file, and those no other one instantiates. */
-  private classes(names: string[]): ModelClasses {
+  private classes(names: string[], factories: string[]): ModelClasses {
     const classes: PyClass[] = [];
     for (const n of names) {
       const v = this.interp.globals.get(n);
@@ -108,28 +117,43 @@ class PytorchReader {
       const src = this.text.slice(c.def.span.start, c.def.span.end);
       for (const other of classes) if (other !== c && new RegExp(`\\b${other.name}\\b`).test(src)) used.add(other.name);
     }
-    return { classes, topLevel: classes.filter((c) => !used.has(c.name)) };
+    return { classes, topLevel: classes.filter((c) => !used.has(c.name)), factories };
   }
 
-  /** The model: the class asked for, else the last top-level class that can be built without arguments. */
-  private choose(found: ModelClasses): PyClass | undefined {
-    if (this.options.className) return found.classes.find((c) => c.name === this.options.className);
+  /**
+   * The model: the class (or factory function, `resnet18`) asked for, else the last top-level class
+   * that can be built without arguments, else the first factory function of the file that builds one.
+   */
+  private choose(found: ModelClasses): PyClass | PyFunction | undefined {
+    const callableWithoutArguments = (params: Param[]) => params.every((p) => p.default || p.kind === 'star' || p.kind === 'dstar');
+    const wanted = this.options.className;
+    if (wanted) {
+      const cls = found.classes.find((c) => c.name === wanted);
+      if (cls) return cls;
+      const fn = this.interp.globals.get(wanted);
+      return isObj(fn) && fn.t === 'func' && callableWithoutArguments(fn.def.params) ? fn : undefined;
+    }
     const buildable = (c: PyClass) => {
       const init = this.interp.classAttr(c, '__init__');
       if (!init || !isObj(init.value) || init.value.t !== 'func') return true;
-      return init.value.def.params.slice(1).every((p) => p.default || p.kind === 'star' || p.kind === 'dstar');
+      return callableWithoutArguments(init.value.def.params.slice(1));
     };
     const tops = found.topLevel.filter(buildable);
-    return tops[tops.length - 1] ?? found.topLevel[found.topLevel.length - 1] ?? found.classes[found.classes.length - 1];
+    if (tops.length) return tops[tops.length - 1];
+    for (const f of found.factories) {
+      const fn = this.interp.globals.get(f);
+      if (isObj(fn) && fn.t === 'func' && callableWithoutArguments(fn.def.params) && !f.startsWith('_')) return fn;
+    }
+    return found.topLevel[found.topLevel.length - 1] ?? found.classes[found.classes.length - 1];
   }
 
-  private construct(target: PyClass, site: CallSite): ModuleObj | undefined {
+  private construct(target: PyClass | PyFunction, site: CallSite): ModuleObj | undefined {
     let model: Py;
     try {
       model = this.interp.call(target, [], new Map(), site);
     } catch (err) {
       if (err instanceof Raised) {
-        this.net.report('pythonError', `${target.name}() raises here: ${err.message}.`, err.span);
+        this.net.report('pythonError', `${result_name(target)}() raises here: ${err.message}.`, err.span);
         return undefined;
       }
       if (err instanceof Unfollowed) {
