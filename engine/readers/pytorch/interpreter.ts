@@ -379,6 +379,14 @@ export class Interpreter {
 
   /** The class and its bases, nearest first (depth-first, each once: Python's order for the hierarchies models use). */
   mro(cls: PyClass): Array<PyClass | Builtin> {
+    let cached = this.mros.get(cls);
+    if (!cached) this.mros.set(cls, (cached = this.computeMro(cls)));
+    return cached;
+  }
+
+  private readonly mros = new Map<PyClass, Array<PyClass | Builtin>>();
+
+  private computeMro(cls: PyClass): Array<PyClass | Builtin> {
     const out: Array<PyClass | Builtin> = [];
     const visit = (c: PyClass | Builtin) => {
       const i = out.indexOf(c);

@@ -9,7 +9,17 @@ import type { ForwardContext } from './forward';
 import { isModule, isObj, isTensor, isUnknown, list, tuple, typeName, unknown, type Builtin, type DictKey, type ModuleObj, type Py, type Unknown } from './values';
 
 /** Module paths that name the same things: `torch.nn.modules.conv.Conv2d` is `torch.nn.Conv2d`. */
+const canonicalNames = new Map<string, string>();
 function canonical(name: string): string {
+  let c = canonicalNames.get(name);
+  if (c === undefined) {
+    c = canonicalForm(name);
+    if (canonicalNames.size < 10_000) canonicalNames.set(name, c);
+  }
+  return c;
+}
+
+function canonicalForm(name: string): string {
   return name
     .replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.')
     .replace(/^torch\.functional\./, 'torch.')

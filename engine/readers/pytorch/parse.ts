@@ -3,7 +3,7 @@
 // itself and stays free of I/O. A half-typed line becomes an error node; the statements around
 // it still parse, so hints stay on while the user types.
 import { parser } from '@lezer/python';
-import type { SyntaxNode } from '@lezer/common';
+import { TreeFragment, type SyntaxNode, type Tree } from '@lezer/common';
 import type { Span } from '../../types';
 import type { Arg, ClassDef, Expr, FunctionDef, Generator, ImportName, Param, SliceExpr, Stmt } from './ast';
 
@@ -13,8 +13,39 @@ export interface ParsedModule {
   errors: Span[];
 }
 
+/**
+ * The last trees parsed, for incremental re-parsing: after a keystroke only the changed region of
+ * a document is parsed again (lezer reuses the rest), as an editor's own highlighter does.
+ */
+const recent: Array<{ text: string; fragments: readonly TreeFragment[] }> = [];
+const RECENT = 8;
+
+function parseTree(text: string): Tree {
+  // The cached text that differs least (longest common prefix and suffix) from this one.
+  let best: { entry: (typeof recent)[number]; prefix: number; suffix: number } | undefined;
+  for (const entry of recent) {
+    const old = entry.text;
+    let prefix = 0;
+    const max = Math.min(old.length, text.length);
+    while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+    if (!best || prefix + suffix > best.prefix + best.suffix) best = { entry, prefix, suffix };
+  }
+  let fragments: readonly TreeFragment[] | undefined;
+  if (best && best.prefix + best.suffix > text.length / 2) {
+    const old = best.entry.text;
+    fragments = TreeFragment.applyChanges(best.entry.fragments, [{ fromA: best.prefix, toA: old.length - best.suffix, fromB: best.prefix, toB: text.length - best.suffix }]);
+  }
+  const tree = parser.parse(text, fragments);
+  if (best && best.entry.text === text) return tree;
+  recent.unshift({ text, fragments: TreeFragment.addTree(tree) });
+  if (recent.length > RECENT) recent.pop();
+  return tree;
+}
+
 export function parsePython(text: string): ParsedModule {
-  const tree = parser.parse(text);
+  const tree = parseTree(text);
   const errors: Span[] = [];
   tree.iterate({
     enter: (n) => {

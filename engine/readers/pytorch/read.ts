@@ -42,6 +42,7 @@ class PytorchReader {
   private forward?: ForwardContext;
   /** Something the figures depend on was not followed: the first such construct is reported. */
   private incomplete = false;
+  private readonly paramMemo = new Map<ModuleObj, number | undefined>();
 
   constructor(private readonly text: string, private readonly options: ReadOptions) {
     this.interp = new Interpreter(this.lib, new Scope());
@@ -269,7 +270,7 @@ class PytorchReader {
     });
     const e = this.entry(rec, ids);
     const params = attached.reduce<number | undefined>((n, m) => {
-      const p = staticParameters(m);
+      const p = staticParameters(m, this.paramMemo);
       return n === undefined || p === undefined ? undefined : n + p;
     }, 0);
     if (params !== undefined) e.params = params;
@@ -301,7 +302,8 @@ function nameModules(model: ModuleObj): void {
 }
 
 /** sum(p.numel() for p in module.parameters()): each module once; undefined when one is not known. */
-export function staticParameters(root: ModuleObj): number | undefined {
+export function staticParameters(root: ModuleObj, memo?: Map<ModuleObj, number | undefined>): number | undefined {
+  if (memo?.has(root)) return memo.get(root);
   const seen = new Set<ModuleObj>();
   const count = (m: ModuleObj): number | undefined => {
     if (seen.has(m)) return 0;
@@ -317,7 +319,9 @@ export function staticParameters(root: ModuleObj): number | undefined {
     }
     return n;
   };
-  return count(root);
+  const n = count(root);
+  memo?.set(root, n);
+  return n;
 }
 
 export type { Span };
