@@ -207,7 +207,7 @@ describe('pytorch reader: the input shape and the model class', () => {
     assert.equal(a.totals.params, 11181642);
     assert.equal(analyse(text, { className: 'ResNet' }).totals.params, 25557032);
     const f = only(analyse(text, { className: 'Missing' }), 'CL012');
-    assert.match(f.message, /no nn.Module subclass named Missing \(it defines BasicBlock, Bottleneck, ResNet, ResNet18\)/);
+    assert.match(f.message, /named Missing \(it defines BasicBlock, Bottleneck, ResNet, ResNet18\)/);
   });
 });
 
