@@ -8,9 +8,10 @@ export interface DocumentOptions {
   fileName?: string;
   scale?: string;
   imageSize?: number;
-  /** PyTorch: the class analysed and the input shape per sample. */
+  /** PyTorch: the class analysed, the input shape per sample, and the one used when the file gives none. */
   className?: string;
   inputShape?: number[];
+  fallbackInputShape?: number[];
 }
 
 /** Host → page. */
@@ -151,10 +152,11 @@ export function parseDocumentOptions(o: unknown): DocumentOptions | undefined | 
     if (typeof o.className !== 'string' || o.className.length > MAX_NAME) return null;
     out.className = o.className;
   }
-  if (o.inputShape !== undefined) {
-    const s = o.inputShape;
+  for (const key of ['inputShape', 'fallbackInputShape'] as const) {
+    const s = o[key];
+    if (s === undefined) continue;
     if (!Array.isArray(s) || s.length < 2 || s.length > 4 || !s.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 1_000_000)) return null;
-    out.inputShape = s;
+    out[key] = s;
   }
   return out;
 }

@@ -533,7 +533,7 @@ export class ForwardContext {
   training(span: Span): boolean {
     if (!this.trainingNoted) {
       this.trainingNoted = true;
-      this.net.report('formatNote', 'self.training is taken as False: ConvLens analyses the model as model.eval() runs it (dropout off, batch norm with running statistics).', span);
+      this.net.report('formatNote', 'self.training is taken as False: ConvLens analyses the model in eval mode (dropout off, batch norm with its running statistics).', span);
     }
     return false;
   }

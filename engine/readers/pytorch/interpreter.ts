@@ -185,30 +185,30 @@ export class Interpreter {
   private execInner(s: Stmt, scope: Scope, rec: StatementRecord | undefined): Signal {
     switch (s.t) {
       case 'assign': {
-        const v = this.eval(s.value, scope);
+        const v = this.evaluate(s.value, scope);
         for (const target of s.targets) this.assign(target, v, scope);
         if (rec) rec.last = v;
         return undefined;
       }
       case 'aug': {
-        const cur = this.eval(s.target, scope);
-        const v = this.binary(s.op, cur, this.eval(s.value, scope), s.span, true);
+        const cur = this.evaluate(s.target, scope);
+        const v = this.binary(s.op, cur, this.evaluate(s.value, scope), s.span, true);
         this.assign(s.target, v, scope);
         if (rec) rec.last = v;
         return undefined;
       }
       case 'expr':
         // A call whose result is dropped (weight init, logging): its effects on figures are followed, its value is not needed.
-        this.eval(s.e, scope);
+        this.evaluate(s.e, scope);
         return undefined;
       case 'return': {
-        const v = s.value ? this.eval(s.value, scope) : null;
+        const v = s.value ? this.evaluate(s.value, scope) : null;
         if (rec) rec.last = v;
         return { k: 'return', v };
       }
       case 'if': {
         for (const b of s.branches) {
-          const test = this.eval(b.test, scope);
+          const test = this.evaluate(b.test, scope);
           const t = truthy(test);
           if (t === undefined) throw new Unfollowed(isUnknown(test) ? test.why : `a condition on ${show(test)}`, isUnknown(test) ? test.span : b.test.span);
           if (t) return this.execBlock(b.body, scope);
@@ -216,7 +216,7 @@ export class Interpreter {
         return s.orelse ? this.execBlock(s.orelse, scope) : undefined;
       }
       case 'for': {
-        const items = this.iterate(this.eval(s.iter, scope), s.iter.span);
+        const items = this.iterate(this.evaluate(s.iter, scope), s.iter.span);
         for (const item of items) {
           this.assign(s.target, item, scope);
           const sig = this.execBlock(s.body, scope);
@@ -238,11 +238,11 @@ export class Interpreter {
         }
         return undefined;
       case 'raise': {
-        const e = s.e ? this.eval(s.e, scope) : null;
+        const e = s.e ? this.evaluate(s.e, scope) : null;
         throw new Raised(raisedMessage(e), s.span);
       }
       case 'assert': {
-        const t = truthy(this.eval(s.test, scope));
+        const t = truthy(this.evaluate(s.test, scope));
         if (t === false) throw new Raised('an assert failed', s.span);
         return undefined;
       }
@@ -293,12 +293,12 @@ export class Interpreter {
         return;
       }
       case 'attr': {
-        const obj = this.eval(target.obj, scope);
+        const obj = this.evaluate(target.obj, scope);
         this.setAttr(obj, target.name, v, target.span);
         return;
       }
       case 'index': {
-        const obj = this.eval(target.obj, scope);
+        const obj = this.evaluate(target.obj, scope);
         const keys = target.items.map((i) => this.evalIndexItem(i, scope));
         if (isObj(obj) && obj.t === 'list' && keys.length === 1 && typeof keys[0] === 'number') {
           const i = keys[0] < 0 ? obj.items.length + keys[0] : keys[0];
@@ -366,7 +366,7 @@ export class Interpreter {
       try {
         if (s.t === 'def') cls.attrs.set(s.def.name, this.defineFunction(s.def, scope, cls));
         else if (s.t === 'assign') {
-          const v = this.eval(s.value, body);
+          const v = this.evaluate(s.value, body);
           for (const t of s.targets) this.assign(t, v, body);
         } else if (s.t === 'class') body.set(s.def.name, this.defineClass(s.def, body));
       } catch (err) {
@@ -429,7 +429,7 @@ export class Interpreter {
   /** Evaluates, turning a failure to follow into an unknown value (for defaults and class bodies). */
   safeEval(e: Expr, scope: Scope): Py {
     try {
-      return this.eval(e, scope);
+      return this.evaluate(e, scope);
     } catch (err) {
       if (err instanceof Unfollowed) return unknown(err.why, err.span);
       if (err instanceof Raised) return unknown(err.message, err.span);
@@ -437,7 +437,7 @@ export class Interpreter {
     }
   }
 
-  eval(e: Expr, scope: Scope): Py {
+  evaluate(e: Expr, scope: Scope): Py {
     this.tick(e.span);
     switch (e.t) {
       case 'num':
@@ -449,7 +449,7 @@ export class Interpreter {
         for (const p of e.parts) {
           if (typeof p === 'string') out += p;
           else {
-            const v = this.eval(p.e, scope);
+            const v = this.evaluate(p.e, scope);
             if (isUnknown(v)) return v;
             if (p.spec || !(typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null)) return unknown('an f-string with a format spec or a non-plain value', e.span);
             out += typeof v === 'string' ? v : show(v);
@@ -467,18 +467,18 @@ export class Interpreter {
         return this.lib.attr({ t: 'builtin', name: '' }, `builtins.${e.id}`, e.span);
       }
       case 'attr':
-        return this.getAttr(this.eval(e.obj, scope), e.name, e.span);
+        return this.getAttr(this.evaluate(e.obj, scope), e.name, e.span);
       case 'call':
         return this.evalCall(e, scope);
       case 'index': {
-        const obj = this.eval(e.obj, scope);
+        const obj = this.evaluate(e.obj, scope);
         const items = e.items.map((i) => this.evalIndexItem(i, scope));
         return this.index(obj, items, e.span);
       }
       case 'bin':
         return this.evalBinary(e, scope);
       case 'unary': {
-        const v = this.eval(e.e, scope);
+        const v = this.evaluate(e.e, scope);
         if (e.op === 'not') {
           const t = truthy(v);
           return t === undefined ? (isUnknown(v) ? v : unknown(`not ${show(v)}`, e.span)) : !t;
@@ -488,18 +488,18 @@ export class Interpreter {
         return this.lib.binary(e.op === '-' ? '*' : '+', v, e.op === '-' ? -1 : 0, e.span) ?? unknown(`${e.op}${typeName(v)}`, e.span);
       }
       case 'ifexp': {
-        const test = this.eval(e.test, scope);
+        const test = this.evaluate(e.test, scope);
         const t = truthy(test);
         if (t === undefined) throw new Unfollowed(isUnknown(test) ? test.why : `a condition on ${show(test)}`, isUnknown(test) ? test.span : e.test.span);
-        return this.eval(t ? e.body : e.orelse, scope);
+        return this.evaluate(t ? e.body : e.orelse, scope);
       }
       case 'list':
       case 'tuple':
       case 'set': {
         const items: Py[] = [];
         for (const i of e.items) {
-          if (i.t === 'star') items.push(...this.iterate(this.eval(i.e, scope), i.span));
-          else items.push(this.eval(i, scope));
+          if (i.t === 'star') items.push(...this.iterate(this.evaluate(i.e, scope), i.span));
+          else items.push(this.evaluate(i, scope));
         }
         return e.t === 'tuple' ? tuple(items) : list(items);
       }
@@ -507,13 +507,13 @@ export class Interpreter {
         const map = new Map<DictKey, Py>();
         for (const i of e.items) {
           if ('spread' in i) {
-            const d = this.eval(i.spread, scope);
+            const d = this.evaluate(i.spread, scope);
             if (isObj(d) && d.t === 'dict') for (const [k, v] of d.map) map.set(k, v);
             else return isUnknown(d) ? d : unknown(`**${typeName(d)}`, i.spread.span);
           } else {
-            const k = this.eval(i.k, scope);
+            const k = this.evaluate(i.k, scope);
             if (!isKey(k)) return unknown(`a dict key of type ${typeName(k)}`, i.k.span);
-            map.set(k as DictKey, this.eval(i.v, scope));
+            map.set(k as DictKey, this.evaluate(i.v, scope));
           }
         }
         return { t: 'dict', map };
@@ -530,8 +530,8 @@ export class Interpreter {
   }
 
   evalIndexItem(i: Expr | SliceExpr, scope: Scope): Py {
-    if (i.t === 'slice') return { t: 'slice', lo: i.lo ? this.eval(i.lo, scope) : null, hi: i.hi ? this.eval(i.hi, scope) : null, step: i.step ? this.eval(i.step, scope) : null };
-    return this.eval(i, scope);
+    if (i.t === 'slice') return { t: 'slice', lo: i.lo ? this.evaluate(i.lo, scope) : null, hi: i.hi ? this.evaluate(i.hi, scope) : null, step: i.step ? this.evaluate(i.step, scope) : null };
+    return this.evaluate(i, scope);
   }
 
   private comprehension(e: Extract<Expr, { t: 'comp' }>, scope: Scope): Py {
@@ -541,17 +541,17 @@ export class Interpreter {
     const loop = (g: number): void => {
       if (g === e.gens.length) {
         if (e.kind === 'dict') {
-          const k = this.eval(e.key!, inner);
-          if (isKey(k)) dict.set(k as DictKey, this.eval(e.elt, inner));
-        } else out.push(this.eval(e.elt, inner));
+          const k = this.evaluate(e.key!, inner);
+          if (isKey(k)) dict.set(k as DictKey, this.evaluate(e.elt, inner));
+        } else out.push(this.evaluate(e.elt, inner));
         return;
       }
       const gen = e.gens[g];
-      for (const item of this.iterate(this.eval(gen.iter, inner), gen.iter.span)) {
+      for (const item of this.iterate(this.evaluate(gen.iter, inner), gen.iter.span)) {
         this.assign(gen.target, item, inner);
         let keep = true;
         for (const c of gen.ifs) {
-          const t = truthy(this.eval(c, inner));
+          const t = truthy(this.evaluate(c, inner));
           if (t === undefined) throw new Unfollowed('a condition in a comprehension', c.span);
           if (!t) keep = false;
         }
@@ -657,13 +657,13 @@ export class Interpreter {
 
   private evalBinary(e: Extract<Expr, { t: 'bin' }>, scope: Scope): Py {
     if (e.op === 'and' || e.op === 'or') {
-      const l = this.eval(e.l, scope);
+      const l = this.evaluate(e.l, scope);
       const t = truthy(l);
       if (t === undefined) return isUnknown(l) ? l : unknown(`${show(l)} ${e.op} …`, e.span);
-      if (e.op === 'and') return t ? this.eval(e.r, scope) : l;
-      return t ? l : this.eval(e.r, scope);
+      if (e.op === 'and') return t ? this.evaluate(e.r, scope) : l;
+      return t ? l : this.evaluate(e.r, scope);
     }
-    return this.binary(e.op, this.eval(e.l, scope), this.eval(e.r, scope), e.span, false);
+    return this.binary(e.op, this.evaluate(e.l, scope), this.evaluate(e.r, scope), e.span, false);
   }
 
   binary(op: string, l: Py, r: Py, span: Span, inPlace: boolean): Py {
@@ -722,26 +722,26 @@ export class Interpreter {
   }
 
   private evalCall(e: Extract<Expr, { t: 'call' }>, scope: Scope): Py {
-    const fn = this.eval(e.fn, scope);
+    const fn = this.evaluate(e.fn, scope);
     const args: Py[] = [];
     const kwargs = new Map<string, Py>();
     const site: CallSite = { span: e.span, fnSpan: e.fn.span, posSpans: [], kwSpans: new Map() };
     let starred = false;
     for (const a of e.args) {
       if (a.kind === 'pos') {
-        args.push(this.eval(a.value, scope));
+        args.push(this.evaluate(a.value, scope));
         site.posSpans.push(starred ? undefined : a.value.span);
       } else if (a.kind === 'star') {
-        const v = this.eval(a.value, scope);
+        const v = this.evaluate(a.value, scope);
         const items = this.iterate(v, a.value.span);
         args.push(...items);
         for (let i = 0; i < items.length; i++) site.posSpans.push(undefined);
         starred = true;
       } else if (a.kind === 'kw') {
-        kwargs.set(a.name, this.eval(a.value, scope));
+        kwargs.set(a.name, this.evaluate(a.value, scope));
         site.kwSpans.set(a.name, { name: a.nameSpan, value: a.value.span });
       } else {
-        const d = this.eval(a.value, scope);
+        const d = this.evaluate(a.value, scope);
         if (isObj(d) && d.t === 'dict') for (const [k, v] of d.map) if (typeof k === 'string') kwargs.set(k, v);
         else if (isUnknown(d)) return this.callUnknown(d, args, kwargs);
         else throw new Unfollowed(`**${typeName(d)}`, a.span);
@@ -813,7 +813,7 @@ export class Interpreter {
     const outerSite = this.preludeSite;
     if (fn.def.prelude && !outerSite) this.preludeSite = callSpan;
     try {
-      if (fn.lambda) return this.eval(fn.lambda, scope);
+      if (fn.lambda) return this.evaluate(fn.lambda, scope);
       const sig = this.execBlock(fn.def.body, scope);
       return sig?.k === 'return' ? sig.v : null;
     } catch (err) {
