@@ -203,6 +203,8 @@ export interface Analysis {
   sections?: Array<{ name: string; keySpan: Span; span: Span }>;
   /** Where the editor shows the network's totals (CodeLens); default: the first section's key. */
   anchor?: Span;
+  /** PyTorch: the file's models (nn.Module classes and factory functions) that can be analysed instead, at their names. */
+  models?: Array<{ name: string; span: Span }>;
   /** A model file with several sizes (Ultralytics `scales`): the one analysed, the others, and why this one. */
   scale?: { name: string; choices: string[]; from: 'file name' | 'setting' | 'first in scales' };
   name?: string;

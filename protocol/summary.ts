@@ -22,6 +22,13 @@ export interface Summary {
   scale?: { name: string; choices: string[]; from: string };
 }
 
+/** Client → server notification: the user chose which model of a PyTorch file to analyse (null: the file's top-level model). */
+export const SET_MODEL = 'convlens/setModel';
+export interface SetModelParams {
+  uri: string;
+  model: string | null;
+}
+
 /** Client → server notification: the user chose the scale of a model file (null: back to the file name / setting). */
 export const SET_SCALE = 'convlens/setScale';
 export interface SetScaleParams {

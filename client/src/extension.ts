@@ -7,7 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { StatusBar } from './statusBar';
 import { openPreview, registerPreviewSerializer } from './preview';
 import { claimDarknet, NetworkDocuments } from './documents';
-import { SET_SCALE, type SetScaleParams } from '../../protocol/summary';
+import { SET_MODEL, SET_SCALE, type SetModelParams, type SetScaleParams } from '../../protocol/summary';
 
 let client: LanguageClient | undefined;
 
@@ -63,6 +63,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
       const scale = scales.includes(picked.label) ? picked.label : undefined;
       await networks.setScale(uri, scale);
       await client!.sendNotification(SET_SCALE, { uri: uri.toString(), scale: scale ?? null } satisfies SetScaleParams);
+    }),
+    vscode.commands.registerCommand('convlens.chooseModel', async (uriArg?: string, model?: string) => {
+      const uri = uriArg ? vscode.Uri.parse(uriArg) : vscode.window.activeTextEditor?.document.uri;
+      if (!uri) return;
+      await client!.sendNotification(SET_MODEL, { uri: uri.toString(), model: model ?? null } satisfies SetModelParams);
     }),
     vscode.commands.registerCommand('convlens.previewFeatureMaps', (arg?: vscode.Uri | string) => {
       const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;

@@ -56,13 +56,14 @@ export function fileNameOf(uri: string): string {
 }
 
 /** How to read a document, or undefined when it is not a network ConvLens reads. */
-export function documentOptions(languageId: string, uri: string, text: string, settings: FormatSettings, chosenScale?: string): ReadOptions | undefined {
+export function documentOptions(languageId: string, uri: string, text: string, settings: FormatSettings, chosenScale?: string, chosenModel?: string): ReadOptions | undefined {
   const fileName = fileNameOf(uri);
+  const pytorch = (): ReadOptions => ({ format: 'pytorch', fileName, ...(settings.pytorchInputShape ? { fallbackInputShape: settings.pytorchInputShape } : {}), ...(chosenModel ? { className: chosenModel } : {}) });
   // Python belongs to other extensions too: only files that define nn.Module subclasses are read, and not at all when switched off.
-  if (languageId === 'python') return settings.pytorch && looksPytorch(text) ? { format: 'pytorch', fileName, ...(settings.pytorchInputShape ? { fallbackInputShape: settings.pytorchInputShape } : {}) } : undefined;
+  if (languageId === 'python') return settings.pytorch && looksPytorch(text) ? pytorch() : undefined;
   const format = LANGUAGE_FORMATS[languageId] ?? (languageId === 'yaml' ? (settings.detectUltralytics && looksUltralytics(text) ? 'ultralytics' : undefined) : formatOf(fileName, text));
   if (!format) return undefined;
-  if (format === 'pytorch' && !settings.pytorch) return undefined;
+  if (format === 'pytorch') return settings.pytorch ? pytorch() : undefined;
   // The scale and image size are Ultralytics settings; a darknet file's size is its [net]'s.
   if (format !== 'ultralytics') return { format, fileName };
   return { format, fileName, scale: chosenScale || settings.scale || undefined, imageSize: settings.imageSize };

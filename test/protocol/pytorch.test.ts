@@ -96,3 +96,34 @@ describe('PyTorch over LSP with convlens.pytorch.enabled = false', function () {
     assert.deepStrictEqual(await lsp.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: wholeRange(cifar) }), []);
   });
 });
+
+describe('PyTorch over LSP: choosing the model of a file with several', function () {
+  let lsp: LspClient;
+  before(async () => {
+    lsp = new LspClient();
+    await lsp.initialize();
+  });
+  after(async function () {
+    this.timeout(10_000);
+    await lsp.shutdown();
+  });
+
+  it('a CodeLens on each other model analyses it instead', async () => {
+    const uri = 'file:///work/resnet_blocks.py';
+    const text = readFileSync(join(repoRoot, 'test', 'fixtures', 'pytorch', 'models', 'resnet_blocks.py'), 'utf8');
+    await lsp.open(uri, text, 'python');
+    const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.ok(lenses[0].command!.title.startsWith('Σ 11.2M params'), lenses[0].command!.title);
+    const choose = lenses.find((l) => l.command?.title === 'Analyse ResNet')!;
+    assert.strictEqual(choose.range.start.line, positionOf(text, 'class ResNet(').line);
+    assert.deepStrictEqual(choose.command!.arguments, [uri, 'ResNet']);
+    // BasicBlock and Bottleneck need arguments: they are not models of their own.
+    assert.deepStrictEqual(lenses.filter((l) => l.command?.command === 'convlens.chooseModel').map((l) => l.command!.title), ['Analyse ResNet']);
+    lsp.forget(uri);
+    await lsp.connection.sendNotification('convlens/setModel', { uri, model: 'ResNet' });
+    await lsp.diagnostics(uri);
+    const after = await lsp.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.ok(after[0].command!.title.startsWith('Σ 25.6M params'), after[0].command!.title);
+    assert.ok(after.some((l) => l.command?.title === 'Analyse ResNet18'));
+  });
+});

@@ -73,6 +73,7 @@ class PytorchReader {
       return this.net.finish(result);
     }
     result.name = target.t === 'class' ? target.name : target.def.name;
+    result.models = this.alternatives(found, target);
     result.anchor = target.def.nameSpan;
     const site: CallSite = { span: target.def.nameSpan, fnSpan: target.def.nameSpan, posSpans: [], kwSpans: new Map() };
 
@@ -134,18 +135,34 @@ class PytorchReader {
       const fn = this.interp.globals.get(wanted);
       return isObj(fn) && fn.t === 'func' && callableWithoutArguments(fn.def.params) ? fn : undefined;
     }
-    const buildable = (c: PyClass) => {
-      const init = this.interp.classAttr(c, '__init__');
-      if (!init || !isObj(init.value) || init.value.t !== 'func') return true;
-      return callableWithoutArguments(init.value.def.params.slice(1));
-    };
-    const tops = found.topLevel.filter(buildable);
+    const tops = found.topLevel.filter((c) => this.buildable(c));
     if (tops.length) return tops[tops.length - 1];
     for (const f of found.factories) {
       const fn = this.interp.globals.get(f);
       if (isObj(fn) && fn.t === 'func' && callableWithoutArguments(fn.def.params) && !f.startsWith('_')) return fn;
     }
     return found.topLevel[found.topLevel.length - 1] ?? found.classes[found.classes.length - 1];
+  }
+
+  /** Whether a class can be built without arguments. */
+  private buildable(c: PyClass): boolean {
+    const init = this.interp.classAttr(c, '__init__');
+    if (!init || !isObj(init.value) || init.value.t !== 'func') return true;
+    return init.value.def.params.slice(1).every((p) => p.default || p.kind === 'star' || p.kind === 'dstar');
+  }
+
+  /** The other models of the file: classes and public factory functions that need no arguments. */
+  private alternatives(found: ModelClasses, target: PyClass | PyFunction): Array<{ name: string; span: Span }> {
+    const out: Array<{ name: string; span: Span }> = [];
+    for (const c of found.classes) if (c !== target && this.buildable(c)) out.push({ name: c.name, span: c.def.nameSpan });
+    for (const f of found.factories) {
+      const fn = this.interp.globals.get(f);
+      if (fn !== target && isObj(fn) && fn.t === 'func' && !f.startsWith('_') && fn.def.params.every((p) => p.default || p.kind === 'star' || p.kind === 'dstar')) {
+        const src = this.text.slice(fn.def.span.start, fn.def.span.end);
+        if (found.classes.some((c) => new RegExp(`\\b${c.name}\\b`).test(src))) out.push({ name: f, span: fn.def.nameSpan });
+      }
+    }
+    return out;
   }
 
   private construct(target: PyClass | PyFunction, site: CallSite): ModuleObj | undefined {

@@ -70,5 +70,9 @@ export function codeLenses(snap: Snapshot): CodeLens[] {
     lenses.push({ range, command: { title: `scale ${a.scale.name} ▾`, command: 'convlens.chooseScale', arguments: [snap.uri, a.scale.choices, a.scale.name], tooltip: `Figures for scale '${a.scale.name}' (${a.scale.from}); choose another` } as CodeLens['command'] });
   }
   lenses.push({ range, command: { title: 'Preview feature maps', command: 'convlens.previewFeatureMaps', arguments: [snap.uri] } });
+  // A PyTorch file's other models: analyse one of them instead.
+  for (const m of a.models ?? []) {
+    lenses.push({ range: snap.lines.range(m.span), command: { title: `Analyse ${m.name}`, command: 'convlens.chooseModel', arguments: [snap.uri, m.name], tooltip: `Show the figures of ${m.name} instead of ${a.name ?? 'the model shown'}` } as CodeLens['command'] });
+  }
   return lenses;
 }
