@@ -141,8 +141,11 @@ export const KINDS: Record<string, KindSpec> = {
     snippet: ['start', 'end'],
   },
   reorg: {
-    doc: "Darknet's reorg (the YOLOv2 passthrough): [C, H, W] → [C·s², H/s, W/s] in darknet's element order, a reshape of memory rather than a space-to-depth, so positions are scrambled and the receptive field is not tracked past it.",
-    args: { stride: { type: 'int', default: 2, doc: 'Block size s (H and W must be multiples of it, C a multiple of s²).' } },
+    doc: "Darknet's reorg: [C, H, W] → [C·s², H/s, W/s]. layout memory ([reorg], the YOLOv2 passthrough): darknet's element order, a reshape of memory rather than a space-to-depth, so positions are scrambled and the receptive field is not tracked past it. layout blocks (AlexeyAB's [reorg3d]): a space-to-depth, output channel (dy·s + dx)·C + c holding input channel c at (s·y + dy, s·x + dx).",
+    args: {
+      stride: { type: 'int', default: 2, doc: 'Block size s (H and W must be multiples of it; with layout memory, C a multiple of s²).' },
+      layout: { type: 'enum', default: 'memory', values: ['memory', 'blocks'], doc: "memory: [reorg]'s reshape of memory; blocks: [reorg3d]'s space-to-depth." },
+    },
   },
   attention: {
     doc: "The attention of Ultralytics' PSA blocks over all H·W positions: the input holds, per head, key_dim query, key_dim key and head_dim value channels; each head's values are re-weighted by softmax(qᵀk/√key_dim). Output: heads·head_dim channels; every output position sees the whole input.",

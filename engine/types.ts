@@ -133,6 +133,10 @@ export interface EntryResult {
   shape?: Shape;
   /** Every output, for entries with several (a detection head: one per level). */
   outputs?: Shape[];
+  /** The constructor call a model file's row makes, as Python (`C2f(c1=32, c2=32, n=1, shortcut=True)`). */
+  call?: string;
+  /** The module's signature in the form this file uses (yolov5 or Ultralytics). */
+  signature?: string;
   /** Repeats as written and after the model's depth gain (Ultralytics rows). */
   repeats?: { written: number; scaled: number };
   inputShape?: Shape;
@@ -142,6 +146,19 @@ export interface EntryResult {
   macs: number;
   /** A definition with no shape of its own (a PyTorch constructor line): its parameters, not an output. */
   definition?: boolean;
+  /** The row as the format's own tool lists it (Ultralytics' model summary, darknet's layer table). */
+  listing?: EntryListing;
+}
+
+export interface EntryListing {
+  /** The row's or section's index, as the tool numbers it. */
+  index: number;
+  /** The inputs as the tool prints them: `-1`, `[-1, 6]`, `[15, 18, 21]` (darknet: absolute indexes for route and shortcut). */
+  from: string;
+  /** Ultralytics: the constructor arguments after scaling, as Python prints them (`[3, 16, 3, 2]`); darknet: `filters size/stride`. */
+  arguments: string;
+  /** darknet: the section's BFLOPs as AlexeyAB's darknet prints them per layer; undefined where ConvLens does not know them. */
+  bflops?: number;
 }
 
 export interface BlockInfo {
@@ -195,7 +212,12 @@ export interface Analysis {
   /** The format the document was read as. */
   format?: NetworkFormat;
   /** Totals as the format's own tool reports them (absent for cnn-yaml, ConvLens's own format). */
-  native?: { tool: string; figures: NativeFigure[] };
+  native?: {
+    tool: string;
+    figures: NativeFigure[];
+    /** More figures the tool prints, kept out of the headline (Ultralytics: its layer count, the summary after fusing). */
+    details?: NativeFigure[];
+  };
   /**
    * The document's lists of entries, in order (cnn-yaml: `layers`; Ultralytics: `backbone`, `head`):
    * the editor groups the outline by them and shows the totals over the first.
@@ -212,6 +234,8 @@ export interface Analysis {
   layers: LayerResult[];
   /** Entries as written: top level first, then entries inside block definitions used once or more. */
   entries: EntryResult[];
+  /** Ultralytics rows or darknet sections the file lists (entries with a `listing` are those that could be read). */
+  rowCount?: number;
   blocks: BlockInfo[];
   references: NameReference[];
   /** Definitions of layer names: the span of each `name:` value. */

@@ -39,3 +39,22 @@ export function reorg(x: Tensor, s: number): Tensor {
   }
   return { shape: [C * s * s, H / s, W / s], data: out };
 }
+
+/**
+ * AlexeyAB's [reorg3d] (reorg_layer.c: reorg_cpu with forward = 0 on the OUTPUT's sizes): output
+ * channel k = offset·C + c, offset = dy·s + dx, at (y, x) is input channel c at (s·y + dy, s·x + dx):
+ * a space-to-depth, blocks of s×s positions stacked offset by offset.
+ */
+export function spaceToDepth(x: Tensor, s: number): Tensor {
+  const [C, H, W] = x.shape;
+  if (x.shape.length !== 3 || H % s || W % s) throw new RangeError(`reorg3d ${s} does not fit [${x.shape.join(', ')}]`);
+  const [h, w] = [H / s, W / s];
+  const out = new Float32Array(x.data.length);
+  for (let k = 0; k < C * s * s; k++) {
+    const c = k % C;
+    const offset = Math.floor(k / C);
+    const [dy, dx] = [Math.floor(offset / s), offset % s];
+    for (let y = 0; y < h; y++) for (let i = 0; i < w; i++) out[i + w * (y + h * k)] = x.data[s * i + dx + W * (s * y + dy + H * c)];
+  }
+  return { shape: [C * s * s, h, w], data: out };
+}

@@ -7,14 +7,19 @@
 //   --folder DIR   open DIR instead of examples/
 // User data and extensions persist in .tools/dev/ between starts.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureCodeServer, isPortFree, repoRoot, startCodeServer, workbenchUrl } from './code-server.mjs';
 
 const argv = process.argv.slice(2);
 const watch = argv.includes('--watch');
 const folderArg = argv.includes('--folder') ? argv[argv.indexOf('--folder') + 1] : null;
-const folder = resolve(folderArg ?? join(repoRoot, 'examples'));
+// npm runs scripts in the repository; INIT_CWD is where `npm start -- --folder DIR` was typed.
+const folder = folderArg ? resolve(process.env.INIT_CWD ?? process.cwd(), folderArg) : join(repoRoot, 'examples');
+if (argv.includes('--folder') && (!folderArg || !existsSync(folder))) {
+  console.error(`start: --folder needs an existing folder${folderArg ? `; ${folder} does not exist` : ''}`);
+  process.exit(2);
+}
 const host = '127.0.0.1';
 const say = (msg) => console.log(`start: ${msg}`);
 
@@ -27,7 +32,6 @@ if (build.status !== 0) {
   process.exit(1);
 }
 if (!existsSync(join(repoRoot, 'dist', 'client.js'))) say('warning: dist/client.js is missing; the extension will not activate');
-if (!existsSync(folder)) mkdirSync(folder, { recursive: true });
 
 const wanted = Number(process.env.PORT) || 8080;
 const port = (await isPortFree(wanted, host)) ? wanted : undefined;

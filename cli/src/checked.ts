@@ -1,6 +1,6 @@
 // One file of a run, analysed: the engine's analysis and lint findings, or, for a file that
 // could not be read or is not a network, an empty analysis whose one finding (CL012) says why.
-import { check, CODES, emptyAnalysis, formatOf, LineIndex, type Analysis, type ReadOptions } from '../../engine';
+import { check, CODES, emptyAnalysis, formatOf, LineIndex, looksDarknet, looksUltralytics, type Analysis, type NetworkFormat, type ReadOptions } from '../../engine';
 import { STDIN_NAME, type Source } from './files/read';
 
 export interface Checked {
@@ -15,11 +15,32 @@ export function notANetwork(file: string, reason: string): Checked {
   return { file, text: '', analysis };
 }
 
+/** Nothing but blank lines and comments (`#`, and darknet's `;`). */
+const blank = (text: string) => /^(\s*([#;].*)?\n?)*$/.test(text);
+/** Top-level keys only Ultralytics model files have. */
+const ULTRALYTICS_KEYS = /^(nc|scales|backbone|head|depth_multiple|width_multiple|anchors)[ \t]*:/m;
+
+/**
+ * The format a file given on the command line is read as, beyond formatOf's claim: standard input
+ * by its text; an empty or comment-only .cfg as darknet; a .yaml that has Ultralytics' keys and
+ * none of cnn-yaml's, or is empty and named like a YOLO model, as Ultralytics. So that a YOLO
+ * or darknet user is told what their format needs, not what cnn-yaml needs.
+ */
+function formatGiven(fileName: string | undefined, text: string): NetworkFormat | undefined {
+  if (fileName === undefined) return looksUltralytics(text) ? 'ultralytics' : looksDarknet(text) ? 'darknet' : undefined;
+  const claimed = formatOf(fileName, text);
+  if (claimed) return claimed;
+  const name = fileName.toLowerCase();
+  if (name.endsWith('.cfg') && blank(text)) return 'darknet';
+  if (/\.ya?ml$/.test(name) && !/^(input|layers)[ \t]*:/m.test(text) && (ULTRALYTICS_KEYS.test(text) || (blank(text) && /yolo/.test(name.split(/[\\/]/).pop()!)))) return 'ultralytics';
+  return undefined;
+}
+
 export function checkSource(source: Source, options: Pick<ReadOptions, 'scale' | 'imageSize'> = {}): Checked {
   if ('problem' in source) return notANetwork(source.file, source.problem);
   const { file, text } = source;
   const fileName = file === STDIN_NAME ? undefined : file;
-  const analysis = check(text, { ...options, fileName });
+  const analysis = check(text, { ...options, fileName, format: formatGiven(fileName, text) });
   // A file named on the command line is read as cnn-yaml whatever its name; when its name is not
   // a network's either and it is not even YAML, it is some other file given by mistake.
   const yamlError = analysis.findings.find((f) => f.code === CODES.yamlSyntax.code);

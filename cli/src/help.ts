@@ -14,7 +14,7 @@ const FILES = `FILE may be - for standard input.`;
 export const GENERAL_HELP = `convlens ${VERSION} — shapes, receptive fields, parameters and MACs of convolutional networks
 
 Usage:
-  convlens summary FILE [--json]                 every layer's figures and the totals
+  convlens summary FILE [--json] [--expand]      every layer's (or YOLO row's) figures, the totals
   convlens check PATH... [--format text|json|sarif]
                                                  diagnostics of one or more files
   convlens run FILE --out DIR [--input SAMPLE|X.npy] [--seed N]
@@ -28,14 +28,18 @@ ${FILES} A PATH may also be a folder or a quoted pattern
 ${EXIT_CODES}`;
 
 export const COMMAND_HELP: Record<string, string> = {
-  summary: `Usage: convlens summary FILE [--json]
+  summary: `Usage: convlens summary FILE [--json] [--expand]
 
 Prints a table of every layer (name, kind, output shape, parameters, MACs, receptive field) and
-the network's totals, then its findings as file:line:col severity code message. For formats with
-a tool of their own (Ultralytics, darknet), that tool's totals are printed beside ConvLens's.
+the network's totals, then its findings as file:line:col severity code message. Ultralytics and
+darknet files get one line per row or section instead, as those tools print their models
+(Ultralytics: from, n, params, module, arguments; darknet: filters size/strd(dil), BFLOPs), with
+the output shape and receptive field; their own totals are printed beside ConvLens's.
 A network with errors still gets the figures of the layers that could be analysed.
 
-  --json   one JSON object instead: name, input, layers, outputs, totals, native, diagnostics
+  --expand          Ultralytics and darknet: every layer the rows expand into
+  --json            one JSON object instead: name, input, layers, rows (Ultralytics and
+                    darknet; null otherwise), outputs, totals, native, diagnostics
 ${MODEL_HELP}
 
 ${FILES}
@@ -49,7 +53,9 @@ folders whose name starts with a dot are skipped) or a pattern with *, ? and ** 
 that the shell leaves it alone). A file that cannot be read or is not a network is a CL012
 finding on its line 1; every other file is still reported.
 
-  --format text    file:line:col severity code message, then a count (the default)
+  --format text    file:line:col severity code message, then the counts by severity (the
+                   default); hints, notes the editor shows as faint dots, are counted only
+  --hints          text: print the hints too (json and sarif always hold every finding)
   --format json    an array of {file, line, column, endLine, endColumn, severity, code, message}
   --format sarif   SARIF 2.1.0 for code-scanning tools
 ${MODEL_HELP}

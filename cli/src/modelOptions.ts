@@ -1,15 +1,18 @@
 // The options every command takes for model files: for files with several sizes (Ultralytics) which
 // scale and the image size; for PyTorch source which class and the input shape.
-import type { ReadOptions } from '../../engine';
+import type { Analysis, ReadOptions } from '../../engine';
 import { UsageError, type FlagSpec, type ParsedArgs } from './args';
 
 export const MODEL_FLAGS: FlagSpec = { scale: 'value', 'image-size': 'value', class: 'value', 'input-shape': 'value' };
 
 export const MODEL_HELP = `  --scale S         Ultralytics: the scale (n, s, m, l, x…) when the file name carries none
-                    (yolov8.yaml); a name such as yolov8s.yaml wins, as in Ultralytics
-  --image-size N    the square image size to analyse at (Ultralytics: default 640; darknet:
-                    instead of its [net] width and height)
-  --class NAME      PyTorch: the nn.Module subclass to analyse (default: the file's top-level model)
+                    (yolov8.yaml); a name such as yolov8s.yaml wins, as in Ultralytics (a note
+                    on stderr says so); a scale the file does not list is a usage error
+  --image-size N    the square image size to analyse at (Ultralytics: default 640, rounded up
+                    to a multiple of the model's largest stride as Ultralytics does, with a
+                    note; darknet: instead of its [net] width and height)
+  --class NAME      PyTorch: the nn.Module subclass or factory function to analyse (default:
+                    the file's top-level model)
   --input-shape C,H,W
                     PyTorch: the input per sample (default: the file's \`# convlens: input\` comment
                     or the torch.randn(N, C, H, W) it makes)`;
@@ -41,4 +44,30 @@ export function modelOptions(flags: ParsedArgs['flags']): Pick<ReadOptions, 'sca
     out.inputShape = dims.map(Number);
   }
   return out;
+}
+
+/**
+ * What the options did to one analysed file, as notes for stderr: the file name's scale wins over
+ * --scale (as in Ultralytics), a file without `scales` ignores it, an image size was rounded up.
+ * A scale the file does not have is a usage error naming the scales it has.
+ */
+export function modelNotes(flags: ParsedArgs['flags'], file: string, analysis: Analysis): string[] {
+  if (analysis.format !== 'ultralytics') return [];
+  const notes: string[] = [];
+  const wanted = flags.scale;
+  const scale = analysis.scale;
+  if (typeof wanted === 'string') {
+    if (scale && !scale.choices.includes(wanted)) throw new UsageError(`--scale ${wanted}: ${file} has the scales ${scale.choices.join(', ')}`);
+    if (scale && scale.from === 'file name' && scale.name !== wanted) {
+      const base = file.split(/[\\/]/).pop() ?? file;
+      const renamed = base.replace(/(yolo(?:e-)?v?\d+)[nslmx]/, `$1${wanted}`);
+      notes.push(`${file}: figures for scale '${scale.name}': the scale in the file name wins over --scale ${wanted}, as in Ultralytics (for '${wanted}', copy the file as ${renamed})`);
+    } else if (!scale && analysis.layers.length) notes.push(`${file}: --scale ${wanted} does not apply: the file has no \`scales\` (its depth_multiple and width_multiple fix its size)`);
+  }
+  const size = flags['image-size'];
+  const analysed = analysis.input?.[1];
+  if (typeof size === 'string' && analysed !== undefined && analysed !== Number(size)) {
+    notes.push(`${file}: analysed at ${analysed}×${analysed}: Ultralytics rounds --image-size ${size} up to a multiple of the model's largest stride`);
+  }
+  return notes;
 }

@@ -29,6 +29,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     documentSelector: [{ language: 'cnn-yaml' }, { language: 'ultralytics-yaml' }, { language: 'darknet-cfg' }, { language: 'yaml' }, { language: 'python' }],
     synchronize: { configurationSection: 'convlens' },
     outputChannelName: 'ConvLens',
+    middleware: {
+      // The rule link of a diagnostic (Problems view, hover) opens the rendered page, not the
+      // extension's own editable .md file.
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(withRenderedDocLink)),
+    },
   };
   client = new LanguageClient('convlens', 'ConvLens', serverOptions, clientOptions);
   await client.start();
@@ -54,8 +59,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     vscode.commands.registerCommand('convlens.chooseScale', async (uriArg?: string, choices?: string[], current?: string) => {
       const uri = uriArg ? vscode.Uri.parse(uriArg) : vscode.window.activeTextEditor?.document.uri;
       if (!uri) return;
-      const scales = choices ?? statusBar.last?.scale?.choices ?? [];
-      const shown = current ?? statusBar.last?.scale?.name;
+      const known = statusBar.last?.uri === uri.toString() ? statusBar.last.scale : undefined;
+      if (known?.from === 'file name') {
+        void vscode.window.showInformationMessage(`ConvLens: this file is scale '${known.name}' by its name, as Ultralytics reads it; a scale can be chosen only for a file named without one (yolov8.yaml).`);
+        return;
+      }
+      const scales = choices ?? known?.choices ?? [];
+      const shown = current ?? known?.name;
       const items = scales.map((s) => ({ label: s, description: s === shown ? 'shown now' : undefined }));
       items.push({ label: '$(discard) Scale from the file name or setting', description: undefined });
       const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Model scale to analyse (Ultralytics `scales`)' });
@@ -63,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
       const scale = scales.includes(picked.label) ? picked.label : undefined;
       await networks.setScale(uri, scale);
       await client!.sendNotification(SET_SCALE, { uri: uri.toString(), scale: scale ?? null } satisfies SetScaleParams);
+      vscode.window.setStatusBarMessage(scale ? `ConvLens: figures for scale '${scale}'` : 'ConvLens: figures for the scale of the file name or setting', 5000);
     }),
     vscode.commands.registerCommand('convlens.chooseModel', async (uriArg?: string, model?: string) => {
       const uri = uriArg ? vscode.Uri.parse(uriArg) : vscode.window.activeTextEditor?.document.uri;
@@ -79,6 +90,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
         if (!picked) return;
         code = picked.trim().toUpperCase();
       }
+      if (!/^CL\d{3}$/.test(code)) {
+        void vscode.window.showWarningMessage(`ConvLens: "${code}" is not a rule code (CL followed by three digits).`);
+        return;
+      }
       const file = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${code}.md`);
       if (!fs.existsSync(file.fsPath)) {
         void vscode.window.showWarningMessage(`ConvLens: no documentation for ${code} yet (${file.fsPath}).`);
@@ -88,6 +103,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     }),
   );
   return { client, statusBar };
+}
+
+/** `command:` URI that shows a rule's page rendered (VS Code's Problems view and hovers open command links). */
+export function documentationLink(code: string): vscode.Uri {
+  return vscode.Uri.parse(`command:convlens.showDocumentation?${encodeURIComponent(JSON.stringify([code]))}`);
+}
+
+function withRenderedDocLink(d: vscode.Diagnostic): vscode.Diagnostic {
+  if (d.source !== 'convlens' || typeof d.code !== 'object' || !/^CL\d{3}$/.test(String(d.code.value))) return d;
+  d.code = { value: d.code.value, target: documentationLink(String(d.code.value)) };
+  return d;
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { compactNumber as compact } from '../../engine/explain';
-import type { Summary } from '../../protocol/summary';
+import { partialExplanation, partialLabel, type Summary } from '../../protocol/summary';
 import type { NetworkDocuments } from './documents';
 
 export type { Summary };
@@ -16,6 +16,13 @@ export class StatusBar implements vscode.Disposable {
   private seq = 0;
   /** The last summary shown (for tests and the command). */
   last: Summary | undefined;
+
+  /** What the item shows: its text and tooltip (for the end-to-end tests). */
+  get shown(): { text: string; tooltip: string; visible: boolean } {
+    const tooltip = this.item.tooltip;
+    return { text: this.item.text, tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''), visible: this.visible };
+  }
+  private visible = false;
 
   constructor(private readonly client: LanguageClient, private readonly networks: NetworkDocuments) {
     this.item.name = 'ConvLens totals';
@@ -36,7 +43,7 @@ export class StatusBar implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'convlens.isNetwork', !!network);
     if (!doc || !network) {
       void vscode.commands.executeCommand('setContext', 'convlens.hasScales', false);
-      this.item.hide();
+      this.hide();
       return;
     }
     const seq = ++this.seq;
@@ -44,17 +51,23 @@ export class StatusBar implements vscode.Disposable {
       const s = await this.client.sendRequest<Summary | null>('convlens/summary', { uri: doc.uri.toString() });
       if (seq !== this.seq) return; // a newer refresh is on its way
       if (!s) {
-        this.item.hide();
+        this.hide();
         return;
       }
       this.last = s;
-      void vscode.commands.executeCommand('setContext', 'convlens.hasScales', (s.scale?.choices.length ?? 0) > 1);
+      // A scale in the file name always wins (as in Ultralytics): nothing to choose then.
+      void vscode.commands.executeCommand('setContext', 'convlens.hasScales', (s.scale?.choices.length ?? 0) > 1 && s.scale?.from !== 'file name');
       const native = s.native?.figures.find((f) => f.label === 'GFLOPs' || f.label === 'BFLOPs');
-      this.item.text = `$(symbol-structure) ${compact(s.params)} params · ${compact(s.macs)} MACs${native ? ` · ${native.text} ${native.label}` : ''}${s.scale ? ` · ${s.scale.name}` : ''}`;
+      // Totals of a network with errors count only what was analysed: the item says so (and the tooltip why).
+      const figures = `${compact(s.params)} params · ${compact(s.macs)} MACs`;
+      this.item.text = s.partial
+        ? `$(warning) ${figures} · ${partialLabel(s.partial)}`
+        : `$(symbol-structure) ${figures}${native ? ` · ${native.text} ${native.label}` : ''}${s.scale ? ` · ${s.scale.name}` : ''}`;
       const md = new vscode.MarkdownString(
         [
           `**${s.name ?? 'network'}**: ${s.layers} layers`,
           '',
+          ...(s.partial ? [partialExplanation(s), ''] : []),
           `- parameters: ${s.params.toLocaleString('en-US')}`,
           `- MACs: ${s.macs.toLocaleString('en-US')} (FLOPs ${compact(s.flops)})`,
           `- output: ${s.outputs.map((o) => `${o.name} ${o.shape}`).join(', ') || '?'}`,
@@ -68,9 +81,15 @@ export class StatusBar implements vscode.Disposable {
       );
       this.item.tooltip = md;
       this.item.show();
+      this.visible = true;
     } catch {
-      if (seq === this.seq) this.item.hide();
+      if (seq === this.seq) this.hide();
     }
+  }
+
+  private hide(): void {
+    this.item.hide();
+    this.visible = false;
   }
 
   dispose(): void {

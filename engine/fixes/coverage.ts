@@ -82,6 +82,13 @@ export function tilingFixes(text: string, layer: LayerResult, bad: number[]): Qu
   const push = (title: string, edits: TextEdit[] | undefined, preferred = false) => {
     if (edits) fixes.push({ title, isPreferred: preferred, edits });
   };
+  // Padding K//2 (odd K: output ⌈W/S⌉), torchvision's and every ResNet's choice, preferred when
+  // it keeps every real position; the smallest padding that tiles follows as another fix.
+  const half = axes.map((a, i) => (bad.includes(i) ? { ...a, p: [(a.d * (a.k - 1) + 1) >> 1, (a.d * (a.k - 1) + 1) >> 1] as [number, number] } : a));
+  if (bad.every((i) => (axes[i].d * (axes[i].k - 1) + 1) % 2 === 1 && tiles(half[i]))) {
+    const r = renderPadding(half.map((a) => a.p));
+    push(`Pad ${r} → ${shapeOf(layer, half)}`, setArg(text, layer.origin, 'padding', r), true);
+  }
   // Padding.
   const cands = bad.map((i) => paddingCandidates(axes[i]));
   for (const which of ['sym', 'asym'] as const) {

@@ -197,6 +197,8 @@ export function outputArithmetic(layer: LayerResult, a: number): string {
 }
 
 const plural = (n: number, noun: string) => `${n} ${n === 1 ? noun : `${noun}s`}`;
+/** `the last row`, `the last 2 rows`. */
+const ordinalRun = (which: string, n: number, noun: string) => (n === 1 ? `the ${which} ${noun}` : `the ${which} ${plural(n, noun)}`);
 
 function describe(loss: LayerLoss): string {
   const { layer } = loss;
@@ -219,11 +221,11 @@ function describe(loss: LayerLoss): string {
           : `${plural(ax.gaps, noun)} of ${ax.W} never read (${listSome(inner)})`,
       );
     }
-    if (ax.head) rest.push(`the first ${plural(ax.head, noun)} of ${ax.W} never read`);
+    if (ax.head) rest.push(`${ordinalRun('first', ax.head, noun)} of ${ax.W} never read`);
     const key = `${arithmetic}|${ax.tail}|${ax.W}|${rest.join('|').replace(new RegExp(noun, 'g'), '')}`;
     const grp = groups.get(key) ?? { labels: [], tails: [], rest };
     grp.labels.push(axisLabel(rank, ax.axis));
-    if (ax.tail) grp.tails.push(`the last ${plural(ax.tail, noun)}`);
+    if (ax.tail) grp.tails.push(ordinalRun('last', ax.tail, noun));
     groups.set(key, grp);
     (grp as any).arithmetic = arithmetic;
     (grp as any).W = ax.W;
@@ -231,7 +233,7 @@ function describe(loss: LayerLoss): string {
   const parts = [...groups.values()].map((grp) => {
     const label = rank > 1 ? `${grp.labels.join(' and ')}: ` : '';
     const bits: string[] = [];
-    const one = grp.tails.length === 1 && /^the last 1 /.test(grp.tails[0]);
+    const one = grp.tails.length === 1 && !/^the last \d/.test(grp.tails[0]);
     if (grp.tails.length) bits.push(`${(grp as any).arithmetic ? `${(grp as any).arithmetic}: ` : ''}${grp.tails.join(' and ')} of ${(grp as any).W} ${one ? 'never reaches' : 'never reach'} the output`);
     bits.push(...grp.rest);
     return label + bits.join('; ');

@@ -62,7 +62,8 @@ registerRule({
   code: 'CL205',
   id: 'pool-rounding',
   title: 'Pooling output differs between floor and ceil mode',
-  severity: 'info',
+  // A hint: it matters only when porting between frameworks, and every torchvision ResNet has one.
+  severity: 'hint',
   description: 'When (W + P − K)/S is not whole, floor rounding (PyTorch default) and ceil rounding (Caffe) give different output sizes; models ported between frameworks silently change shape.',
   check(ctx) {
     const report = dedupe(ctx.report);

@@ -73,7 +73,7 @@ export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
       return undefined;
     }
   }
-  if (layer.kind === 'reorg') return { type: 'unknown' };
+  if (layer.kind === 'reorg') return a.layout === 'blocks' ? { type: 'map', axes: spatial.map(() => windowMap(a.stride, a.stride, 1, 0)) } : { type: 'unknown' };
   if (layer.kind === 'concat') return { type: 'union' };
   if (layer.kind === 'add') return { type: 'union' };
   if (layer.kind === 'mul') {

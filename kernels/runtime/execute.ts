@@ -18,7 +18,7 @@ import {
   conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
   linear, flatten, batchNorm, layerNorm, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
-  upsample, pad, add, mul, concat, sliceChannels, reorg, attention,
+  upsample, pad, add, mul, concat, sliceChannels, reorg, spaceToDepth, attention,
   initConv, initConvTranspose, initLinear, initPrelu, fanIn,
   convStaged, ConvStages, StagedOutputs,
 } from '..';
@@ -446,7 +446,7 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'slice':
       return sliceChannels(x, a.start, a.end, a.period);
     case 'reorg':
-      return reorg(x, a.stride);
+      return a.layout === 'blocks' ? spaceToDepth(x, a.stride) : reorg(x, a.stride);
     case 'attention':
       // Softmax weights are positive and sum to 1: in the linearised network this stays a
       // positive combination, so it is kept as it is.

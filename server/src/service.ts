@@ -60,6 +60,8 @@ export interface Snapshot {
   /** The analysis; `findings` holds the rules' findings too once `rulesApplied`. */
   analysis: Analysis;
   rulesApplied: boolean;
+  /** The engine's own errors (before rule settings): each withheld figures, so the totals are partial. */
+  engineErrors: Finding[];
   /**
    * While the text does not parse (YAML syntax error, typically mid-typing): the last analysis
    * of this document that did, so completion still knows the blocks, names and parameters.
@@ -200,7 +202,8 @@ export class AnalysisService {
     const options = documentOptions(doc.languageId, doc.uri, text, this.settings.formats, this.scales.get(doc.uri), this.models.get(doc.uri));
     // A document that is not a network (plain YAML) gets an empty analysis: no hints, no findings.
     const analysis = options ? safeAnalyse(text, options, this.log) : emptyAnalysis();
-    const snap: Snapshot = { uri: doc.uri, version: doc.version, text, options, analysis, rulesApplied: !options, lines: new LineIndex(text), ms: performance.now() - t0 };
+    const engineErrors = analysis.findings.filter((f) => f.severity === 'error');
+    const snap: Snapshot = { uri: doc.uri, version: doc.version, text, options, analysis, rulesApplied: !options, engineErrors, lines: new LineIndex(text), ms: performance.now() - t0 };
     if (analysis.findings.some((f) => f.code === 'CL001')) {
       const old = this.cache.get(doc.uri);
       snap.lastParsed = old && !old.analysis.findings.some((f) => f.code === 'CL001') ? old.analysis : old?.lastParsed;

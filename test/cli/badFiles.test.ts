@@ -43,7 +43,7 @@ describe('cli: files that are not networks are findings, the others are reported
   const expectedFindings = () => good.flatMap((f) => check(readFileSync(join(tree.dir, f), 'utf8')).findings.map((x) => `${f} ${x.code} ${x.message}`));
 
   it('text: one CL012 line at line 1 per bad file, every finding of the good ones, exit 2', () => {
-    const r = runCli(['check', ...batch], { cwd: tree.dir });
+    const r = runCli(['check', '--hints', ...batch], { cwd: tree.dir });
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr, '');
     for (const [file, reason] of Object.entries(NOT_NETWORKS)) {
@@ -57,7 +57,7 @@ describe('cli: files that are not networks are findings, the others are reported
       const [file, code, ...message] = f.split(' ');
       assert.ok(r.stdout.includes(` ${code} ${message.join(' ')}\n`) && r.stdout.includes(`${file}:`), `missing ${f}`);
     }
-    assert.match(r.stdout, new RegExp(`\\n${batch.length} files checked: \\d+ errors, \\d+ other findings?; ${Object.keys(NOT_NETWORKS).length} files not analysed \\(CL012\\)\\n$`));
+    assert.match(r.stdout, new RegExp(`\\n${batch.length} files checked: \\d+ errors?, \\d+ warnings?, \\d+ info, \\d+ hints?; ${Object.keys(NOT_NETWORKS).length} files not analysed \\(CL012\\)\\n$`));
   });
 
   it('json: the same findings as objects, in the order of the files', () => {

@@ -78,9 +78,9 @@ describe('cli: help, version, standard input, usage errors', function () {
   it('-- ends the options: a file named like an option is read', () => {
     const tree = tempTree({ '--weird.cnn.yaml': vgg });
     try {
-      const r = runCli(['check', '--', '--weird.cnn.yaml'], { cwd: tree.dir });
+      const r = runCli(['check', '--hints', '--', '--weird.cnn.yaml'], { cwd: tree.dir });
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /^--weird\.cnn\.yaml:\d+:\d+ info CL303 /m);
+      assert.match(r.stdout, /^--weird\.cnn\.yaml:\d+:\d+ hint CL303 /m);
     } finally {
       tree.remove();
     }

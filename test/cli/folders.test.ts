@@ -73,6 +73,6 @@ describe('cli: folders and patterns', function () {
     assert.deepEqual(JSON.parse(r.stdout), []);
     const t = runCli(['check', 'models/deep'], { cwd });
     assert.equal(t.status, 0, t.stdout);
-    assert.equal(t.stdout, '1 file checked: 0 errors, 0 other findings\n');
+    assert.equal(t.stdout, '1 file checked: 0 errors, 0 warnings, 0 info, 0 hints\n');
   });
 });

@@ -8,6 +8,8 @@
 //    host; its output is relayed here and its exit code (window.codeAutomationExit) is ours.
 // 4. UI checks (test/e2e/ui.mjs) driven by Playwright in headless Chromium, printed mocha-style;
 //    screenshots go to test-results/e2e/.
+// 5. The installed package (test/e2e/package.mjs): convlens.vsix built as `npm run package` does,
+//    installed into a fresh code-server, its README page in the Extensions view.
 // Exit code: 0 when both parts pass. Everything is bounded by a global deadline.
 //
 // Environment overrides:
@@ -23,6 +25,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 import { chromiumPath, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from '../../scripts/code-server.mjs';
 import { runUiChecks } from './ui.mjs';
+import { runPackageChecks } from './package.mjs';
 
 const t0 = Date.now();
 const secs = (since = t0) => ((Date.now() - since) / 1000).toFixed(1);
@@ -247,7 +250,12 @@ async function main() {
   await uiContext.close().catch(() => {});
   say(`UI checks: ${ui.passed} passing, ${ui.failed} failing (${secs(t)} s)`);
 
-  return finish(extCode !== 0 || restrictedCode !== 0 || ui.failed > 0 ? 1 : 0);
+  // --- c. the installed package (convlens.vsix, not development mode) ---------------------------
+  t = Date.now();
+  const installed = await runPackageChecks({ browser, tmp, workspace, resultsDir });
+  say(`package checks: ${installed.passed} passing, ${installed.failed} failing (${secs(t)} s)`);
+
+  return finish(extCode !== 0 || restrictedCode !== 0 || ui.failed > 0 || installed.failed > 0 ? 1 : 0);
 }
 
 main().catch((err) => {

@@ -50,18 +50,26 @@ layers:
     name: fc
 `;
 
+/** Opens the quick input with `key`, types `text` and accepts the first row that shows it. */
+async function quickPick(page, key, text) {
+  const quickInput = page.locator('.quick-input-widget');
+  await page.keyboard.press(key);
+  await quickInput.waitFor({ state: 'visible' });
+  await page.keyboard.type(text);
+  await quickInput.locator('.monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await quickInput.waitFor({ state: 'hidden' });
+}
+
 /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */
 async function quickOpen(page, fileName) {
   await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
-  const quickInput = page.locator('.quick-input-widget');
-  await page.keyboard.press('Control+P');
-  await quickInput.waitFor({ state: 'visible' });
-  await page.keyboard.type(fileName);
-  await quickInput.locator('.monaco-list-row', { hasText: fileName }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-  await quickInput.waitFor({ state: 'hidden' });
+  await quickPick(page, 'Control+P', fileName);
   await page.locator('.part.editor .tab.active', { hasText: fileName }).waitFor({ state: 'visible' });
 }
+
+/** Runs a command by its title from the command palette (F1). */
+const runCommand = (page, title) => quickPick(page, 'F1', title);
 
 /** Waits until the active editor's rendered lines contain `want` (inlay hints included). */
 async function editorShows(page, want, timeout = CHECK_TIMEOUT_MS) {
@@ -274,17 +282,32 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   });
 
   // Real model files: an Ultralytics YOLO YAML stays in the yaml language and gets the same hints.
-  it('ultralytics/yolov8n.yaml: hints on every row (shape, field, parameters, repeats), Ultralytics’ totals in a CodeLens and the status bar (test-results/e2e/yolo.png)', async () => {
+  it('ultralytics/yolov8n.yaml at VS Code’s default settings: every row’s hint whole (shape, parameters, repeats or field; none cut with “…”), Ultralytics’ totals in a CodeLens and the status bar (test-results/e2e/yolo.png)', async () => {
+    // The editor alone, wide, so that the picture shows whole rows.
+    await runCommand(page, 'View: Close All Editor Groups');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await quickOpen(page, 'yolov8n.yaml');
     await editorShows(page, '[-1, 6, C2f, [256, True]]');
-    await editorShows(page, '→ 64×80×80 · rf');
-    await editorShows(page, 'n 6→2');
+    // This row's hint was 47 characters: VS Code (editor.inlayHints.maximumLength 43) cut its parameters.
+    await editorShows(page, '→ 64×80×80 · 49.7K params · n 6→2');
+    await editorShows(page, '→ 32×160×160 · 4.7K params · rf 7×7 /4');
+    const rows = await page.locator('.part.editor .editor-instance .monaco-editor .view-line').evaluateAll((els) =>
+      els.map((el) => (el.textContent ?? '').replace(/\u00a0/g, ' ')).filter((t) => t.includes('→')),
+    );
+    if (rows.length < 10) throw new Error(`only ${rows.length} rows with hints rendered: ${rows.join(' | ')}`);
+    const cut = rows.filter((t) => t.includes('…'));
+    if (cut.length) throw new Error(`hints cut by VS Code: ${cut.join(' | ')}`);
+    const withoutParams = rows.filter((t) => /(Conv|C2f|SPPF|Detect),/.test(t) && !t.includes(' params'));
+    if (withoutParams.length) throw new Error(`rows with weights but no parameter count: ${withoutParams.join(' | ')}`);
     await page.locator('.part.editor .monaco-editor .codelens-decoration', { hasText: 'Ultralytics: 3,157,200 parameters · 8.9 GFLOPs' }).first().waitFor({ state: 'visible' });
     await page.locator('.part.statusbar .statusbar-item', { hasText: '8.9 GFLOPs · n' }).first().waitFor({ state: 'visible' });
     const mode = (await page.locator('[id="status.editor.mode"]').innerText()).trim();
     if (mode !== 'YAML') throw new Error(`the YOLO file's language is "${mode}", not YAML`);
     await page.mouse.move(5, 5);
     await page.screenshot({ path: join(resultsDir, 'yolo.png') });
+    if (UPDATE_DOCS) copyFileSync(join(resultsDir, 'yolo.png'), join(repoRoot, 'docs', 'images', 'yolo.png'));
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
   });
 
   it('darknet/yolov3-tiny.cfg: opens in the Darknet cfg language, with hints on its sections and darknet’s BFLOPs (test-results/e2e/darknet.png)', async () => {

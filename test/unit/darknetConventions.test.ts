@@ -95,7 +95,7 @@ describe('darknet: [convolutional]', () => {
     const a = darknet(text);
     const f = a.findings.find((x) => x.code === 'CL011')!;
     assert.equal(at(text, f.span), 'leakyy');
-    assert.match(f.message, /did you mean `leaky`/);
+    assert.match(f.message, /Did you mean `leaky`\?$/);
     assert.deepEqual(section(a, 0).shape, [4, 16, 16]);
   });
 });

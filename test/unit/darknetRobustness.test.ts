@@ -112,11 +112,28 @@ describe('darknet robustness: references and shapes', () => {
     assert.deepEqual(located(text), [['CL005', '-1']]);
   });
 
-  it('route groups that do not fit, shortcut shapes that differ, a mask entry beyond num: located errors', () => {
-    const text = `${NET}[convolutional]\nfilters=3\nsize=1\n\n[convolutional]\nfilters=5\nsize=1\n\n[shortcut]\nfrom=0\n\n[route]\nlayers=0\ngroups=2\n\n[route]\nlayers=0\ngroups=2\ngroup_id=2\n\n[yolo]\nmask=0,4\nnum=2\n`;
+  it('route groups that do not fit, shortcut maps of different sizes, a mask entry beyond num: located errors', () => {
+    const text = `${NET}[convolutional]\nfilters=3\nsize=1\n\n[convolutional]\nfilters=5\nsize=1\nstride=2\n\n[shortcut]\nfrom=0\n\n[route]\nlayers=0\ngroups=2\n\n[route]\nlayers=0\ngroups=2\ngroup_id=2\n\n[yolo]\nmask=0,4\nnum=2\n`;
     const a = darknet(text);
     assert.deepEqual(located(text), [['CL103', '0'], ['CL102', '2'], ['CL011', '2'], ['CL011', '0,4']]);
-    assert.match(a.findings.find((f) => f.code === 'CL103')!.message, /3×16×16.*5×16×16|5×16×16.*3×16×16/);
+    assert.match(a.findings.find((f) => f.code === 'CL103')!.message, /3×16×16.*5×8×8|5×8×8.*3×16×16/);
+  });
+
+  it("YOLOR's [implicit_add] / [shift_channels] and darknet's [implicit]: located errors naming them; everything reading them and the totals withheld", () => {
+    const text = `${NET}[convolutional]\nfilters=4\nsize=1\n\n[implicit_add]\nfilters=4\n\n[shift_channels]\nfrom=-1\n\n[implicit]\nfilters=4\n\n[convolutional]\nfilters=2\nsize=1\n`;
+    const a = darknet(text);
+    const errors = a.findings.filter((f) => f.severity === 'error');
+    assert.deepEqual(errors.map((f) => at(text, f)), ['[implicit_add]', '[shift_channels]', '[implicit]']);
+    assert.match(errors[0].message, /YOLOR.*learned C×1×1 constant.*withheld/);
+    assert.match(errors[2].message, /does not model darknet's \[implicit\]/);
+    assert.equal(a.native, undefined);
+  });
+
+  it('a shortcut across channel counts is what AlexeyAB computes: the previous shape, the overlap added (no finding)', () => {
+    const text = `${NET}[convolutional]\nfilters=3\nsize=1\n\n[convolutional]\nfilters=5\nsize=1\n\n[shortcut]\nfrom=0\n`;
+    const a = darknet(text);
+    assert.deepEqual(a.findings.filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(a.entries[a.entries.length - 1].shape, [5, 16, 16]);
   });
 
   it('shapes that do not fit are the engine\'s own located errors (here a 5×5 kernel on 4×4)', () => {

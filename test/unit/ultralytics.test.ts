@@ -26,6 +26,7 @@ interface OracleModel {
   params: number;
   gradients: number;
   gflops: number;
+  modules: number;
   rows: Array<{ index: number; module: string; params: number; shapes: number[][] }>;
 }
 const models = (JSON.parse(readFileSync(join(fixtures, 'models.json'), 'utf8')) as { models: OracleModel[] }).models;
@@ -71,6 +72,7 @@ describe('ultralytics: every scale and every row against PyTorch (oracle.py)', (
       assert.deepStrictEqual(errors(a), []);
       assert.strictEqual(a.totals.params, m.params);
       assert.strictEqual(native(a, 'gradients')!.value, m.gradients);
+      assert.strictEqual(a.native!.details!.find((f) => f.label === 'layers')!.value, m.modules, "layers: len(model.modules())");
       const g = native(a, 'GFLOPs')!;
       assert.ok(Math.abs(g.value - m.gflops) <= 1e-9 * m.gflops, `${g.value} vs ${m.gflops}`);
       assert.strictEqual(g.text, pyText(m.gflops));
@@ -103,6 +105,26 @@ describe('ultralytics: each module at two scales against PyTorch (modules.json)'
     'Detect.v8': () => [80],
     'Detect.11': () => [80],
     'Detect.v5': () => [80, [[10, 13, 16, 30, 33, 23], [10, 13, 16, 30, 33, 23], [10, 13, 16, 30, 33, 23]]],
+    GhostConv: (c, i) => (i === 0 ? [c, 2 * c, 3, 2] : [c, c, 1, 1]),
+    GhostBottleneck: (c, i) => (i === 0 ? [c, c, 3, 1] : [c, 2 * c, 3, 2]),
+    C3Ghost: (c) => [c, c, 2, true],
+    C3x: (c, i) => (i === 0 ? [c, c, 2, true] : [2 * c, c, 1, false]),
+    C2: (c, i) => (i === 0 ? [c, 2 * c, 2, true] : [2 * c, c, 1, false]),
+    RepConv: (c, i) => [[c, c, 3, 1], [c, 2 * c, 3, 2, 1, 1, 1, true, true], [c, c, 3, 1, 1, 1, 1, true, true]][i],
+    RepNCSPELAN4: (c, i) => (i === 0 ? [c, 2 * c, c, c / 2, 1] : [2 * c, 2 * c, 2 * c, c, 2]),
+    ELAN1: (c) => [c, 2 * c, c, c / 2],
+    AConv: (c) => [c, 2 * c],
+    ADown: (c, i) => (i === 0 ? [c, 2 * c] : [2 * c, 2 * c]),
+    SPPELAN: (c) => [2 * c, 2 * c, c, 5],
+    SCDown: (c) => [c, 2 * c, 3, 2],
+    C2fCIB: (c, i) => (i === 0 ? [c, c, 1, true, false] : [2 * c, 2 * c, 2, true, true]),
+    PSA: (c) => [4 * c, 4 * c],
+    Classify: (c) => [4 * c, 10],
+    'Segment.v8': () => [80, 32, 64],
+    'Segment.11': () => [80, 32, 64],
+    'Pose.v8': () => [1, [17, 3]],
+    'OBB.11': () => [15, 1],
+    v10Detect: () => [80],
   };
   const seen = new Map<string, number>();
   for (const c of cases) {
@@ -118,9 +140,9 @@ describe('ultralytics: each module at two scales against PyTorch (modules.json)'
       const span = { start: 0, end: 1 };
       const module = c.name.split('.')[0];
       const scope = new Scope({ net, origin: { entry: span, kindKey: span, innerEntry: span, blockPath: [], args: {} }, activation: { kind: 'silu', args: {} } }, 'm');
-      const out = MODULES[module].build(scope, inputs, argsOf[c.name](base, i), { legacy: c.name === 'Detect.v8', v5: c.name === 'Detect.v5' });
+      const out = MODULES[module].build(scope, inputs, argsOf[c.name](base, i), { legacy: c.name.endsWith('.v8'), v5: c.name === 'Detect.v5' });
       assert.deepStrictEqual(net.findings, []);
-      const anchorFree = c.name === 'Detect.v8' || c.name === 'Detect.11';
+      const anchorFree = !!MODULES[module].head && c.name !== 'Detect.v5';
       const params = net.layers.reduce((n, l) => n + l.params, 0) + (anchorFree ? DFL_PARAMETERS : 0);
       const anchors = inputs.reduce((n, v) => n + v.shape![1] * v.shape![2], 0);
       const ops = net.layers.reduce((n, l) => n + thopOps(l), 0) + (anchorFree ? 4 * DFL_PARAMETERS * anchors : 0);
@@ -208,6 +230,29 @@ describe('ultralytics: files Ultralytics would refuse', () => {
   it('a Concat of maps of different sizes is a located CL104 from the engine', () => {
     const a = check(mutate('[[-1, 6], 1, Concat, [1]]', '[[-1, 4], 1, Concat, [1]]'), { fileName: 'yolov8n.yaml' });
     assert.ok(errors(a).some((f) => f.code === 'CL104'));
+  });
+  it('C3TR (a transformer block) is a located error naming it; its row, the rows reading it and the totals are withheld', () => {
+    const text = mutate('[-1, 6, C2f, [512, True]] # 6', '[-1, 6, C3TR, [512, True]] # 6');
+    const a = check(text, { fileName: 'yolov8n.yaml' });
+    const e = errors(a);
+    assert.strictEqual(e.length, 1);
+    assert.strictEqual(text.slice(e[0].span.start, e[0].span.end), 'C3TR');
+    assert.match(e[0].message, /does not model C3TR: .*MultiheadAttention.*withheld/);
+    assert.strictEqual(a.native, undefined);
+    assert.ok(!a.entries.some((en) => en.name === 'model.22' && en.shape), 'the head reads it: withheld');
+  });
+  it('CBLinear maps are read by CBFuse only; bad CBFuse indexes point at the argument', () => {
+    const cb = 'nc: 2\nbackbone:\n  - [-1, 1, Conv, [8, 3, 2]]\n  - [-1, 1, CBLinear, [[4, 8]]]\n  - [0, 1, Conv, [8, 3, 1]]\nhead:\n  - [-1, 1, Conv, [8, 1, 1]]\n';
+    const direct = check(cb.replace('[0, 1, Conv, [8, 3, 1]]', '[1, 1, Conv, [8, 3, 1]]'), { format: 'ultralytics' });
+    assert.ok(errors(direct).some((f) => f.message.includes('Row 1 outputs 2 maps')), JSON.stringify(errors(direct)));
+    const fuse = cb + '  - [[1, -1], 1, CBFuse, [[5]]]\n';
+    const bad = check(fuse, { format: 'ultralytics' });
+    const f = errors(bad).find((x) => x.message.includes('idx[0] = 5'))!;
+    assert.ok(f, JSON.stringify(errors(bad)));
+    assert.strictEqual(fuse.slice(f.span.start, f.span.end), '[5]');
+    const good = check(fuse.replace('[[5]]', '[[1]]'), { format: 'ultralytics' });
+    assert.deepStrictEqual(errors(good), []);
+    assert.deepStrictEqual(good.entries[4].shape, [8, 320, 320]);
   });
   it('broken structure never throws', () => {
     for (const text of ['backbone: 3\nhead: []\n', 'backbone:\n  - [-1, 1]\nhead:\n  - 7\n', 'nc: x\nbackbone:\n  - [-1, 1, Conv, []]\nhead: []\n', 'backbone:\n  - [-1, 0, Conv, [8]]\nhead:\n', '- 1\n', 'backbone:\n  - [-1, 1, C2PSA, [16]]\nhead: []\n']) {

@@ -9,7 +9,7 @@ import { readNpy, writeNpy, NpyError } from '../../../kernels/runtime/npy';
 import { stats, type Tensor } from '../../../kernels';
 import { parseArgs, UsageError } from '../args';
 import { checkSource, isNotANetwork } from '../checked';
-import { MODEL_FLAGS, modelOptions } from '../modelOptions';
+import { MODEL_FLAGS, modelNotes, modelOptions } from '../modelOptions';
 import type { Io } from '../io';
 import { diagnosticLine, diagnostics } from '../report/diagnostics';
 
@@ -86,6 +86,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
   const { file, analysis } = checked;
+  for (const note of modelNotes(flags, file, analysis)) io.err(`convlens: note: ${note}\n`);
   const seed = flags.seed === undefined ? 0 : Number(flags.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, not '${flags.seed}'`);
   return runNetwork({ file, analysis, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out });

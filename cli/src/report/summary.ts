@@ -1,10 +1,14 @@
 // `convlens summary`: a torchinfo-like table of every layer and the totals, or the same as one
 // JSON object. The format's own tool's totals (Analysis.native) are shown beside ConvLens's.
 // A network with errors gets the figures of the layers that could be analysed, marked as such.
-import { formatField, type Analysis, type LayerResult } from '../../../engine';
+import type { Analysis, LayerResult } from '../../../engine';
 import { compactNumber as compact, thousands } from '../../../engine/explain';
 import type { Checked } from '../checked';
 import { diagnostics } from './diagnostics';
+import { fieldText, listedEntries, rowColumns, rowJson, type Columns } from './rows';
+
+/** Argument lists longer than this overflow their column instead of widening it (yolov5's anchors). */
+const MAX_CELL = 32;
 
 const jumpNumber = (j: { num: number; den: number }) => j.num / j.den;
 const errorCount = (a: Analysis) => a.findings.filter((f) => f.severity === 'error').length;
@@ -32,6 +36,8 @@ export function summaryJson(checked: Checked, notANetwork: boolean) {
     name: analysis.name ?? null,
     input: analysis.input ?? null,
     layers: analysis.layers.map(layerJson),
+    /** YOLO and darknet files: one object per row or section, as their tools list them; null for cnn-yaml. */
+    rows: listedEntries(analysis).length ? listedEntries(analysis).map((e) => rowJson(analysis, e)) : null,
     outputs: analysis.outputs.map((o) => ({ name: o.name, shape: o.shape ?? null })),
     totals: notANetwork ? null : { params: t.params, buffers: t.buffers, macs: t.macs, flops: t.flops, activation_bytes: t.activationBytes, complete: errorCount(analysis) === 0 },
     native: analysis.native ?? null,
@@ -52,7 +58,7 @@ function nativeLines(analysis: Analysis): string[] {
   return figures.map((f) => `${tool} ${f.label}: ${f.text}${f.note ? ` (${f.note})` : ''}`);
 }
 
-export function summaryTable(analysis: Analysis): string {
+function layerColumns(analysis: Analysis): Columns {
   const header = ['Layer', 'Kind', 'Output shape', 'Params', 'MACs', 'Receptive field'];
   const rows = analysis.layers.map((l) => [
     l.name,
@@ -60,23 +66,32 @@ export function summaryTable(analysis: Analysis): string {
     l.shape ? `[${l.shape.join(', ')}]` : '?',
     l.params ? thousands(l.params) : '–',
     l.macs ? thousands(l.macs) : '–',
-    !l.rf ? '?' : l.rf.kind === 'global' ? 'global' : formatField(l.rf.summary) + (l.rf.summary.holes.some((h) => h.length) ? ' (holes)' : ''),
+    fieldText(l.rf),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const right = new Set([3, 4]);
+  return { header, rows, right: new Set([3, 4]), overflow: new Set() };
+}
+
+/** Every engine layer, or (YOLO and darknet files, unless `expand`) one line per row or section as their tools print them. */
+export function summaryTable(analysis: Analysis, expand = false): string {
+  const byRow = !expand && listedEntries(analysis).length > 0;
+  const { header, rows, right, overflow } = byRow ? rowColumns(analysis) : layerColumns(analysis);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (overflow.has(i) && r[i].length > MAX_CELL ? 0 : r[i].length))));
   const fmt = (r: string[]) => r.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   const rule = '='.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const t = analysis.totals;
   const errors = errorCount(analysis);
+  const count = analysis.layers.length;
+  const scale = analysis.scale ? `  scale ${analysis.scale.name} (${analysis.scale.from === 'setting' ? '--scale' : analysis.scale.from})` : '';
   const lines = [
     rule,
-    `${analysis.name ?? 'network'}  input [${(analysis.input ?? []).join(', ')}]`,
+    `${analysis.name ?? 'network'}${scale}  input [${(analysis.input ?? []).join(', ')}]`,
     rule,
     fmt(header),
     '-'.repeat(rule.length),
     ...rows.map(fmt),
     rule,
-    ...(errors ? [`The network has ${errors} error${errors === 1 ? '' : 's'} (below): the totals count only the ${rows.length} layer${rows.length === 1 ? '' : 's'} analysed.`] : []),
+    ...(byRow ? [`One line per ${analysis.format === 'darknet' ? 'section' : 'row'}; --expand lists the ${thousands(count)} layer${count === 1 ? '' : 's'} they expand into.`] : []),
+    ...(errors ? [`The network has ${errors} error${errors === 1 ? '' : 's'} (below): the totals count only the ${count} layer${count === 1 ? '' : 's'} analysed.`] : []),
     `Total params: ${thousands(t.params)}`,
     `Buffers (batchnorm running mean/var): ${thousands(t.buffers)}`,
     `MACs: ${thousands(t.macs)} (${compact(t.macs)})   FLOPs (2·MACs): ${thousands(t.flops)} (${compact(t.flops)})`,

@@ -102,8 +102,13 @@ function reorg(c: LayerContext): LayerComputation {
   const bad = spatial.findIndex((n) => n % st !== 0);
   if (spatial.length !== 2) throw new LayerError('rank', `reorg acts on [C, H, W]; its input is [${input.join(', ')}].`);
   if (bad >= 0) throw new LayerError('outputSize', `reorg with stride ${st} needs H and W divisible by ${st}; the input is ${spatial.join('×')}.`, 'stride');
+  const layout = args.has('layout') ? args.raw('layout') : 'memory';
+  if (layout !== 'memory' && layout !== 'blocks') throw new LayerError('badValue', `reorg layout must be memory or blocks, got ${show(layout)}.`, 'layout');
+  const shape = [C * st * st, ...spatial.map((n) => n / st)];
+  // blocks (darknet's [reorg3d]): each output position reads the s×s block under it, like a k = s, stride s window.
+  if (layout === 'blocks') return { shape, params: 0, buffers: 0, macs: 0, resolved: { stride: st, layout }, field: { type: 'map', axes: spatial.map(() => windowMap(st, st, 1, 0)) }, notes };
   if (C % (st * st) !== 0) throw new LayerError('channels', `reorg with stride ${st} needs the channels divisible by ${st * st} (darknet reads the input as [C/${st * st}, ${st}·H, ${st}·W]); the input has ${C}.`, 'stride');
-  return { shape: [C * st * st, ...spatial.map((n) => n / st)], params: 0, buffers: 0, macs: 0, resolved: { stride: st }, field: { type: 'unknown' }, notes };
+  return { shape, params: 0, buffers: 0, macs: 0, resolved: { stride: st, layout }, field: { type: 'unknown' }, notes };
 }
 
 /** A float as an exact fraction a/b when it is one with a small denominator (scale 1.5 → 2/3…). */

@@ -29,20 +29,46 @@ export const SECTION_KINDS: Record<string, string> = {
   '[batchnorm]': 'batchnorm',
   '[activation]': 'activation',
   '[cost]': 'cost',
+  '[scale_channels]': 'scale_channels',
+  '[sam]': 'sam',
+  '[local_avgpool]': 'local_avgpool',
+  '[local_avg]': 'local_avgpool',
+  '[reorg3d]': 'reorg3d',
 };
 
 /** Headers darknet knows that ConvLens does not read (recurrent, crop, YOLOv1 detection, …). */
 export const UNSUPPORTED_SECTIONS = new Set([
   '[local]', '[crnn]', '[rnn]', '[gru]', '[lstm]', '[conv_lstm]', '[history]', '[crop]', '[detection]', '[Gaussian_yolo]',
-  '[lrn]', '[normalization]', '[reorg3d]', '[local_avg]', '[local_avgpool]', '[scale_channels]', '[sam]', '[empty]',
+  '[lrn]', '[normalization]', '[empty]',
   '[silence]', '[implicit]', '[contrastive]',
 ]);
+
+/**
+ * Sections of YOLOR's cfgs (WongKinYiu/yolor reads them in PyTorch; darknet stops with "Type not
+ * recognized"): learned constants (implicit knowledge) and the layers that add, multiply or
+ * concatenate them. ConvLens has no kind for a learned constant yet: each is a located error.
+ */
+export const YOLOR_SECTIONS: Record<string, string> = {
+  '[implicit_add]': 'a learned C×1×1 constant (ImplicitA)',
+  '[implicit_mul]': 'a learned C×1×1 constant (ImplicitM)',
+  '[implicit_cat]': 'a learned C×1×1 constant (ImplicitC)',
+  '[implicit_add_2d]': 'a learned constant (Implicit2DA)',
+  '[implicit_mul_2d]': 'a learned constant (Implicit2DM)',
+  '[implicit_cat_2d]': 'a learned constant (Implicit2DC)',
+  '[shift_channels]': 'the previous map plus an implicit constant broadcast over it',
+  '[control_channels]': 'the previous map times an implicit constant broadcast over it',
+  '[alternate_channels]': 'an implicit constant broadcast and concatenated with the previous map',
+  '[shift_channels_2d]': 'the previous map plus an implicit constant',
+  '[control_channels_2d]': 'the previous map times an implicit constant',
+  '[alternate_channels_2d]': 'an implicit constant concatenated with the previous map',
+};
 
 /** How darknet prints each kind in its layer table (`  12 conv …`, `  13 max …`). */
 export const PRINT_NAMES: Record<string, string> = {
   convolutional: 'conv', maxpool: 'max', avgpool: 'avg', route: 'route', shortcut: 'shortcut', upsample: 'upsample',
   yolo: 'yolo', region: 'detection', reorg: 'reorg', connected: 'connected', dropout: 'dropout', softmax: 'softmax',
-  batchnorm: 'batchnorm', activation: 'activation', cost: 'cost',
+  batchnorm: 'batchnorm', activation: 'activation', cost: 'cost', scale_channels: 'scale_channels', sam: 'sam', local_avgpool: 'local_avg',
+  reorg3d: 'reorg3d',
 };
 
 export interface SectionKeys {
@@ -106,6 +132,11 @@ export const SECTION_KEYS: Record<string, SectionKeys> = {
   batchnorm: keys([]),
   activation: keys(['activation']),
   cost: keys([], ['type', 'scale', 'ratio', 'noobject_scale', 'thresh']),
+  // scale_wh=1 scales positions by a 1×H×W map instead of channels.
+  scale_channels: keys(['from', 'activation'], [], { scale_wh: '0' }),
+  sam: keys(['from', 'activation']),
+  local_avgpool: keys(['size', 'stride', 'stride_x', 'stride_y', 'padding']),
+  reorg3d: keys(['stride'], [], { reverse: '0' }),
 };
 
 /** Darknet activations ConvLens runs, as engine kinds (darknet's leaky has slope 0.1). */

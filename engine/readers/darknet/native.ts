@@ -4,7 +4,9 @@
 //   pjreddie's YOLO page (5.56 for yolov3-tiny at 416). It is 2 × ConvLens's convolution MACs.
 // - AlexeyAB/darknet prints "Total BFLOPS", the sum of every layer's l.bflops in a float: the
 //   convolutions as above, [maxpool] size²·c·out_h·out_w (maxpool_layer.c) and [shortcut]
-//   c·h·w per input it adds (shortcut_layer.c); layers that set no l.bflops add nothing.
+//   c·h·w per input it adds (shortcut_layer.c), [local_avgpool] as [maxpool] (the same
+//   make_maxpool_layer); layers that set no l.bflops add nothing ([avgpool], [dropout],
+//   [scale_channels], [sam], [reorg3d], [route], [upsample], …).
 import type { Analysis, LayerResult } from '../../types';
 
 /** One section's share of each total, in billions; `alexeyab` is undefined where ConvLens does not know what AlexeyAB counts. */
@@ -14,7 +16,7 @@ export interface SectionFlops {
 }
 
 /** Kinds whose make_*_layer sets no l.bflops in AlexeyAB's darknet (checked against its published totals). */
-const UNCOUNTED = new Set(['route', 'upsample', 'yolo', 'region', 'reorg', 'cost']);
+export const UNCOUNTED = new Set(['route', 'upsample', 'yolo', 'region', 'reorg', 'cost', 'avgpool', 'dropout', 'scale_channels', 'sam', 'reorg3d']);
 
 /** A section's BFLOPs from the engine layers it produced; `adds` is the number of tensors a [shortcut] adds to its input. */
 export function sectionFlops(kind: string, layers: LayerResult[], adds: number): SectionFlops {
@@ -25,12 +27,16 @@ export function sectionFlops(kind: string, layers: LayerResult[], adds: number):
       const flops = (2 * first.macs) / 1e9;
       return { pjreddie: flops, alexeyab: flops };
     }
-    case 'maxpool': {
+    case 'maxpool':
+    case 'local_avgpool': {
       const [kh, kw] = (first.args as { kernel: number[] }).kernel;
       return { pjreddie: 0, alexeyab: (kh * kw * first.shape![0] * spatial(first)) / 1e9 };
     }
-    case 'shortcut':
-      return { pjreddie: 0, alexeyab: (first.shape![0] * spatial(first) * adds) / 1e9 };
+    case 'shortcut': {
+      // l.out_c·out_h·out_w per added layer: the section's output, the previous layer's shape.
+      const last = layers[layers.length - 1];
+      return { pjreddie: 0, alexeyab: (last.shape![0] * spatial(last) * adds) / 1e9 };
+    }
   }
   return { pjreddie: 0, alexeyab: UNCOUNTED.has(kind) ? 0 : undefined };
 }

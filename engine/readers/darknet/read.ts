@@ -10,9 +10,10 @@ import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
 import { documentTooLarge } from '../size';
 import { parseCfg, type CfgSection } from './parse';
-import { ACTIVATIONS, PRINT_NAMES, SECTION_KEYS, SECTION_KINDS, UNSUPPORTED_ACTIVATIONS, UNSUPPORTED_SECTIONS } from './keys';
+import { ACTIVATIONS, PRINT_NAMES, SECTION_KEYS, SECTION_KINDS, UNSUPPORTED_ACTIVATIONS, UNSUPPORTED_SECTIONS, YOLOR_SECTIONS } from './keys';
 import { SECTION_READERS, type SectionScope } from './sections';
 import { darknetNative, sectionFlops, type SectionFlops } from './native';
+import { darknetListing } from './listing';
 
 /** Reads a darknet .cfg document into its analysis (without the lint rules: see check.ts). */
 export function readDarknet(text: string, options: ReadOptions = {}): Analysis {
@@ -62,6 +63,7 @@ class DarknetReader {
     const [head, ...rest] = sections;
     result.anchor = head.header;
     const input = this.readNet(head, result);
+    result.rowCount = rest.length;
     for (const section of rest) {
       const layer: Layer = { section };
       this.layers.push(layer);
@@ -132,6 +134,7 @@ class DarknetReader {
     const output = this.knownKeys(section, kind) ? SECTION_READERS[kind](this.scope(section, previous, index)) : undefined;
     this.net.credit(entry, first);
     entry.isBlock = entry.layers.length > 1;
+    entry.listing = darknetListing(kind, section, index, entry.layers.map((i) => this.net.layers[i]));
     if (!output) {
       this.complete = false;
       return;
@@ -145,7 +148,9 @@ class DarknetReader {
     } else layer.output = output;
     // A [shortcut] adds one tensor per `from=` entry (AlexeyAB counts c·h·w for each).
     const adds = kind === 'shortcut' ? section.option('from')!.value.split(',').length : 0;
-    this.flops.push(sectionFlops(kind, entry.layers.map((i) => this.net.layers[i]), adds));
+    const flops = sectionFlops(kind, entry.layers.map((i) => this.net.layers[i]), adds);
+    this.flops.push(flops);
+    if (flops.alexeyab !== undefined) entry.listing.bflops = flops.alexeyab;
   }
 
   private entry(section: CfgSection, name: string, kind: string): EntryResult {
@@ -155,10 +160,12 @@ class DarknetReader {
   private unknownSection(section: CfgSection, repeatedNet: boolean): void {
     const name = section.type.replace(/^\[|\]$/g, '');
     if (repeatedNet) this.report('schema', `Only the first section is \`${section.type}\`; darknet would read this one as a layer it does not know.`, section.header);
+    else if (section.type === '[implicit]') this.report('unknownKind', "ConvLens does not model darknet's [implicit] (a learned constant of `filters` values, with no input): this layer's figures, those of every layer that reads it and the network's totals are withheld.", section.header);
+    else if (own(YOLOR_SECTIONS, section.type)) this.report('unknownKind', `${section.type} is a section of YOLOR's cfgs (WongKinYiu/yolor reads them in PyTorch; darknet stops with "Type not recognized"): ${YOLOR_SECTIONS[section.type]}. ConvLens does not model YOLOR's implicit layers: this layer's figures, those of every layer that reads it and the network's totals are withheld.`, section.header);
     else if (UNSUPPORTED_SECTIONS.has(section.type)) this.report('unknownKind', `ConvLens does not read darknet's ${section.type} sections; this layer's figures, and those of every layer that reads it, are withheld.`, section.header);
     else {
       const suggestion = didYouMean(name, Object.keys(SECTION_KINDS).map((k) => k.slice(1, -1)));
-      this.report('unknownKind', `Darknet has no ${section.type} section ("Type not recognized")${suggestion ? `; did you mean [${suggestion}]?` : ''}.`, section.name.end > section.name.start ? section.name : section.header, undefined, suggestion ? { replacement: suggestion } : undefined);
+      this.report('unknownKind', `Darknet has no ${section.type} section ("Type not recognized")${suggestion ? `; did you mean [${suggestion}]?` : '.'}`, section.name.end > section.name.start ? section.name : section.header, undefined, suggestion ? { replacement: suggestion } : undefined);
     }
   }
 
@@ -177,7 +184,7 @@ class DarknetReader {
         continue;
       }
       const suggestion = didYouMean(o.key, [...keys.reads, ...keys.ignored, ...Object.keys(keys.unsupported)]);
-      this.report('unknownArgument', `darknet's ${section.type} has no option \`${o.key}\` (it prints "Unused field")${suggestion ? `; did you mean \`${suggestion}\`?` : ''}.`, o.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
+      this.report('unknownArgument', `darknet's ${section.type} has no option \`${o.key}\` (it prints "Unused field")${suggestion ? `; did you mean \`${suggestion}\`?` : '.'}`, o.keySpan, undefined, suggestion ? { replacement: suggestion } : undefined);
       // A typo can hide an option that shapes the layer: withhold; the input and the detection
       // checks do not depend on unknown keys.
       if (kind !== 'net' && kind !== 'yolo' && kind !== 'region' && kind !== 'cost') ok = false;
@@ -233,8 +240,8 @@ class DarknetReader {
         const act = own(ACTIVATIONS, name);
         if (act === undefined) {
           const suggestion = UNSUPPORTED_ACTIVATIONS.has(name) ? undefined : didYouMean(name, Object.keys(ACTIVATIONS));
-          const why = UNSUPPORTED_ACTIVATIONS.has(name) ? `ConvLens does not run darknet's \`${name}\` activation` : name.includes('#') ? `darknet reads the inline comment as part of the activation's name (\`${name}\`) and does not find it` : `darknet has no activation \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`;
-          this.report('badValue', `${why}: shapes and counts are shown, the feature maps cannot be computed.`, at('activation'), undefined, suggestion ? { replacement: suggestion } : undefined);
+          const why = UNSUPPORTED_ACTIVATIONS.has(name) ? `ConvLens does not run darknet's \`${name}\` activation` : name.includes('#') ? `darknet reads the inline comment as part of the activation's name (\`${name}\`) and does not find it` : `darknet has no activation \`${name}\``;
+          this.report('badValue', `${why}: shapes and counts are shown, the feature maps cannot be computed.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, at('activation'), undefined, suggestion ? { replacement: suggestion } : undefined);
           return x;
         }
         if (!act) return x;

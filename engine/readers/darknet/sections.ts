@@ -63,6 +63,15 @@ function convolutional(s: SectionScope): Value | undefined {
 }
 
 function maxpool(s: SectionScope): Value | undefined {
+  return window(s, false);
+}
+
+/** [local_avgpool]: maxpool's windows, each averaged over its positions inside the map (forward_local_avgpool_layer counts only those). */
+function localAvgpool(s: SectionScope): Value | undefined {
+  return window(s, true);
+}
+
+function window(s: SectionScope, average: boolean): Value | undefined {
   const x = s.previous;
   const stride = s.int('stride', 1, 1);
   const strideX = stride === undefined ? undefined : s.int('stride_x', stride, 1);
@@ -73,7 +82,8 @@ function maxpool(s: SectionScope): Value | undefined {
   const padding = size === undefined ? undefined : s.int('padding', size - 1, 0);
   if (!x || strideX === undefined || strideY === undefined || size === undefined || padding === undefined) return undefined;
   const before = Math.floor(padding / 2);
-  return s.layer('max', 'maxpool', { kernel: [size, size], stride: [strideY, strideX], padding: spatialPairs(before, padding - before) }, [x], {
+  const args = { kernel: [size, size], stride: [strideY, strideX], padding: spatialPairs(before, padding - before), ...(average ? { count_include_pad: false } : {}) };
+  return s.layer(average ? 'avg' : 'max', average ? 'avgpool' : 'maxpool', args, [x], {
     kernel: 'size',
     stride: s.has('stride_x') ? 'stride_x' : s.has('stride_y') ? 'stride_y' : 'stride',
     padding: 'padding',
@@ -114,18 +124,76 @@ function route(s: SectionScope): Value | undefined {
   return groups === 1 ? s.layer('route', 'identity', {}, parts) : parts[0];
 }
 
+/**
+ * AlexeyAB's shortcut_multilayer_cpu: the output keeps the previous layer's shape, and each
+ * `from` layer is added where its flat index exists: with equal H and W, its first channels
+ * (all of them when it has fewer, the overlap when it has more). Built as slices, sums over each
+ * channel range and a concatenation of the ranges.
+ */
 function shortcut(s: SectionScope): Value | undefined {
   const x = s.previous;
   const from = s.inputs('from');
   if (!x || !from) return undefined;
-  const other = from.find((v) => v.shape!.join('×') !== x.shape!.join('×'));
+  const [C, ...spatial] = x.shape!;
+  const other = from.find((v) => v.shape!.slice(1).join('×') !== spatial.join('×'));
   if (other) {
-    // shortcut_cpu would add only the overlapping channels, sampling positions when sizes differ.
-    s.error('elementwiseShapes', 'from', `[shortcut] adds ${other.name} (${other.shape!.join('×')}) to the previous layer's ${x.shape!.join('×')}: they differ, and darknet would add only the overlapping part, which ConvLens does not model.`);
+    // Flat indexes of maps of other sizes do not line up with positions: darknet adds them anyway.
+    s.error('elementwiseShapes', 'from', `[shortcut] adds ${other.name} (${other.shape!.join('×')}) to the previous layer's ${x.shape!.join('×')}: their heights and widths differ, and darknet would add them element by element in memory order (positions that do not correspond), which ConvLens does not model.`);
     return undefined;
   }
-  const sum = s.layer('add', 'add', {}, [x, ...from]);
-  return sum && s.activation(sum, 'linear');
+  // Channel ranges [a, b) over which the same `from` layers take part.
+  const cuts = [...new Set([0, C, ...from.map((v) => v.shape![0]).filter((c) => c < C)])].sort((a, b) => a - b);
+  const ranges = cuts.slice(0, -1).map((a, i) => [a, cuts[i + 1]] as const);
+  const whole = (v: Value, a: number, b: number, name: string) => (a === 0 && b === v.shape![0] ? v : s.layer(name, 'slice', { start: a, end: b }, [v]));
+  const sums: Value[] = [];
+  for (const [r, [a, b]] of ranges.entries()) {
+    const tag = ranges.length > 1 ? `${r}` : '';
+    const operands = [whole(x, a, b, `channels${tag}`), ...from.flatMap((v, k) => (v.shape![0] >= b ? [whole(v, a, b, `from${k}${tag ? `.${tag}` : ''}`)] : []))];
+    if (operands.some((o) => !o)) return undefined;
+    const sum = operands.length > 1 ? s.layer(tag ? `add${tag}` : 'add', 'add', {}, operands as Value[]) : operands[0];
+    if (!sum) return undefined;
+    sums.push(sum);
+  }
+  const out = sums.length > 1 ? s.layer('concat', 'concat', {}, sums) : sums[0];
+  return out && s.activation(out, 'linear');
+}
+
+/** [scale_channels] (squeeze-excite): the `from` layer's map times the previous layer's [C, 1, 1] scales, then the activation. */
+function scaleChannels(s: SectionScope): Value | undefined {
+  const scales = s.previous;
+  const from = single(s, 'scale_channels');
+  if (!scales || !from) return undefined;
+  const [C, ...rest] = scales.shape!;
+  if (rest.some((n) => n !== 1) || C !== from.shape![0]) {
+    s.error('channels', 'from', `[scale_channels] multiplies ${from.name} (${from.shape!.join('×')}) by the previous layer's output as one scale per channel: that must be ${from.shape![0]}×1×1, not ${scales.shape!.join('×')} (darknet asserts it).`);
+    return undefined;
+  }
+  const scaled = s.layer('scale', 'mul', {}, [from, scales], {});
+  return scaled && s.activation(scaled, 'linear');
+}
+
+/** [sam] (spatial attention, YOLOv4): the previous layer's map times the `from` layer's, element by element, then the activation. */
+function sam(s: SectionScope): Value | undefined {
+  const x = s.previous;
+  const from = single(s, 'sam');
+  if (!x || !from) return undefined;
+  if (x.shape!.join('×') !== from.shape!.join('×')) {
+    s.error('elementwiseShapes', 'from', `[sam] multiplies the previous layer's ${x.shape!.join('×')} by ${from.name} (${from.shape!.join('×')}) element by element: the shapes must be equal (darknet asserts it).`);
+    return undefined;
+  }
+  const product = s.layer('mul', 'mul', {}, [x, from]);
+  return product && s.activation(product, 'linear');
+}
+
+/** The one layer `from=` names: darknet reads it with atoi, so a list would be read as its first entry. */
+function single(s: SectionScope, section: string): Value | undefined {
+  const from = s.inputs('from');
+  if (!from) return undefined;
+  if (from.length !== 1) {
+    s.error('badValue', 'from', `[${section}] reads one layer (darknet takes the first number of \`from=\` and ignores the rest); list one.`);
+    return undefined;
+  }
+  return from[0];
 }
 
 function upsample(s: SectionScope): Value | undefined {
@@ -142,6 +210,12 @@ function upsample(s: SectionScope): Value | undefined {
 function reorg(s: SectionScope): Value | undefined {
   const stride = s.int('stride', 1, 1);
   return s.previous && stride !== undefined ? s.layer('reorg', 'reorg', { stride }, [s.previous], { stride: 'stride' }) : undefined;
+}
+
+/** AlexeyAB's [reorg3d] (reorg_layer.c): a true space-to-depth, each s×s block of a channel to s² channels (reorg_cpu on the output's sizes). */
+function reorg3d(s: SectionScope): Value | undefined {
+  const stride = s.int('stride', 1, 1);
+  return s.previous && stride !== undefined ? s.layer('reorg', 'reorg', { stride, layout: 'blocks' }, [s.previous], { stride: 'stride' }) : undefined;
 }
 
 function connected(s: SectionScope): Value | undefined {
@@ -219,4 +293,5 @@ const cost: SectionReader = (s) => s.previous;
 
 export const SECTION_READERS: Record<string, SectionReader> = {
   convolutional, maxpool, avgpool, route, shortcut, upsample, reorg, connected, dropout, softmax, batchnorm, activation, yolo, region, cost,
+  scale_channels: scaleChannels, sam, local_avgpool: localAvgpool, reorg3d,
 };

@@ -1,139 +1,29 @@
 // The Ultralytics modules ConvLens reads, each expanded into engine layers exactly as its PyTorch
 // definition computes (ultralytics/nn/modules: conv.py, block.py, head.py; the anchor-based head
 // of ultralytics/yolov5 models/yolo.py). `role` says how parse_model treats the row's arguments.
-import type { Value } from '../../analyse/network';
-import { Scope } from './scope';
+// The YOLOv8/v5/11 modules are here; the families of later configs have their own files.
+import { ArgError, boolArg, intArg, numberArg, type ModuleSpec } from './spec';
+import { bottleneck, c2fBody, c3Body, c3Row, convRow, psaBlock, psaHeads, samePool } from './blocks';
+import { GHOST_MODULES } from './ghost';
+import { GELAN_MODULES } from './gelan';
+import { V10_MODULES } from './v10';
+import { HEAD_MODULES } from './heads';
 
-/**
- * How parse_model turns a row into constructor arguments:
- * - base: c1 = ch[f], c2 = args[0] scaled by the width → [c1, c2, ...args[1:]]
- * - repeat: base, and the row's repeats go inside the module as its n → [c1, c2, n, ...]
- * - concat: output channels = the sum of the inputs'
- * - detect: the list of input channels is appended to the arguments
- * - same: output channels = the input's (upsampling, identity)
- * - batchnorm: args = [ch[f]]
- */
-export type Role = 'base' | 'repeat' | 'concat' | 'detect' | 'same' | 'batchnorm';
+export { ArgError, type ModelContext, type ModuleSpec, type Role } from './spec';
+export { DFL_PARAMETERS } from './heads';
 
-/** What a module needs beyond its arguments. */
-export interface ModelContext {
-  /** Detect's v8 classification branch (true until a C3k2 row turns it off, as parse_model does). */
-  legacy: boolean;
-  /** The file follows ultralytics/yolov5 (anchors, depth/width multiples). */
-  v5: boolean;
-}
-
-export interface ModuleSpec {
-  role: Role;
-  /** The constructor's signature, for hover and completion. */
-  signature: string;
-  doc: string;
-  /** One instance of the module on its inputs, with the arguments parse_model passes. */
-  build(scope: Scope, inputs: Value[], args: unknown[], model: ModelContext): Value | Value[];
-}
-
-/** A constructor argument of the wrong type: reported at that argument of the row. */
-export class ArgError extends Error {
-  constructor(readonly index: number, message: string) {
-    super(message);
-  }
-}
-
-function intArg(args: unknown[], i: number, fallback?: number): number {
-  const v = args[i] ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ArgError(i, `argument ${i + 1} must be a whole number, got ${JSON.stringify(v ?? null)}`);
-  return v;
-}
-
-function boolArg(args: unknown[], i: number, fallback: boolean): boolean {
-  const v = args[i] ?? fallback;
-  if (typeof v !== 'boolean') throw new ArgError(i, `argument ${i + 1} must be True or False, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function numberArg(args: unknown[], i: number, fallback: number): number {
-  const v = args[i] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgError(i, `argument ${i + 1} must be a number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
-
-function conv(scope: Scope, x: Value, a: unknown[], depthwise = false): Value {
-  const c1 = intArg(a, 0);
-  const c2 = intArg(a, 1);
-  if (depthwise) return scope.conv(x, c2, { k: intArg(a, 2, 1), s: intArg(a, 3, 1), g: gcd(c1, c2), d: intArg(a, 4, 1), act: boolArg(a, 5, true) });
-  const p = a[4];
-  if (p !== undefined && p !== null && (typeof p !== 'number' || !Number.isInteger(p))) throw new ArgError(4, `padding must be a whole number or None, got ${JSON.stringify(p)}`);
-  return scope.conv(x, c2, { k: intArg(a, 2, 1), s: intArg(a, 3, 1), p: p as number | null | undefined, g: intArg(a, 5, 1), d: intArg(a, 6, 1), act: boolArg(a, 7, true) });
-}
-
-/** Bottleneck(c1, c2, shortcut, g, k=(k1, k2), e): two Convs, plus the input when shapes allow. */
-function bottleneck(scope: Scope, x: Value, c1: number, c2: number, shortcut: boolean, g: number, k: [number, number], e: number): Value {
-  const c = Math.trunc(c2 * e);
-  const y = scope.child('cv2').conv(scope.child('cv1').conv(x, c, { k: k[0] }), c2, { k: k[1], g });
-  return shortcut && c1 === c2 ? scope.layer('add', 'add', {}, [x, y]) : y;
-}
-
-/** C2f's body: cv1 to 2c channels, split in halves, each block on the last part, all concatenated, cv2. */
-function c2fBody(scope: Scope, x: Value, c2: number, n: number, e: number, block: (s: Scope, y: Value, c: number) => Value): Value {
-  const c = Math.trunc(c2 * e);
-  const y = scope.child('cv1').conv(x, 2 * c);
-  const parts = [scope.layer('chunk.0', 'slice', { start: 0, end: c }, [y]), scope.layer('chunk.1', 'slice', { start: c, end: 2 * c }, [y])];
-  for (let i = 0; i < n; i++) parts.push(block(scope.child('m').child(i), parts[parts.length - 1], c));
-  return scope.child('cv2').conv(scope.layer('cat', 'concat', { axis: 0 }, parts), c2);
-}
-
-/** C3's body: cv1 → the blocks, beside cv2 on the input; concatenated; cv3. */
-function c3Body(scope: Scope, x: Value, c2: number, n: number, e: number, block: (s: Scope, y: Value, c: number) => Value): Value {
-  const c = Math.trunc(c2 * e);
-  let y = scope.child('cv1').conv(x, c);
-  for (let i = 0; i < n; i++) y = block(scope.child('m').child(i), y, c);
-  const side = scope.child('cv2').conv(x, c);
-  return scope.child('cv3').conv(scope.layer('cat', 'concat', { axis: 0 }, [y, side]), c2);
-}
-
-/** C3 or C3k as a row: (c1, c2, n, shortcut, g, e), Bottlenecks with kernels k. */
-function c3Module(scope: Scope, x: Value, a: unknown[], k: [number, number]): Value {
-  const [c2, n, shortcut, g, e] = [intArg(a, 1), intArg(a, 2, 1), boolArg(a, 3, true), intArg(a, 4, 1), numberArg(a, 5, 0.5)];
-  return c3Body(scope, x, c2, n, e, (b, y, c) => bottleneck(b, y, c, c, shortcut, g, k, 1.0));
-}
-
-/** Attention(dim, num_heads, attn_ratio = 0.5): qkv conv, attention over all positions + a depthwise positional conv on the values, proj. */
-function attention(scope: Scope, x: Value, dim: number, heads: number): Value {
-  const headDim = Math.floor(dim / heads);
-  const keyDim = Math.trunc(headDim * 0.5);
-  const qkv = scope.child('qkv').conv(x, dim + 2 * keyDim * heads, { act: false });
-  const attended = scope.layer('attend', 'attention', { heads, key_dim: keyDim }, [qkv]);
-  const period = 2 * keyDim + headDim;
-  const values = scope.layer('v', 'slice', { start: 2 * keyDim, end: period, period }, [qkv]);
-  const pe = scope.child('pe').conv(values, dim, { k: 3, g: dim, act: false });
-  return scope.child('proj').conv(scope.layer('add', 'add', {}, [attended, pe]), dim, { act: false });
-}
-
-function psaBlock(scope: Scope, x: Value, c: number, heads: number): Value {
-  const y = scope.layer('add.0', 'add', {}, [x, attention(scope.child('attn'), x, c, heads)]);
-  const f = scope.child('ffn').child(1).conv(scope.child('ffn').child(0).conv(y, 2 * c), c, { act: false });
-  return scope.layer('add.1', 'add', {}, [y, f]);
-}
-
-/** Max pooling with stride 1 and padding k // 2: the size is kept. */
-function samePool(scope: Scope, name: string, x: Value, k: number): Value {
-  return scope.layer(name, 'maxpool', { kernel: k, stride: 1, padding: Math.floor(k / 2) }, [x]);
-}
-
-export const MODULES: Record<string, ModuleSpec> = {
+const CORE_MODULES: Record<string, ModuleSpec> = {
   Conv: {
     role: 'base',
     signature: 'Conv(c1, c2, k=1, s=1, p=None, g=1, d=1, act=True)',
     doc: 'Conv2d (no bias, padding k//2 unless given) → BatchNorm2d → SiLU.',
-    build: (s, [x], a) => conv(s, x, a),
+    build: (s, [x], a) => convRow(s, x, a),
   },
   DWConv: {
     role: 'base',
     signature: 'DWConv(c1, c2, k=1, s=1, d=1, act=True)',
     doc: 'Depthwise Conv: groups = gcd(c1, c2).',
-    build: (s, [x], a) => conv(s, x, a, true),
+    build: (s, [x], a) => convRow(s, x, a, true),
   },
   Bottleneck: {
     role: 'base',
@@ -154,11 +44,31 @@ export const MODULES: Record<string, ModuleSpec> = {
       return c2fBody(s, x, c2, n, e, (b, y, c) => bottleneck(b, y, c, c, shortcut, g, [3, 3], 1.0));
     },
   },
+  C2: {
+    role: 'repeat',
+    signature: 'C2(c1, c2, n=1, shortcut=True, g=1, e=0.5)',
+    doc: 'CSP with 2 convs (YOLOv8-p6 heads): cv1 to 2·c (c = c2·e), split in halves a and b, n Bottlenecks (3×3, 3×3) in a row on a, concatenated with b, cv2 to c2.',
+    build: (s, [x], a) => {
+      const [c2, n, shortcut, g, e] = [intArg(a, 1), intArg(a, 2, 1), boolArg(a, 3, true), intArg(a, 4, 1), numberArg(a, 5, 0.5)];
+      const c = Math.trunc(c2 * e);
+      const y = s.child('cv1').conv(x, 2 * c);
+      let m = s.layer('chunk.0', 'slice', { start: 0, end: c }, [y]);
+      const b = s.layer('chunk.1', 'slice', { start: c, end: 2 * c }, [y]);
+      for (let i = 0; i < n; i++) m = bottleneck(s.child('m').child(i), m, c, c, shortcut, g, [3, 3], 1.0);
+      return s.child('cv2').conv(s.layer('cat', 'concat', { axis: 0 }, [m, b]), c2);
+    },
+  },
   C3: {
     role: 'repeat',
     signature: 'C3(c1, c2, n=1, shortcut=True, g=1, e=0.5)',
     doc: 'CSP with 3 convs: cv1 → n Bottlenecks (1×1, 3×3), beside cv2; concatenated; cv3.',
-    build: (s, [x], a) => c3Module(s, x, a, [1, 3]),
+    build: (s, [x], a) => c3Row(s, x, a, (b, y, c, shortcut, g) => bottleneck(b, y, c, c, shortcut, g, [1, 3], 1.0)),
+  },
+  C3x: {
+    role: 'repeat',
+    signature: 'C3x(c1, c2, n=1, shortcut=True, g=1, e=0.5)',
+    doc: 'C3 whose Bottlenecks use cross kernels: a 1×3 Conv then a 3×1 Conv (padding 0×1, 1×0).',
+    build: (s, [x], a) => c3Row(s, x, a, (b, y, c, shortcut, g) => bottleneck(b, y, c, c, shortcut, g, [[1, 3], [3, 1]], 1.0)),
   },
   C3k: {
     role: 'repeat',
@@ -166,7 +76,7 @@ export const MODULES: Record<string, ModuleSpec> = {
     doc: 'C3 whose Bottlenecks use k×k kernels.',
     build: (s, [x], a) => {
       const k = intArg(a, 6, 3);
-      return c3Module(s, x, a, [k, k]);
+      return c3Row(s, x, a, (b, y, c, shortcut, g) => bottleneck(b, y, c, c, shortcut, g, [k, k], 1.0));
     },
   },
   C3k2: {
@@ -212,8 +122,7 @@ export const MODULES: Record<string, ModuleSpec> = {
       const [c1, c2, n, e] = [intArg(a, 0), intArg(a, 1), intArg(a, 2, 1), numberArg(a, 3, 0.5)];
       if (c1 !== c2) throw new ArgError(1, `C2PSA needs c1 = c2 (Ultralytics asserts it); here c1 = ${c1}, c2 = ${c2}`);
       const c = Math.trunc(c1 * e);
-      const heads = Math.floor(c / 64);
-      if (heads < 1) throw new ArgError(1, `C2PSA with ${c1} channels has ${c} per half: ${c} // 64 = 0 attention heads (PyTorch fails dividing by zero); it needs c1·e ≥ 64`);
+      const heads = psaHeads('C2PSA', c1, c);
       const y = s.child('cv1').conv(x, 2 * c);
       let b = s.layer('split.1', 'slice', { start: c, end: 2 * c }, [y]);
       const keep = s.layer('split.0', 'slice', { start: 0, end: c }, [y]);
@@ -250,45 +159,34 @@ export const MODULES: Record<string, ModuleSpec> = {
     doc: 'Passes its input through.',
     build: (s, [x]) => s.layer('', 'identity', {}, [x]),
   },
+  Silence: {
+    role: 'same',
+    signature: 'Silence()',
+    doc: 'Passes its input through (the first row of early YOLOv9 configs).',
+    build: (s, [x]) => s.layer('', 'identity', {}, [x]),
+  },
   'nn.BatchNorm2d': {
     role: 'batchnorm',
     signature: 'nn.BatchNorm2d(num_features)',
     doc: 'Batch normalisation (eps 1e-3, as Ultralytics initialises every BatchNorm2d).',
     build: (s, [x]) => s.layer('', 'batchnorm', { eps: 1e-3 }, [x]),
   },
-  Detect: {
-    role: 'detect',
-    signature: 'Detect(nc=80, ch=())  ·  yolov5: Detect(nc, anchors, ch)',
-    doc: 'Detection head. YOLOv8/11: per level, a box branch (2 Convs 3×3, then a 1×1 conv to 4·16 distribution bins) and a class branch (v8: 2 Convs 3×3; YOLO11: depthwise + pointwise twice) to nc, concatenated; the DFL (a fixed 16-weight conv) decodes boxes at inference. yolov5: one 1×1 conv per level to anchors·(nc + 5).',
-    build: (s, xs, a, model) => {
-      const nc = intArg(a, 0, 80);
-      if (model.v5) {
-        const anchors = a[1];
-        const na = Array.isArray(anchors) && Array.isArray(anchors[0]) ? Math.floor((anchors[0] as unknown[]).length / 2) : typeof anchors === 'number' ? anchors : NaN;
-        if (!Number.isInteger(na) || na < 1) throw new ArgError(1, `Detect needs the anchors (a list per level of width, height pairs, or a count); got ${JSON.stringify(anchors)}`);
-        return xs.map((x, i) => s.conv2d(`m.${i}`, x, na * (nc + 5), 1));
-      }
-      const regMax = 16;
-      const ch = xs.map((x) => x.shape![0]);
-      const c2 = Math.max(16, Math.floor(ch[0] / 4), regMax * 4);
-      const c3 = Math.max(ch[0], Math.min(nc, 100));
-      return xs.map((x, i) => {
-        const box = s.child('cv2').child(i);
-        const b = box.conv2d('2', box.child(1).conv(box.child(0).conv(x, c2, { k: 3 }), c2, { k: 3 }), 4 * regMax, 1);
-        const cls = s.child('cv3').child(i);
-        let c: Value;
-        if (model.legacy) c = cls.child(1).conv(cls.child(0).conv(x, c3, { k: 3 }), c3, { k: 3 });
-        else {
-          const first = cls.child(0);
-          const second = cls.child(1);
-          const y = first.child(1).conv(first.child(0).conv(x, ch[i], { k: 3, g: ch[i] }), c3);
-          c = second.child(1).conv(second.child(0).conv(y, c3, { k: 3, g: c3 }), c3);
-        }
-        return s.layer(`cat.${i}`, 'concat', { axis: 0 }, [b, cls.conv2d('2', c, nc, 1)]);
-      });
-    },
-  },
 };
 
-/** The DFL's fixed 1×1 conv weights (reg_max = 16 bins): parameters no trained layer uses. */
-export const DFL_PARAMETERS = 16;
+export const MODULES: Record<string, ModuleSpec> = { ...CORE_MODULES, ...GHOST_MODULES, ...GELAN_MODULES, ...V10_MODULES, ...HEAD_MODULES };
+
+/**
+ * Modules of Ultralytics configs that ConvLens does not model (attention it has no kind for,
+ * transformer decoders): a row using one is a located error naming why, and every figure that
+ * depends on it is withheld.
+ */
+export const UNMODELLED: Record<string, string> = {
+  C3TR: "C3TR's TransformerBlock (nn.MultiheadAttention over all positions, with a learned linear position embedding)",
+  TransformerBlock: 'a transformer block (nn.MultiheadAttention)',
+  AIFI: "RT-DETR's transformer encoder layer (AIFI)",
+  RTDETRDecoder: "RT-DETR's transformer decoder",
+  C2fAttn: "YOLO-World's text-guided attention (C2fAttn)",
+  ImagePoolingAttn: "YOLO-World's image-pooling attention",
+  WorldDetect: "YOLO-World's text-embedding head",
+  A2C2f: "YOLOv12's area attention (A2C2f)",
+};

@@ -33,3 +33,13 @@ export function scaleFromFileName(fileName: string | undefined): string | undefi
   const stem = base.replace(/\.[^.]*$/, '');
   return /yolo(?:e-)?v?\d+([nslmx])/.exec(stem)?.[1];
 }
+
+/** Python's str() of a parsed YAML value: None, True, quoted strings, nested lists (`[3, 16, 3, 2]`). */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `'${k}': ${pyRepr(x)}`).join(', ')}}`;
+  return String(v);
+}

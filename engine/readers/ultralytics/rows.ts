@@ -5,7 +5,7 @@ import type { Report, Value } from '../../analyse/network';
 import { didYouMean } from '../../kinds';
 import type { RawNode } from '../yaml/raw';
 import { plainValue } from '../yaml/values';
-import { MODULES, type ModuleSpec } from './modules';
+import { MODULES, UNMODELLED, type ModuleSpec } from './modules';
 
 export interface Row {
   index: number;
@@ -18,6 +18,8 @@ export interface Row {
   from: Array<{ row: number; span: Span }>;
   /** Whether `from` is a list (Concat, Detect) rather than one index. */
   fromList: boolean;
+  /** `from` as written, as Python prints it (`-1`, `[-1, 6]`). */
+  fromText: string;
   repeats: number;
   repeatsSpan: Span;
   args: unknown[];
@@ -47,9 +49,13 @@ export function readRow(node: RawNode, index: number, names: Map<string, unknown
   }
   const module = moduleNode.value;
   const spec = Object.prototype.hasOwnProperty.call(MODULES, module) ? MODULES[module] : undefined;
+  if (!spec && Object.prototype.hasOwnProperty.call(UNMODELLED, module)) {
+    report('unknownKind', `ConvLens does not model ${module}: ${UNMODELLED[module]} has no engine layer kind. This row's figures, every row that reads it and the model's totals are withheld (the totals shown are partial).`, moduleNode.span);
+    return undefined;
+  }
   if (!spec) {
     const suggestion = didYouMean(module, Object.keys(MODULES));
-    report('unknownKind', `ConvLens does not know the module '${module}'${suggestion ? `; did you mean '${suggestion}'?` : ''} It reads ${Object.keys(MODULES).join(', ')}. The figures of this row and of every row that reads it are withheld.`, moduleNode.span, undefined, suggestion ? { replacement: suggestion, what: 'module' } : undefined);
+    report('unknownKind', `ConvLens does not know the module '${module}'${suggestion ? `; did you mean '${suggestion}'?` : '.'} It reads ${Object.keys(MODULES).join(', ')}. The figures of this row and of every row that reads it are withheld.`, moduleNode.span, undefined, suggestion ? { replacement: suggestion, what: 'module' } : undefined);
     return undefined;
   }
   const fromItems = fromNode.type === 'seq' ? fromNode.items : [fromNode];
@@ -87,6 +93,7 @@ export function readRow(node: RawNode, index: number, names: Map<string, unknown
     spec,
     from,
     fromList: fromNode.type === 'seq',
+    fromText: fromNode.type === 'seq' ? `[${fromItems.map((f) => (f.type === 'scalar' ? f.value : '')).join(', ')}]` : String(fromNode.type === 'scalar' ? fromNode.value : ''),
     repeats,
     repeatsSpan: repeatsNode.span,
     args: argsNode.items.map((n) => resolveArg(plainValue(n), names)),
@@ -102,4 +109,6 @@ export interface BuiltModel {
   rows: Array<Row | undefined>;
   /** Rows whose figures are withheld (unknown module, bad arguments, or reading such a row). */
   withheld: number;
+  /** The model's PyTorch modules (see RowContext.modules), without the model itself. */
+  modules: Set<string>;
 }

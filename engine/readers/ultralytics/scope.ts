@@ -19,11 +19,21 @@ export interface RowContext {
   /** Every layer of the row points at the row; `args` locates the row's own arguments. */
   origin: LayerOrigin;
   activation: Activation;
+  /**
+   * The PyTorch modules of the model, for the layer count Ultralytics prints (len(model.modules()):
+   * containers included, a module shared by many counted once): module paths, and keys of shared
+   * modules (every Conv's activation is one object, Conv.default_act).
+   */
+  modules?: Set<string>;
 }
+
+/** Layers that stand for functions in PyTorch (torch.cat, chunk, +, F.interpolate…), not modules. */
+const FUNCTIONAL = /^(?:(?:chunk|cat|add|split|interpolate|one2one_cat)(?:\.\d+)?|attend|v|sum|avg_pool2d|max_pool2d|flatten|softmax|m:\d+)$/;
 
 /** Conv's arguments after c1 and c2, with Ultralytics' defaults. */
 export interface ConvOptions {
-  k?: number;
+  /** Kernel: one size, or [height, width] (C3x's 1×3 and 3×1). */
+  k?: number | [number, number];
   s?: number;
   /** Padding; undefined = autopad (k // 2 of the dilated kernel). */
   p?: number | null;
@@ -33,10 +43,14 @@ export interface ConvOptions {
   act?: boolean;
 }
 
-/** Ultralytics' autopad: half the dilated kernel, so a stride-1 conv keeps the size. */
-export function autopad(k: number, p: number | null | undefined, d: number): number {
+/** Ultralytics' autopad: half the dilated kernel, so a stride-1 conv keeps the size (per axis for a [kh, kw] kernel). */
+export function autopad(k: number, p: number | null | undefined, d: number): number;
+export function autopad(k: number | [number, number], p: number | null | undefined, d: number): number | number[];
+export function autopad(k: number | [number, number], p: number | null | undefined, d: number): number | number[] {
+  if (p !== undefined && p !== null) return p;
+  if (Array.isArray(k)) return k.map((x) => Math.floor(x / 2));
   const K = d > 1 ? d * (k - 1) + 1 : k;
-  return p === undefined || p === null ? Math.floor(K / 2) : p;
+  return Math.floor(K / 2);
 }
 
 export class Scope {
@@ -48,16 +62,37 @@ export class Scope {
     readonly path: string,
     /** Argument spans for this scope's `conv` (the row's own Conv), if any. */
     private readonly argSpans?: LayerOrigin['args'],
+    /** The one activation object its Convs share: Conv.default_act, or a deep copy's own (v10Detect's one2one branches). */
+    private readonly sharedAct = 'Conv.default_act',
   ) {
     this.inner = { ...row.origin, args: {} };
   }
 
   child(name: string | number): Scope {
-    return new Scope(this.row, `${this.path}.${name}`);
+    return new Scope(this.row, `${this.path}.${name}`, undefined, this.sharedAct);
   }
 
-  /** One engine layer named `<path>.<name>`. */
-  layer(name: string, kind: string, args: Record<string, unknown>, inputs: Value[], spans?: LayerOrigin['args']): Value {
+  /** This scope, for a module made by copy.deepcopy: its Convs share a copy of the activation, not Conv.default_act. */
+  deepCopy(): Scope {
+    return new Scope(this.row, this.path, undefined, `copy:${this.path}`);
+  }
+
+  /** Counts a module that has no engine layer (an nn.Identity, the DFL), or a shared one by `key`. */
+  module(name: string, key?: string): void {
+    const modules = this.row.modules;
+    if (!modules) return;
+    const path = name ? `${this.path}.${name}` : this.path;
+    const parts = path.split('.');
+    for (let i = 1; i <= parts.length; i++) modules.add(parts.slice(0, i).join('.'));
+    if (key) {
+      modules.delete(path);
+      modules.add(`shared:${key}`);
+    }
+  }
+
+  /** One engine layer named `<path>.<name>`; `shared` names the one module object it stands for when many layers share it. */
+  layer(name: string, kind: string, args: Record<string, unknown>, inputs: Value[], spans?: LayerOrigin['args'], shared?: string): Value {
+    this.module(FUNCTIONAL.test(name) ? '' : name, shared);
     const origin = spans ? { ...this.row.origin, args: spans } : this.inner;
     const out = this.row.net.addLayer({ name: name ? `${this.path}.${name}` : this.path, kind, args, inputs, origin });
     if (!out) throw new Withheld();
@@ -71,8 +106,11 @@ export class Scope {
     const p = autopad(k, o.p, d);
     const y = this.layer('conv', 'conv', { out: c2, kernel: k, stride: o.s ?? 1, padding: p, groups: o.g ?? 1, dilation: d, bias: false }, [x], this.argSpans);
     const z = this.layer('bn', 'batchnorm', { eps: 1e-3 }, [y]);
-    if (o.act === false) return z;
-    return this.layer('act', this.row.activation.kind, this.row.activation.args, [z]);
+    if (o.act === false) {
+      this.module('act'); // nn.Identity
+      return z;
+    }
+    return this.layer('act', this.row.activation.kind, this.row.activation.args, [z], undefined, this.sharedAct);
   }
 
   /** A plain nn.Conv2d (detection outputs): bias, no normalisation, no activation. */

@@ -4,18 +4,14 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { KINDS, ULTRALYTICS_MODULES, type BlockInfo, type EntryResult, type LayerResult } from '../../../engine';
 import { compactNumber, entryLine, explainLayer, formatFieldShort, formatShape, thousands } from '../../../engine/explain';
+import { darknetHover } from './darknetHover';
+import { arithmeticLines, totalsMarkdown } from './hoverParts';
 import type { Snapshot } from '../service';
 import { contains, entryAt, layersOf, offsetAt, toRange } from './util';
 
 export function explainMarkdown(snap: Snapshot, layer: LayerResult): string[] {
   const x = explainLayer(layer, snap.analysis);
-  const out = [`**${x.name}** · \`${x.kind}\` · ${x.input} → **${x.output}**`, '', '```text'];
-  out.push(...x.shapeLines);
-  if (layer.params || layer.buffers) out.push(`params = ${x.params}`);
-  if (x.macs) out.push(`MACs = ${x.macs}`);
-  if (x.fieldLines.length) out.push('receptive field:', ...x.fieldLines.map((l) => `  ${l}`));
-  out.push('```');
-  return out;
+  return [`**${x.name}** · \`${x.kind}\` · ${x.input} → **${x.output}**`, '', ...arithmeticLines(snap, layer)];
 }
 
 function blockMarkdown(snap: Snapshot, block: BlockInfo): string {
@@ -33,13 +29,34 @@ function blockMarkdown(snap: Snapshot, block: BlockInfo): string {
   return lines.join('\n');
 }
 
-/** A row of a real model file (an Ultralytics module, a darknet section): what it is, its figures, its layers. */
+/** The shapes an entry reads from outside itself, in order (a Concat's or a Detect's several inputs). */
+function inputShapes(snap: Snapshot, entry: EntryResult, layers: LayerResult[]): string {
+  const inside = new Set(entry.layers);
+  const seen = new Set<number>();
+  const shapes: string[] = [];
+  for (const l of layers) {
+    for (const i of l.fromIndex) {
+      if (inside.has(i) || seen.has(i)) continue;
+      seen.add(i);
+      shapes.push(formatShape(i < 0 ? snap.analysis.input : snap.analysis.layers[i]?.shape));
+    }
+  }
+  return shapes.length ? shapes.join(' + ') : formatShape(entry.inputShape);
+}
+
+/** A row of a real model file (an Ultralytics module): this row's call, its figures, its layers. */
 function moduleMarkdown(snap: Snapshot, entry: EntryResult, layers: LayerResult[]): string {
-  const spec = Object.prototype.hasOwnProperty.call(ULTRALYTICS_MODULES, entry.kind) && snap.analysis.format === 'ultralytics' ? ULTRALYTICS_MODULES[entry.kind] : undefined;
+  const spec = Object.prototype.hasOwnProperty.call(ULTRALYTICS_MODULES, entry.kind) ? ULTRALYTICS_MODULES[entry.kind] : undefined;
   const outs = entry.outputs ?? [entry.shape];
-  const lines = [`**${entry.name}** · \`${spec?.signature ?? entry.kind}\` · ${formatShape(entry.inputShape)} → **${outs.map(formatShape).join(', ')}**`, ''];
+  const lines = [`**${entry.name}** · \`${entry.call ?? entry.kind}\` · ${inputShapes(snap, entry, layers)} → **${outs.map(formatShape).join(', ')}**`, ''];
+  const signature = entry.signature ?? spec?.signature;
   if (spec) lines.push(spec.doc, '');
+  if (signature && signature !== entry.call) lines.push(`Signature: \`${signature}\``, '');
   if (entry.repeats && entry.repeats.written !== entry.repeats.scaled) lines.push(`repeats: ${entry.repeats.written} written → **${entry.repeats.scaled}** after the depth multiple`, '');
+  if (layers.length === 1 && entry.instances === 1) {
+    lines.push(...arithmeticLines(snap, layers[0]));
+    return lines.join('\n');
+  }
   lines.push('```text');
   lines.push(`params = ${thousands(entry.params)} (${compactNumber(entry.params)})${entry.buffers ? `, buffers ${thousands(entry.buffers)}` : ''}`);
   lines.push(`MACs = ${thousands(entry.macs)} (${compactNumber(entry.macs)})`);
@@ -56,7 +73,7 @@ function moduleMarkdown(snap: Snapshot, entry: EntryResult, layers: LayerResult[
 
 function entryMarkdown(snap: Snapshot, entry: EntryResult): string {
   const layers = layersOf(snap, entry);
-  if (snap.analysis.format && snap.analysis.format !== 'cnn-yaml' && (entry.isBlock || entry.outputs)) return moduleMarkdown(snap, entry, layers);
+  if (snap.analysis.format === 'ultralytics' && layers.length) return moduleMarkdown(snap, entry, layers);
   if (!entry.isBlock && layers.length === 1) return explainMarkdown(snap, layers[0]).join('\n');
   if (!entry.isBlock && layers.length > 1) {
     // A repeated layer, or a layer inside a block used several times: explain the first instance.
@@ -94,6 +111,10 @@ function argMarkdown(kind: string, arg: string, layer?: LayerResult): string | u
 export function hover(snap: Snapshot, position: Position): Hover | null {
   const offset = offsetAt(snap, position);
   const { analysis } = snap;
+  if (analysis.format === 'darknet') return darknetHover(snap, offset);
+  // The key the totals hang from (`layers:`, `backbone:`): the totals, and why they are partial.
+  const anchor = analysis.anchor ?? analysis.sections?.[0]?.keySpan;
+  if (anchor && contains(anchor, offset)) return { contents: { kind: MarkupKind.Markdown, value: totalsMarkdown(snap).join('\n') }, range: toRange(snap, anchor) };
   // Block names: the definition key, or a use as a kind.
   const blockKey = analysis.blocks.find((b) => contains(b.keySpan, offset));
   if (blockKey) return { contents: { kind: MarkupKind.Markdown, value: blockMarkdown(snap, blockKey) }, range: toRange(snap, blockKey.keySpan) };

@@ -110,7 +110,8 @@ describe('ConvLens features (language server through the VS Code client)', () =>
     const diags = await diagnosticsWhere(uri, (d) => d.some((x) => x.code !== undefined && String(typeof x.code === 'object' ? x.code.value : x.code) === 'CL105'));
     const warning = diags.find((x) => String(typeof x.code === 'object' ? x.code.value : x.code) === 'CL105')!;
     assert.strictEqual(warning.severity, vscode.DiagnosticSeverity.Warning);
-    assert.match(String(typeof warning.code === 'object' ? warning.code.target : ''), /docs\/rules\/CL105\.md$/);
+    // The rule link opens the rendered page (a command), not the extension's editable .md.
+    assert.strictEqual(String(typeof warning.code === 'object' ? warning.code.target : ''), `command:convlens.showDocumentation?${encodeURIComponent('["CL105"]')}`);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, warning.range, vscode.CodeActionKind.QuickFix.value);
     const fix = actions.find((a) => a.isPreferred && a.edit) ?? actions.find((a) => a.edit);
     assert.ok(fix?.edit, `no fix among ${actions.map((a) => a.title).join(' | ')}`);

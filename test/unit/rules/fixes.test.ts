@@ -20,6 +20,9 @@ interface FixCase {
 const CASES: FixCase[] = [
   // (8 + 2 − 3)/2 + 1 = 4.5 → 4 windows read −1..7: all 8 columns; output 1×4×4.
   { code: 'CL201', text: net('[1, 8, 8]', 'conv: {out: 1, kernel: 3, stride: 2}'), titles: ['Pad 1 → 1×4×4', 'Pad [[0, 1], [0, 1]] → 1×4×4', "padding: same → 1×4×4 (TensorFlow's rule; PyTorch accepts 'same' only at stride 1)", 'Stride 1 → 1×6×6', 'Kernel 2 → 1×4×4'], produces: 'conv: {out: 1, kernel: 3, stride: 2, padding: 1}' },
+  // torchvision's 7×7/2 stem without padding on 224: k//2 = 3 gives ⌈224/2⌉ = 112 and reads every
+  // pixel (preferred); the smallest tiling padding 1 gives (224 + 2 − 7)/2 + 1 = 110.5 → 110.
+  { code: 'CL201', text: net('[3, 224, 224]', 'conv: {out: 64, kernel: 7, stride: 2}'), titles: ['Pad 3 → 64×112×112', 'Pad 1 → 64×110×110', 'Pad [[0, 1], [0, 1]] → 64×110×110', "padding: same → 64×112×112 (TensorFlow's rule; PyTorch accepts 'same' only at stride 1)", 'Stride 1 → 64×218×218', 'Kernel 6 → 64×110×110'], produces: 'conv: {out: 64, kernel: 7, stride: 2, padding: 3}' },
   // block map: the new argument goes on its own line at the arguments' indentation.
   { code: 'CL201', text: 'input: [1, 8, 8]\nlayers:\n  - conv:\n      out: 1\n      kernel: 3\n      stride: 2\n    name: c\n  - relu\n', produces: '      stride: 2\n      padding: 1\n    name: c\n' },
   // maxpool 2 on 7: (7 − 2)/2 + 1 = 3.5 → 3; ceil_mode gives 4 and reads position 6.

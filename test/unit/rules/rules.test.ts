@@ -22,7 +22,7 @@ const CASES: Case[] = [
     fail: net('[1, 8, 8]', 'conv: {out: 1, kernel: 3, stride: 2}'),
     // (9 + 0 − 3)/2 + 1 = 4 exactly: windows tile.
     pass: net('[1, 9, 9]', 'conv: {out: 1, kernel: 3, stride: 2}'),
-    says: ['(W + P − K)/S + 1 = (8 + 0 − 3)/2 + 1 = 3.5 → 3', 'the last 1 row and the last 1 column of 8'],
+    says: ['(W + P − K)/S + 1 = (8 + 0 − 3)/2 + 1 = 3.5 → 3', 'the last row and the last column of 8 never reach the output'],
   },
   {
     code: 'CL201',
