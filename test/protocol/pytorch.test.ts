@@ -44,7 +44,7 @@ describe('PyTorch model source over LSP', function () {
       assert.deepStrictEqual(on('self.conv1 = nn.Conv2d(3, 6, 5)'), ['456 params']);
       assert.deepStrictEqual(on('self.fc1 = nn.Linear'), ['48.1K params']);
       assert.deepStrictEqual(on('self.pool = nn.MaxPool2d(2, 2)'), []);
-      assert.deepStrictEqual(on('x = self.pool(F.relu(self.conv1(x)))'), ['→ 6×14×14 · rf 6×6 /2 · 456 params']);
+      assert.deepStrictEqual(on('x = self.pool(F.relu(self.conv1(x)))'), ['→ 6×14×14 · 456 params · rf 6×6 /2']);
       assert.deepStrictEqual(on('x = torch.flatten(x, 1)'), ['→ 400 · rf global']);
       // At the end of the line, after the comment.
       const flat = hints.find((h) => h.position.line === positionOf(cifar, 'x = torch.flatten(x, 1)').line)!;
