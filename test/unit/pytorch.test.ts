@@ -237,6 +237,21 @@ describe('pytorch reader: entries for the editor', () => {
     const [add] = at('out = out + identity');
     assert.equal(add.instances, 16);
   });
+  it('each layer on a line of its own inside a multi-line nn.Sequential gets its own entry (torchvision’s AlexNet)', () => {
+    const alex = readFileSync(join(repoRoot, 'test', 'fixtures', 'pytorch', 'torchvision', 'alexnet.py'), 'utf8');
+    const b = analyse(alex, { inputShape: [3, 224, 224] });
+    const on = (needle: string) => b.entries.filter((e) => lineOf(alex, e.span.end) === lineWith(alex, needle));
+    const [conv0] = on('nn.Conv2d(3, 64, kernel_size=11, stride=4, padding=2)');
+    assert.equal(conv0.name, 'features.0');
+    assert.equal(conv0.params, 23296);
+    assert.deepEqual(conv0.shape, [64, 55, 55]);
+    const [fc] = on('nn.Linear(256 * 6 * 6, 4096)');
+    assert.equal(fc.params, 9216 * 4096 + 4096);
+    // The statement's own line keeps its entry: the whole Sequential's parameters.
+    const [features] = on('        )\n        self.avgpool');
+    assert.equal(features?.name, 'features');
+  });
+
   it('layers are named by their module path, functional ops by the module that runs them', () => {
     const names = new Set(a.layers.map((l) => l.name));
     for (const n of ['conv1', 'layer1.0.conv1', 'layer1.0.downsample.0', 'layer4.2.bn3', 'fc', 'layer1.0.add', 'flatten']) assert.ok(names.has(n), n);

@@ -96,6 +96,7 @@ class PytorchReader {
     }
 
     result.entries = this.entries(model);
+    result.entries.push(...this.elementEntries(result.entries));
     result.entries.sort((a, b) => a.span.start - b.span.start);
     if (this.interp.unfollowed && (this.incomplete || !model)) {
       const u = this.interp.unfollowed;
@@ -238,6 +239,45 @@ class PytorchReader {
       entry.rf = value?.rf;
       entry.inputShape = ids.length ? layers[ids[0]].inputShapes[0] : undefined;
       out.push(entry);
+    }
+    return out;
+  }
+
+  /**
+   * A torch.nn layer written on a line of its own inside a longer statement (an element of a
+   * multi-line nn.Sequential): its parameters at the end of that line, all instances together.
+   */
+  private elementEntries(statements: EntryResult[]): EntryResult[] {
+    const lineEnd = (offset: number) => {
+      const nl = this.text.indexOf('\n', offset);
+      return nl < 0 ? this.text.length : nl;
+    };
+    const hinted = new Set(statements.map((e) => lineEnd(e.span.end)));
+    const bySite = new Map<string, ModuleObj[]>();
+    for (const m of this.lib.modules) {
+      if (!m.torch || m.cls || m.path === undefined || ['Sequential', 'ModuleList', 'ModuleDict', 'Unknown'].includes(m.torch)) continue;
+      if (m.site.end > this.text.length || hinted.has(lineEnd(m.site.end))) continue;
+      // Only a call that ends its line (after a comma or a comment) has a line to itself.
+      if (!/^\s*,?\s*(#.*)?$/.test(this.text.slice(m.site.end, lineEnd(m.site.end)))) continue;
+      const key = `${m.site.start}:${m.site.end}`;
+      bySite.set(key, [...(bySite.get(key) ?? []), m]);
+    }
+    const owners = this.forward?.owners ?? [];
+    const out: EntryResult[] = [];
+    for (const ms of bySite.values()) {
+      const set = new Set(ms);
+      const ids = owners.flatMap((o, i) => (o && set.has(o) ? [i] : []));
+      const last = ms[ms.length - 1];
+      const params = ms.reduce<number | undefined>((n, m) => {
+        const p = ownParameters(m);
+        return n === undefined || p === undefined ? undefined : n + p;
+      }, 0);
+      const e: EntryResult = { span: last.site, kindKey: last.calleeSpan, name: last.path!, kind: last.torch!, isBlock: false, instances: ms.length, layers: ids, params: params ?? 0, buffers: 0, macs: 0, definition: true };
+      for (const i of ids) e.macs += this.net.layers[i].macs;
+      // An element of a Sequential runs where the Sequential runs: its output is worth showing on its line.
+      const lastLayer = ids.length ? this.net.layers[ids[ids.length - 1]] : undefined;
+      if (lastLayer) Object.assign(e, { shape: lastLayer.shape, rf: lastLayer.rf, inputShape: this.net.layers[ids[0]].inputShapes[0] });
+      out.push(e);
     }
     return out;
   }
