@@ -106,6 +106,7 @@ export class ForwardContext {
     }
     if (m.torch === 'ModuleList' || m.torch === 'ModuleDict') return this.interp.lost(`calling an nn.${m.torch} (it has no forward)`, site.span);
     const x = args[0];
+    if (x === undefined) return this.interp.lost(`${m.path || m.torch} called without a tensor`, site.span);
     if (!isTensor(x)) return isUnknown(x) ? x : this.interp.lost(`${m.torch} called on ${typeName(x)}`, site.span);
     if (!x.v) return this.tensor(undefined);
     return this.tensor(this.leaf(m, x.v, site));
@@ -223,6 +224,7 @@ export class ForwardContext {
   call(fname: string, self: Tensor | undefined, args: Py[], kwargs: Map<string, Py>, site: CallSite): Py | undefined {
     const all = self ? [self, ...args] : args;
     const op = fname.split('.').pop()!;
+    if (!all.length) return this.interp.lost(`${fname.replace(/^torch\.nn\.functional\./, 'F.')}() without a tensor`, site.span);
     const bind = (sig: string) => bindSignature(sig, all, kwargs);
     const input = all[0];
     const x = this.valueOf(input);

@@ -43,7 +43,7 @@ export class Raised extends Error {
 
 /** Bounds that keep a pathological file from freezing the editor. */
 const MAX_STEPS = 2_000_000;
-const MAX_DEPTH = 200;
+const MAX_DEPTH = 64;
 const MAX_ITEMS = 100_000;
 
 /** Where a call is written: the whole call, the callee, and each argument. */
@@ -867,6 +867,7 @@ export class Interpreter {
   /** An attribute through super(): the next class's, or the library base's (nn.Module.__init__ and the like). */
   superAttr(self: ModuleObj | PyObject, owner: PyClass, name: string, span: Span): Py {
     const cls = self.cls!;
+    if (!cls || !this.mro(cls).includes(owner)) throw new Raised(`TypeError: super(type, obj): obj must be an instance or subtype of type (${owner.name})`, span);
     const found = this.classAttr(cls, name, owner);
     if (found) return this.bind(found.value, self, cls);
     const base = this.libraryBase(cls);

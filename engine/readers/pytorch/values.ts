@@ -152,7 +152,8 @@ export const tuple = (items: Py[]): PyTuple => ({ t: 'tuple', items });
 export const unknown = (why: string, span: Span): Unknown => ({ t: 'unknown', why, span });
 
 /** Python's type name of a value, for messages. */
-export function typeName(v: Py): string {
+export function typeName(v: Py | undefined): string {
+  if (v === undefined) return 'no value';
   if (v === null) return 'None';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (typeof v === 'string') return 'str';
@@ -174,7 +175,8 @@ export function typeName(v: Py): string {
 }
 
 /** A short Python-like rendering for messages. */
-export function show(v: Py): string {
+export function show(v: Py | undefined): string {
+  if (v === undefined) return 'nothing';
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return String(v);
