@@ -26,6 +26,9 @@ function canonicalForm(name: string): string {
     .replace(/^torch\.nn\.functional\.F\./, 'torch.nn.functional.');
 }
 
+/** More modules than any real model has (the engine analyses at most 10,000 layers). */
+const MAX_MODULES = 20_000;
+
 /** Tensor-creating calls: they make data, not layers (used to find the input shape). */
 const FACTORIES = new Set(['torch.randn', 'torch.rand', 'torch.zeros', 'torch.ones', 'torch.empty', 'torch.randint']);
 
@@ -110,6 +113,8 @@ export class TorchLibrary implements Library {
   }
 
   created(m: ModuleObj): void {
+    // A runaway constructor (a class that builds itself) must stop long before the editor notices.
+    if (this.modules.length >= MAX_MODULES) throw new Unfollowed(`more than ${MAX_MODULES.toLocaleString('en-US')} modules (a constructor that builds itself?)`, m.site);
     const site = this.interp.preludeSite;
     if (site) {
       // Built by a library helper (prelude.ts): located at the user's call of it.

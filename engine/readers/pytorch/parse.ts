@@ -334,6 +334,7 @@ class Converter {
   }
 
   private comprehension(kind: 'list' | 'gen' | 'set' | 'dict', k: SyntaxNode[], span: Span): Expr {
+    if (!k.length || (kind === 'dict' && k.length < 2)) return { t: 'unsupported', what: 'this comprehension', span };
     let i = 0;
     let key: Expr | undefined;
     let elt: Expr;
@@ -346,7 +347,7 @@ class Converter {
     while (i < k.length) {
       if (k[i].name === 'for') {
         const iIn = k.findIndex((c, j) => j > i && c.name === 'in');
-        if (iIn < 0) break;
+        if (iIn < 0 || !k[iIn + 1]) break;
         let end = iIn + 1;
         while (end < k.length && k[end].name !== 'for' && k[end].name !== 'if') end++;
         // The iterable is one expression; a following `if` belongs to the generator.
