@@ -145,6 +145,19 @@ function shapeLines(layer: LayerResult): string[] {
     case 'add':
     case 'mul':
       return [`${layer.inputShapes.length} operands${a.gated ? ' (a broadcast gate)' : ''} → ${formatShape(out)}`];
+    case 'reshape':
+      return [`[${input.join(', ')}] → [${out.join(', ')}] (${prod(input)} elements)`];
+    case 'transpose':
+      return [`axes [${(arr(a.perm) ?? []).join(', ')}]: [${input.join(', ')}] → [${out.join(', ')}]`];
+    case 'strided_slice': {
+      const axes = arr(a.axes) ?? [];
+      const st = arr(a.starts) ?? [];
+      const en = arr(a.ends) ?? [];
+      const sp = arr(a.steps) ?? [];
+      return axes.map((ax, i) => `axis ${ax}: ${st[i]}:${en[i]}${sp[i] && sp[i] !== 1 ? `:${sp[i]}` : ''} of ${input[ax]} → ${out[ax]}`);
+    }
+    case 'elementwise':
+      return [`${a.op}: ${layer.inputShapes.map((sh) => `[${sh.join(', ')}]`).join(' and ')}${constantOperand(a)} broadcast → [${out.join(', ')}]`];
     default:
       return ['shape unchanged'];
   }
@@ -200,6 +213,14 @@ function paramsLine(layer: LayerResult): string {
       return `2·${C} = ${thousands(layer.params)}${layer.buffers ? ` (and ${thousands(layer.buffers)} buffers: running mean and variance)` : ''}`;
   }
   return thousands(layer.params);
+}
+
+/** The constant operand of an `elementwise` layer, as the hover shows it. */
+function constantOperand(a: Record<string, unknown>): string {
+  const shape = arr(a.valueShape);
+  if (!shape) return '';
+  const values = Array.isArray(a.value) ? (a.value as number[]) : [];
+  return shape.length === 0 && values.length === 1 ? ` and ${values[0]}` : ` and a constant [${shape.join(', ')}]`;
 }
 
 function macsLine(layer: LayerResult): string | undefined {

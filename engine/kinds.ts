@@ -12,7 +12,9 @@ export type ArgType =
   | 'enum'
   | 'ref' // a layer name
   | 'sizeAxes' // adaptive output size: int, or per-axis list where null keeps the input size
-  | 'scaleAxes'; // number, or one per axis
+  | 'scaleAxes' // number, or one per axis
+  | 'ints' // a list of whole numbers of any length (a shape, a permutation, axes)
+  | 'values'; // a number, or a flat list of numbers
 
 export interface ArgSpec {
   type: ArgType;
@@ -61,6 +63,9 @@ const pool = (max: boolean): KindSpec => ({
   snippet: ['kernel'],
 });
 
+/** The functions of the `unary` kind (kernels/tensorOps.ts computes each). */
+export const UNARY_OPS = ['exp', 'log', 'sqrt', 'erf', 'abs', 'neg', 'reciprocal', 'floor', 'ceil', 'round', 'sin', 'cos', 'softplus', 'softsign', 'elu', 'selu', 'celu', 'clip', 'hardsigmoid'];
+
 const simple = (doc: string, args: Record<string, ArgSpec> = {}): KindSpec => ({ doc, args });
 
 export const KINDS: Record<string, KindSpec> = {
@@ -102,6 +107,17 @@ export const KINDS: Record<string, KindSpec> = {
   global_maxpool: simple('Global max pooling: one value per channel.'),
   linear: { doc: 'Fully connected layer; acts on the last axis, as PyTorch does.', args: { out, bias, weights }, snippet: ['out'] },
   flatten: simple('Flattens [C, spatial…] into one axis.'),
+  parameter: {
+    doc: "A learned constant of shape [out, height, width] (darknet's [implicit], YOLOR's [implicit_add] / [implicit_mul]): its values are parameters, and its input only places it in the network (it is not read).",
+    args: {
+      out: { type: 'int', doc: 'Channels.' },
+      height: { type: 'int', default: 1, doc: 'Height (1: one value per channel).' },
+      width: { type: 'int', default: 1, doc: 'Width.' },
+      mean: { type: 'number', default: 0, doc: 'The value the preview uses when no weights are given (YOLOR: 0 for implicit_add, 1 for implicit_mul).' },
+      weights,
+    },
+    snippet: ['out'],
+  },
   batchnorm: simple('Batch normalisation: 2C parameters (scale, shift) and 2C buffers (running mean, variance).', { eps }),
   layernorm: simple('Layer normalisation over channels: 2C parameters.', { eps }),
   groupnorm: { doc: 'Group normalisation: 2C parameters.', args: { groups: { type: 'int', doc: 'Number of channel groups (must divide C).' }, eps }, snippet: ['groups'] },
@@ -156,12 +172,50 @@ export const KINDS: Record<string, KindSpec> = {
     snippet: ['heads', 'key_dim'],
   },
   pad: { doc: 'Explicit zero padding.', args: { padding: { ...padding, default: undefined } }, snippet: ['padding'] },
-  crop: {
-    doc: 'Removes positions at the start and end of each spatial axis (the inverse of pad): what a PyTorch slice such as `x[:, :, :-2]` does (the chomp of a causal TCN).',
-    args: { amount: { ...padding, default: undefined, doc: 'Positions removed per side: an integer (both sides of every axis), a per-axis list, or per-axis [before, after] pairs.' } },
-    snippet: ['amount'],
+  reshape: {
+    doc: 'Reshapes the tensor to `shape` (no batch axis), as torch.reshape: one −1 takes what is left. The receptive field is not tracked past it unless the spatial axes are unchanged.',
+    args: { shape: { type: 'ints', doc: 'The new shape without the batch axis; −1 once at most.' } },
+    snippet: ['shape'],
   },
-  add: { doc: 'Elementwise sum of the `from` operands (residual connection).', args: {}, merges: true },
+  transpose: {
+    doc: 'Permutes the axes as torch.permute (axis 0 = channels, no batch axis). The receptive field is not tracked past it unless the spatial axes stay in place.',
+    args: { perm: { type: 'ints', doc: 'The input axis each output axis takes, a permutation of 0 … rank − 1.' } },
+    snippet: ['perm'],
+  },
+  strided_slice: {
+    doc: 'x[start:end:step] along each of `axes` (0 = channels), as Python slicing: end exclusive, clamped to the axis.',
+    args: {
+      axes: { type: 'ints', doc: 'The axes sliced (0 = channels).' },
+      starts: { type: 'ints', doc: 'First index per axis (negative counts from the end).' },
+      ends: { type: 'ints', doc: 'One past the last index per axis (negative counts from the end).' },
+      steps: { type: 'ints', optional: true, doc: 'Step per axis (default 1).' },
+    },
+    snippet: ['axes', 'starts', 'ends'],
+  },
+  elementwise: {
+    doc: 'An elementwise operation of two operands with broadcasting (PyTorch/numpy rules): the two `from` layers, or one layer and a constant `value`.',
+    args: {
+      op: { type: 'enum', values: ['add', 'sub', 'mul', 'div', 'pow', 'max', 'min'], doc: 'The operation.' },
+      value: { type: 'values', optional: true, doc: 'A constant second operand: a number, or a flat list of values (see `value_shape`).' },
+      value_shape: { type: 'ints', optional: true, doc: 'The shape of a list `value` (broadcast from the last axis).' },
+      reversed: { type: 'bool', default: false, doc: 'The constant is the first operand (value − x, value / x).' },
+    },
+    merges: true,
+    snippet: ['op'],
+  },
+  unary: {
+    doc: 'An elementwise function of one tensor.',
+    args: {
+      op: { type: 'enum', values: UNARY_OPS, doc: 'The function.' },
+      alpha: { type: 'number', optional: true, doc: 'elu, celu, selu: α; hardsigmoid: the slope.' },
+      beta: { type: 'number', optional: true, doc: 'hardsigmoid: the offset (max(0, min(1, αx + β))).' },
+      gamma: { type: 'number', optional: true, doc: 'selu: the scale γ.' },
+      min: { type: 'number', optional: true, doc: 'clip: the lower bound (none when absent).' },
+      max: { type: 'number', optional: true, doc: 'clip: the upper bound (none when absent).' },
+    },
+    snippet: ['op'],
+  },
+  add: { doc: 'Elementwise sum of the `from` operands (residual connection); a [C] or [C, 1, …] operand is broadcast (a constant per channel).', args: {}, merges: true },
   mul: { doc: 'Elementwise product; a [C, 1, …] or [C] operand is broadcast (squeeze-excite).', args: {}, merges: true },
   concat: { doc: 'Concatenation along an axis (0 = channels); other axes must match.', args: { axis: { type: 'int', default: 0, doc: 'Axis to join along (0 = channels).' } }, merges: true },
 };

@@ -194,7 +194,10 @@ export interface Totals {
 }
 
 /** The network file formats ConvLens reads (engine/readers/). */
-export type NetworkFormat = 'cnn-yaml' | 'ultralytics' | 'darknet' | 'pytorch';
+export type NetworkFormat = 'cnn-yaml' | 'ultralytics' | 'darknet' | 'onnx' | 'pytorch';
+
+/** The formats read from text (`analyse`); ONNX models are binary (`readOnnx`). */
+export type TextNetworkFormat = Exclude<NetworkFormat, 'onnx'>;
 
 /** A total as the format's own tool prints it (Ultralytics' model.info(), darknet's BFLOPs), shown next to ConvLens's. */
 export interface NativeFigure {

@@ -16,3 +16,4 @@ export * from './channels';
 export * from './attention';
 export { setKernelBackend, kernelBackend, wasmUnavailableReason } from './wasm/backend';
 export type { KernelBackend } from './wasm/backend';
+export * from './tensorOps';

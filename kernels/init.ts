@@ -166,3 +166,22 @@ export function initNorm(C: number): { weight: Float32Array; bias: Float32Array;
 export function initPrelu(channels: number): Float32Array {
   return new Float32Array(channels).fill(0.25);
 }
+
+/**
+ * How layers without trained weights are drawn: 'torch' is PyTorch's default (above; the tests
+ * that compare with PyTorch use it), 'scaled' keeps the activations' scale through a deep stack
+ * for the preview. torch's default has variance 1/(3·fan_in), so with ReLU-family activations
+ * each conv shrinks the signal by about √6 and a 60-layer YOLO's head ends near 1e-9.
+ */
+export type InitMode = 'torch' | 'scaled';
+
+/**
+ * He (Kaiming) uniform with zero bias: U(±√(3·gain/fan)), variance gain/fan. gain 2 keeps the
+ * second moment through a conv followed by ReLU (BatchNorm as identity); gain 1 through a conv
+ * with no activation after it. `fan` is the number of inputs each output sums.
+ */
+export function initScaled(weightShape: readonly number[], biasSize: number, withBias: boolean, seed: number, fan = fanIn(weightShape), gain = 2): LayerParams {
+  const rng = mulberry32(seed);
+  const weight = uniform(weightShape, fan > 0 ? Math.sqrt((3 * gain) / fan) : 0, rng);
+  return { weight, bias: withBias ? { shape: [biasSize], data: new Float32Array(biasSize) } : null };
+}

@@ -79,6 +79,10 @@ function valueSchema(name, spec) {
       return orExpr(int(1), perAxis(orExpr(int(1), { type: 'null' })));
     case 'scaleAxes':
       return orExpr({ type: 'number', exclusiveMinimum: 0 }, perAxis(orExpr({ type: 'number', exclusiveMinimum: 0 })));
+    case 'ints':
+      return orExpr({ type: 'array', items: orExpr({ type: 'integer' }) });
+    case 'values':
+      return orExpr({ type: 'number' }, { type: 'array', minItems: 1, items: orExpr({ type: 'number' }) });
     default:
       throw new Error(`gen-schema: no schema for argument type '${spec.type}' (${name}); add it here`);
   }
@@ -321,6 +325,8 @@ const ACCEPTS = {
   ref: 'layer name',
   sizeAxes: 'n, or [n or null, …] per axis',
   scaleAxes: 'x, or [x, …] per axis',
+  ints: '[n, …]',
+  values: 'x, or [x, …]',
 };
 
 export function buildTable({ KINDS }) {

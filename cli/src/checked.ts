@@ -1,12 +1,16 @@
 // One file of a run, analysed: the engine's analysis and lint findings, or, for a file that
 // could not be read or is not a network, an empty analysis whose one finding (CL012) says why.
-import { check, CODES, emptyAnalysis, formatOf, LineIndex, looksDarknet, looksUltralytics, type Analysis, type NetworkFormat, type ReadOptions } from '../../engine';
+import { check, checkOnnx, CODES, emptyAnalysis, formatOf, LineIndex, looksDarknet, looksUltralytics, type Analysis, type OnnxReadResult, type TextNetworkFormat } from '../../engine';
 import { STDIN_NAME, type Source } from './files/read';
+import { externalDataNextTo } from './files/externalData';
+import type { ModelOptions } from './modelOptions';
 
 export interface Checked {
   file: string;
   text: string;
   analysis: Analysis;
+  /** An ONNX model's nodes and weights (text is then empty: findings are located by node). */
+  onnx?: OnnxReadResult;
 }
 
 /** An analysis of nothing, carrying one CL012 finding on line 1. */
@@ -26,21 +30,28 @@ const ULTRALYTICS_KEYS = /^(nc|scales|backbone|head|depth_multiple|width_multipl
  * none of cnn-yaml's, or is empty and named like a YOLO model, as Ultralytics. So that a YOLO
  * or darknet user is told what their format needs, not what cnn-yaml needs.
  */
-function formatGiven(fileName: string | undefined, text: string): NetworkFormat | undefined {
+function formatGiven(fileName: string | undefined, text: string): TextNetworkFormat | undefined {
   if (fileName === undefined) return looksUltralytics(text) ? 'ultralytics' : looksDarknet(text) ? 'darknet' : undefined;
   const claimed = formatOf(fileName, text);
-  if (claimed) return claimed;
+  // (An .onnx file is read from its bytes, never as text.)
+  if (claimed) return claimed === 'onnx' ? undefined : claimed;
   const name = fileName.toLowerCase();
   if (name.endsWith('.cfg') && blank(text)) return 'darknet';
   if (/\.ya?ml$/.test(name) && !/^(input|layers)[ \t]*:/m.test(text) && (ULTRALYTICS_KEYS.test(text) || (blank(text) && /yolo/.test(name.split(/[\\/]/).pop()!)))) return 'ultralytics';
   return undefined;
 }
 
-export function checkSource(source: Source, options: Pick<ReadOptions, 'scale' | 'imageSize'> = {}): Checked {
+export function checkSource(source: Source, options: ModelOptions = {}): Checked {
   if ('problem' in source) return notANetwork(source.file, source.problem);
+  if ('bytes' in source) {
+    const onnx = checkOnnx(source.bytes, { fileName: source.file, inputShape: options.inputShape, externalData: externalDataNextTo(source.file) });
+    return { file: source.file, text: '', analysis: onnx.analysis, onnx };
+  }
+  // (--input-shape is also PyTorch source's input per sample; the other text formats ignore it.)
+  const readOptions = options;
   const { file, text } = source;
   const fileName = file === STDIN_NAME ? undefined : file;
-  const analysis = check(text, { ...options, fileName, format: formatGiven(fileName, text) });
+  const analysis = check(text, { ...readOptions, fileName, format: formatGiven(fileName, text) });
   // A file named on the command line is read as cnn-yaml whatever its name; when its name is not
   // a network's either and it is not even YAML, it is some other file given by mistake.
   const yamlError = analysis.findings.find((f) => f.code === CODES.yamlSyntax.code);

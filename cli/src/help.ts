@@ -14,10 +14,11 @@ const FILES = `FILE may be - for standard input.`;
 export const GENERAL_HELP = `convlens ${VERSION} — shapes, receptive fields, parameters and MACs of convolutional networks
 
 Usage:
-  convlens summary FILE [--json] [--expand]      every layer's (or YOLO row's) figures, the totals
+  convlens summary FILE [--json] [--expand] [--weights W]
+                                                 every layer's (or YOLO row's) figures, the totals
   convlens check PATH... [--format text|json|sarif]
                                                  diagnostics of one or more files
-  convlens run FILE --out DIR [--input SAMPLE|X.npy] [--seed N]
+  convlens run FILE --out DIR [--input SAMPLE|X.npy] [--weights W] [--seed N]
                                                  run the network, one .npy per layer
   convlens COMMAND --help                        a command's options
   convlens --version
@@ -28,7 +29,7 @@ ${FILES} A PATH may also be a folder or a quoted pattern
 ${EXIT_CODES}`;
 
 export const COMMAND_HELP: Record<string, string> = {
-  summary: `Usage: convlens summary FILE [--json] [--expand]
+  summary: `Usage: convlens summary FILE [--json] [--expand] [--weights W]
 
 Prints a table of every layer (name, kind, output shape, parameters, MACs, receptive field) and
 the network's totals, then its findings as file:line:col severity code message. Ultralytics and
@@ -39,7 +40,11 @@ A network with errors still gets the figures of the layers that could be analyse
 
   --expand          Ultralytics and darknet: every layer the rows expand into
   --json            one JSON object instead: name, input, layers, rows (Ultralytics and
-                    darknet; null otherwise), outputs, totals, native, diagnostics
+                    darknet; null otherwise), outputs, totals, native, diagnostics (and
+                    weights, with --weights)
+  --weights W       a trained weights file (.pt / .pth written by torch.save, Darknet .weights):
+                    says whether it fits the network (tensors matched, missing, unexpected, of
+                    the wrong shape; float16 converted); exit 1 when it does not
 ${MODEL_HELP}
 
 ${FILES}
@@ -48,7 +53,7 @@ ${EXIT_CODES}`,
   check: `Usage: convlens check PATH... [--format text|json|sarif]
 
 Checks every network and prints its findings. A PATH is a file, - for standard input, a folder
-(walked for network files: *.cnn.yaml, Ultralytics model YAML, darknet .cfg; node_modules and
+(walked for network files: *.cnn.yaml, Ultralytics model YAML, darknet .cfg, ONNX .onnx; node_modules and
 folders whose name starts with a dot are skipped) or a pattern with *, ? and ** (quote it so
 that the shell leaves it alone). A file that cannot be read or is not a network is a CL012
 finding on its line 1; every other file is still reported.
@@ -61,7 +66,8 @@ finding on its line 1; every other file is still reported.
 ${MODEL_HELP}
 
 ${EXIT_CODES}`,
-  run: `Usage: convlens run FILE --out DIR [--input SAMPLE|X.npy] [--seed N]
+  run: `Usage: convlens run FILE --out DIR [--input SAMPLE|X.npy] [--weights W] [--seed N]
+                          [--init scaled|torch]
 
 Runs the network on a sample tensor with ConvLens's kernels and writes every layer's output to
 DIR/<layer name>.npy (float32, no batch axis), printing one line of statistics per layer.
@@ -69,7 +75,12 @@ DIR/<layer name>.npy (float32, no batch axis), printing one line of statistics p
   --out DIR       where the .npy files go (created when missing)
   --input NAME    impulse (default), scene, checkerboard, ramp, circles, edge, noise, sine, step, or a
                   .npy file of the declared input shape (a leading batch axis of 1 is accepted)
-  --seed N        the seed of PyTorch's default initialisation for weights not in the file (0)
+  --weights W     trained weights (.pt / .pth written by torch.save: a state_dict, a checkpoint,
+                  an Ultralytics model; Darknet .weights), matched to the layers by name; a file
+                  that does not fit every layer is refused (exit 2), never run in part
+  --seed N        without --weights, the seed of the random weights (0)
+  --init I        without --weights: scaled (default; fan-in scaled so that activations keep
+                  their scale through the network) or torch (PyTorch's default initialisation)
 ${MODEL_HELP}
 
 ${FILES}

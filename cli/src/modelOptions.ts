@@ -1,9 +1,13 @@
 // The options every command takes for model files: for files with several sizes (Ultralytics) which
-// scale and the image size; for PyTorch source which class and the input shape.
+// scale and the image size; an ONNX model's input shape; for PyTorch source which class and the
+// input shape.
 import type { Analysis, ReadOptions } from '../../engine';
 import { UsageError, type FlagSpec, type ParsedArgs } from './args';
 
-export const MODEL_FLAGS: FlagSpec = { scale: 'value', 'image-size': 'value', class: 'value', 'input-shape': 'value' };
+export const MODEL_FLAGS: FlagSpec = { scale: 'value', 'image-size': 'value', 'input-shape': 'value', class: 'value' };
+
+/** How model files are read: Ultralytics' scale and image size, an ONNX model's input shape, a PyTorch file's class and input. */
+export type ModelOptions = Pick<ReadOptions, 'scale' | 'imageSize' | 'className'> & { inputShape?: number[] };
 
 export const MODEL_HELP = `  --scale S         Ultralytics: the scale (n, s, m, l, x…) when the file name carries none
                     (yolov8.yaml); a name such as yolov8s.yaml wins, as in Ultralytics (a note
@@ -11,14 +15,15 @@ export const MODEL_HELP = `  --scale S         Ultralytics: the scale (n, s, m, 
   --image-size N    the square image size to analyse at (Ultralytics: default 640, rounded up
                     to a multiple of the model's largest stride as Ultralytics does, with a
                     note; darknet: instead of its [net] width and height)
+  --input-shape S   ONNX: the input's shape, e.g. 1x3x224x224 (or 3x224x224): sizes for the
+                    axes the file leaves dynamic; the batch is 1 (figures are per sample).
+                    PyTorch: the input per sample, C×H×W such as 3x224x224 or 3,224,224
+                    (default: the file's \`# convlens: input\` comment or its torch.randn call)
   --class NAME      PyTorch: the nn.Module subclass or factory function to analyse (default:
-                    the file's top-level model)
-  --input-shape C,H,W
-                    PyTorch: the input per sample (default: the file's \`# convlens: input\` comment
-                    or the torch.randn(N, C, H, W) it makes)`;
+                    the file's top-level model)`;
 
-export function modelOptions(flags: ParsedArgs['flags']): Pick<ReadOptions, 'scale' | 'imageSize' | 'className' | 'inputShape'> {
-  const out: Pick<ReadOptions, 'scale' | 'imageSize' | 'className' | 'inputShape'> = {};
+export function modelOptions(flags: ParsedArgs['flags']): ModelOptions {
+  const out: ModelOptions = {};
   const scale = flags.scale;
   if (typeof scale === 'string') {
     if (!/^[a-z0-9-]{1,16}$/i.test(scale)) throw new UsageError(`--scale must be a scale name such as n or s, not ${JSON.stringify(scale)}`);
@@ -30,18 +35,16 @@ export function modelOptions(flags: ParsedArgs['flags']): Pick<ReadOptions, 'sca
     if (!/^\d+$/.test(size) || n < 32 || n > 8192) throw new UsageError(`--image-size must be a whole number from 32 to 8192, not ${JSON.stringify(size)}`);
     out.imageSize = n;
   }
+  const shape = flags['input-shape'];
+  if (typeof shape === 'string') {
+    const dims = shape.split(/[x×,]/).map((d) => d.trim());
+    if (dims.length < 2 || dims.length > 6 || dims.some((d) => !/^\d{1,6}$/.test(d) || Number(d) < 1)) throw new UsageError(`--input-shape must be sizes joined by x, such as 1x3x224x224, not ${JSON.stringify(shape)}`);
+    out.inputShape = dims.map(Number);
+  }
   const cls = flags.class;
   if (typeof cls === 'string') {
     if (!/^[A-Za-z_]\w{0,99}$/.test(cls)) throw new UsageError(`--class must be a Python class name, not ${JSON.stringify(cls)}`);
     out.className = cls;
-  }
-  const shape = flags['input-shape'];
-  if (typeof shape === 'string') {
-    const dims = shape.split(/[,x×]/).map((d) => d.trim());
-    if (dims.length < 2 || dims.length > 4 || !dims.every((d) => /^\d+$/.test(d) && Number(d) >= 1 && Number(d) <= 1_000_000)) {
-      throw new UsageError(`--input-shape must be 2 to 4 positive whole numbers per sample, C,H,W (e.g. 3,224,224), not ${JSON.stringify(shape)}`);
-    }
-    out.inputShape = dims.map(Number);
   }
   return out;
 }

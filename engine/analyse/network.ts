@@ -187,6 +187,8 @@ export class NetworkBuilder {
           return { rf: { kind: 'global' } };
         case 'unknown':
           return {};
+        case 'pass':
+          return { rf: fields[op.main] };
         case 'gate': {
           const main = fields[op.main]!;
           return { rf: main.kind === 'local' ? { ...main, gated: true } : main };

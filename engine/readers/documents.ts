@@ -2,11 +2,11 @@
 // language ids (cnn-yaml, ultralytics-yaml, darknet-cfg) name the format; a plain YAML file is an
 // Ultralytics model only when it looks like one (top-level `backbone:` and `head:`), so other
 // YAML is left alone; any other document is recognised by its name and first lines (formatOf).
-import type { NetworkFormat } from '../types';
+import type { NetworkFormat, TextNetworkFormat } from '../types';
 import { formatOf, looksPytorch, looksUltralytics, type ReadOptions } from '.';
 import { parseShapeText } from './pytorch/input';
 
-export const LANGUAGE_FORMATS: Readonly<Record<string, NetworkFormat>> = {
+export const LANGUAGE_FORMATS: Readonly<Record<string, TextNetworkFormat>> = {
   'cnn-yaml': 'cnn-yaml',
   'ultralytics-yaml': 'ultralytics',
   'darknet-cfg': 'darknet',
@@ -61,8 +61,10 @@ export function documentOptions(languageId: string, uri: string, text: string, s
   const pytorch = (): ReadOptions => ({ format: 'pytorch', fileName, ...(settings.pytorchInputShape ? { fallbackInputShape: settings.pytorchInputShape } : {}), ...(chosenModel ? { className: chosenModel } : {}) });
   // Python belongs to other extensions too: only files that define nn.Module subclasses are read, and not at all when switched off.
   if (languageId === 'python') return settings.pytorch && looksPytorch(text) ? pytorch() : undefined;
-  const format = LANGUAGE_FORMATS[languageId] ?? (languageId === 'yaml' ? (settings.detectUltralytics && looksUltralytics(text) ? 'ultralytics' : undefined) : formatOf(fileName, text));
-  if (!format) return undefined;
+  const named = LANGUAGE_FORMATS[languageId] as NetworkFormat | undefined;
+  const format = named ?? (languageId === 'yaml' ? (settings.detectUltralytics && looksUltralytics(text) ? 'ultralytics' : undefined) : formatOf(fileName, text));
+  // A text document is never an ONNX model (binary: the ONNX view reads its bytes).
+  if (!format || format === 'onnx') return undefined;
   if (format === 'pytorch') return settings.pytorch ? pytorch() : undefined;
   // The scale and image size are Ultralytics settings; a darknet file's size is its [net]'s.
   if (format !== 'ultralytics') return { format, fileName };

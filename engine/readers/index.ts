@@ -2,11 +2,12 @@
 // resolved network. Which reader reads a file follows from its name and, for names other
 // formats use too (.yaml, .cfg), from its first lines: ConvLens never claims a file that is not
 // a network.
-import type { Analysis, NetworkFormat } from '../types';
+import type { Analysis, NetworkFormat, TextNetworkFormat } from '../types';
 import type { ReadOptions } from './options';
 import { readCnnYaml } from './cnnYaml/read';
 import { readUltralytics } from './ultralytics/read';
 import { readDarknet } from './darknet/read';
+import { onnxAsText } from './onnx/text';
 import { readPytorch } from './pytorch/read';
 
 export type { ReadOptions } from './options';
@@ -40,13 +41,14 @@ export function formatOf(fileName: string, text?: string): NetworkFormat | undef
   if (/\.cnn\.ya?ml$/.test(name)) return 'cnn-yaml';
   if (/\.ya?ml$/.test(name)) return text !== undefined && looksUltralytics(text) ? 'ultralytics' : undefined;
   if (/\.cfg$/.test(name)) return text !== undefined && looksDarknet(text) ? 'darknet' : undefined;
+  if (/\.onnx$/.test(name)) return 'onnx';
   if (/\.py$/.test(name)) return text !== undefined && looksPytorch(text) ? 'pytorch' : undefined;
   return undefined;
 }
 
 type Reader = (text: string, options: ReadOptions) => Analysis;
 
-const READERS: Record<NetworkFormat, Reader> = {
+const READERS: Record<TextNetworkFormat, Reader> = {
   'cnn-yaml': (text) => readCnnYaml(text),
   ultralytics: readUltralytics,
   darknet: readDarknet,
@@ -56,7 +58,9 @@ const READERS: Record<NetworkFormat, Reader> = {
 /** Analyses a network document: shapes, counts, fields and the engine's own findings (no lint rules). */
 export function analyse(text: string, given?: ReadOptions | null): Analysis {
   const options = given ?? {};
-  const format = options.format ?? (options.fileName ? formatOf(options.fileName, text) : undefined) ?? 'cnn-yaml';
+  const named = options.fileName ? formatOf(options.fileName, text) : undefined;
+  if (!options.format && named === 'onnx') return { ...onnxAsText(), format: 'onnx' };
+  const format = options.format ?? (named as TextNetworkFormat | undefined) ?? 'cnn-yaml';
   const analysis = READERS[format](text, options);
   analysis.format = format;
   return analysis;

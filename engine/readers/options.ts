@@ -1,10 +1,10 @@
 // What a front end may tell a reader besides the text: the file's name and format, and the
 // settings some formats take (the Ultralytics scale, the image size; PyTorch's class and input shape).
-import type { NetworkFormat } from '../types';
+import type { TextNetworkFormat } from '../types';
 
 export interface ReadOptions {
   /** The document's format; by default `formatOf(fileName, text)`, and cnn-yaml when that says nothing. */
-  format?: NetworkFormat;
+  format?: TextNetworkFormat;
   /** The file's name or path (Ultralytics takes the model scale from it: yolov8n.yaml → n). */
   fileName?: string;
   /** Ultralytics: the scale (n, s, m, l, x…) when the file name carries none. */

@@ -73,7 +73,7 @@ export function usedPositions(analysis: Analysis): { used: Map<number, boolean[]
       producers.forEach((p) => orInto(p, out));
       continue;
     }
-    if (op.type === 'gate') {
+    if (op.type === 'gate' || op.type === 'pass') {
       producers.forEach((p, k) => (k === op.main ? orInto(p, out) : markAll(p)));
       continue;
     }

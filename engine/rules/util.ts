@@ -75,12 +75,11 @@ export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
   }
   if (layer.kind === 'reorg') return a.layout === 'blocks' ? { type: 'map', axes: spatial.map(() => windowMap(a.stride, a.stride, 1, 0)) } : { type: 'unknown' };
   if (layer.kind === 'concat') return { type: 'union' };
-  if (layer.kind === 'add') return { type: 'union' };
-  if (layer.kind === 'mul') {
-    if (!a.gated) return { type: 'union' };
+  if (layer.kind === 'add' || layer.kind === 'mul') {
+    if (!a.gated && !a.broadcast) return { type: 'union' };
     const full = layer.shape!;
     const main = layer.inputShapes.findIndex((s) => s.length === full.length && s.every((n, i) => n === full[i]));
-    return { type: 'gate', main };
+    return a.broadcast ? { type: 'pass', main } : { type: 'gate', main };
   }
   return { type: 'same' };
 }

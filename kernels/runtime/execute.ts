@@ -1,11 +1,13 @@
 // Runs an analysed network on one sample tensor with the pure kernels (no DOM: it runs in the
 // webview's Web Worker, in the CLI and in Node tests alike).
 //
-// Weights: the values written in the file (`weights`, `bias: [..]`) when given, otherwise
-// PyTorch's default initialisation drawn from a seed. Each layer's seed is derived from the run
-// seed and the layer's NAME, so inserting a layer does not re-draw the weights of the others.
-// Normalisation layers use identity statistics (mean 0, var 1, γ 1, β 0), as a freshly built
-// PyTorch model in eval mode does.
+// Weights: trained weights by layer name when a store is given (ExecuteOptions.weights, which
+// must fit the whole network: see weights.ts), else the values written in the file (`weights`,
+// `bias: [..]`), else drawn from a seed: fan-in-scaled by default so a deep network's activations
+// keep their scale, or PyTorch's default initialisation (init: 'torch'). Each layer's seed is
+// derived from the run seed and the layer's NAME, so inserting a layer does not re-draw the
+// weights of the others. Without a store, normalisation layers use identity statistics (mean 0,
+// var 1, γ 1, β 0), as a freshly built PyTorch model in eval mode does.
 //
 // `positiveWeights` linearises the network the way the oracle measures receptive fields
 // (oracle README, "Empirical"): conv/linear weights 1/fan_in, biases 0, activations and
@@ -19,9 +21,12 @@ import {
   linear, flatten, batchNorm, layerNorm, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
   upsample, pad, add, mul, concat, sliceChannels, reorg, spaceToDepth, attention,
-  initConv, initConvTranspose, initLinear, initPrelu, fanIn,
-  convStaged, ConvStages, StagedOutputs,
+  initConv, initWeightAndBias, initPrelu, initScaled, fanIn, InitMode,
+  convStaged, ConvStages, StagedOutputs, BatchNormParams,
 } from '..';
+import { runTensorLayer } from './tensorLayers';
+import { WeightStore, WeightsError, expectedTensors, storedTensor, weightFit } from './weights';
+import { scaledGains, LayerOutline } from './scaledGains';
 
 /** Something with an `aborted` flag (an AbortSignal, or a plain object in tests). */
 export interface CancelSignal {
@@ -47,6 +52,14 @@ export interface ExecuteOptions {
    * buffer instead of copying it. Not called with keepAll.
    */
   onRelease?: (index: number, output: Tensor, owned: boolean) => void;
+  /**
+   * Trained weights by layer name (weights.ts). They must fit the network (every tensor it takes,
+   * with its shape, and nothing else; inline `weights:` count as given): otherwise the run is
+   * refused, never completed with random weights.
+   */
+  weights?: WeightStore;
+  /** How layers without weights are drawn (init.ts): 'scaled' (default) or 'torch'. */
+  init?: InitMode;
 }
 
 export interface ExecuteResult {
@@ -54,6 +67,8 @@ export interface ExecuteResult {
   outputs: Map<string, Tensor>;
   /** Milliseconds per layer, by index. */
   timings: number[];
+  /** Whether drawn weights were used (no store was given; a layer may still have inline values). */
+  randomWeights: boolean;
 }
 
 export class ExecutionCancelled extends Error {
@@ -133,6 +148,7 @@ class Runner {
   private ahead = new Map<number, Tensor | null>();
   /** Whether anyone sees every layer's output (else stages write only the last one). */
   private observed: boolean;
+  private params: ParamOptions;
 
   constructor(private analysis: Analysis, input: Tensor, private opts: ExecuteOptions) {
     const why = executable(analysis);
@@ -142,6 +158,11 @@ class Runner {
       throw new ExecutionError('input', `the sample tensor is [${input.shape.join(', ')}] but the network's input is [${want.join(', ')}]`);
     }
     this.seed = opts.seed ?? 0;
+    if (opts.weights) {
+      const fit = weightFit(analysis, opts.weights);
+      if (fit.problem) throw new ExecutionError('weights', fit.problem);
+    }
+    this.params = paramOptions(analysis.layers, opts);
     this.values.set('input', input);
     analysis.layers.forEach((l, i) => this.indexOf.set(l.name, i));
     analysis.layers.forEach((l, i) => l.from.forEach((f) => this.lastUse.set(f, i)));
@@ -165,14 +186,15 @@ class Runner {
       try {
         const stages = this.stagesAfter(i);
         if (stages) {
-          const outs = runStaged(layer, inputs[0], stages.stages, this.seed, this.observed);
+          const outs = runStaged(layer, inputs[0], stages.stages, this.seed, this.observed, this.params);
           stages.layers.forEach((j, n) => this.ahead.set(j, outs[n + 1]));
           out = outs[0];
         } else {
-          out = runLayer(layer, inputs, this.seed, !!this.opts.positiveWeights);
+          out = runLayer(layer, inputs, this.seed, !!this.opts.positiveWeights, this.params);
         }
       } catch (err) {
         if (err instanceof ExecutionError) throw err;
+        if (err instanceof WeightsError) throw new ExecutionError('weights', err.message);
         throw new ExecutionError(layer.name, (err as Error).message);
       }
       this.timings[i] = now() - t0;
@@ -216,7 +238,7 @@ class Runner {
       j < layers.length && layers[j].from.includes(prev) && this.readers.get(prev) === 1 && !this.keep.has(prev);
     let j = i + 1;
     if (follows(j) && layers[j].kind === 'batchnorm' && layers[j].from.length === 1) {
-      stages.batchNorm = { eps: (layers[j].args as Args).eps };
+      stages.batchNorm = batchNormParams(layers[j], this.params.weights);
       chain.push(j);
       prev = layers[j++].name;
     }
@@ -265,7 +287,7 @@ class Runner {
   result(): ExecuteResult {
     const outputs = new Map<string, Tensor>();
     for (const [k, v] of this.values) if (k !== 'input' || this.opts.keepAll) outputs.set(k, v);
-    return { outputs, timings: this.timings };
+    return { outputs, timings: this.timings, randomWeights: !this.opts.weights };
   }
 }
 
@@ -305,22 +327,56 @@ export interface Params {
   bias: Float32Array | null;
 }
 
-function convParams(layer: LayerResult, shape: number[], outC: number, init: () => { weight: Tensor; bias: Tensor | null }, pos: boolean): Params {
+/** Where a layer's parameters come from besides the file and the seed. */
+export interface ParamOptions {
+  /** Trained weights by layer name (a layer with an entry takes everything from it). */
+  weights?: WeightStore;
+  /** How the others are drawn (default 'scaled'). */
+  init?: InitMode;
+  /** 'scaled' only: each weighted layer's gain (scaledGains; default 2, He's). */
+  gains?: Map<string, number>;
+}
+
+/**
+ * The parameter options a run uses, from the analysis's layers (or the page's copy of them):
+ * whoever calls layerParams or runLayer outside a run (the matrix view) passes the same.
+ */
+export function paramOptions(layers: readonly LayerOutline[], opts: Pick<ExecuteOptions, 'weights' | 'init'> = {}): ParamOptions {
+  const init = opts.init ?? 'scaled';
+  return { weights: opts.weights, init, gains: init === 'scaled' ? scaledGains(layers) : undefined };
+}
+
+/** The layer's tensor from the store; a layer with an entry must hold it (else: which layer, which tensor). */
+function fromStore(store: WeightStore | undefined, layer: LayerResult, param: string, shape: readonly number[]): Tensor | null {
+  if (!store?.layers.has(layer.name)) return null;
+  const t = storedTensor(store, layer.name, param, shape);
+  if (!t) throw new WeightsError(`${layer.name}: the weights have no ${param} [${shape.join(', ')}] for this layer`);
+  return t;
+}
+
+/**
+ * A weighted layer's parameters: from the store, else the file, else drawn with seed `s` (torch's
+ * default, or fan-in-scaled with `fan` inputs per output).
+ */
+function convParams(layer: LayerResult, shape: number[], outC: number, s: number, fan: number, pos: boolean, po: ParamOptions): Params {
   const a = layer.args as Args;
   const withBias = a.bias !== false;
   if (pos) return positive(shape, outC, withBias);
+  const stored = fromStore(po.weights, layer, 'weight', shape);
+  if (stored) return { weight: stored, bias: withBias ? fromStore(po.weights, layer, 'bias', [outC])!.data : null };
   const w = givenWeight(a, shape, layer.kind);
   const b = givenBias(a, outC);
   if (w && (b || !withBias)) return { weight: w, bias: b };
-  const drawn = init();
+  // (torch's Conv*d / ConvTranspose*d / Linear all draw from the weight's shape alone.)
+  const drawn = (po.init ?? 'scaled') === 'torch' ? initWeightAndBias(shape, outC, withBias, s) : initScaled(shape, outC, withBias, s, fan, po.gains?.get(layer.name));
   return { weight: w ?? drawn.weight, bias: b ?? (withBias && drawn.bias ? drawn.bias.data : null) };
 }
 
 /**
- * The weight and bias a conv / depthwise / conv_transpose / linear layer runs with (from the file,
- * or drawn from the seed): the page's matrix view uses exactly what the executor used.
+ * The weight and bias a conv / depthwise / conv_transpose / linear layer runs with (from the
+ * store, the file, or drawn from the seed): the page's matrix view uses exactly what the executor used.
  */
-export function layerParams(layer: LayerResult, inShape: number[], seed: number, pos = false): (Params & { groups: number }) | null {
+export function layerParams(layer: LayerResult, inShape: number[], seed: number, pos = false, po: ParamOptions = {}): (Params & { groups: number }) | null {
   const a = layer.args as Args;
   const s = layerSeed(seed, layer.name);
   const C = inShape[0];
@@ -328,32 +384,39 @@ export function layerParams(layer: LayerResult, inShape: number[], seed: number,
     case 'conv':
     case 'depthwise': {
       const groups: number = a.groups ?? (layer.kind === 'depthwise' ? C : 1);
-      const outC: number = a.out;
-      const shape = [outC, C / groups, ...a.kernel];
-      return { ...convParams(layer, shape, outC, () => initConv(outC, C, a.kernel, groups, a.bias !== false, s), pos), groups };
+      const shape = [a.out, C / groups, ...a.kernel];
+      return { ...convParams(layer, shape, a.out, s, fanIn(shape), pos, po), groups };
     }
     case 'conv_transpose': {
       const groups: number = a.groups ?? 1;
-      const outC: number = a.out;
-      const shape = [C, outC / groups, ...a.kernel];
-      return { ...convParams(layer, shape, outC, () => initConvTranspose(C, outC, a.kernel, groups, a.bias !== false, s), pos), groups };
+      const shape = [C, a.out / groups, ...a.kernel];
+      // Each output sums C/groups channels over about ∏(k/stride) taps (torch's fan_in counts C_out).
+      const taps = (a.kernel as number[]).reduce((p: number, k: number, i: number) => p * Math.max(1, k / (a.stride?.[i] ?? 1)), 1);
+      return { ...convParams(layer, shape, a.out, s, (C / groups) * taps, pos, po), groups };
     }
     case 'linear': {
-      const inF = inShape[inShape.length - 1];
-      const outF: number = a.out;
-      return { ...convParams(layer, [outF, inF], outF, () => initLinear(outF, inF, a.bias !== false, s), pos), groups: 1 };
+      const shape = [a.out, inShape[inShape.length - 1]];
+      return { ...convParams(layer, shape, a.out, s, fanIn(shape), pos, po), groups: 1 };
     }
   }
   return null;
+}
+
+/** A batchnorm's statistics and affine from the store, else identity ones; the file's or the layer's epsilon. */
+export function batchNormParams(layer: LayerResult, store: WeightStore | undefined): BatchNormParams {
+  const eps: number = store?.eps?.get(layer.name) ?? (layer.args as Args).eps;
+  const C = layer.inputShapes[0]?.[0] ?? 0;
+  const get = (param: string) => fromStore(store, layer, param, [C])?.data;
+  return { eps, weight: get('weight'), bias: get('bias'), mean: get('running_mean'), var: get('running_var') };
 }
 
 /**
  * A conv / depthwise layer and the layers after it computed as its stages: the outputs in layer
  * order (the convolution's first), null for those not kept (when nobody sees them).
  */
-function runStaged(layer: LayerResult, x: Tensor, stages: ConvStages, seed: number, keepAll: boolean): (Tensor | null)[] {
+function runStaged(layer: LayerResult, x: Tensor, stages: ConvStages, seed: number, keepAll: boolean, po: ParamOptions): (Tensor | null)[] {
   const a = layer.args as Args;
-  const p = layerParams(layer, x.shape, seed)!;
+  const p = layerParams(layer, x.shape, seed, false, po)!;
   const o: StagedOutputs = convStaged(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: p.groups }, stages, keepAll);
   const outs = [o.conv ?? null];
   if (stages.batchNorm) outs.push(o.batchNorm ?? null);
@@ -362,14 +425,20 @@ function runStaged(layer: LayerResult, x: Tensor, stages: ConvStages, seed: numb
   return outs;
 }
 
+/** A layer norm's or group norm's γ and β from the store (else 1 and 0). */
+function affineNormParams(layer: LayerResult, store: WeightStore | undefined): { eps: number; weight?: Float32Array; bias?: Float32Array } {
+  const C = layer.inputShapes[0]?.[0] ?? 0;
+  return { eps: (layer.args as Args).eps, weight: fromStore(store, layer, 'weight', [C])?.data, bias: fromStore(store, layer, 'bias', [C])?.data };
+}
+
 /** Computes one layer's output from its inputs. */
-export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos = false): Tensor {
+export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos = false, po: ParamOptions = {}): Tensor {
   const a = layer.args as Args;
   const x = inputs[0];
   switch (layer.kind) {
     case 'conv':
     case 'depthwise': {
-      const p = layerParams(layer, x.shape, seed, pos)!;
+      const p = layerParams(layer, x.shape, seed, pos, po)!;
       // The linearised network measures fields by which outputs are non-zero: plain sums only.
       return conv(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, groups: p.groups, algorithm: pos ? 'direct' : 'auto' });
     }
@@ -386,9 +455,20 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       if (pos) {
         dw = positive(dwShape, 0, false);
         pw = positive(pwShape, outC, a.bias !== false);
-      } else {
+      } else if (po.weights?.layers.has(layer.name)) {
+        const want = expectedTensors(layer, x.shape);
+        dw = { weight: fromStore(po.weights, layer, 'depthwise.weight', want['depthwise.weight'])!, bias: null };
+        const bias = want['pointwise.bias'] ? fromStore(po.weights, layer, 'pointwise.bias', want['pointwise.bias'])!.data : null;
+        pw = { weight: fromStore(po.weights, layer, 'pointwise.weight', want['pointwise.weight'])!, bias };
+      } else if ((po.init ?? 'scaled') === 'torch') {
         const d = initConv(C * m, C, a.kernel, C, false, layerSeed(seed, layer.name, 'depthwise'));
         const q = initConv(outC, C * m, ones, 1, a.bias !== false, layerSeed(seed, layer.name, 'pointwise'));
+        dw = { weight: d.weight, bias: null };
+        pw = { weight: q.weight, bias: givenBias(a, outC) ?? (q.bias ? q.bias.data : null) };
+      } else {
+        // No activation between the two: the depthwise keeps the variance (gain 1), the pointwise doubles it for the activation after.
+        const d = initScaled(dwShape, 0, false, layerSeed(seed, layer.name, 'depthwise'), fanIn(dwShape), 1);
+        const q = initScaled(pwShape, outC, a.bias !== false, layerSeed(seed, layer.name, 'pointwise'), fanIn(pwShape), po.gains?.get(layer.name));
         dw = { weight: d.weight, bias: null };
         pw = { weight: q.weight, bias: givenBias(a, outC) ?? (q.bias ? q.bias.data : null) };
       }
@@ -396,7 +476,7 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return conv(y, pw.weight, pw.bias, {});
     }
     case 'conv_transpose': {
-      const p = layerParams(layer, x.shape, seed, pos)!;
+      const p = layerParams(layer, x.shape, seed, pos, po)!;
       return convTranspose(x, p.weight, p.bias, { stride: a.stride, padding: a.padding, dilation: a.dilation, outputPadding: a.outputPadding, groups: p.groups });
     }
     case 'maxpool':
@@ -416,17 +496,22 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'global_maxpool':
       return pos ? globalAvgPool(x) : globalMaxPool(x);
     case 'linear': {
-      const p = layerParams(layer, x.shape, seed, pos)!;
+      const p = layerParams(layer, x.shape, seed, pos, po)!;
       return linear(x, p.weight, p.bias);
     }
     case 'flatten':
       return flatten(x);
+    case 'parameter': {
+      // A learned constant: the file's weights, else its mean (the input is not read).
+      const shape = [a.out, a.height, a.width];
+      return givenWeight(a, shape, layer.name) ?? { shape, data: new Float32Array(shape[0] * shape[1] * shape[2]).fill(a.mean) };
+    }
     case 'batchnorm':
-      return batchNorm(x, { eps: a.eps });
+      return batchNorm(x, batchNormParams(layer, po.weights));
     case 'layernorm':
-      return pos ? identity(x) : layerNorm(x, { eps: a.eps });
+      return pos ? identity(x) : layerNorm(x, affineNormParams(layer, po.weights));
     case 'groupnorm':
-      return pos ? identity(x) : groupNorm(x, a.groups, { eps: a.eps });
+      return pos ? identity(x) : groupNorm(x, a.groups, affineNormParams(layer, po.weights));
     case 'identity':
     case 'dropout':
       return identity(x);
@@ -440,9 +525,6 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return concat(inputs, a.axis ?? 0);
     case 'pad':
       return pad(x, a.padding, 'zeros');
-    case 'crop':
-      // Negative zero-padding crops.
-      return pad(x, (a.crop as Array<[number, number]>).map(([b, e]) => [-b, -e] as [number, number]), 'zeros');
     case 'slice':
       return sliceChannels(x, a.start, a.end, a.period);
     case 'reorg':
@@ -457,6 +539,8 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return upsample(x, { mode, size: a.size, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
     }
   }
+  const plumbing = runTensorLayer(layer, inputs);
+  if (plumbing) return plumbing;
   // Activations: identity in the linearised network.
   if (pos) return identity(x);
   switch (layer.kind) {
@@ -483,7 +567,7 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'softmax':
       return softmax(x, a.axis ?? 0);
     case 'prelu':
-      return prelu(x, initPrelu(a.channels ?? 1));
+      return prelu(x, fromStore(po.weights, layer, 'weight', [a.channels ?? 1])?.data ?? initPrelu(a.channels ?? 1));
   }
   throw new RangeError(`no kernel for layer kind '${layer.kind}'`);
 }

@@ -14,7 +14,7 @@ import { check, fieldAt, type ReadOptions } from '../../engine';
 import type { Analysis, AxisField } from '../../engine/types';
 import { renderHtml, makeNonce } from '../../client/src/previewHtml';
 import { parsePageMessage } from '../../protocol/preview';
-import { execute, layerParams } from '../../kernels/runtime/execute';
+import { execute, layerParams, paramOptions } from '../../kernels/runtime/execute';
 import { centreOf, makeSample } from '../../kernels/runtime/samples';
 import { readNpy } from '../../kernels/runtime/npy';
 import { convMatrix } from '../../kernels/runtime/convMatrix';
@@ -395,7 +395,7 @@ layers:
     await page.waitForSelector('#matrix[data-layer="random"] #matrix-check');
     const m2 = JSON.parse((await page.getAttribute('#matrix', 'data-matrix'))!);
     const l = a.layers[1];
-    const p = layerParams(l, [1, 2, 2], 3)!;
+    const p = layerParams(l, [1, 2, 2], 3, false, paramOptions(a.layers))!;
     const want = convMatrix(p.weight, { inShape: [1, 2, 2], kernel: [2, 2], stride: [1, 1], dilation: [1, 1], padding: [[1, 1], [1, 1]], groups: 1 });
     assert.deepEqual([m2.rows, m2.cols], [18, 4]);
     m2.data.forEach((v: number, i: number) => assert.ok(Math.abs(v - want.data[i]) < 1e-7));
@@ -445,6 +445,19 @@ layers:
       for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(got[i].data[k] - want[i][k]) / Math.max(1, Math.abs(want[i][k])));
       assert.ok(worst <= 1e-5, `${name}: max relative difference ${worst}`);
     }
+  });
+
+  it("a random YOLOv8n keeps its head's activations near the input's scale (fan-in scaled weights; PyTorch's default leaves 1e-9)", async () => {
+    const options: ReadOptions = { format: 'ultralytics', fileName: 'yolov8n.yaml', imageSize: 64 };
+    const text = example('ultralytics/yolov8n.yaml');
+    const a = analyse(text, options);
+    await open(text, '?sample=noise&seed=1', 1, options);
+    const rms = (d: ArrayLike<number>) => Math.sqrt(Array.from(d).reduce((s, v) => s + v * v, 0) / d.length);
+    const input = rms((await page.evaluate(() => (window as any).convlens.input())).data);
+    const got = await page.evaluate(() => (window as any).convlens.outputs());
+    const heads = a.layers.flatMap((l, i) => (/^model\.22\.cv[23]\.\d\.1\.conv$/.test(l.name) ? [rms(got[i].data)] : []));
+    assert.equal(heads.length, 6);
+    for (const r of heads) assert.ok(r > input / 100 && r < input * 100, `head rms ${r}, input ${input}`);
   });
 
   it('the default input is the rendered scene: the input shows it in colour, and the maps are vivid, not white squares', async () => {

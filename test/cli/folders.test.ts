@@ -59,7 +59,7 @@ describe('cli: folders and patterns', function () {
 
   it('a folder without network files, a pattern matching nothing: a problem each, reported as CL012 (exit 2)', () => {
     assert.deepEqual(expand('empty', 'nothing/**/*.cnn.yaml'), [
-      'empty (No network file in this folder (*.cnn.yaml, Ultralytics model YAML, darknet .cfg; node_modules and dot-folders are skipped).)',
+      'empty (No network file in this folder (*.cnn.yaml, Ultralytics model YAML, darknet .cfg, ONNX .onnx; node_modules and dot-folders are skipped).)',
       'nothing/**/*.cnn.yaml (No file matches this pattern.)',
     ]);
     const r = runCli(['check', 'empty', 'models/a.cnn.yaml'], { cwd });

@@ -50,14 +50,18 @@ layers:
     name: fc
 `;
 
-/** Opens the quick input with `key`, types `text` and accepts the first row that shows it. */
+/**
+ * Opens the quick input with `key`, types `text` and clicks the first row that shows it (Enter
+ * would take the focused row, which on a busy machine can still be one of a shorter query's).
+ */
 async function quickPick(page, key, text) {
   const quickInput = page.locator('.quick-input-widget');
   await page.keyboard.press(key);
   await quickInput.waitFor({ state: 'visible' });
   await page.keyboard.type(text);
-  await quickInput.locator('.monaco-list-row', { hasText: text }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  const row = quickInput.locator('.monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
   await quickInput.waitFor({ state: 'hidden' });
 }
 

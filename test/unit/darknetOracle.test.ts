@@ -46,7 +46,7 @@ describe('darknet sections against PyTorch (test/fixtures/darknet/darknet.json)'
   it('covers every section kind the reader runs, at two sizes each', () => {
     const kinds = new Set<string>();
     for (const c of fixture.cases) for (const e of check(c.cfg, { format: 'darknet' }).entries) kinds.add(e.kind);
-    assert.deepEqual([...kinds].sort(), ['activation', 'avgpool', 'batchnorm', 'connected', 'convolutional', 'dropout', 'local_avgpool', 'maxpool', 'net', 'region', 'reorg', 'reorg3d', 'route', 'sam', 'scale_channels', 'shortcut', 'softmax', 'upsample', 'yolo']);
+    assert.deepEqual([...kinds].sort(), ['activation', 'avgpool', 'batchnorm', 'connected', 'control_channels', 'convolutional', 'dropout', 'implicit', 'implicit_add', 'implicit_mul', 'local_avgpool', 'maxpool', 'net', 'region', 'reorg', 'reorg3d', 'route', 'sam', 'scale_channels', 'shift_channels', 'shortcut', 'softmax', 'upsample', 'yolo']);
     const perCase = new Map<string, number>();
     for (const c of fixture.cases) perCase.set(c.case, (perCase.get(c.case) ?? 0) + 1);
     assert.ok([...perCase.values()].every((n) => n === 2));

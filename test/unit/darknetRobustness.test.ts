@@ -119,14 +119,21 @@ describe('darknet robustness: references and shapes', () => {
     assert.match(a.findings.find((f) => f.code === 'CL103')!.message, /3×16×16.*5×8×8|5×8×8.*3×16×16/);
   });
 
-  it("YOLOR's [implicit_add] / [shift_channels] and darknet's [implicit]: located errors naming them; everything reading them and the totals withheld", () => {
-    const text = `${NET}[convolutional]\nfilters=4\nsize=1\n\n[implicit_add]\nfilters=4\n\n[shift_channels]\nfrom=-1\n\n[implicit]\nfilters=4\n\n[convolutional]\nfilters=2\nsize=1\n`;
+  it("YOLOR's implicit layers: [implicit_add] + [shift_channels] read (a hint that darknet's BFLOPs do not apply, none shown); [alternate_channels] a located error", () => {
+    const text = `${NET}[convolutional]\nfilters=4\nsize=1\n\n[implicit_add]\nfilters=4\n\n[route]\nlayers=-2\n\n[shift_channels]\nfrom=-2\n`;
     const a = darknet(text);
-    const errors = a.findings.filter((f) => f.severity === 'error');
-    assert.deepEqual(errors.map((f) => at(text, f)), ['[implicit_add]', '[shift_channels]', '[implicit]']);
-    assert.match(errors[0].message, /YOLOR.*learned C×1×1 constant.*withheld/);
-    assert.match(errors[2].message, /does not model darknet's \[implicit\]/);
+    assert.deepEqual(a.findings.map((f) => [f.code, f.severity, at(text, f)]), [['CL014', 'hint', '[implicit_add]']]);
     assert.equal(a.native, undefined);
+    assert.deepEqual(a.entries.map((e) => e.shape), [[3, 16, 16], [4, 16, 16], [4, 1, 1], [4, 16, 16], [4, 16, 16]]);
+    const bad = `${NET}[convolutional]\nfilters=4\nsize=1\n\n[implicit_cat]\nfilters=4\n\n[alternate_channels]\nfrom=-1\n`;
+    const b = darknet(bad);
+    assert.deepEqual(b.findings.filter((f) => f.severity === 'error').map((f) => at(bad, f)), ['[implicit_cat]', '[alternate_channels]']);
+    assert.match(b.findings[0].message, /YOLOR.*ImplicitC.*withheld/);
+  });
+
+  it('a shift_channels constant of other channels than the map is a located CL103', () => {
+    const text = `${NET}[convolutional]\nfilters=4\nsize=1\n\n[implicit_add]\nfilters=3\n\n[route]\nlayers=-2\n\n[shift_channels]\nfrom=-2\n`;
+    assert.ok(darknet(text).findings.some((f) => f.code === 'CL103'));
   });
 
   it('a shortcut across channel counts is what AlexeyAB computes: the previous shape, the overlap added (no finding)', () => {

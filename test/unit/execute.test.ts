@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, fieldAt } from '../../engine';
 import type { Analysis } from '../../engine/types';
-import { execute, executeAsync, ExecutionCancelled, layerSeed, runLayer } from '../../kernels/runtime/execute';
+import { execute, executeAsync, ExecutionCancelled, layerSeed, runLayer, paramOptions, type ExecuteOptions } from '../../kernels/runtime/execute';
 import { makeSample, SAMPLES, samplesFor, imageToInput } from '../../kernels/runtime/samples';
 import { tensor, numel, mulberry32, setKernelBackend, type Tensor } from '../../kernels';
 import { readExample } from './helpers/examples';
@@ -22,7 +22,7 @@ function analyse(text: string): Analysis {
   return a;
 }
 
-function allOutputs(a: Analysis, input: Tensor, opts: { seed?: number; positiveWeights?: boolean } = {}): Tensor[] {
+function allOutputs(a: Analysis, input: Tensor, opts: ExecuteOptions = {}): Tensor[] {
   const outs: Tensor[] = [];
   execute(a, input, { ...opts, onLayer: (i, t) => (outs[i] = t) });
   return outs;
@@ -55,7 +55,7 @@ layers:
     }
   });
 
-  it('default init is seeded, deterministic and within PyTorch bounds (U(±1/sqrt(fan_in)))', () => {
+  it("init 'torch' is seeded, deterministic and within PyTorch bounds (U(±1/sqrt(fan_in)))", () => {
     const text = `input: [2, 5, 5]
 layers:
   - conv: {out: 4, kernel: 3, padding: 1}
@@ -65,9 +65,9 @@ layers:
     // Impulse in channel 0 only at the centre reads weight[:, 0, :, :] flipped around the centre.
     const x = makeSample('impulse', [2, 5, 5]);
     x.data.fill(0, 25);
-    const y1 = allOutputs(a, x, { seed: 1 })[0];
-    const y1b = allOutputs(a, x, { seed: 1 })[0];
-    const y2 = allOutputs(a, x, { seed: 2 })[0];
+    const y1 = allOutputs(a, x, { seed: 1, init: 'torch' })[0];
+    const y1b = allOutputs(a, x, { seed: 1, init: 'torch' })[0];
+    const y2 = allOutputs(a, x, { seed: 2, init: 'torch' })[0];
     assert.deepEqual(Array.from(y1.data), Array.from(y1b.data));
     assert.notDeepEqual(Array.from(y1.data), Array.from(y2.data));
     const bound = 1 / Math.sqrt(2 * 9);
@@ -212,7 +212,8 @@ outputs: [b5, r7, c8, r8]
     const x = makeSample('noise', a.input!, 5);
     // Layer by layer with runLayer: the numbers the stages must reproduce.
     const alone = new Map<string, Tensor>([['input', x]]);
-    for (const l of a.layers) alone.set(l.name, runLayer(l, l.from.map((f) => alone.get(f)!), 9));
+    const po = paramOptions(a.layers);
+    for (const l of a.layers) alone.set(l.name, runLayer(l, l.from.map((f) => alone.get(f)!), 9, false, po));
     const seen: Tensor[] = [];
     const r = execute(a, x, { seed: 9, onLayer: (i, t) => (seen[i] = t) });
     a.layers.forEach((l, i) => assert.deepEqual(Array.from(seen[i].data), Array.from(alone.get(l.name)!.data), l.name));

@@ -56,7 +56,10 @@ describe('the package (npm run package → convlens.vsix)', function () {
 
   it('ships what the extension runs: the bundles of client, server and preview, without source maps or the CLI', () => {
     const names = shipped();
-    assert.deepEqual(names.filter((f) => f.startsWith('dist/')).sort(), ['dist/client.js', 'dist/server.js', 'dist/webview/main.js', 'dist/webview/worker.js']);
+    const dist = names.filter((f) => f.startsWith('dist/')).sort();
+    assert.deepEqual(dist.filter((f) => !f.startsWith('dist/webview/')), ['dist/client.js', 'dist/server.js']);
+    assert.ok(dist.includes('dist/webview/main.js') && dist.includes('dist/webview/worker.js'), dist.join(', '));
+    assert.ok(dist.every((f) => f.endsWith('.js')), dist.join(', '));
     assert.deepEqual(names.filter((f) => f.endsWith('.map') || /\.ts$/.test(f)), []);
     const rest = names.filter((f) => !f.startsWith('dist/') && !f.startsWith('docs/rules/') && !f.startsWith('syntaxes/') && !f.startsWith('schemas/'));
     assert.deepEqual(rest.sort(), ['LICENSE.txt', 'darknet-language-configuration.json', 'images/icon.png', 'language-configuration.json', 'package.json', 'readme.md']);

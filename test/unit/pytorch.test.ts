@@ -258,7 +258,7 @@ describe('pytorch reader: entries for the editor', () => {
   });
 });
 
-describe('pytorch reader: which files, the crop kind', () => {
+describe('pytorch reader: which files; tensor slicing', () => {
   it('a .py file is a PyTorch model when it imports torch and subclasses nn.Module', () => {
     assert.equal(formatOf('net.py', source('cifar_net.py')), 'pytorch');
     assert.equal(formatOf('util.py', 'import os\n\nclass A:\n    pass\n'), undefined);
@@ -272,24 +272,27 @@ describe('pytorch reader: which files, the crop kind', () => {
     assert.equal(documentOptions('python', 'file:///a/net.py', text, off), undefined);
     assert.deepEqual(documentOptions('python', 'file:///a/net.py', text, parseFormatSettings({}, { inputShape: '3x64x64' }))?.fallbackInputShape, [3, 64, 64]);
   });
-  it('the TCN’s chomp is a crop layer the kernels run: the last positions of the padded conv are dropped', () => {
+  it('the TCN’s chomp x[:, :, :-pad] is a strided_slice the kernels run: the last positions of the padded conv are dropped', () => {
     const a = analyse(source('tcn.py'));
-    const crop = a.layers.find((l) => l.name === 'network.0.chomp1.getitem')!;
-    assert.equal(crop.kind, 'crop');
-    assert.deepEqual(crop.args.crop, [[0, 2]]);
+    const chomp = a.layers.find((l) => l.name === 'network.0.chomp1.getitem')!;
+    assert.equal(chomp.kind, 'strided_slice');
+    assert.deepEqual([chomp.inputShapes[0], chomp.shape], [[32, 130], [32, 128]]);
+    // The field stays anchored: output t sees input positions up to t (causal), none after.
+    const conv = a.layers[chomp.index - 1];
+    assert.equal(conv.name, 'network.0.conv1');
+    assert.ok(chomp.rf?.kind === 'local' && chomp.rf.summary.start[0] === -2, JSON.stringify(chomp.rf?.kind === 'local' && chomp.rf.summary));
     const input = tensor([16, 128], Float32Array.from({ length: 16 * 128 }, (_, i) => Math.sin(i)));
     const kept = new Map<number, { shape: readonly number[]; data: Float32Array }>();
     execute(a, input, { seed: 1, onLayer: (i, out) => kept.set(i, { shape: [...out.shape], data: Float32Array.from(out.data) }) });
-    const conv = kept.get(crop.index - 1)!;
-    const cropped = kept.get(crop.index)!;
-    assert.equal(a.layers[crop.index - 1].name, 'network.0.conv1');
+    const before = kept.get(chomp.index - 1)!;
+    const cropped = kept.get(chomp.index)!;
     assert.deepEqual(cropped.shape, [32, 128]);
-    for (let c = 0; c < 32; c++) for (let t = 0; t < 128; t++) assert.equal(cropped.data[c * 128 + t], conv.data[c * 130 + t]);
+    for (let c = 0; c < 32; c++) for (let t = 0; t < 128; t++) assert.equal(cropped.data[c * 128 + t], before.data[c * 130 + t]);
   });
-  it('crop in a cnn-yaml file: its shape and field', () => {
-    const a = check('input: [4, 10]\nlayers:\n  - conv: {out: 4, kernel: 3, padding: 2}\n  - crop: {amount: [[0, 2]]}\n');
-    assert.deepEqual(a.layers[1].shape, [4, 10]);
-    assert.deepEqual(a.layers[1].rf?.kind === 'local' && a.layers[1].rf.summary.start, [-2]);
+  it('channel slices and strides: x[:, :8] and x[..., ::2]', () => {
+    const text = `# convlens: input 16x10x10\nimport torch.nn as nn\n\n\nclass S(nn.Module):\n    def forward(self, x):\n        y = x[:, :8]\n        return y[..., ::2]\n`;
+    const a = analyse(text);
+    assert.deepEqual(a.layers.map((l) => `${l.kind} ${l.shape}`), ['strided_slice 8,10,10', 'strided_slice 8,10,5']);
   });
 });
 

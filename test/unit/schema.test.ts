@@ -173,12 +173,12 @@ describe('schemas/cnn-yaml.schema.json', () => {
   });
 
   describe('every built-in kind: its required arguments suffice, any other key is rejected', () => {
-    const sample: Record<string, unknown> = { int: 2, axes: 1, padding: 0, sizeAxes: 1 };
+    const sample: Record<string, unknown> = { int: 2, axes: 1, padding: 0, sizeAxes: 1, ints: [0] };
     for (const [kind, spec] of Object.entries(KINDS)) {
       it(kind, () => {
         const required = Object.entries(spec.args).filter(([, a]: [string, ArgSpec]) => a.default === undefined && !a.optional);
-        const args = Object.fromEntries(required.map(([n, a]) => [n, sample[a.type]]));
-        assert.ok(required.every(([, a]) => a.type in sample), `no sample value for a required ${kind} argument`);
+        const args = Object.fromEntries(required.map(([n, a]) => [n, a.type === 'enum' ? a.values![0] : sample[a.type]]));
+        assert.ok(required.every(([, a]) => a.type in sample || a.type === 'enum'), `no sample value for a required ${kind} argument`);
         const doc = (a: Record<string, unknown>) => ({ input: [4, 8, 8], layers: [{ [kind]: a }] });
         assert.equal(validate(doc(args)), true, show(validate.errors));
         assert.equal(validate(doc({ ...args, not_an_argument: 1 })), false, 'an unknown argument was accepted');

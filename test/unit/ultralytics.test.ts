@@ -125,6 +125,9 @@ describe('ultralytics: each module at two scales against PyTorch (modules.json)'
     'Pose.v8': () => [1, [17, 3]],
     'OBB.11': () => [15, 1],
     v10Detect: () => [80],
+    ResNetLayer: (c, i) => (i === 0 ? [3, c, 1, true, 1] : [c, c, 2, false, 2]),
+    ConvTranspose: (c) => [c, c, 2, 2],
+    'nn.ConvTranspose2d': (c) => [c, 2 * c, 2, 2, 0],
   };
   const seen = new Map<string, number>();
   for (const c of cases) {
@@ -138,7 +141,7 @@ describe('ultralytics: each module at two scales against PyTorch (modules.json)'
       const inputs: Value[] = channels.map((ch, l) => ({ index: -1, name: `input${l}`, shape: [ch, hw >> l, hw >> l] }));
       const net = new NetworkBuilder();
       const span = { start: 0, end: 1 };
-      const module = c.name.split('.')[0];
+      const module = c.name.startsWith('nn.') ? c.name : c.name.split('.')[0];
       const scope = new Scope({ net, origin: { entry: span, kindKey: span, innerEntry: span, blockPath: [], args: {} }, activation: { kind: 'silu', args: {} } }, 'm');
       const out = MODULES[module].build(scope, inputs, argsOf[c.name](base, i), { legacy: c.name.endsWith('.v8'), v5: c.name === 'Detect.v5' });
       assert.deepStrictEqual(net.findings, []);

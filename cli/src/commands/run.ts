@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import type { Analysis } from '../../../engine';
 import { execute, executable, ExecutionError } from '../../../kernels/runtime/execute';
+import type { WeightStore } from '../../../kernels/runtime/weights';
 import { makeSample, isSampleName, SAMPLES } from '../../../kernels/runtime/samples';
 import { readNpy, writeNpy, NpyError } from '../../../kernels/runtime/npy';
 import { stats, type Tensor } from '../../../kernels';
@@ -12,6 +13,8 @@ import { checkSource, isNotANetwork } from '../checked';
 import { MODEL_FLAGS, modelNotes, modelOptions } from '../modelOptions';
 import type { Io } from '../io';
 import { diagnosticLine, diagnostics } from '../report/diagnostics';
+import { readWeights, weightsLine } from '../weightsFile';
+import type { InitMode } from '../../../kernels';
 
 interface RunOptions {
   file: string;
@@ -20,6 +23,9 @@ interface RunOptions {
   input: string;
   seed: number;
   out: (s: string) => void;
+  /** Trained weights by layer name — the model file's own (ONNX) or a --weights file — and the line that says which; random when absent. */
+  weights?: { store: WeightStore; line: string };
+  init: InitMode;
 }
 
 /** File systems refuse names over 255 bytes; a longer layer name keeps its start and a hash of the whole. */
@@ -77,7 +83,7 @@ function loadInput(opts: RunOptions, want: number[]): Tensor {
 }
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
-  const { positional, flags } = parseArgs(args, { out: 'value', input: 'value', seed: 'value', ...MODEL_FLAGS });
+  const { positional, flags } = parseArgs(args, { out: 'value', input: 'value', seed: 'value', weights: 'value', init: 'value', ...MODEL_FLAGS });
   if (positional.length !== 1) throw new UsageError('run takes exactly one FILE');
   if (!flags.out) throw new UsageError('run needs --out DIR');
   const checked = checkSource(await io.read(positional[0]), modelOptions(flags));
@@ -85,11 +91,28 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     for (const d of diagnostics(checked)) io.err(diagnosticLine(d));
     return 2;
   }
-  const { file, analysis } = checked;
+  const { file, analysis, onnx } = checked;
   for (const note of modelNotes(flags, file, analysis)) io.err(`convlens: note: ${note}\n`);
   const seed = flags.seed === undefined ? 0 : Number(flags.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, not '${flags.seed}'`);
-  return runNetwork({ file, analysis, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out });
+  const init = flags.init ?? 'scaled';
+  if (init !== 'scaled' && init !== 'torch') throw new UsageError(`--init must be scaled or torch, not '${String(init)}'`);
+  let weights: RunOptions['weights'];
+  if (flags.weights !== undefined) {
+    if (onnx) throw new UsageError(`${file} is an ONNX model and runs with its own weights; --weights is for PyTorch and Darknet weight files`);
+    const path = String(flags.weights);
+    const loaded = readWeights(path, analysis);
+    // Never a run with some layers trained and the rest random.
+    if (loaded.fit.problem) throw new UsageError(`cannot run ${file} with ${weightsLine(path, loaded).replace(/^Weights /, '')}`);
+    weights = { store: loaded.store, line: weightsLine(path, loaded) };
+  } else if (onnx) {
+    try {
+      weights = { store: onnx.weightStore(), line: "Weights: the file's weights (trained, from the ONNX initializers)" };
+    } catch (err) {
+      throw new UsageError(`cannot run ${file}: its weights cannot be read: ${(err as Error).message}`);
+    }
+  }
+  return runNetwork({ file, analysis, outDir: String(flags.out), input: (flags.input as string | undefined) ?? 'impulse', seed, out: io.out, weights, init });
 }
 
 async function runNetwork(opts: RunOptions): Promise<number> {
@@ -105,6 +128,7 @@ async function runNetwork(opts: RunOptions): Promise<number> {
   }
   const inStats = stats(input);
   opts.out(`${opts.file}: input [${want.join(', ')}] ${isSampleName(opts.input) ? opts.input : opts.input} seed ${opts.seed}; min ${fmt(inStats.min)} max ${fmt(inStats.max)} mean ${fmt(inStats.mean)}\n`);
+  opts.out(opts.weights ? `${opts.weights.line}\n` : `Weights: random (${opts.init === 'torch' ? "PyTorch's default initialisation" : 'fan-in scaled so activations keep their scale'}, seed ${opts.seed}), not trained\n`);
   const nameW = Math.max(5, ...analysis.layers.map((l) => l.name.length));
   const kindW = Math.max(4, ...analysis.layers.map((l) => l.kind.length));
   opts.out(`${'layer'.padEnd(nameW)}  ${'kind'.padEnd(kindW)}  ${'shape'.padEnd(16)}  ${'min'.padStart(10)}  ${'max'.padStart(10)}  ${'mean'.padStart(10)}  ${'ms'.padStart(7)}\n`);
@@ -113,8 +137,13 @@ async function runNetwork(opts: RunOptions): Promise<number> {
   try {
     execute(analysis, input, {
       seed: opts.seed,
+      weights: opts.weights?.store,
+      init: opts.init,
       onLayer: (i, t, layer) => {
-        writeLayer(join(opts.outDir, npyFileName(layer.name)), writeNpy(t));
+        const npy = writeNpy(t);
+        writeLayer(join(opts.outDir, npyFileName(layer.name)), npy);
+        // The graph's outputs also under their own names (as `summary --json` lists them in outputs).
+        for (const o of analysis.outputs) if (o.index === i && o.name !== layer.name) writeLayer(join(opts.outDir, npyFileName(o.name)), npy);
         const s = stats(t);
         const nowMs = Date.now();
         opts.out(`${layer.name.padEnd(nameW)}  ${layer.kind.padEnd(kindW)}  ${`[${t.shape.join(', ')}]`.padEnd(16)}  ${fmt(s.min).padStart(10)}  ${fmt(s.max).padStart(10)}  ${fmt(s.mean).padStart(10)}  ${String(nowMs - last).padStart(7)}\n`);

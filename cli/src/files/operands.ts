@@ -41,7 +41,7 @@ function folderTargets(folder: string): Target[] {
     if (typeof found !== 'string') targets.push(unreadable(found));
     else if (isNetworkFile(found)) targets.push({ file: found });
   }
-  if (!targets.length) return [{ file: folder, problem: 'No network file in this folder (*.cnn.yaml, Ultralytics model YAML, darknet .cfg; node_modules and dot-folders are skipped).' }];
+  if (!targets.length) return [{ file: folder, problem: 'No network file in this folder (*.cnn.yaml, Ultralytics model YAML, darknet .cfg, ONNX .onnx; node_modules and dot-folders are skipped).' }];
   return targets;
 }
 

@@ -2,8 +2,12 @@
 // reason a CL012 finding gives, never an exception: the other files of the run are still read.
 import { readFileSync, statSync } from 'node:fs';
 
-/** The text of a file, or why there is none. */
-export type Source = { file: string; text: string } | { file: string; problem: string };
+/** The text of a file, the bytes of a binary model (.onnx), or why there is none. */
+export type Source = { file: string; text: string } | { file: string; bytes: Uint8Array } | { file: string; problem: string };
+
+/** ONNX models are binary and much larger than network definitions (protobuf's own limit is 2 GiB). */
+const MAX_MODEL_BYTES = 2 * 1024 ** 3 - 1;
+const isBinaryModel = (file: string) => /\.onnx$/i.test(file);
 
 /** Far above the engine's own bound (1,000,000 characters, CL010): a guard against reading a dataset. */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -17,6 +21,11 @@ export function readFileSource(file: string): Source {
   try {
     const st = statSync(file);
     if (st.isDirectory()) return problem('This is a folder, not a network file (`convlens check` walks folders).');
+    if (isBinaryModel(file)) {
+      if (st.size > MAX_MODEL_BYTES) return problem(`The file is ${(st.size / 2 ** 30).toFixed(1)} GiB; an ONNX model is at most 2 GiB (its weights beyond that are in external data).`);
+      const bytes = readFileSync(file);
+      return { file, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    }
     if (st.size > MAX_BYTES) return problem(`The file is ${(st.size / 2 ** 20).toFixed(0)} MiB; a network file is far smaller (at most ${MAX_BYTES / 2 ** 20} MiB are read).`);
     return decode(file, readFileSync(file));
   } catch (err) {

@@ -1,5 +1,6 @@
 // Activations and other layers that keep the shape (dropout, identity).
 import { LayerError, type LayerComputation, type LayerContext, type LayerRules } from './contract';
+import { UNARY_OPS } from '../../kinds';
 
 export const activationRules: LayerRules = {
   prelu,
@@ -16,7 +17,25 @@ export const activationRules: LayerRules = {
   hardswish: pointwise,
   hardsigmoid: pointwise,
   identity: pointwise,
+  unary,
 };
+
+/** `unary`: one of UNARY_OPS with its constants (alpha, beta, gamma, min, max). */
+function unary(c: LayerContext): LayerComputation {
+  const { input } = c;
+  const args = c.args.values;
+  const show = (v: unknown) => JSON.stringify(v);
+  const op = args.op;
+  if (typeof op !== 'string' || !UNARY_OPS.includes(op)) throw new LayerError('badValue', `unary \`op\` must be one of ${UNARY_OPS.join(', ')}, got ${show(op)}.`, 'op');
+  const resolved: Record<string, unknown> = { op };
+  for (const k of ['alpha', 'beta', 'gamma', 'min', 'max']) {
+    const v = args[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new LayerError('badValue', `\`${k}\` must be a number, got ${show(v)}.`, k);
+    resolved[k] = v;
+  }
+  return c.same(input.slice(), 0, 0, resolved);
+}
 
 function prelu(c: LayerContext): LayerComputation {
   const { args, input, same } = c;

@@ -24,6 +24,7 @@ export type FieldOp =
   | { type: 'global' } // every output sees the whole input
   | { type: 'union' } // add / concat: union of the operands' fields
   | { type: 'gate'; main: number } // broadcast mul: the main operand's field, gated
+  | { type: 'pass'; main: number } // broadcast add: the main operand's field (a constant per channel added)
   | { type: 'unknown' }; // too large to track position by position (absurd sizes)
 
 /** Builds a layer's per-axis maps, or gives up on the field (not the shape) when they are absurd. */

@@ -5,7 +5,16 @@ import { prod, checkWeights, checkBias } from './args';
 export const denseRules: LayerRules = {
   linear,
   flatten,
+  parameter,
 };
+
+/** A learned constant (darknet's [implicit], YOLOR's implicit layers): its input only places it in the network. */
+function parameter(c: LayerContext): LayerComputation {
+  const { args, notes } = c;
+  const shape = [args.int('out'), args.int('height'), args.int('width')];
+  checkWeights(args, shape, `a learned constant of shape ${shape.join('×')}`);
+  return { shape, params: prod(shape), buffers: 0, macs: 0, resolved: { out: shape[0], height: shape[1], width: shape[2], mean: args.number('mean') }, field: { type: 'global' }, notes };
+}
 
 function linear(c: LayerContext): LayerComputation {
   const { args, input, notes } = c;

@@ -1,6 +1,6 @@
 // Step 3 for one layer: the rule of its kind, from the family file that handles it (one file per
 // family: convolution, pooling, dense, normalisation, activations, resampling, channels,
-// elementwise, attention). A new kind goes into its family's table.
+// elementwise, attention, tensors). A new kind goes into its family's table.
 import type { LayerComputation, LayerInput, LayerRules } from './contract';
 import { LayerError } from './contract';
 import { Args } from './args';
@@ -13,6 +13,7 @@ import { resamplingRules } from './resampling';
 import { channelRules } from './channels';
 import { elementwiseRules } from './elementwise';
 import { attentionRules } from './attention';
+import { tensorRules } from './tensors';
 
 export * from './contract';
 export { fmtShape, nestedShape, resolvePadding } from './args';
@@ -27,6 +28,7 @@ const RULES: LayerRules = {
   ...channelRules,
   ...elementwiseRules,
   ...attentionRules,
+  ...tensorRules,
 };
 
 export function computeLayer(layer: LayerInput): LayerComputation {

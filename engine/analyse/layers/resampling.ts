@@ -1,4 +1,4 @@
-// Resampling: upsampling, padding, cropping and darknet's reorg change the spatial grid without weights.
+// Resampling: upsampling, padding and darknet's reorg change the spatial grid without weights.
 import { windowMap, resampleMap } from '../receptiveField';
 import { rational } from '../rational';
 import { LayerError, mapsOrUnknown, type LayerComputation, type LayerContext, type LayerRules } from './contract';
@@ -7,7 +7,6 @@ import { show, resolvePadding, spatialOf } from './args';
 export const resamplingRules: LayerRules = {
   upsample,
   pad,
-  crop,
   reorg,
 };
 
@@ -70,27 +69,6 @@ function pad(c: LayerContext): LayerComputation {
     macs: 0,
     resolved: { padding: pairs },
     field: { type: 'map', axes: pairs.map(([p0]) => windowMap(1, 1, 1, p0)) },
-    notes,
-  };
-}
-
-function crop(c: LayerContext): LayerComputation {
-  const { kind, args, input, notes } = c;
-  const { C, spatial } = spatialOf(kind, input);
-  if (!args.has('amount')) throw new LayerError('schema', 'crop needs `amount`.', 'amount');
-  const v = args.raw('amount');
-  if (typeof v === 'string') throw new LayerError('badValue', `crop needs explicit sizes, got '${v}'.`, 'amount');
-  const { pairs } = resolvePadding(args, 'amount', spatial, spatial.map(() => 1), spatial.map(() => 1), false);
-  const out = spatial.map((W, i) => W - pairs[i][0] - pairs[i][1]);
-  const bad = out.findIndex((o) => o < 1);
-  if (bad >= 0) throw new LayerError('outputSize', `crop removes ${pairs[bad][0]} + ${pairs[bad][1]} of ${spatial[bad]} positions on axis ${bad + 1}: nothing is left (${out[bad]}).`, 'amount', { axis: bad });
-  return {
-    shape: [C, ...out],
-    params: 0,
-    buffers: 0,
-    macs: 0,
-    resolved: { crop: pairs },
-    field: { type: 'map', axes: pairs.map(([p0]) => windowMap(1, 1, 1, -p0)) },
     notes,
   };
 }

@@ -34,29 +34,34 @@ export const SECTION_KINDS: Record<string, string> = {
   '[local_avgpool]': 'local_avgpool',
   '[local_avg]': 'local_avgpool',
   '[reorg3d]': 'reorg3d',
+  '[implicit]': 'implicit',
+  // YOLOR's cfgs (WongKinYiu/yolor reads them in PyTorch; darknet does not): see YOLOR_KINDS.
+  '[implicit_add]': 'implicit_add',
+  '[implicit_mul]': 'implicit_mul',
+  '[shift_channels]': 'shift_channels',
+  '[control_channels]': 'control_channels',
 };
+
+/** Kinds only YOLOR's cfg reader knows: darknet stops at them ("Type not recognized"), so darknet's own totals do not apply. */
+export const YOLOR_KINDS = new Set(['implicit_add', 'implicit_mul', 'shift_channels', 'control_channels']);
 
 /** Headers darknet knows that ConvLens does not read (recurrent, crop, YOLOv1 detection, …). */
 export const UNSUPPORTED_SECTIONS = new Set([
   '[local]', '[crnn]', '[rnn]', '[gru]', '[lstm]', '[conv_lstm]', '[history]', '[crop]', '[detection]', '[Gaussian_yolo]',
   '[lrn]', '[normalization]', '[empty]',
-  '[silence]', '[implicit]', '[contrastive]',
+  '[silence]', '[contrastive]',
 ]);
 
 /**
  * Sections of YOLOR's cfgs (WongKinYiu/yolor reads them in PyTorch; darknet stops with "Type not
- * recognized"): learned constants (implicit knowledge) and the layers that add, multiply or
- * concatenate them. ConvLens has no kind for a learned constant yet: each is a located error.
+ * recognized") that ConvLens does not model (2-D constants, broadcast concatenation): each is a
+ * located error.
  */
 export const YOLOR_SECTIONS: Record<string, string> = {
-  '[implicit_add]': 'a learned C×1×1 constant (ImplicitA)',
-  '[implicit_mul]': 'a learned C×1×1 constant (ImplicitM)',
   '[implicit_cat]': 'a learned C×1×1 constant (ImplicitC)',
   '[implicit_add_2d]': 'a learned constant (Implicit2DA)',
   '[implicit_mul_2d]': 'a learned constant (Implicit2DM)',
   '[implicit_cat_2d]': 'a learned constant (Implicit2DC)',
-  '[shift_channels]': 'the previous map plus an implicit constant broadcast over it',
-  '[control_channels]': 'the previous map times an implicit constant broadcast over it',
   '[alternate_channels]': 'an implicit constant broadcast and concatenated with the previous map',
   '[shift_channels_2d]': 'the previous map plus an implicit constant',
   '[control_channels_2d]': 'the previous map times an implicit constant',
@@ -68,7 +73,8 @@ export const PRINT_NAMES: Record<string, string> = {
   convolutional: 'conv', maxpool: 'max', avgpool: 'avg', route: 'route', shortcut: 'shortcut', upsample: 'upsample',
   yolo: 'yolo', region: 'detection', reorg: 'reorg', connected: 'connected', dropout: 'dropout', softmax: 'softmax',
   batchnorm: 'batchnorm', activation: 'activation', cost: 'cost', scale_channels: 'scale_channels', sam: 'sam', local_avgpool: 'local_avg',
-  reorg3d: 'reorg3d',
+  reorg3d: 'reorg3d', implicit: 'implicit', implicit_add: 'implicit_add', implicit_mul: 'implicit_mul', shift_channels: 'shift_channels',
+  control_channels: 'control_channels',
 };
 
 export interface SectionKeys {
@@ -137,6 +143,12 @@ export const SECTION_KEYS: Record<string, SectionKeys> = {
   sam: keys(['from', 'activation']),
   local_avgpool: keys(['size', 'stride', 'stride_x', 'stride_y', 'padding']),
   reorg3d: keys(['stride'], [], { reverse: '0' }),
+  // std: the spread of the random initial values.
+  implicit: keys(['filters', 'atoms', 'mean'], ['std']),
+  implicit_add: keys(['filters']),
+  implicit_mul: keys(['filters']),
+  shift_channels: keys(['from']),
+  control_channels: keys(['from']),
 };
 
 /** Darknet activations ConvLens runs, as engine kinds (darknet's leaky has slope 0.1). */

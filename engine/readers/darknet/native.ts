@@ -16,7 +16,7 @@ export interface SectionFlops {
 }
 
 /** Kinds whose make_*_layer sets no l.bflops in AlexeyAB's darknet (checked against its published totals). */
-export const UNCOUNTED = new Set(['route', 'upsample', 'yolo', 'region', 'reorg', 'cost', 'avgpool', 'dropout', 'scale_channels', 'sam', 'reorg3d']);
+export const UNCOUNTED = new Set(['route', 'upsample', 'yolo', 'region', 'reorg', 'cost', 'avgpool', 'dropout', 'scale_channels', 'sam', 'reorg3d', 'implicit']);
 
 /** A section's BFLOPs from the engine layers it produced; `adds` is the number of tensors a [shortcut] adds to its input. */
 export function sectionFlops(kind: string, layers: LayerResult[], adds: number): SectionFlops {

@@ -10,7 +10,7 @@ import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
 import { documentTooLarge } from '../size';
 import { parseCfg, type CfgSection } from './parse';
-import { ACTIVATIONS, PRINT_NAMES, SECTION_KEYS, SECTION_KINDS, UNSUPPORTED_ACTIVATIONS, UNSUPPORTED_SECTIONS, YOLOR_SECTIONS } from './keys';
+import { ACTIVATIONS, PRINT_NAMES, SECTION_KEYS, SECTION_KINDS, UNSUPPORTED_ACTIVATIONS, UNSUPPORTED_SECTIONS, YOLOR_KINDS, YOLOR_SECTIONS } from './keys';
 import { SECTION_READERS, type SectionScope } from './sections';
 import { darknetNative, sectionFlops, type SectionFlops } from './native';
 import { darknetListing } from './listing';
@@ -44,6 +44,8 @@ class DarknetReader {
   private readonly flops: SectionFlops[] = [];
   private readonly outputs: Analysis['outputs'] = [];
   private complete = true;
+  /** The first section only YOLOR's cfg reader knows (darknet's totals do not apply then). */
+  private yolor?: CfgSection;
 
   constructor(private readonly text: string, private readonly options: ReadOptions) {}
 
@@ -79,7 +81,8 @@ class DarknetReader {
     result.outputs = this.outputs;
     result.entries.push(...this.layers.flatMap((l) => (l.entry ? [l.entry] : [])));
     result.definitions = this.layers.flatMap((l) => (l.entry ? [{ name: l.entry.name, span: l.section.header, entry: l.section.span }] : []));
-    if (this.complete && input) result.native = darknetNative(this.flops);
+    if (this.yolor) this.report('formatNote', `${this.yolor.type} is a section of YOLOR's cfgs (WongKinYiu/yolor), which darknet does not read ("Type not recognized"): darknet's BFLOPs do not apply to this file and are not shown.`, this.yolor.header);
+    else if (this.complete && input) result.native = darknetNative(this.flops);
     return this.net.finish(result);
   }
 
@@ -128,6 +131,7 @@ class DarknetReader {
       return;
     }
     layer.kind = kind;
+    if (YOLOR_KINDS.has(kind)) this.yolor ??= section;
     const entry = (layer.entry = this.entry(section, `${index} ${PRINT_NAMES[kind]}`, kind));
     const previous = index === 0 ? input : this.layers[index - 1].output;
     const first = this.net.layers.length;
@@ -160,8 +164,7 @@ class DarknetReader {
   private unknownSection(section: CfgSection, repeatedNet: boolean): void {
     const name = section.type.replace(/^\[|\]$/g, '');
     if (repeatedNet) this.report('schema', `Only the first section is \`${section.type}\`; darknet would read this one as a layer it does not know.`, section.header);
-    else if (section.type === '[implicit]') this.report('unknownKind', "ConvLens does not model darknet's [implicit] (a learned constant of `filters` values, with no input): this layer's figures, those of every layer that reads it and the network's totals are withheld.", section.header);
-    else if (own(YOLOR_SECTIONS, section.type)) this.report('unknownKind', `${section.type} is a section of YOLOR's cfgs (WongKinYiu/yolor reads them in PyTorch; darknet stops with "Type not recognized"): ${YOLOR_SECTIONS[section.type]}. ConvLens does not model YOLOR's implicit layers: this layer's figures, those of every layer that reads it and the network's totals are withheld.`, section.header);
+    else if (own(YOLOR_SECTIONS, section.type)) this.report('unknownKind', `${section.type} is a section of YOLOR's cfgs (WongKinYiu/yolor reads them in PyTorch; darknet stops with "Type not recognized"): ${YOLOR_SECTIONS[section.type]}. ConvLens does not model this one: this layer's figures, those of every layer that reads it and the network's totals are withheld.`, section.header);
     else if (UNSUPPORTED_SECTIONS.has(section.type)) this.report('unknownKind', `ConvLens does not read darknet's ${section.type} sections; this layer's figures, and those of every layer that reads it, are withheld.`, section.header);
     else {
       const suggestion = didYouMean(name, Object.keys(SECTION_KINDS).map((k) => k.slice(1, -1)));

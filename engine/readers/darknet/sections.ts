@@ -291,7 +291,33 @@ function detection(s: SectionScope, anchors: number, perAnchor: number, formula:
 /** [cost] computes the training loss; at inference its output is its input. */
 const cost: SectionReader = (s) => s.previous;
 
+/** darknet's [implicit] (representation_layer.c): a learned constant of filters × atoms × 1, reading no input. */
+function implicit(s: SectionScope): Value | undefined {
+  const filters = s.int('filters', 128, 1);
+  const atoms = s.int('atoms', 1, 1);
+  const mean = s.float('mean', 0);
+  if (!s.previous || filters === undefined || atoms === undefined || mean === undefined) return undefined;
+  return s.layer('implicit', 'parameter', { out: filters, height: atoms, width: 1, mean }, [s.previous], { out: 'filters', height: 'atoms' });
+}
+
+/** YOLOR's [implicit_add] / [implicit_mul]: a learned C×1×1 constant (ImplicitA: around 0, ImplicitM: around 1). */
+const yolorImplicit = (mean: number): SectionReader => (s) => {
+  const filters = s.int('filters', 128, 1);
+  if (!s.previous || filters === undefined) return undefined;
+  return s.layer('implicit', 'parameter', { out: filters, mean }, [s.previous], { out: 'filters' });
+};
+
+/** YOLOR's [shift_channels] / [control_channels]: the previous map plus / times the `from` layer's constant, broadcast. */
+const yolorChannels = (kind: 'add' | 'mul', section: string): SectionReader => (s) => {
+  const x = s.previous;
+  const constant = single(s, section);
+  if (!x || !constant) return undefined;
+  return s.layer(kind, kind, {}, [x, constant]);
+};
+
 export const SECTION_READERS: Record<string, SectionReader> = {
   convolutional, maxpool, avgpool, route, shortcut, upsample, reorg, connected, dropout, softmax, batchnorm, activation, yolo, region, cost,
-  scale_channels: scaleChannels, sam, local_avgpool: localAvgpool, reorg3d,
+  scale_channels: scaleChannels, sam, local_avgpool: localAvgpool, reorg3d, implicit,
+  implicit_add: yolorImplicit(0), implicit_mul: yolorImplicit(1),
+  shift_channels: yolorChannels('add', 'shift_channels'), control_channels: yolorChannels('mul', 'control_channels'),
 };

@@ -489,7 +489,7 @@ export class ForwardContext {
     return undefined;
   }
 
-  /** `x[:, :c]` (channels: a slice layer), `x[:, :, :-pad]` (spatial axes: a crop layer); other indexing of tensors is not modelled. */
+  /** `x[:, :c]`, `x[:, :, :-pad]`, `x[..., ::2]`: a strided_slice layer; indexing with integers (which drops an axis) is not modelled. */
   index(t: Tensor, items: Py[], span: Span): Py {
     const x = t.v;
     if (!x) return t;
@@ -502,25 +502,34 @@ export class ForwardContext {
     const dims = dots < 0 ? [...items] : [...items.slice(0, dots), ...Array(Math.max(0, rank - items.length + 1)).fill(full), ...items.slice(dots + 1)];
     while (dims.length < rank) dims.push(full);
     if (dims.length > rank) return lost();
-    const ranges: Array<[number, number]> = [];
+    const axes: number[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const steps: number[] = [];
     for (let d = 0; d < rank; d++) {
       const s = dims[d];
-      if (!isObj(s) || s.t !== 'slice' || !(s.step === null || s.step === 1)) return lost();
-      const n = d === 0 ? 1 : shape[d - 1];
+      if (!isObj(s) || s.t !== 'slice') return lost();
+      const step = s.step === null ? 1 : s.step;
+      if (typeof step !== 'number' || !Number.isInteger(step) || step < 1) return lost();
+      if (d === 0) {
+        if (s.lo !== null || s.hi !== null || step !== 1) return this.interp.lost('slicing the batch axis', span);
+        continue;
+      }
+      const n = shape[d - 1];
       const norm = (v: Py, dflt: number) => (v === null ? dflt : typeof v === 'number' && Number.isInteger(v) ? Math.min(Math.max(v < 0 ? v + n : v, 0), n) : undefined);
       const lo = norm(s.lo, 0);
       const hi = norm(s.hi, n);
       if (lo === undefined || hi === undefined) return lost();
-      if (d === 0 && (s.lo !== null || s.hi !== null)) return this.interp.lost('slicing the batch axis', span);
-      ranges.push([lo, Math.max(lo, hi)]);
+      if (lo === 0 && hi === n && step === 1) continue;
+      axes.push(d - 1);
+      starts.push(lo);
+      ends.push(hi);
+      steps.push(step);
     }
+    if (!axes.length) return t;
     const statement = this.interp.active[this.interp.active.length - 1]?.stmt.span ?? span;
-    let v: Value | undefined = x;
-    const [c0, c1] = ranges[1];
-    if (c0 !== 0 || c1 !== shape[0]) v = this.add(this.opName('getitem'), { kind: 'slice', args: { start: c0, end: c1 }, from: {} }, [v], span, statement, {});
-    const crop = ranges.slice(2).map(([lo, hi], i) => [lo, shape[i + 1] - hi] as [number, number]);
-    if (v && crop.some(([a, b]) => a || b)) v = this.add(this.opName('getitem'), { kind: 'crop', args: { amount: crop }, from: {} }, [v], span, statement, {});
-    return this.tensor(v);
+    // One engine layer for the whole subscript: channels and spatial axes, with steps (x[:, :c], x[:, :, :-pad], x[..., ::2]).
+    return this.tensor(this.add(this.opName('getitem'), { kind: 'strided_slice', args: { axes, starts, ends, steps }, from: {} }, [x], span, statement, {}));
   }
 
   /** Attributes of tensors: shape, ndim; methods are bound for `call`. */

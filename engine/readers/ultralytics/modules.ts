@@ -2,6 +2,8 @@
 // definition computes (ultralytics/nn/modules: conv.py, block.py, head.py; the anchor-based head
 // of ultralytics/yolov5 models/yolo.py). `role` says how parse_model treats the row's arguments.
 // The YOLOv8/v5/11 modules are here; the families of later configs have their own files.
+import type { Value } from '../../analyse/network';
+import type { Scope } from './scope';
 import { ArgError, boolArg, intArg, numberArg, type ModuleSpec } from './spec';
 import { bottleneck, c2fBody, c3Body, c3Row, convRow, psaBlock, psaHeads, samePool } from './blocks';
 import { GHOST_MODULES } from './ghost';
@@ -165,6 +167,43 @@ const CORE_MODULES: Record<string, ModuleSpec> = {
     doc: 'Passes its input through (the first row of early YOLOv9 configs).',
     build: (s, [x]) => s.layer('', 'identity', {}, [x]),
   },
+  ResNetLayer: {
+    role: 'resnet',
+    signature: 'ResNetLayer(c1, c2, s=1, is_first=False, n=1, e=4)',
+    doc: 'ResNet stage (yolov8-cls-resnet): the stem (Conv 7×7 stride 2, max pool 3×3 stride 2) when is_first, else n ResNetBlocks (Conv 1×1, Conv 3×3 stride s, Conv 1×1 to e·c2 without activation, plus the input or a 1×1 Conv of it, then ReLU). Its arguments are passed as written.',
+    build: (s, [x], a) => {
+      const [c1, c2, st, first, n, e] = [intArg(a, 0), intArg(a, 1), intArg(a, 2, 1), boolArg(a, 3, false), intArg(a, 4, 1), intArg(a, 5, 4)];
+      if (c1 !== x.shape![0]) throw new ArgError(0, `c1 = ${c1}, but the input has ${x.shape![0]} channels (parse_model passes ResNetLayer's arguments as written; PyTorch fails)`);
+      const layer = s.child('layer');
+      if (first) return layer.layer('1', 'maxpool', { kernel: 3, stride: 2, padding: 1 }, [layer.child(0).conv(x, c2, { k: 7, s: 2, p: 3 })]);
+      let y = x;
+      for (let i = 0; i < n; i++) y = resNetBlock(layer.child(i), y, i ? e * c2 : c1, c2, i ? 1 : st, e);
+      return y;
+    },
+  },
+  'nn.ConvTranspose2d': {
+    role: 'base',
+    signature: 'nn.ConvTranspose2d(c1, c2, k, s=1, p=0)',
+    doc: 'A transposed convolution with bias (yolov6 heads).',
+    build: (s, [x], a) => s.layer('', 'conv_transpose', { out: intArg(a, 1), kernel: intArg(a, 2), stride: intArg(a, 3, 1), padding: intArg(a, 4, 0), bias: true }, [x]),
+  },
+  ConvTranspose: {
+    role: 'base',
+    signature: 'ConvTranspose(c1, c2, k=2, s=2, p=0, bn=True, act=True)',
+    doc: 'ConvTranspose2d (bias only without bn) → BatchNorm2d (when bn) → the Conv activation.',
+    build: (s, [x], a) => {
+      const bn = boolArg(a, 5, true);
+      let y = s.layer('conv_transpose', 'conv_transpose', { out: intArg(a, 1), kernel: intArg(a, 2, 2), stride: intArg(a, 3, 2), padding: intArg(a, 4, 0), bias: !bn }, [x]);
+      if (bn) y = s.layer('bn', 'batchnorm', { eps: 1e-3 }, [y]);
+      else s.module('bn'); // nn.Identity
+      if (!boolArg(a, 6, true)) {
+        s.module('act');
+        return y;
+      }
+      // ConvTranspose has its own default_act, SiLU: a file's `activation:` changes only Conv's.
+      return s.layer('act', 'silu', {}, [y], undefined, 'ConvTranspose.default_act');
+    },
+  },
   'nn.BatchNorm2d': {
     role: 'batchnorm',
     signature: 'nn.BatchNorm2d(num_features)',
@@ -172,6 +211,16 @@ const CORE_MODULES: Record<string, ModuleSpec> = {
     build: (s, [x]) => s.layer('', 'batchnorm', { eps: 1e-3 }, [x]),
   },
 };
+
+/** ResNetBlock(c1, c2, s, e): Conv 1×1, Conv 3×3 (stride s, padding 1), Conv 1×1 to e·c2 (no activation), plus the shortcut, ReLU. */
+function resNetBlock(scope: Scope, x: Value, c1: number, c2: number, s: number, e: number): Value {
+  const c3 = e * c2;
+  const y = scope.child('cv3').conv(scope.child('cv2').conv(scope.child('cv1').conv(x, c2), c2, { k: 3, s, p: 1 }), c3, { act: false });
+  let shortcut = x;
+  if (s !== 1 || c1 !== c3) shortcut = scope.child('shortcut').child(0).conv(x, c3, { s, act: false });
+  else scope.module('shortcut'); // nn.Identity
+  return scope.layer('relu', 'relu', {}, [scope.layer('add', 'add', {}, [y, shortcut])]);
+}
 
 export const MODULES: Record<string, ModuleSpec> = { ...CORE_MODULES, ...GHOST_MODULES, ...GELAN_MODULES, ...V10_MODULES, ...HEAD_MODULES };
 

@@ -41,8 +41,10 @@ export function readUltralytics(text: string, options: ReadOptions): Analysis {
   let imageSize = requested;
   let built = buildModel(rows, config, imageSize, net, options.fileName);
   // check_imgsz: Ultralytics rounds the image size up to a multiple of the model's largest stride
-  // (measured on a 256×256 input, at least 32), with a warning; the same here, with a note.
-  const stride = modelStride(built, requested) ?? modelStride(buildModel(rows, config, 256, new NetworkBuilder(), options.fileName), 256) ?? 32;
+  // (measured on a 256×256 input, at least 32), with a warning; the same here, with a note. A
+  // multiple of 128 (640) suits every stride up to P7's: no second build for a file with errors.
+  const measured = () => (requested % 128 === 0 ? undefined : modelStride(buildModel(rows, config, 256, new NetworkBuilder(), options.fileName), 256));
+  const stride = modelStride(built, requested) ?? measured() ?? 32;
   if (requested % stride !== 0) {
     imageSize = Math.ceil(requested / stride) * stride;
     const again = new NetworkBuilder();
@@ -209,6 +211,13 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
     c2 = Array.isArray(args[0]) ? (args[0] as number[]) : [];
     args = [c1, ...args];
     argSpans = [undefined, ...row.argSpans];
+  } else if (spec.role === 'resnet') {
+    const [c, first] = [args[1], args[3]];
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 1) {
+      report('badValue', `The second argument of ${row.module} is its channels, a whole number ≥ 1; got ${JSON.stringify(c ?? null)}.`, row.argSpans[1] ?? row.moduleSpan);
+      return undefined;
+    }
+    c2 = first ? c : 4 * c;
   } else if (spec.role === 'cbfuse') {
     const last = chOf(row.from[row.from.length - 1].row);
     if (last === undefined) return undefined;

@@ -28,7 +28,7 @@ export interface RowContext {
 }
 
 /** Layers that stand for functions in PyTorch (torch.cat, chunk, +, F.interpolate…), not modules. */
-const FUNCTIONAL = /^(?:(?:chunk|cat|add|split|interpolate|one2one_cat)(?:\.\d+)?|attend|v|sum|avg_pool2d|max_pool2d|flatten|softmax|m:\d+)$/;
+const FUNCTIONAL = /^(?:(?:chunk|cat|add|split|interpolate|one2one_cat)(?:\.\d+)?|attend|v|sum|avg_pool2d|max_pool2d|flatten|softmax|relu|m:\d+)$/;
 
 /** Conv's arguments after c1 and c2, with Ultralytics' defaults. */
 export interface ConvOptions {

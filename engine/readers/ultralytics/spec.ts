@@ -14,8 +14,9 @@ import type { Scope } from './scope';
  * - batchnorm: args = [ch[f]]
  * - cblinear: c2 = args[0], a list of output channels (not scaled) → [c1, c2s, ...args[1:]]; the row outputs one map per entry
  * - cbfuse: output channels = the last input's; the inputs are whole rows (CBLinear's lists)
+ * - resnet: the arguments as written (c1 included); output channels args[1] (is_first) or 4·args[1]
  */
-export type Role = 'base' | 'repeat' | 'concat' | 'detect' | 'same' | 'batchnorm' | 'cblinear' | 'cbfuse';
+export type Role = 'base' | 'repeat' | 'concat' | 'detect' | 'same' | 'batchnorm' | 'cblinear' | 'cbfuse' | 'resnet';
 
 /** What a module needs beyond its arguments. */
 export interface ModelContext {

@@ -2,7 +2,7 @@
 // its transpose, and the product checked against the kernel's output.
 import type { LayerInfo } from '../workerProtocol';
 import type { LayerResult } from '../../../engine/types';
-import { layerParams } from '../../../kernels/runtime/execute';
+import { layerParams, paramOptions } from '../../../kernels/runtime/execute';
 import { convMatrix, convTransposeMatrix, checkProduct, type Matrix } from '../../../kernels/runtime/convMatrix';
 import { $, page, state } from './state';
 import { tensorOf } from './sections';
@@ -35,7 +35,8 @@ export function openMatrix(index: number): void {
     return;
   }
   const a = l.args as Record<string, any>;
-  const p = layerParams(l as unknown as LayerResult, x.shape, state.seed)!;
+  // The run's own options (the same drawn weights as the worker's: gains depend on the layers after).
+  const p = layerParams(l as unknown as LayerResult, x.shape, state.seed, false, paramOptions(page.layers))!;
   const g = { kernel: a.kernel, stride: a.stride, dilation: a.dilation, padding: a.padding as Array<[number, number]>, groups: p.groups };
   let m: Matrix;
   if (l.kind === 'conv_transpose') {
