@@ -345,7 +345,13 @@ export class ForwardContext {
       }
       case 'view':
       case 'reshape':
+        if (!isTensor(self ?? all[0])) return this.passUnknown(all[0]);
         return this.reshape(op, self ?? (all[0] as Tensor), self ? args : args.slice(1), site);
+      case 'transpose':
+      case 'swapaxes':
+      case 'permute':
+        if (!isTensor(self ?? all[0])) return this.passUnknown(all[0]);
+        return this.permute(op, self ?? (all[0] as Tensor), self ? args : args.slice(1), site);
       case 'mean':
       case 'amax': {
         const b = bind('input dim=None keepdim=False dtype=None');
@@ -462,7 +468,33 @@ export class ForwardContext {
         return this.tensor(undefined);
       }
     }
-    return this.interp.lost(`${op}(${written}) to a shape other than [N, features]`, site.span);
+    // Any other shape that keeps the batch axis first: the engine's reshape (ShuffleNet's channel shuffle).
+    const [n, ...rest] = dims;
+    const restIsPlain = rest.every((d) => typeof d === 'number' && Number.isInteger(d) && (d >= 1 || d === -1)) && rest.filter((d) => d === -1).length <= 1;
+    const nIsBatch = (isObj(n) && n.t === 'batch') || n === this.batch || (n === -1 && !rest.includes(-1));
+    if (nIsBatch && restIsPlain && rest.length) return this.functional(op, { kind: 'reshape', args: { shape: rest as number[] }, from: {} }, self, site);
+    return this.interp.lost(`${op}(${written}), which does not keep the batch axis first`, site.span);
+  }
+
+  /** transpose / permute that keep the batch axis first: the engine's transpose. */
+  private permute(op: string, x: Tensor, dims: Py[], site: CallSite): Py {
+    const v = x.v;
+    if (!v) return x;
+    const rank = v.shape!.length + 1;
+    const norm = (d: Py) => (typeof d === 'number' && Number.isInteger(d) && d >= -rank && d < rank ? (d < 0 ? d + rank : d) : undefined);
+    let perm: Array<number | undefined>;
+    if (op === 'transpose' || op === 'swapaxes') {
+      const [a, b] = dims.map(norm);
+      if (dims.length !== 2 || a === undefined || b === undefined) return this.interp.lost(`${op}(${dims.map(show).join(', ')})`, site.span);
+      perm = Array.from({ length: rank }, (_, i) => (i === a ? b : i === b ? a : i));
+    } else {
+      const list = dims.length === 1 && isObj(dims[0]) && (dims[0].t === 'tuple' || dims[0].t === 'list') ? dims[0].items : dims;
+      perm = list.map(norm);
+      if (perm.length !== rank || perm.some((p) => p === undefined)) return this.interp.lost(`${op}(${list.map(show).join(', ')})`, site.span);
+    }
+    if (perm[0] !== 0) return this.interp.lost(`${op} that moves the batch axis`, site.span);
+    if (perm.every((p, i) => p === i)) return x;
+    return this.functional(op, { kind: 'transpose', args: { perm: perm.slice(1).map((p) => p! - 1) }, from: {} }, x, site);
   }
 
   // ------------------------------------------------------------------ operators
