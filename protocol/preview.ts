@@ -19,7 +19,20 @@ export type HostMessage =
   | { type: 'document'; text: string; uri: string; version: number; options?: DocumentOptions }
   | { type: 'cursor'; layer: string | null }
   | { type: 'image'; name: string; mime: string; bytes: Uint8Array }
+  /** The weights file to run the network with (null: random weights; `problem`: why a file named for it cannot be used). */
+  | { type: 'weights'; file: WeightsFile | null; problem?: string }
   | { type: 'error'; message: string };
+
+/** Where a weights file came from: the user's pick, a comment in the network file, the setting, or a file beside the network. */
+export type WeightsOrigin = 'picked' | 'comment' | 'setting' | 'beside';
+
+/** A weights file the host read for the page (the page's worker parses it; the page never reads files). */
+export interface WeightsFile {
+  /** Its file name (the format is told by it and by the bytes). */
+  name: string;
+  origin: WeightsOrigin;
+  bytes: Uint8Array;
+}
 
 /** A file the page asks the host to save: a plain file name (no folders) and its bytes. */
 export interface ExportFile {
@@ -32,6 +45,10 @@ export type PageMessage =
   | { type: 'ready' }
   | { type: 'reveal'; layer: string }
   | { type: 'pickImage' }
+  /** "Load weights…": the host asks for a weights file. */
+  | { type: 'pickWeights' }
+  /** Back to random weights for this network (until weights are loaded again). */
+  | { type: 'randomWeights' }
   /** A layer's maps as one PNG image. */
   | { type: 'savePng'; file: ExportFile }
   /** Every output as .npy files, saved together in a folder (suggested name `folder`). */
@@ -56,6 +73,10 @@ export interface PageState {
   views: Record<string, LayerView>;
   /** The network strip beside the maps. */
   graph: boolean;
+  /** Groups of layers (a YOLO row, a Darknet section, a block use) opened (true) or closed by the user. */
+  groups: Record<string, boolean>;
+  /** The network as a table (per layer: output shape, parameters, MACs, receptive field) instead of its maps. */
+  table: boolean;
 }
 
 export const TILE_MIN = 48;
@@ -67,6 +88,9 @@ const MAX_NAME = 1000;
 export const MAX_PNG_BYTES = 64 * 1024 * 1024;
 export const MAX_NPY_BYTES = 2 * 1024 * 1024 * 1024;
 export const MAX_NPY_FILES = 10_001; // the engine's 10,000 layers and the input
+/** The largest weights file the host sends the page (yolov3.weights is 248 MB). */
+export const MAX_WEIGHTS_BYTES = 1024 * 1024 * 1024;
+const WEIGHTS_ORIGINS: readonly WeightsOrigin[] = ['picked', 'comment', 'setting', 'beside'];
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
@@ -103,6 +127,8 @@ export function parsePageMessage(m: unknown): PageMessage | null {
   switch (m.type) {
     case 'ready':
     case 'pickImage':
+    case 'pickWeights':
+    case 'randomWeights':
       return { type: m.type };
     case 'reveal':
       return typeof m.layer === 'string' && m.layer.length > 0 && m.layer.length <= MAX_NAME ? { type: 'reveal', layer: m.layer } : null;
@@ -175,6 +201,17 @@ export function parseHostMessage(m: unknown): HostMessage | null {
     case 'image': {
       const bytes = bytesOf(m.bytes);
       return bytes && typeof m.name === 'string' && typeof m.mime === 'string' && /^image\/(png|jpeg)$/.test(m.mime) ? { type: 'image', name: m.name, mime: m.mime, bytes } : null;
+    }
+    case 'weights': {
+      if (m.file === null) {
+        if (m.problem === undefined) return { type: 'weights', file: null };
+        return typeof m.problem === 'string' && m.problem.length <= 4 * MAX_NAME ? { type: 'weights', file: null, problem: m.problem } : null;
+      }
+      const f = m.file;
+      if (!isObj(f) || typeof f.name !== 'string' || f.name.length === 0 || f.name.length > MAX_NAME || !WEIGHTS_ORIGINS.includes(f.origin as WeightsOrigin)) return null;
+      // Only a real byte array: a weights file is far too large to come as an array of numbers.
+      if (!(f.bytes instanceof Uint8Array) || f.bytes.length > MAX_WEIGHTS_BYTES) return null;
+      return { type: 'weights', file: { name: f.name, origin: f.origin as WeightsOrigin, bytes: f.bytes } };
     }
     case 'error':
       return typeof m.message === 'string' ? { type: 'error', message: m.message } : null;

@@ -62,14 +62,17 @@ export function renderHtml(o: HtmlOptions): string {
   <label>Order <select id="order"><option value="activity">most active first</option><option value="index">by index</option></select></label>
   <label title="Size of the maps">Size <input id="tile-size" type="range" min="${TILE_MIN}" max="${TILE_MAX}" step="8" value="128"></label>
   <label id="slice-label" hidden>Slice <input id="slice" type="range" min="0" max="1" step="0.01" value="0.5"></label>
+  <button id="table-toggle" class="secondary toggle" aria-pressed="false" title="The network as a table: per layer its output shape, parameters, MACs and receptive field, with the findings">Table</button>
   <button id="graph-toggle" class="secondary toggle" aria-pressed="true" title="Show the network beside the maps">Graph</button>
   <button id="save-npy" class="secondary" title="Save the input and every layer's output as .npy files">Save .npy</button>
   <span id="status" role="status"></span>
 </header>
+<div id="weights-bar"><span id="weights-info" role="note"></span><button id="load-weights" class="secondary" hidden title="Run the network with a trained weights file (.pt, .pth, Darknet .weights)">Load weights…</button><button id="random-weights" class="secondary" hidden title="Run with random weights again">Random weights</button></div>
 <div id="errors" role="alert"></div>
 <div id="content">
   <nav id="graph" aria-label="Layers"><div id="graph-inner"></div></nav>
   <main id="layers"></main>
+  <div id="table"><div id="findings"></div><div id="table-body"><table id="net-table"></table><aside id="table-details" hidden></aside></div></div>
 </div>
 <div id="matrix" hidden></div>
 <script nonce="${esc(o.nonce)}" src="${esc(o.scriptUri)}"></script>
@@ -90,6 +93,11 @@ button.toggle[aria-pressed="true"] { color: var(--vscode-button-foreground, #fff
 #seed { width: 6em; }
 #sample { max-width: 15em; }
 #tile-size { width: 7em; vertical-align: middle; }
+#weights-bar { flex: none; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; padding: 3px 12px; font-size: 12px; border-bottom: 1px solid var(--vscode-panel-border, #ccc); }
+#weights-bar:has(#weights-info:empty) { display: none; }
+#weights-info[data-weights="random"] { color: var(--vscode-editorWarning-foreground, #b58900); }
+#weights-info[data-weights="refused"] { color: var(--vscode-errorForeground, #c00); }
+#weights-bar button { padding: 1px 8px; font-size: 11px; }
 #status { color: var(--vscode-descriptionForeground, #666); }
 #errors:not(:empty) { flex: none; margin: 6px 12px; padding: 6px 10px; color: var(--vscode-errorForeground, #c00); border-left: 3px solid var(--vscode-inputValidation-errorBorder, #c00); background: var(--vscode-inputValidation-errorBackground, transparent); white-space: pre-wrap; }
 #content { flex: 1; min-height: 0; display: flex; }
@@ -108,9 +116,20 @@ body.no-graph #graph { display: none; }
 .graph-row.k-other { color: var(--vscode-descriptionForeground, #666); }
 .graph-row:hover { background: var(--vscode-list-hoverBackground, rgba(128,128,128,0.15)); }
 .graph-row.in-view { background: var(--vscode-list-inactiveSelectionBackground, rgba(128,128,128,0.2)); }
+.graph-row.in-group { padding-left: calc(var(--lanes-width, 20px) + 8px); }
+.graph-group { position: absolute; left: 0; right: 0; height: 18px; line-height: 18px; padding-left: var(--lanes-width, 20px); padding-right: 4px; font-size: 11px; font-weight: bold; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; cursor: pointer; color: var(--vscode-foreground, #222); }
+.graph-group:hover { background: var(--vscode-list-hoverBackground, rgba(128,128,128,0.15)); }
 .graph-row.current { color: var(--vscode-list-activeSelectionForeground, inherit); background: var(--vscode-list-activeSelectionBackground, rgba(0,119,255,0.3)); font-weight: bold; }
 #layers { flex: 1; min-width: 0; overflow-y: auto; padding: 0 12px 24px; }
 section.layer { margin: 10px 0; padding: 6px 8px; border: 1px solid var(--vscode-panel-border, #ddd); border-radius: 3px; content-visibility: auto; contain-intrinsic-size: auto 300px; }
+div.group { margin: 10px 0; border-left: 2px solid var(--vscode-panel-border, #ddd); padding-left: 8px; }
+.group-summary { cursor: pointer; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; font-weight: bold; }
+.group-summary::before { content: '▸'; width: 1em; }
+div.group[data-open="true"] > .group-summary::before { content: '▾'; }
+.group-summary .kind, .group-summary .count, .group-summary .shape { color: var(--vscode-descriptionForeground, #666); font-weight: normal; }
+.group-summary:focus-visible { outline: 1px solid var(--vscode-focusBorder, #07f); }
+.range { font-family: var(--vscode-editor-font-family, monospace); font-weight: normal; color: var(--vscode-descriptionForeground, #666); }
+.range.far { color: var(--vscode-editorWarning-foreground, #b58900); }
 section.layer.current { border-color: var(--vscode-focusBorder, #07f); box-shadow: 0 0 0 1px var(--vscode-focusBorder, #07f); }
 section.layer.pending { opacity: 0.55; }
 section.layer h3 { margin: 0 0 4px; font-size: 1em; cursor: pointer; display: flex; gap: 10px; flex-wrap: wrap; align-items: baseline; }
@@ -134,6 +153,25 @@ section.layer .stats { color: var(--vscode-descriptionForeground, #666); font-we
 .pager { margin-top: 4px; display: flex; gap: 6px; align-items: center; }
 .pager button { padding: 1px 8px; }
 .value { margin-top: 3px; font-family: var(--vscode-editor-font-family, monospace); }
+#table { display: none; flex: 1; min-width: 0; overflow: auto; padding: 6px 12px 24px; }
+body.table-view #table { display: block; }
+body.table-view #layers, body.table-view #graph { display: none; }
+#findings ul { margin: 0 0 8px; padding-left: 18px; }
+#findings li.error { color: var(--vscode-errorForeground, #c00); }
+#findings li.warning { color: var(--vscode-editorWarning-foreground, #b58900); }
+#table-body { display: flex; gap: 12px; align-items: flex-start; }
+#net-table { border-collapse: collapse; font-size: 12px; }
+#net-table th, #net-table td { padding: 1px 8px; text-align: right; white-space: nowrap; border-bottom: 1px solid var(--vscode-panel-border, #eee); }
+#net-table th:first-child, #net-table td:first-child, #net-table td.kind { text-align: left; }
+#net-table td.num { font-family: var(--vscode-editor-font-family, monospace); }
+#net-table tr.layer-row { cursor: pointer; }
+#net-table tr.layer-row:hover { background: var(--vscode-list-hoverBackground, rgba(128,128,128,0.15)); }
+#net-table tr.layer-row.in-group td:first-child { padding-left: 20px; }
+#net-table tr.group-row td { font-weight: bold; }
+#net-table tr.totals td { font-weight: bold; border-top: 2px solid var(--vscode-panel-border, #ccc); }
+#net-table tr.current { background: var(--vscode-list-activeSelectionBackground, rgba(0,119,255,0.3)); color: var(--vscode-list-activeSelectionForeground, inherit); }
+#table-details { position: sticky; top: 0; min-width: 260px; max-width: 420px; padding: 6px 10px; border: 1px solid var(--vscode-widget-border, #ccc); background: var(--vscode-editorWidget-background, #f6f6f6); font-size: 12px; }
+#table-details pre { margin: 2px 0 6px; white-space: pre-wrap; font-family: var(--vscode-editor-font-family, monospace); }
 #matrix { position: fixed; inset: 30px 20px; overflow: auto; z-index: 3; padding: 10px; background: var(--vscode-editorWidget-background, #f6f6f6); border: 1px solid var(--vscode-widget-border, #999); box-shadow: 0 2px 10px rgba(0,0,0,0.35); }
 #matrix table { border-collapse: collapse; font-family: var(--vscode-editor-font-family, monospace); font-size: 11px; }
 #matrix td, #matrix th { border: 1px solid var(--vscode-panel-border, #ccc); padding: 1px 4px; text-align: right; min-width: 2.2em; }

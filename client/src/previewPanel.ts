@@ -10,6 +10,7 @@ import { renderHtml, makeNonce } from './previewHtml';
 import { saveNpy, savePng } from './previewExport';
 import { parsePageMessage, type HostMessage, type PageState } from '../../protocol/preview';
 import type { NetworkDocuments } from './documents';
+import { PreviewWeights, plainBytes, type WeightsSource } from './previewWeights';
 
 export const PREVIEW_VIEW_TYPE = 'convlens.preview';
 const DEBOUNCE_MS = 300;
@@ -73,9 +74,14 @@ class PreviewPanel {
   // retainContextWhenHidden is false: the page reloads when shown again and says `ready`,
   // and then gets the document again.
   private ready = false;
+  private readonly weights: PreviewWeights;
+  /** The weights the page has: `origin uri`, null for random, undefined before they are sent (after each `ready`). */
+  private weightsKey: string | null | undefined;
+  private asking = false;
 
   constructor(private readonly context: vscode.ExtensionContext, readonly panel: vscode.WebviewPanel, private readonly uri: vscode.Uri, private readonly networks: NetworkDocuments) {
     panels.set(uri.toString(), this);
+    this.weights = new PreviewWeights(context.workspaceState);
     const webview = panel.webview;
     const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
     webview.html = renderHtml({
@@ -122,6 +128,8 @@ class PreviewPanel {
     if (!this.ready) return;
     const doc = await this.document();
     if (!doc) return;
+    // Before the document, so that the page's first run already has them (a comment may change).
+    await this.refreshWeights(doc, false);
     this.post({ type: 'document', text: doc.getText(), uri: this.uri.toString(), version: doc.version, options: this.networks.optionsOf(doc) });
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
     if (editor) this.sendCursor(doc, editor.selection.active, true);
@@ -148,7 +156,24 @@ class PreviewPanel {
       case 'ready':
         this.ready = true;
         this.lastCursor = undefined;
+        this.weightsKey = undefined;
         await this.sendDocument();
+        {
+          const doc = await this.document();
+          if (doc) await this.refreshWeights(doc, true);
+        }
+        break;
+      case 'pickWeights': {
+        const source = await this.weights.pick(this.uri);
+        if (source) {
+          this.weightsKey = undefined; // the same file again is read again (it may have been retrained)
+          await this.applyWeights(source);
+        }
+        break;
+      }
+      case 'randomWeights':
+        await this.weights.useRandom(this.uri);
+        this.weightsKey = null; // the page has gone back to random weights itself
         break;
       case 'reveal':
         await this.reveal(m.layer);
@@ -162,6 +187,36 @@ class PreviewPanel {
       case 'saveNpy':
         await saveNpy(this.uri, m.folder, m.files);
         break;
+    }
+  }
+
+  /** Finds the network's weights and sends them when they changed; with `ask`, asks about a file found beside it. */
+  private async refreshWeights(doc: vscode.TextDocument, ask: boolean): Promise<void> {
+    const found = await this.weights.find(this.uri, doc.getText(), this.networks.optionsOf(doc)?.format === 'ultralytics');
+    let source = found.source;
+    if (!source && found.ask && ask && !this.asking) {
+      this.asking = true;
+      try {
+        source = await this.weights.ask(this.uri, found.ask);
+      } finally {
+        this.asking = false;
+      }
+    }
+    if (source || !found.ask || this.weightsKey === undefined) await this.applyWeights(source);
+  }
+
+  private async applyWeights(source: WeightsSource | null): Promise<void> {
+    const key = source ? `${source.origin} ${source.uri.toString()}` : null;
+    if (key === this.weightsKey) return;
+    this.weightsKey = key;
+    if (!source) {
+      this.post({ type: 'weights', file: null });
+      return;
+    }
+    try {
+      this.post({ type: 'weights', file: await this.weights.read(source) });
+    } catch (err) {
+      this.post({ type: 'weights', file: null, problem: (err as Error).message });
     }
   }
 
@@ -204,7 +259,7 @@ class PreviewPanel {
     try {
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > MAX_IMAGE_BYTES) throw new Error(`${Math.round(stat.size / 1048576)} MB is too large`);
-      const bytes = await vscode.workspace.fs.readFile(uri);
+      const bytes = plainBytes(await vscode.workspace.fs.readFile(uri));
       const mime = ext === 'png' ? 'image/png' : 'image/jpeg';
       this.post({ type: 'image', name: uri.path.split('/').pop() ?? 'image', mime, bytes });
     } catch (err) {

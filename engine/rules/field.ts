@@ -156,7 +156,23 @@ const MAX_SCAN = 100_000;
 function finalLocalLayers(layers: LayerResult[], g: ReturnType<typeof buildGraph>): LayerResult[] {
   // The global step is a layer that itself makes the field global (flatten, linear, a global pool),
   // not a merge with a branch that is already global.
-  return layers.filter((l) => local(l) && (g.consumers.get(l.index) ?? []).some(([c]) => makesFieldGlobal(g.layers[c])));
+  return layers.filter((l) => local(l) && (g.consumers.get(l.index) ?? []).some(([c]) => makesFieldGlobal(g.layers[c]) && !onlyGates(g, c)));
+}
+
+/**
+ * Whether every path from layer i ends as the broadcast operand of a mul or add (squeeze-excite:
+ * global pool → convs → sigmoid → a per-channel gate of the map): such a global step scales the
+ * map, it does not decide; the map's own field is what reaches the decision.
+ */
+function onlyGates(g: ReturnType<typeof buildGraph>, i: number, depth = 0): boolean {
+  const consumers = g.consumers.get(i) ?? [];
+  if (!consumers.length || g.outputs.includes(i) || depth > 16) return false;
+  return consumers.every(([c, k]) => {
+    const l = g.layers[c];
+    const a = l.args as { gated?: boolean; broadcast?: boolean };
+    if ((l.kind === 'mul' && a.gated) || (l.kind === 'add' && a.broadcast)) return l.inputShapes[k].length !== l.shape!.length || l.inputShapes[k].some((n, j) => n !== l.shape![j]);
+    return onlyGates(g, c, depth + 1);
+  });
 }
 
 /** Along each axis: does some output position's field contain the whole input [0, W − 1]? */

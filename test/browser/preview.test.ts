@@ -17,10 +17,13 @@ import { parsePageMessage } from '../../protocol/preview';
 import { execute, layerParams, paramOptions } from '../../kernels/runtime/execute';
 import { centreOf, makeSample } from '../../kernels/runtime/samples';
 import { readNpy } from '../../kernels/runtime/npy';
+import { loadWeights } from '../../kernels/weights';
+import { explainLayer } from '../../engine/explain';
 import { convMatrix } from '../../kernels/runtime/convMatrix';
 import { colourize } from '../../webview/src/render/heatmap';
 import type { Colormap } from '../../webview/src/render/colors';
 import { WARM_UP_NETWORK } from '../../webview/src/warmUp';
+import { layerGroups } from '../../webview/src/render/groups';
 import { loadOracle, repoRoot } from '../oracle';
 
 const distDir = join(repoRoot, 'dist', 'webview');
@@ -29,6 +32,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'];
 
 const example = (f: string) => readFileSync(join(repoRoot, 'examples', f), 'utf8');
+/** A real model file of ../shared/realworld (read there, never copied into the repository). */
+const realworld = (f: string) => readFileSync(join(repoRoot, '..', 'shared', 'realworld', f), 'utf8');
 
 /** A 224×224 stem, like the first layers of a resnet: the case where an impulse is a dot. */
 const STEM_224 = `input: [3, 224, 224]
@@ -117,7 +122,7 @@ describe('preview page in headless Chromium', function () {
   }
 
   /** Opens the page as VS Code does: a recording acquireVsCodeApi, then the host's `document`. */
-  async function openInVsCode(text: string): Promise<void> {
+  async function openInVsCode(text: string, options?: ReadOptions): Promise<void> {
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.addInitScript(() => {
@@ -127,7 +132,7 @@ describe('preview page in headless Chromium', function () {
     });
     await page.goto(`${base}/`);
     await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'ready'));
-    await hostSends({ type: 'document', text, uri: 'file:///work/nets/small%20net.cnn.yaml', version: 1 });
+    await hostSends({ type: 'document', text, uri: 'file:///work/nets/small%20net.cnn.yaml', version: 1, ...(options ? { options } : {}) });
     await page.waitForSelector('body[data-status="done"]');
   }
 
@@ -768,5 +773,208 @@ layers:
     }
     page = undefined as unknown as Page;
     assert.deepEqual(consoleErrors.slice(errorsBefore).filter((e) => !/Failed to load resource/.test(e)), []);
+  });
+  it("a YOLOv8n's 220 layers sit in its rows, closed until opened; the strip names each layer inside its row, no two alike; each layer shows its range", async () => {
+    const options: ReadOptions = { format: 'ultralytics', fileName: 'yolov8n.yaml', imageSize: 64 };
+    const text = realworld('yolov8n.yaml');
+    const a = analyse(text, options);
+    assert.equal(a.layers.length, 220);
+    await open(text, '?sample=scene&seed=1', 1, options);
+    // One group per row that made several layers, in order, closed (a large network), each
+    // holding exactly its row's sections; every layer still has its section.
+    const groups = layerGroups(a);
+    const wantGroups = [...new Set(groups.filter((g) => g).map((g) => g!.name))];
+    assert.ok(wantGroups.includes('model.2') && wantGroups.includes('model.22') && !wantGroups.includes('model.10'), wantGroups.join(' '));
+    const got = await page.$$eval('div.group', (ds) => ds.map((d) => ({ name: (d as HTMLElement).dataset.group, open: (d as HTMLElement).dataset.open === 'true' && !(d.querySelector('.group-body') as HTMLElement).hidden, layers: Array.from(d.querySelectorAll('section.layer')).map((s) => (s as HTMLElement).dataset.layer) })));
+    assert.deepEqual(got.map((g) => g.name), wantGroups);
+    assert.ok(got.every((g) => !g.open), 'the groups of a large network start closed');
+    for (const g of got) assert.deepEqual(g.layers, a.layers.filter((_, i) => groups[i]?.name === g.name).map((l) => l.name), g.name!);
+    assert.equal(await page.locator('section.layer').count(), 221);
+    // model.10 (an Upsample) stands alone, outside any group.
+    assert.equal(await page.locator('#layers > section.layer[data-layer="model.10"]').count(), 1);
+    // A click on a group's heading opens it; another closes it.
+    await page.click('div.group[data-group="model.9"] .group-summary');
+    await page.waitForSelector('section[data-layer="model.9.cv1.conv"] .map[data-channel]');
+    await page.click('div.group[data-group="model.9"] .group-summary');
+    assert.equal(await page.isVisible('section[data-layer="model.9.cv1.conv"]'), false);
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).groups['model.9'], false);
+    assert.equal(await page.textContent('div.group[data-group="model.2"] .group-summary .count'), `${got.find((g) => g.name === 'model.2')!.layers.length} layers`);
+    // The strip: a heading row per group, and each layer labelled inside its group: no two
+    // labels of a group read the same, and every label fits its row.
+    assert.deepEqual(await page.$$eval('.graph-group', (hs) => hs.map((h) => (h as HTMLElement).dataset.group)), wantGroups);
+    const rows = await page.$$eval('.graph-row', (rs) => rs.map((r) => {
+      const name = r.querySelector('.graph-name') as HTMLElement;
+      const st = getComputedStyle(r);
+      return { layer: (r as HTMLElement).dataset.layer!, label: name.textContent!, width: name.getBoundingClientRect().width, room: r.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) };
+    }));
+    assert.equal(rows.length, 221);
+    for (const g of wantGroups) {
+      const labels = rows.filter((r) => groups[a.layers.findIndex((l) => l.name === r.layer)]?.name === g).map((r) => r.label);
+      assert.equal(new Set(labels).size, labels.length, `${g}: ${labels.join(' | ')}`);
+    }
+    for (const r of rows) assert.ok(r.width <= r.room + 0.5, `${r.layer}: "${r.label}" is ${r.width}px in ${r.room}px`);
+    assert.equal(rows.find((r) => r.layer === 'model.2.m.0.cv1.conv')!.label.replace('…', '').length > 0, true);
+    assert.ok(rows.some((r) => r.layer === 'model.2.cv1.conv' && r.label === 'cv1.conv'), 'a layer is named inside its row');
+    // A click on a row of a closed group opens it, scrolls to the section and paints its maps.
+    await page.click('.graph-row[data-layer="model.2.m.0.cv1.conv"]');
+    await page.waitForSelector('section[data-layer="model.2.m.0.cv1.conv"] .map[data-channel]');
+    assert.equal(await page.getAttribute('div.group[data-group="model.2"] .group-summary', 'aria-expanded'), 'true');
+    assert.equal(await page.isVisible('section[data-layer="model.2.m.0.cv1.conv"]'), true);
+    assert.equal(await page.isVisible('section[data-layer="model.4.cv1.conv"]'), false, 'other groups stay closed');
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).groups['model.2'], true, 'the opened group is remembered');
+    // The range beside each layer's maps: its output's min and max; a group's summary gives its last layer's.
+    const outs = await page.evaluate(() => (window as any).convlens.outputs());
+    const ranges = await page.$$eval('section.layer[data-index]', (ss) => ss.map((s) => {
+      const r = s.querySelector('.section-bar .range') as HTMLElement;
+      return { index: Number((s as HTMLElement).dataset.index), text: r.textContent!, min: Number(r.dataset.min), max: Number(r.dataset.max) };
+    }));
+    for (const r of ranges.filter((x) => x.index >= 0)) {
+      let [lo, hi] = [Infinity, -Infinity];
+      for (const v of outs[r.index].data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      assert.deepEqual([r.min, r.max], [Math.fround(lo), Math.fround(hi)], a.layers[r.index].name);
+      assert.ok(r.text.startsWith(`range ${lo.toFixed(3)} … ${hi.toFixed(3)}`) || /e[+-]/.test(r.text), `${a.layers[r.index].name}: ${r.text}`);
+    }
+    const c2fOut = a.layers.filter((_, i) => groups[i]?.name === 'model.2').pop()!;
+    assert.equal(await page.textContent('div.group[data-group="model.2"] .group-summary .range'), ranges.find((r) => r.index === c2fOut.index)!.text);
+    // Random weights are said plainly, and they keep the scale: the head's convs stay within
+    // a few orders of magnitude of the input (they were at ~1e-9 with PyTorch's default init).
+    assert.equal(await page.getAttribute('#weights-info', 'data-weights'), 'random');
+    assert.match((await page.textContent('#weights-info'))!, /^Random weights \(seed 1/);
+    const inputMax = Math.max(...(await page.evaluate(() => (window as any).convlens.input())).data.map(Math.abs));
+    for (const head of ['model.22.cv2.0.2', 'model.22.cv3.2.2']) {
+      const i = a.layers.findIndex((l) => l.name === head);
+      assert.ok(i >= 0, head);
+      const m = Math.max(...outs[i].data.map(Math.abs));
+      assert.ok(m > inputMax * 1e-3 && m < inputMax * 1e3, `${head}: max |value| ${m} vs the input's ${inputMax}`);
+    }
+  });
+
+  it('a zoomed map larger than the panel is drawn smaller to fit it, not cropped, and the readout still finds each value', async () => {
+    const text = 'input: [3, 400, 400]\nlayers:\n  - conv: {out: 4, kernel: 3, stride: 2, padding: 1}\n    name: stem\n';
+    await open(text, '?sample=noise&seed=2');
+    await page.setViewportSize({ width: 520, height: 900 });
+    await showSection('input');
+    const canvas = page.locator('#input-section .map[data-channel="1"] canvas.map-canvas');
+    let box = (await canvas.boundingBox())!;
+    await page.mouse.click(box.x + 2, box.y + 2);
+    await page.waitForSelector('#input-section .map.zoomed');
+    box = (await page.locator('#input-section .map.zoomed canvas.map-canvas').boundingBox())!;
+    const maps = (await page.locator('#input-section .maps').boundingBox())!;
+    assert.ok(box.x >= maps.x - 0.5 && box.x + box.width <= maps.x + maps.width + 0.5, `the map (${box.x}+${box.width}) fits the panel (${maps.x}+${maps.width})`);
+    assert.ok(Math.abs(box.width - box.height) < 1, 'square stays square');
+    assert.ok(box.width > 0.8 * (maps.width - 4), `it fills the panel's width: ${box.width} of ${maps.width}`);
+    const k = Number(await page.getAttribute('#input-section .map.zoomed', 'data-zoom'));
+    assert.ok(k < 1, `zoom ${k}`);
+    assert.match((await page.textContent('#input-section .zoom-text'))!, /400×400 · drawn at \d+% to fit the panel/);
+    // The value under the pointer near the bottom-right corner is that of position (399, 399)
+    // (a value is under one screen pixel here: the pointer's pixel may round to the neighbour).
+    const data = (await page.evaluate(() => (window as any).convlens.input())).data;
+    await page.mouse.move(box.x + box.width - 0.3, box.y + box.height - 0.3);
+    const [, y, x, v] = /^\[1, (\d+), (\d+)\] = (.*)$/.exec((await page.textContent('#input-section .zoom-readout'))!)!.map((g) => g);
+    assert.ok(Number(y) >= 398 && Number(x) >= 398, `read out at ${y}, ${x}`);
+    assert.equal(v, data[400 * 400 + Number(y) * 400 + Number(x)].toFixed(3));
+  });
+  it('in VS Code: weights from the host run the network (the header names the file, its tensors, float16 converted); a file that does not fit is refused and the run says it is random', async () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'weights');
+    const r = JSON.parse(readFileSync(join(dir, 'refs.json'), 'utf8')).networks.yolo_ckpt_f16;
+    const options: ReadOptions = { format: 'ultralytics', fileName: r.network, imageSize: r.input[1][1] };
+    const text = readFileSync(join(dir, r.network), 'utf8');
+    const a = analyse(text, options);
+    await openInVsCode(text, options);
+    assert.equal(await page.getAttribute('#weights-info', 'data-weights'), 'random');
+    assert.equal(await page.isVisible('#random-weights'), false);
+    // "Load weights…" asks the host (the page never reads files).
+    await page.click('#load-weights');
+    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'pickWeights'));
+    const sendWeights = async (name: string) => {
+      const b64 = readFileSync(join(dir, name)).toString('base64');
+      await page.evaluate(([n, b]) => window.postMessage({ type: 'weights', file: { name: n, origin: 'picked', bytes: Uint8Array.from(atob(b), (c) => c.charCodeAt(0)) } }, '*'), [name, b64]);
+    };
+    await sendWeights(r.weights);
+    await page.waitForSelector('#weights-info[data-weights="file"]');
+    await page.waitForSelector('body[data-status="done"]');
+    assert.equal(await page.textContent('#weights-info'), `Weights: ${r.weights} · checkpoint['model'] (ultralytics.nn.tasks.DetectionModel) · 297 tensors · 297 float16 converted to float32`);
+    assert.equal(await page.isVisible('#random-weights'), true);
+    // The maps are the file's: every layer as Node computes it with the same weights and input.
+    const input = makeSample('scene', a.input!);
+    const store = loadWeights(new Uint8Array(readFileSync(join(dir, r.weights))), r.weights, a).store;
+    const want: Float32Array[] = [];
+    execute(a, input, { weights: store, onLayer: (i, t) => (want[i] = t.data.slice()) });
+    const random: Float32Array[] = [];
+    execute(a, input, { seed: 0, onLayer: (i, t) => (random[i] = t.data.slice()) });
+    let got = await page.evaluate(() => (window as any).convlens.outputs());
+    let differs = 0;
+    a.layers.forEach((l, i) => {
+      let worst = 0;
+      for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(got[i].data[k] - want[i][k]) / Math.max(1, Math.abs(want[i][k])));
+      assert.ok(worst <= 1e-5, `${l.name}: max relative difference ${worst}`);
+      if (want[i].some((v, k) => Math.abs(v - random[i][k]) > 1e-3)) differs++;
+    });
+    assert.ok(differs > a.layers.length / 2, `only ${differs} layers differ from the random run`);
+    // The table's details of a layer give its tensors' statistics from the file.
+    await page.click('#table-toggle');
+    await page.click('#net-table tr.layer-row[data-layer="model.0.conv"]');
+    await page.waitForSelector('#table-details[data-layer="model.0.conv"]');
+    const w0 = store.layers.get('model.0.conv')!.get('weight')!;
+    let [lo, hi, sum] = [Infinity, -Infinity, 0];
+    for (const v of w0.data) [lo, hi, sum] = [Math.min(lo, v), Math.max(hi, v), sum + v];
+    const mean = sum / w0.data.length;
+    const std = Math.sqrt(w0.data.reduce((q, v) => q + (v - mean) ** 2, 0) / w0.data.length);
+    const f3 = (v: number) => (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(2) : v.toFixed(3));
+    assert.ok((await page.textContent('#table-details'))!.includes(`weight [${w0.shape.join(', ')}]: min ${f3(lo)} · max ${f3(hi)} · mean ${f3(mean)} · std ${f3(std)}`), (await page.textContent('#table-details'))!);
+    await page.click('#table-toggle');
+    // A file for another network is refused with the reader's reasons, and the run is random.
+    await sendWeights('blocks.wrong-shape.pth');
+    await page.waitForSelector('#weights-info[data-weights="refused"]');
+    await page.waitForSelector('body[data-status="done"]');
+    assert.match((await page.textContent('#weights-info'))!, /^blocks\.wrong-shape\.pth is not used: .*(do not fit|missing|unexpected).*\. Random weights \(seed 0/);
+    got = await page.evaluate(() => (window as any).convlens.outputs());
+    const last = a.layers.length - 1;
+    assert.ok(random[last].every((v, k) => Math.abs(got[last].data[k] - v) <= 1e-5 * Math.max(1, Math.abs(v))), 'the refused file left random weights');
+    // "Random weights" goes back and tells the host.
+    await sendWeights(r.weights);
+    await page.waitForSelector('#weights-info[data-weights="file"]');
+    await page.click('#random-weights');
+    await page.waitForSelector('#weights-info[data-weights="random"]');
+    assert.equal((await sentOfType('randomWeights')).length, 1);
+    assert.equal(await page.isVisible('#random-weights'), false);
+  });
+  it('the table: per layer its kind, output, parameters, MACs and receptive field, grouped, with the totals and the findings; a row shows its arithmetic', async () => {
+    const text = example('tiny-vgg.cnn.yaml');
+    const a = analyse(text);
+    await open(text);
+    assert.equal(await page.isVisible('#net-table'), false, 'the maps first');
+    await page.click('#table-toggle');
+    assert.equal(await page.isVisible('#net-table'), true);
+    assert.equal(await page.isVisible('#layers'), false);
+    assert.equal((await page.evaluate(() => (window as any).convlens.state())).table, true);
+    const rows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => ({ layer: (tr as HTMLElement).dataset.layer, cells: Array.from(tr.children).map((td) => td.textContent) })));
+    assert.deepEqual(rows.map((r) => r.layer), a.layers.map((l) => l.name));
+    a.layers.forEach((l, i) => {
+      const rf = l.rf!;
+      const field = rf.kind === 'global' ? ['global', '—', '—'] : [rf.summary.size.join('×'), rf.summary.jump.map((j) => (j.den === 1 ? String(j.num) : `${j.num}/${j.den}`)).join('×'), rf.summary.start.join('×')];
+      assert.deepEqual(rows[i].cells.slice(1), [l.kind, l.shape!.join('×'), l.params.toLocaleString('en-US'), l.macs.toLocaleString('en-US'), ...field], l.name);
+    });
+    // Rows of a block instance sit under its group's row, which sums them.
+    const groups = await page.$$eval('#net-table tr.group-row', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+    assert.deepEqual(groups.map((g) => g[0]), ['block.0', 'block.1']);
+    const b0 = a.layers.filter((l) => l.name.startsWith('block.0.'));
+    assert.equal(groups[0][3], b0.reduce((n, l) => n + l.params, 0).toLocaleString('en-US'));
+    assert.equal(rows[0].cells[0], 'conv1', 'named inside its group');
+    const totals = await page.$$eval('#net-table tr.totals td', (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual([totals[3], totals[4]], [a.totals.params.toLocaleString('en-US'), a.totals.macs.toLocaleString('en-US')]);
+    // A click on a row: the layer's arithmetic, as the editor's hover gives it.
+    const layer = a.layers.find((l) => l.name === 'block.1.conv1')!;
+    await page.click('#net-table tr.layer-row[data-layer="block.1.conv1"]');
+    await page.waitForSelector('#table-details[data-layer="block.1.conv1"]');
+    const x = explainLayer(layer, a);
+    const details = (await page.textContent('#table-details'))!;
+    for (const line of [...x.shapeLines, x.params, x.macs!, ...x.fieldLines]) assert.ok(details.includes(line), `missing "${line}" in ${details}`);
+    assert.match(details, /kernel: \[3,3\]/);
+    // Findings above the table, with the layer they are about.
+    await page.evaluate((t) => (window as any).convlens.load(t), 'input: [3, 32, 32]\nlayers:\n  - conv: {out: 8, kernel: 3, stride: 2, padding: same}\n    name: down\n  - relu\n  - global_avgpool\n  - linear: {out: 4}\n    name: fc\n');
+    await page.waitForSelector('#findings li[data-code="CL105"]');
+    assert.match((await page.textContent('#findings li[data-code="CL105"]'))!, /^CL105 · down: padding='same' is not supported for strided convolutions/);
+    assert.equal(await page.getAttribute('#findings li[data-code="CL105"]', 'class'), 'warning');
   });
 });

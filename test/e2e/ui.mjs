@@ -65,6 +65,29 @@ async function quickPick(page, key, text) {
   await quickInput.waitFor({ state: 'hidden' });
 }
 
+/**
+ * A network whose weights file is named by a comment (test/fixtures/weights: the residual block
+ * net and its bfloat16 state_dict, copied into the workspace under these names).
+ */
+const WEIGHTS_NET = 'weighted.cnn.yaml';
+const WEIGHTS_FILE = 'weighted.bf16.pth';
+const WEIGHTS_TEXT = `Weights: ${WEIGHTS_FILE} (named in the network file's comment) · state_dict · 27 tensors · 27 bfloat16 converted to float32`;
+
+/** A Darknet cfg with its .weights beside it (test/fixtures/weights): the preview asks once to use them. */
+const DARKNET_NET = 'yolov3-tiny-small.cfg';
+const DARKNET_WEIGHTS = 'yolov3-tiny-small.weights';
+
+/**
+ * Closes every editor (and preview panel) with the command palette, opened from the explorer (keys
+ * pressed in a webview may stay there), and waits until no tab is left.
+ */
+async function closeAllEditors(page) {
+  // Keyboard focus on the explorer's list (no click: a row may be scrolling, or under a toast).
+  await page.locator('.explorer-folders-view .monaco-list').first().focus();
+  await quickPick(page, 'F1', 'View: Close All Editors');
+  await page.waitForFunction(() => document.querySelectorAll('.part.editor .tab').length === 0 && !document.querySelector('iframe.webview'));
+}
+
 /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */
 async function quickOpen(page, fileName) {
   await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
@@ -108,6 +131,10 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   const screenshot = join(resultsDir, 'workbench.png');
   // Written before the workbench loads: quick open's file search caches the file list.
   writeFileSync(join(workspace, DEMO_FILE), DEMO);
+  const fixtures = join(repoRoot, 'test', 'fixtures', 'weights');
+  writeFileSync(join(workspace, WEIGHTS_NET), `# convlens: weights=${WEIGHTS_FILE}\n${readFileSync(join(fixtures, 'blocks.cnn.yaml'), 'utf8')}`);
+  copyFileSync(join(fixtures, 'blocks.bf16.pth'), join(workspace, WEIGHTS_FILE));
+  for (const f of [DARKNET_NET, DARKNET_WEIGHTS]) copyFileSync(join(fixtures, f), join(workspace, f));
   let demoRendered = false;
 
   it('the workbench loads (.monaco-workbench)', async () => {
@@ -283,6 +310,58 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     const conv1 = readFileSync(join(folder, 'conv1.npy'));
     const header = conv1.subarray(10, 10 + conv1.readUInt16LE(8)).toString('latin1');
     if (!header.includes("'shape': (64, 112, 112)") || conv1.length !== 10 + conv1.readUInt16LE(8) + 64 * 112 * 112 * 4) throw new Error(`conv1.npy: ${header}`);
+  });
+
+  /** The preview of WEIGHTS_NET (the only preview open: every editor is closed first). */
+  const weightsFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const weightsInfo = async () => (await weightsFrame().locator('#weights-info').textContent())?.trim();
+
+  it(`${WEIGHTS_NET}: the preview runs with the weights its comment names, and the header says which (test-results/e2e/preview-weights.png)`, async () => {
+    await closeAllEditors(page);
+    await quickOpen(page, WEIGHTS_NET);
+    await page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Preview feature maps' }).first().click();
+    const frame = weightsFrame();
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await frame.locator('body[data-status="done"]').waitFor({ state: 'attached' });
+    if ((await weightsInfo()) !== WEIGHTS_TEXT) throw new Error(`the weights header reads "${await weightsInfo()}"`);
+    await page.screenshot({ path: join(resultsDir, 'preview-weights.png') });
+  });
+
+  it(`${WEIGHTS_NET}: "Random weights" goes back to random weights; "Load weights…" opens VS Code's file dialog and runs with the file chosen`, async () => {
+    const frame = weightsFrame();
+    await frame.locator('#random-weights').click();
+    await frame.locator('#weights-info[data-weights="random"]').waitFor({ state: 'attached' });
+    await frame.locator('#load-weights').click();
+    // In the browser, VS Code's open dialog is a quick input holding a path.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    // The dialog starts in the network's folder (its path arrives after the box shows); then the file's name.
+    await page.waitForFunction(() => /\/workspace\/$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''));
+    await input.press('End');
+    await page.keyboard.type(WEIGHTS_FILE);
+    await page.waitForFunction((f) => (document.querySelector('.quick-input-widget input')?.value ?? '').endsWith(`/workspace/${f}`), WEIGHTS_FILE);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const want = WEIGHTS_TEXT.replace(" (named in the network file's comment)", '');
+    if ((await weightsInfo()) !== want) throw new Error(`after "Load weights…" the header reads "${await weightsInfo()}"`);
+    await page.screenshot({ path: join(resultsDir, 'preview-weights-loaded.png') });
+  });
+
+  it(`${DARKNET_NET}: the preview asks once to use ${DARKNET_WEIGHTS} found beside it, then runs with it (test-results/e2e/preview-weights-beside.png)`, async () => {
+    await closeAllEditors(page);
+    await quickOpen(page, DARKNET_NET);
+    await page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Preview feature maps' }).first().click();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `preview ${DARKNET_NET} with the weights in ${DARKNET_WEIGHTS} (beside it)?` });
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    await page.screenshot({ path: join(resultsDir, 'preview-weights-ask.png') });
+    await toast.locator('.monaco-button', { hasText: 'Use it' }).click();
+    const frame = weightsFrame();
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const text = await weightsInfo();
+    if (!/^Weights: yolov3-tiny-small\.weights \(found beside the network\) · darknet 0\.2\.5, \d+ images seen · 59 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
+    await page.screenshot({ path: join(resultsDir, 'preview-weights-beside.png') });
+    await closeAllEditors(page); // the next checks start from a plain workbench
   });
 
   // Real model files: an Ultralytics YOLO YAML stays in the yaml language and gets the same hints.

@@ -62,8 +62,9 @@ describe('darknet: the original set2 cfgs against AlexeyAB’s published BFlops'
     assert.deepEqual(e.shape, [128, 26, 26]);
   });
 
-  it('enet-coco.cfg: 16 [scale_channels] scale a map per channel (squeeze-excite)', () => {
+  it('enet-coco.cfg: 16 [scale_channels] scale a map per channel (squeeze-excite); their global pools are not a final step (no CL303, no finding at all)', () => {
     const a = read('enet-coco.cfg');
+    assert.deepEqual(a.findings.map((f) => `${f.code} ${f.message}`), []);
     const scales = a.entries.filter((e) => e.kind === 'scale_channels');
     assert.equal(scales.length, 16);
     for (const e of scales) assert.equal(a.layers[e.layers[0]].kind, 'mul');

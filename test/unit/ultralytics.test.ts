@@ -125,6 +125,7 @@ describe('ultralytics: each module at two scales against PyTorch (modules.json)'
     'Pose.v8': () => [1, [17, 3]],
     'OBB.11': () => [15, 1],
     v10Detect: () => [80],
+    'Segment.v5': (c) => [80, [[10, 13, 16, 30, 33, 23], [10, 13, 16, 30, 33, 23], [10, 13, 16, 30, 33, 23]], 32, c],
     ResNetLayer: (c, i) => (i === 0 ? [3, c, 1, true, 1] : [c, c, 2, false, 2]),
     ConvTranspose: (c) => [c, c, 2, 2],
     'nn.ConvTranspose2d': (c) => [c, 2 * c, 2, 2, 0],
@@ -143,9 +144,9 @@ describe('ultralytics: each module at two scales against PyTorch (modules.json)'
       const span = { start: 0, end: 1 };
       const module = c.name.startsWith('nn.') ? c.name : c.name.split('.')[0];
       const scope = new Scope({ net, origin: { entry: span, kindKey: span, innerEntry: span, blockPath: [], args: {} }, activation: { kind: 'silu', args: {} } }, 'm');
-      const out = MODULES[module].build(scope, inputs, argsOf[c.name](base, i), { legacy: c.name.endsWith('.v8'), v5: c.name === 'Detect.v5' });
+      const out = MODULES[module].build(scope, inputs, argsOf[c.name](base, i), { legacy: c.name.endsWith('.v8'), v5: c.name.endsWith('.v5') });
       assert.deepStrictEqual(net.findings, []);
-      const anchorFree = !!MODULES[module].head && c.name !== 'Detect.v5';
+      const anchorFree = !!MODULES[module].head && !c.name.endsWith('.v5');
       const params = net.layers.reduce((n, l) => n + l.params, 0) + (anchorFree ? DFL_PARAMETERS : 0);
       const anchors = inputs.reduce((n, v) => n + v.shape![1] * v.shape![2], 0);
       const ops = net.layers.reduce((n, l) => n + thopOps(l), 0) + (anchorFree ? 4 * DFL_PARAMETERS * anchors : 0);

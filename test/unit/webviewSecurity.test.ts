@@ -95,6 +95,20 @@ describe('webview security', () => {
     assert.equal(toSafeFileName('..', '.png'), '_..png');
   });
 
+  it('host → page and page → host messages about weights files', () => {
+    const bytes = new Uint8Array([0x50, 0x4b, 3, 4]);
+    assert.deepEqual(parseHostMessage({ type: 'weights', file: { name: 'best.pt', origin: 'picked', bytes } }), { type: 'weights', file: { name: 'best.pt', origin: 'picked', bytes } });
+    assert.deepEqual(parseHostMessage({ type: 'weights', file: null }), { type: 'weights', file: null });
+    assert.equal(parseHostMessage({ type: 'weights', file: { name: 'best.pt', origin: 'picked', bytes: [80, 75] } }), null);
+    assert.equal(parseHostMessage({ type: 'weights', file: { name: 'best.pt', origin: 'network', bytes } }), null);
+    assert.equal(parseHostMessage({ type: 'weights', file: { name: '', origin: 'picked', bytes } }), null);
+    assert.equal(parseHostMessage({ type: 'weights' }), null);
+    assert.deepEqual(parseHostMessage({ type: 'weights', file: null, problem: 'x.pt does not exist' }), { type: 'weights', file: null, problem: 'x.pt does not exist' });
+    assert.equal(parseHostMessage({ type: 'weights', file: null, problem: 7 }), null);
+    assert.deepEqual(parsePageMessage({ type: 'pickWeights', path: '/etc/passwd' }), { type: 'pickWeights' });
+    assert.deepEqual(parsePageMessage({ type: 'randomWeights' }), { type: 'randomWeights' });
+  });
+
   it('host → page messages: images must be PNG or JPEG bytes', () => {
     assert.equal(parseHostMessage({ type: 'image', name: 'x.svg', mime: 'image/svg+xml', bytes: new Uint8Array(4) }), null);
     assert.equal(parseHostMessage({ type: 'image', name: 'x.png', mime: 'image/png', bytes: [256] }), null);

@@ -6,11 +6,12 @@ import type { DocumentOptions, HostMessage } from '../../protocol/preview';
 import { parseHostMessage } from '../../protocol/preview';
 import { imageToInput } from '../../kernels/runtime/samples';
 import { $, page, state, saveState, vscode } from './page/state';
-import { getWorker, startRun } from './page/run';
-import { setStatus, showError } from './page/sections';
+import { startRun, startWorker } from './page/run';
+import { setStatus, showError } from './page/status';
 import { showSelection } from './page/selection';
-import { setupToolbar, useImage } from './page/toolbar';
+import { setupToolbar } from './page/toolbar';
 import { setCurrent } from './page/graph';
+import { startHandlingEvents, useImage, useWeights } from './page/controller';
 
 function onHost(raw: unknown): void {
   const m: HostMessage | null = parseHostMessage(raw);
@@ -32,6 +33,9 @@ function onHost(raw: unknown): void {
     case 'image':
       void useImage(m.name, m.mime, m.bytes);
       break;
+    case 'weights':
+      useWeights(m.file, m.problem ?? null);
+      break;
     case 'error':
       showError(m.message);
       break;
@@ -45,9 +49,10 @@ interface TestHook {
 }
 
 function boot(): void {
+  startHandlingEvents();
   setupToolbar();
   window.addEventListener('error', (e) => showError(`Preview error: ${e.message}`));
-  void getWorker();
+  startWorker();
   const api = {
     load(t: string, options?: DocumentOptions): void {
       page.text = t;

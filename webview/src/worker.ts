@@ -2,10 +2,16 @@
 // kernels and posts every layer's output as soon as it is computed. A new `run` (or `cancel`)
 // aborts the current run between two layers.
 import { check } from '../../engine';
+import { explainLayer } from '../../engine/explain';
+import type { FindingInfo, TensorStats } from './workerProtocol';
 import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from '../../kernels/runtime/execute';
 import { makeSample, samplesFor } from '../../kernels/runtime/samples';
 import { WARM_UP_NETWORK } from './warmUp';
-import type { LayerInfo, WorkerReply, WorkerRequest } from './workerProtocol';
+import { layerGroups } from './render/groups';
+import type { LayerInfo, WeightsInfo, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { Analysis } from '../../engine/types';
+import type { WeightStore } from '../../kernels/runtime/weights';
+import { loadWeights, type LoadedWeights } from '../../kernels/weights';
 import { kernelBackend, stats } from '../../kernels';
 import { forgetSpares, heap, recycle, reserve, takeReusedCount, wasmKernels } from '../../kernels/wasm/backend';
 
@@ -30,6 +36,63 @@ function post(m: WorkerReply, transfer: Transferable[] = []): void {
   scope.postMessage(m, transfer);
 }
 
+// The weights file (from the page), and what it gave for the last network it was read for:
+// reading a file maps its keys onto the network's layers, so it is read again when the network
+// changes (an edit), not when only the input or the seed does.
+let weightsFile: { name: string; bytes: Uint8Array; serial: number } | null = null;
+let weightsSerial = 0;
+let readFor: { key: string; loaded: LoadedWeights | Error } | null = null;
+
+/** Min, max, mean and standard deviation of every tensor of a store, by layer. */
+function storeStats(store: WeightStore): Record<string, TensorStats[]> {
+  const out: Record<string, TensorStats[]> = {};
+  for (const [layer, params] of store.layers) {
+    out[layer] = [...params].map(([param, t]) => {
+      const s = stats(t);
+      let sq = 0;
+      for (let i = 0; i < t.data.length; i++) sq += (t.data[i] - s.mean) ** 2;
+      return { param, shape: t.shape.slice(), min: s.min, max: s.max, mean: s.mean, std: Math.sqrt(sq / Math.max(1, t.data.length)) };
+    });
+  }
+  return out;
+}
+
+/** The analysis's findings, each with the layer whose source holds its place (the innermost entry). */
+function findingsOf(analysis: Analysis): FindingInfo[] {
+  return analysis.findings.map((f) => {
+    let layer: string | null = null;
+    let best = Infinity;
+    for (const l of analysis.layers) {
+      for (const s of [l.origin.innerEntry, l.origin.entry]) {
+        if (f.span.start >= s.start && f.span.end <= s.end && s.end - s.start < best) {
+          layer = l.name;
+          best = s.end - s.start;
+        }
+      }
+    }
+    return { code: f.code, severity: f.severity, message: f.message, layer };
+  });
+}
+
+/** The weights for this run: the store when the file fits, and what to tell the page either way. */
+function weightsFor(analysis: Analysis, req: Extract<WorkerRequest, { type: 'run' }>): { store?: WeightStore; info: WeightsInfo | null } {
+  if (!weightsFile) return { info: null };
+  const key = `${weightsFile.serial}\u0000${JSON.stringify(req.options ?? {})}\u0000${req.text}`;
+  if (readFor?.key !== key) {
+    let loaded: LoadedWeights | Error;
+    try {
+      loaded = loadWeights(weightsFile.bytes, weightsFile.name, analysis);
+    } catch (err) {
+      loaded = err as Error;
+    }
+    readFor = { key, loaded };
+  }
+  const w = readFor.loaded;
+  if (w instanceof Error) return { info: { name: weightsFile.name, source: null, tensors: 0, dtypes: {}, problem: w.message, stats: {} } };
+  const used = !w.fit.problem;
+  return { store: used ? w.store : undefined, info: { name: weightsFile.name, source: w.source, tensors: w.tensors, dtypes: w.dtypes, problem: w.fit.problem, stats: used ? storeStats(w.store) : {} } };
+}
+
 async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
   if (current) current.signal.aborted = true;
   const me = { id: req.id, signal: { aborted: false } };
@@ -38,9 +101,11 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   try {
     takeReusedCount();
     const analysis = check(req.text, req.options);
-    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf }));
+    const groups = layerGroups(analysis);
+    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index], params: l.params, macs: l.macs, explain: explainLayer(l, analysis) }));
     const why = executable(analysis);
-    post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why });
+    const weights = why ? { info: null } : weightsFor(analysis, req);
+    post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why, weights: weights.info, findings: findingsOf(analysis), totals: analysis.totals });
     if (why) return;
     const shape = analysis.input!;
     let input;
@@ -53,11 +118,13 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
     post({ type: 'input', id: req.id, shape: input.shape, data: inCopy }, [inCopy.buffer]);
     let last = performance.now();
     const ms: number[] = [];
-    await executeAsync(
+    const result = await executeAsync(
       analysis,
       input,
       {
         seed: req.seed,
+        // A file that does not fit is not used (the page says why): the run is then random, and says so.
+        weights: weights.store,
         signal: me.signal,
         onLayer: (index) => {
           const nowMs = performance.now();
@@ -78,7 +145,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
         if (me.signal.aborted) throw new ExecutionCancelled();
       },
     );
-    post({ type: 'done', id: req.id, ms: performance.now() - t0, backend: kernelBackend(), reused: takeReusedCount() });
+    post({ type: 'done', id: req.id, ms: performance.now() - t0, backend: kernelBackend(), reused: takeReusedCount(), randomWeights: result.randomWeights });
   } catch (err) {
     if (err instanceof ExecutionCancelled) post({ type: 'cancelled', id: req.id });
     else post({ type: 'error', id: req.id, message: (err as Error).message, layer: err instanceof ExecutionError ? err.layer : undefined });
@@ -94,6 +161,9 @@ scope.onmessage = (e: MessageEvent) => {
     if (current && current.id === m.id) current.signal.aborted = true;
   } else if (m.type === 'run') {
     void run(m);
+  } else if (m.type === 'weights') {
+    weightsFile = m.file ? { ...m.file, serial: ++weightsSerial } : null;
+    readFor = null;
   } else if (m.type === 'recycle') {
     // The last run's buffers replace any older ones (from a network whose sizes may not return).
     forgetSpares();

@@ -1,6 +1,9 @@
 // Messages between the preview page (main.ts) and its worker (worker.ts).
 import type { Stats } from '../../kernels';
 import type { DocumentOptions } from '../../protocol/preview';
+import type { LayerGroup } from './render/groups';
+import type { LayerExplanation } from '../../engine/explain';
+import type { Severity, Totals } from '../../engine/types';
 
 /** Input spec for a run. */
 export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shape: number[]; data: Float32Array };
@@ -10,7 +13,33 @@ export type WorkerRequest =
   | { type: 'run'; id: number; text: string; options?: DocumentOptions; input: RunInput; seed: number }
   | { type: 'cancel'; id: number }
   /** The previous run's output buffers, moved back for the next run's outputs of the same sizes. */
-  | { type: 'recycle'; buffers: ArrayBuffer[] };
+  | { type: 'recycle'; buffers: ArrayBuffer[] }
+  /** The weights file the next runs use (null: random weights); the worker parses it. */
+  | { type: 'weights'; file: { name: string; bytes: Uint8Array } | null };
+
+/** What the worker made of the weights file for the analysed network. */
+export interface WeightsInfo {
+  name: string;
+  /** Where in the file the tensors were (`checkpoint['model'] (…DetectionModel)`, `darknet 0.2.0`). */
+  source: string | null;
+  tensors: number;
+  /** Loaded tensors by the dtype the file stored them in (float16 and bfloat16 were converted to float32). */
+  dtypes: Record<string, number>;
+  /** Why the file is not used (unreadable, or it does not fit the network); null when it is. */
+  problem: string | null;
+  /** Statistics of each layer's tensors from the file, by layer name (when it is used). */
+  stats: Record<string, TensorStats[]>;
+}
+
+/** One tensor of a weights file, summarised. */
+export interface TensorStats {
+  param: string;
+  shape: number[];
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+}
 
 export interface LayerInfo {
   index: number;
@@ -21,15 +50,29 @@ export interface LayerInfo {
   inputShapes: number[][];
   args: Record<string, unknown>;
   rf: unknown;
+  /** The YOLO row, Darknet section or block use the layer belongs to (null: it stands alone). */
+  group: LayerGroup | null;
+  params: number;
+  macs: number;
+  /** Its figures as arithmetic (what the editor's hover shows). */
+  explain: LayerExplanation;
+}
+
+/** A finding of the analysis, with the layer it is about when its place is one layer's. */
+export interface FindingInfo {
+  code: string;
+  severity: Severity;
+  message: string;
+  layer: string | null;
 }
 
 /** Worker → page. */
 export type WorkerReply =
-  | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null }
+  | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null; weights: WeightsInfo | null; findings: FindingInfo[]; totals: Totals }
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
   /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
   | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats }
-  /** reused: outputs written into buffers of the previous run (moved back by the page). */
-  | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js'; reused: number }
+  /** reused: outputs written into buffers of the previous run (moved back by the page); randomWeights: no weights file was used. */
+  | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js'; reused: number; randomWeights: boolean }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string; layer?: string };

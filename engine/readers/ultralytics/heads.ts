@@ -49,6 +49,14 @@ function dfl(s: Scope, outputs: Value[]): Value[] {
   return outputs;
 }
 
+/** yolov5's anchors argument: a list per level of width, height pairs, or a count per level. */
+function anchorsPerLevel(a: unknown[]): number {
+  const anchors = a[1];
+  const na = Array.isArray(anchors) && Array.isArray(anchors[0]) ? Math.floor((anchors[0] as unknown[]).length / 2) : typeof anchors === 'number' ? anchors : NaN;
+  if (!Number.isInteger(na) || na < 1) throw new ArgError(1, `the anchors must be a list per level of width, height pairs, or a count; got ${JSON.stringify(anchors)}`);
+  return na;
+}
+
 const positive = (a: unknown[], i: number, fallback: number, what: string) => {
   const v = intArg(a, i, fallback);
   if (v < 1) throw new ArgError(i, `${what} must be at least 1, got ${v}`);
@@ -67,22 +75,24 @@ export const HEAD_MODULES: Record<string, ModuleSpec> = {
     doc: 'Detection head. YOLOv8/11: per level, a box branch (2 Convs 3×3, then a 1×1 conv to 4·16 distribution bins) and a class branch (v8: 2 Convs 3×3; YOLO11: depthwise + pointwise twice) to nc, concatenated; the DFL (a fixed 16-weight conv) decodes boxes at inference. yolov5: one 1×1 conv per level to anchors·(nc + 5).',
     build: (s, xs, a, model) => {
       const nc = intArg(a, 0, 80);
-      if (model.v5) {
-        const anchors = a[1];
-        const na = Array.isArray(anchors) && Array.isArray(anchors[0]) ? Math.floor((anchors[0] as unknown[]).length / 2) : typeof anchors === 'number' ? anchors : NaN;
-        if (!Number.isInteger(na) || na < 1) throw new ArgError(1, `Detect needs the anchors (a list per level of width, height pairs, or a count); got ${JSON.stringify(anchors)}`);
-        return xs.map((x, i) => s.conv2d(`m.${i}`, x, na * (nc + 5), 1));
-      }
+      if (model.v5) return xs.map((x, i) => s.conv2d(`m.${i}`, x, anchorsPerLevel(a) * (nc + 5), 1));
       return dfl(s, detectLevels(s, xs, nc, !model.legacy));
     },
   },
   Segment: {
     role: 'detect',
     head: true,
-    signature: 'Segment(nc=80, nm=32, npr=256, ch=())',
+    signature: 'Segment(nc=80, nm=32, npr=256, ch=())  ·  yolov5: Segment(nc, anchors, nm, npr, ch)',
     doc: 'Instance segmentation head: Detect, plus per level a branch (2 Convs 3×3, 1×1 conv) to nm mask coefficients, and Proto on the first level: Conv 3×3 to npr (scaled by the width), a 2×2 stride-2 ConvTranspose2d, Conv 3×3, Conv 1×1 to nm prototypes at twice the first level’s size.',
     build: (s, xs, a, model) => {
-      noV5('Segment', model.v5);
+      if (model.v5) {
+        // yolov5's: one 1×1 conv per level to anchors·(5 + nc + nm); Proto upsamples with nn.Upsample.
+        const [nc, nm, npr] = [positive(a, 0, 80, 'nc'), positive(a, 2, 32, 'nm'), positive(a, 3, 256, 'npr')];
+        const levels = xs.map((x, i) => s.conv2d(`m.${i}`, x, anchorsPerLevel(a) * (5 + nc + nm), 1));
+        const p = s.child('proto');
+        const up = p.layer('upsample', 'upsample', { scale: 2, mode: 'nearest' }, [p.child('cv1').conv(xs[0], npr, { k: 3 })]);
+        return [...levels, p.child('cv3').conv(p.child('cv2').conv(up, npr, { k: 3 }), nm)];
+      }
       const [nc, nm, npr] = [positive(a, 0, 80, 'nc'), positive(a, 1, 32, 'nm'), positive(a, 2, 256, 'npr')];
       const levels = detectLevels(s, xs, nc, !model.legacy);
       const masks = extraBranch(s, xs, nm);

@@ -201,10 +201,11 @@ function buildRow(row: Row, config: ModelConfig, context: ModelContext, ch: Arra
     const levels = row.from.map((f) => outputs[f.row]);
     if (levels.some((v) => !v || Array.isArray(v))) return undefined;
     args.push(row.from.map((f) => chOf(f.row)));
-    // parse_model scales Segment's prototype channels like any width.
-    if (row.module === 'Segment' && !config.v5) {
-      const npr = args[2] ?? 256;
-      if (typeof npr === 'number' && Number.isInteger(npr)) args[2] = makeDivisible(Math.min(npr, config.maxChannels) * config.width, 8);
+    // parse_model scales Segment's prototype channels like any width (yolov5: its 4th argument).
+    if (row.module === 'Segment') {
+      const at = config.v5 ? 3 : 2;
+      const npr = args[at] ?? 256;
+      if (typeof npr === 'number' && Number.isInteger(npr)) args[at] = config.v5 ? makeDivisible(npr * config.width, config.channelMultiple) : makeDivisible(Math.min(npr, config.maxChannels) * config.width, 8);
     }
   } else if (spec.role === 'batchnorm') args = [c1];
   else if (spec.role === 'cblinear') {

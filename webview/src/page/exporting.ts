@@ -8,8 +8,8 @@ import { colourize } from '../render/heatmap';
 import { rangeOf } from '../render/channels';
 import { page, state, vscode } from './state';
 import { fmt } from './format';
-import { channelOrderOf, colormapOf, fixedScaleOf, meanOf, setStatus, showError, statsOf, tensorOf } from './sections';
-import { sliceOf } from './selection';
+import { setStatus, showError } from './status';
+import { channelOrderOf, colormapOf, fixedScaleOf, meanOf, sliceOf, statsOf, tensorOf } from './data';
 
 /** Largest PNG this composes (pixels); beyond, the maps are drawn smaller, down to 1:1. */
 const MAX_PNG_PIXELS = 16 << 20;

@@ -1,11 +1,15 @@
 // The network as a strip beside the maps: one row per layer (the input first) and a mini graph
 // in SVG (edges from each layer's `from`, branches in lanes side by side, see graphLayout.ts).
+// A group of layers (a YOLO row, a block use) gets a heading row, and its layers are labelled by
+// their names inside it, shortened to fit without two reading the same (groups.ts).
 // The current layer (under the editor's cursor, or the last clicked) is highlighted, the layers
 // whose sections are in view are marked, and the strip scrolls to keep them in its own view.
-// Clicking a row scrolls the maps to its section.
+// Clicking a row reports it (events.ts): the maps scroll to its section.
 import { layoutGraph } from '../render/graphLayout';
+import { nameInGroup, shortLabels } from '../render/groups';
 import { $, el, page, state } from './state';
-import { sectionOf } from './sections';
+import { emit } from './events';
+import { revealSection, sectionOf } from './sections';
 
 const ROW = 18; // CSS pixels per row
 const MAX_LANES_WIDTH = 56;
@@ -13,6 +17,9 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** The network the strip shows (names, kinds and edges), to rebuild it only when that changes. */
 let builtFor = '';
+
+/** The vertical slot of each row (group headings take slots of their own). */
+let slotOfRow: number[] = [];
 
 /** Rows whose sections are in view (row = layer index + 1; the input is row 0). */
 const inView = new Set<number>();
@@ -47,7 +54,7 @@ function followView(): void {
 
 function revealRow(row: number): void {
   const nav = $('graph');
-  const top = row * ROW;
+  const top = (slotOfRow[row] ?? row) * ROW;
   if (top < nav.scrollTop || top + ROW > nav.scrollTop + nav.clientHeight) nav.scrollTop = Math.max(0, top - 2 * ROW);
 }
 
@@ -91,9 +98,17 @@ function drawGraph(): void {
   const { lanes, edges, width } = layoutGraph(sources);
   const laneW = Math.min(10, MAX_LANES_WIDTH / width);
   const svgW = Math.ceil(8 + (width - 1) * laneW + 6);
+  // Slots: a group's heading takes one above its first layer.
+  const headings: Array<{ slot: number; row: number }> = [];
+  let slot = 0;
+  slotOfRow = sources.map((_, r) => {
+    const g = r > 0 ? layers[r - 1].group : null;
+    if (g && g.name !== layers[r - 2]?.group?.name) headings.push({ slot: slot++, row: r });
+    return slot++;
+  });
   const x = (lane: number): number => 6 + lane * laneW;
-  const y = (row: number): number => row * ROW + ROW / 2;
-  const height = sources.length * ROW;
+  const y = (row: number): number => slotOfRow[row] * ROW + ROW / 2;
+  const height = slot * ROW;
   inner.style.height = `${height}px`;
   inner.style.setProperty('--lanes-width', `${svgW}px`);
   const g = svg('svg', { class: 'graph-edges', width: svgW, height, 'aria-hidden': 'true' });
@@ -116,24 +131,60 @@ function drawGraph(): void {
     const kind = l ? l.kind : 'input';
     const cls = kindClass(kind);
     g.appendChild(svg('circle', { cx: x(lanes[r]), cy: y(r), r: cls === 'k-other' ? 2.5 : 4, class: `node ${cls}`, 'data-row': r }));
-    const row = el('div', `graph-row ${cls}`);
+    const row = el('div', `graph-row ${cls}${l?.group ? ' in-group' : ''}`);
     row.id = `graph-row-${r}`;
     row.dataset.row = String(r);
     row.dataset.lane = String(lanes[r]);
     row.dataset.layer = l ? l.name : 'input';
-    row.style.top = `${r * ROW}px`;
+    row.style.top = `${slotOfRow[r] * ROW}px`;
     row.title = l ? `${l.name} · ${l.kind} · ${l.shape ? `[${l.shape.join(', ')}]` : 'not computed'}` : `input · [${page.inputShape?.join(', ') ?? ''}]`;
-    row.append(el('span', 'graph-name', l ? l.name : 'input'));
+    row.append(el('span', 'graph-name', l ? nameInGroup(l.name, l.group?.name ?? null) : 'input'));
     row.tabIndex = 0;
-    const go = (): void => {
-      sectionOf(r - 1)?.scrollIntoView({ block: 'start' });
-      if (l) setCurrent(l.name, false);
-    };
+    const go = (): void => emit({ type: 'goTo', index: r - 1 });
     row.addEventListener('click', go);
     row.addEventListener('keydown', (e) => e.key === 'Enter' && go());
     rows.push(row);
   });
+  for (const h of headings) {
+    const grp = layers[h.row - 1].group!;
+    const head = el('div', 'graph-group');
+    head.dataset.group = grp.name;
+    head.style.top = `${h.slot * ROW}px`;
+    head.title = `${grp.name} · ${grp.kind}`;
+    head.append(el('span', 'graph-name', `${grp.name} ${grp.kind}`));
+    head.addEventListener('click', () => emit({ type: 'goTo', index: h.row - 1 }));
+    rows.push(head);
+  }
   inner.append(g, ...rows);
+  fitLabels(rows);
+}
+
+/**
+ * Shortens the labels that do not fit their row (measured in the row's font), each group's
+ * together so that no two of them read the same; the full name stays in the row's tooltip.
+ */
+function fitLabels(rows: HTMLElement[]): void {
+  const byGroup = new Map<string, HTMLElement[]>();
+  for (const r of rows) {
+    const key = r.classList.contains('in-group') ? page.layers[Number(r.dataset.row) - 1].group!.name : '';
+    byGroup.set(key, [...(byGroup.get(key) ?? []), r]);
+  }
+  const first = rows[0]?.querySelector('.graph-name') as HTMLElement | undefined;
+  if (!first) return;
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  const font = getComputedStyle(first);
+  ctx.font = `bold ${font.fontSize} ${font.fontFamily}`; // the current row is bold
+  for (const members of byGroup.values()) {
+    const spans = members.map((r) => r.querySelector('.graph-name') as HTMLElement);
+    const names = spans.map((s) => s.textContent ?? '');
+    const style = getComputedStyle(members[0]);
+    const room = members[0].clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (!(room > 0) || names.every((n) => ctx.measureText(n).width <= room)) continue;
+    let max = Math.max(...names.map((n) => n.length));
+    let labels = names;
+    while (max > 4 && labels.some((n) => ctx.measureText(n).width > room)) labels = shortLabels(names, --max);
+    spans.forEach((s, i) => (s.textContent = labels[i]));
+  }
 }
 
 /** Makes a layer the current one (highlighted in the strip and the sections); `scroll` brings its section into view. */
@@ -147,7 +198,7 @@ export function highlightCurrent(scroll: boolean): void {
   if (!page.currentLayer) return;
   const l = page.layers.find((x) => x.name === page.currentLayer);
   if (!l) return;
-  const sec = sectionOf(l.index);
+  const sec = scroll ? revealSection(l.index) : sectionOf(l.index);
   const row = rowEl(l.index + 1);
   sec?.classList.add('current');
   row?.classList.add('current');

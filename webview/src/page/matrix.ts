@@ -5,7 +5,7 @@ import type { LayerResult } from '../../../engine/types';
 import { layerParams, paramOptions } from '../../../kernels/runtime/execute';
 import { convMatrix, convTransposeMatrix, checkProduct, type Matrix } from '../../../kernels/runtime/convMatrix';
 import { $, page, state } from './state';
-import { tensorOf } from './sections';
+import { tensorOf } from './data';
 
 const MATRIX_MAX_INPUT = 64; // input positions (8×8) for the matrix view
 
@@ -32,6 +32,11 @@ export function openMatrix(index: number): void {
   box.append(close, title);
   if (!out || !x) {
     title.textContent = `${l.name}: not computed yet`;
+    return;
+  }
+  if (page.weightsInfo && !page.weightsInfo.problem) {
+    // The file's weights stay in the worker: the page's drawn ones would be another matrix.
+    title.textContent = `${l.name}: the matrix view shows random weights only; this run used ${page.weightsInfo?.name ?? 'a weights file'}`;
     return;
   }
   const a = l.args as Record<string, any>;

@@ -1,32 +1,24 @@
-// Runs in the worker (created from a Blob URL: VS Code webviews cannot always load a worker
-// from the resource URI directly; the CSP allows worker-src blob:) and what comes back.
-import type { WorkerReply, WorkerRequest, RunInput } from '../workerProtocol';
-import { DEFAULT_SAMPLE, page, state } from './state';
-import { onAnalysis, reclaimOutputs, renderInput, renderLayer, rerenderAll, setStatus, showError } from './sections';
+// A run: the document goes to the worker, and what comes back (the analysis, the input, each
+// layer's output) is put in the page's state, laid out and painted.
+import type { WorkerReply, RunInput } from '../workerProtocol';
+import type { LayerInfo } from '../workerProtocol';
+import { $, DEFAULT_SAMPLE, page, state } from './state';
+import { setStatus, showError, showWeights } from './status';
+import { forgetDerived, takeOutputBuffers } from './data';
+import { dropPendingPaints } from './lazyPaint';
+import { layOutSections, sectionsFit } from './sections';
+import { resetZoom } from './tiles';
+import { fillSamples } from './toolbar';
+import { buildGraph, highlightCurrent } from './graph';
+import { buildTable } from './table';
+import { forgetLineColour, renderMaps, rerenderAll } from './maps';
 import { showSelection } from './selection';
+import { getWorker, onWorkerReply, post } from './workerLink';
 
-let workerReady: Promise<Worker> | null = null;
-
-export function getWorker(): Promise<Worker> {
-  if (workerReady) return workerReady;
-  const uri = document.body.dataset.workerUri ?? 'worker.js';
-  workerReady = fetch(uri)
-    .then((r) => {
-      if (!r.ok) throw new Error(`cannot load the worker script (${r.status})`);
-      return r.text();
-    })
-    .then((src) => new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' }))))
-    .catch(() => new Worker(uri))
-    .then((w) => {
-      w.onmessage = (e) => onWorker(e.data as WorkerReply);
-      w.onerror = (e) => showError(`worker: ${e.message}`);
-      return w;
-    });
-  return workerReady;
-}
-
-export function post(m: WorkerRequest, transfer: Transferable[] = []): void {
-  void getWorker().then((w) => w.postMessage(m, transfer));
+/** Connects the worker (it starts warming up at once). */
+export function startWorker(): void {
+  onWorkerReply(onWorker);
+  void getWorker();
 }
 
 export function startRun(): void {
@@ -42,10 +34,38 @@ export function startRun(): void {
   // The previous run's outputs go back to the worker, which fills them with this run's instead of
   // allocating new buffers: in a Chromium worker a fresh buffer cost ~5 ms per MB on this
   // project's VM (resnet50's layers make ~130 MB: two thirds of a re-run's time went there).
+  // Nothing paints from them any more.
   dropArrived();
-  const buffers = reclaimOutputs();
+  dropPendingPaints();
+  const buffers = takeOutputBuffers();
   if (buffers.length) post({ type: 'recycle', buffers }, buffers);
   post({ type: 'run', id, text: page.text, options: page.options, input, seed: state.seed });
+}
+
+function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | null): void {
+  const previous = page.layers;
+  const sameNet = page.inputShape && input && page.inputShape.join() === input.join() && ls.length === page.layers.length && ls.every((l, i) => l.name === page.layers[i].name && (l.shape ?? []).join() === (page.layers[i].shape ?? []).join());
+  page.layers = ls;
+  page.inputShape = input;
+  page.outputs = [];
+  page.layerStats = [];
+  page.globalMax = 1e-30;
+  forgetDerived();
+  forgetLineColour();
+  showError(error ? `Cannot run the network: ${error}` : '');
+  if (error) document.body.dataset.status = 'error';
+  if (!sameNet) {
+    page.selection = null;
+    resetZoom();
+  }
+  fillSamples();
+  // The same layers (a re-seed, another sample, an edit that keeps every shape) keep their sections.
+  const reuse = !!sameNet && !error && sectionsFit(ls, previous);
+  layOutSections(reuse);
+  $('slice-label').hidden = !(input && input.length === 4);
+  buildGraph();
+  buildTable();
+  highlightCurrent(!reuse); // a re-run leaves the maps where the user scrolled them
 }
 
 // Layers arrive every few milliseconds. Showing each at once made a frame for each, and in VS
@@ -61,7 +81,7 @@ function showArrived(): void {
   flushTimer = undefined;
   const batch = arrived;
   arrived = [];
-  for (const index of batch) if (page.outputs[index]) renderLayer(index);
+  for (const index of batch) if (page.outputs[index]) renderMaps(index);
   if (batch.length) setStatus(lastArrival);
 }
 
@@ -72,15 +92,18 @@ function dropArrived(): void {
   arrived = [];
 }
 
-export function onWorker(m: WorkerReply): void {
+function onWorker(m: WorkerReply): void {
   if (!m || m.id !== page.runId) return; // a stale run
   switch (m.type) {
     case 'analysis':
+      page.weightsInfo = m.weights;
+      page.findings = m.findings;
+      page.totals = m.totals;
       onAnalysis(m.layers, m.input, m.error);
       break;
     case 'input':
       page.inputTensor = { shape: m.shape, data: m.data };
-      renderInput();
+      renderMaps(-1);
       break;
     case 'layer':
       page.outputs[m.index] = { shape: m.shape, data: m.data };
@@ -93,6 +116,7 @@ export function onWorker(m: WorkerReply): void {
     case 'done':
       showArrived();
       setStatus(`${page.layers.length} layers in ${m.ms.toFixed(0)} ms (${m.backend === 'wasm' ? 'WebAssembly SIMD' : 'JavaScript'} kernels) · seed ${state.seed}`);
+      showWeights(m.randomWeights);
       document.body.dataset.backend = m.backend;
       document.body.dataset.reused = String(m.reused);
       if (state.norm === 'global') rerenderAll();

@@ -1,96 +1,106 @@
 // The page's sections, one per layer (and the input): a heading with the shape and statistics,
-// a bar with the colour legend and the section's tools, and the maps of one page of channels (the
-// most active first, or by index) or their mean, painted when the section comes near the view.
+// a bar with the colour legend, the layer's range and the section's tools, the maps, a pager and
+// the selected value. Layers of one YOLO row, Darknet section or block use sit in a group that
+// opens and closes (a large network's groups start closed: yolov8n has 220 layers in 23 rows).
+// This module lays them out; maps.ts paints them; their controls report to events.ts.
 import type { LayerInfo } from '../workerProtocol';
-import { numel, stats, type Stats, type Tensor } from '../../../kernels';
-import { centreOf } from '../../../kernels/runtime/samples';
-import { paintHeatmap, paintLine, paintRgb, type MapWindow } from '../render/heatmap';
-import type { Colormap } from '../render/colors';
-import { channelActivity, channelOrder, meanOverChannels, rangeOf } from '../render/channels';
-import { reachOf } from '../render/field';
-import { $, el, page, state, saveState, vscode } from './state';
-import { fmt } from './format';
-import { cancelPaint, dropPendingPaints, paintWhenNear, unwatchAll, watchSection } from './lazyPaint';
-import { newLegend, showLegend } from './legend';
-import { newTile, resetZoom, setTileChannel, tilePainted } from './tiles';
-import { overlaySection, sliceOf } from './selection';
-import { matrixEligible, openMatrix } from './matrix';
-import { fillSamples } from './toolbar';
-import { buildGraph, highlightCurrent } from './graph';
-import { saveLayerPng } from './exporting';
-
-const CHANNELS_PER_PAGE = 16;
-
-export function setStatus(s: string): void {
-  $('status').textContent = s;
-}
-
-export function showError(s: string): void {
-  $('errors').textContent = s;
-}
-
-// Per layer (index; -1 the input), worked out when first painted: channel activity and the mean
-// over channels. A new analysis forgets them.
-const activity = new Map<number, Float64Array>();
-const means = new Map<number, Float32Array>();
-
-/**
- * Takes the outputs' buffers away from the page for a new run (the worker reuses them): nothing
- * paints from them any more, and the new run's outputs replace them as they come.
- */
-export function reclaimOutputs(): ArrayBuffer[] {
-  dropPendingPaints();
-  const buffers = new Set<ArrayBuffer>();
-  for (const t of page.outputs) if (t && t.data.buffer instanceof ArrayBuffer && t.data.byteLength > 0) buffers.add(t.data.buffer);
-  page.outputs = [];
-  activity.clear();
-  means.clear();
-  return [...buffers];
-}
+import { $, el, page, state } from './state';
+import { emit } from './events';
+import { unwatchAll, watchSection } from './lazyPaint';
+import { newLegend } from './legend';
+import { matrixEligible } from './matrix';
 
 /** What a section's header and buttons show of a layer: a re-run may keep the section when this is unchanged. */
-const headerOf = (l: LayerInfo): string => JSON.stringify([l.name, l.kind, l.shape, l.inputShapes]);
+const headerOf = (l: LayerInfo): string => JSON.stringify([l.name, l.kind, l.shape, l.inputShapes, l.group?.name]);
 
-export function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | null): void {
-  const previous = page.layers;
-  const sameNet = page.inputShape && input && page.inputShape.join() === input.join() && ls.length === page.layers.length && ls.every((l, i) => l.name === page.layers[i].name && (l.shape ?? []).join() === (page.layers[i].shape ?? []).join());
-  page.layers = ls;
-  page.inputShape = input;
-  page.outputs = [];
-  page.layerStats = [];
-  page.globalMax = 1e-30;
-  activity.clear();
-  means.clear();
-  lineColour = '';
-  showError(error ? `Cannot run the network: ${error}` : '');
-  if (error) document.body.dataset.status = 'error';
-  if (!sameNet) {
-    page.selection = null;
-    resetZoom();
-  }
-  fillSamples();
-  const main = $('layers');
-  const reuse = sameNet && !error && main.children.length === ls.length + 1 && ls.every((l, i) => headerOf(l) === headerOf(previous[i]));
-  if (reuse) {
-    // The same layers (a re-seed, another sample, an edit that keeps every shape): the sections
-    // and their tiles stay, dimmed until this run's maps replace theirs. Rebuilding them cost the
-    // page's main thread more than the run itself (resnet50: ~170 sections, thousands of tiles).
-    for (const sec of Array.from(main.children)) sec.classList.add('pending');
-  } else {
-    // Rebuild the sections (keeps the scroll position when the network has the same layers).
-    const scroll = main.scrollTop;
-    unwatchAll();
-    main.textContent = '';
-    main.appendChild(section('input', -1, input ? `[${input.join(', ')}]` : '', 'input'));
-    for (const l of ls) main.appendChild(section(l.name, l.index, l.shape ? `[${l.shape.join(', ')}]` : '—', l.kind));
-    main.scrollTop = scroll;
-  }
-  $('slice-label').hidden = !(input && input.length === 4);
-  buildGraph();
-  highlightCurrent(!reuse); // a re-run leaves the maps where the user scrolled them
+/** Networks with more layers than this show their groups closed until opened. */
+const GROUPS_OPEN_UP_TO = 40;
+
+/** Whether the sections on the page were made for exactly these layers (a re-run may keep them). */
+export function sectionsFit(layers: LayerInfo[], previous: LayerInfo[]): boolean {
+  return $('layers').querySelectorAll('section.layer').length === layers.length + 1 && layers.every((l, i) => previous[i] && headerOf(l) === headerOf(previous[i]));
 }
 
-export function section(name: string, index: number, shape: string, kind: string): HTMLElement {
+/**
+ * Lays out the sections of page.layers: with `reuse`, the sections there stay, dimmed until
+ * this run's maps replace theirs (rebuilding them cost the page's main thread more than the run
+ * itself: resnet50 has ~170 sections and thousands of tiles); otherwise they are made anew,
+ * keeping the scroll position.
+ */
+export function layOutSections(reuse: boolean): void {
+  const main = $('layers');
+  if (reuse) {
+    for (const sec of Array.from(main.querySelectorAll('section.layer'))) sec.classList.add('pending');
+    return;
+  }
+  const scroll = main.scrollTop;
+  unwatchAll();
+  main.textContent = '';
+  const input = page.inputShape;
+  main.appendChild(section('input', -1, input ? `[${input.join(', ')}]` : '', 'input'));
+  const layers = page.layers;
+  const openByDefault = layers.length <= GROUPS_OPEN_UP_TO;
+  let group: HTMLElement | null = null;
+  layers.forEach((l, i) => {
+    const g = l.group;
+    if (!g) group = null;
+    else if (g.name !== layers[i - 1]?.group?.name) {
+      const members = layers.slice(i).findIndex((m) => m.group?.name !== g.name);
+      const last = layers[members < 0 ? layers.length - 1 : i + members - 1];
+      group = newGroup(g.name, g.kind, (members < 0 ? layers.length - i : members), last, state.groups[g.name] ?? openByDefault);
+      main.appendChild(group);
+    }
+    (group?.lastElementChild ?? main).appendChild(section(l.name, l.index, l.shape ? `[${l.shape.join(', ')}]` : '—', l.kind));
+  });
+  main.scrollTop = scroll;
+}
+
+// A group is a plain element with a heading that opens and closes it (not <details>: Chromium's
+// scroll anchoring does not hold a section inside one in place while the sections above it
+// are painted and grow, so a click in the strip landed off its section).
+function newGroup(name: string, kind: string, count: number, last: LayerInfo, open: boolean): HTMLElement {
+  const g = el('div', 'group');
+  g.dataset.group = name;
+  const summary = el('div', 'group-summary');
+  summary.tabIndex = 0;
+  summary.setAttribute('role', 'button');
+  summary.append(el('span', 'name', name), el('span', 'kind', kind), el('span', 'count', `${count} layers`), el('span', 'shape', last.shape ? `[${last.shape.join(', ')}]` : '—'), el('span', 'range'));
+  summary.title = `${name} (${kind}): ${count} layers; its output is ${last.name}`;
+  const toggle = (): void => {
+    setGroupOpen(g, g.dataset.open !== 'true');
+    emit({ type: 'toggleGroup', group: name, open: g.dataset.open === 'true' });
+  };
+  summary.addEventListener('click', toggle);
+  summary.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), toggle()));
+  g.append(summary, el('div', 'group-body'));
+  setGroupOpen(g, open);
+  return g;
+}
+
+function setGroupOpen(g: HTMLElement, open: boolean): void {
+  g.dataset.open = String(open);
+  g.firstElementChild!.setAttribute('aria-expanded', String(open));
+  (g.lastElementChild as HTMLElement).hidden = !open;
+}
+
+/** The group a section sits in (null for a layer that stands alone). */
+export function groupOf(sec: Element): HTMLElement | null {
+  const g = sec.parentElement?.parentElement;
+  return g && g.classList.contains('group') ? g : null;
+}
+
+/** A layer's section (-1: the input), its group opened so that it shows. */
+export function revealSection(index: number): HTMLElement | null {
+  const sec = sectionOf(index);
+  const g = sec && groupOf(sec);
+  if (g && g.dataset.open !== 'true') {
+    setGroupOpen(g, true);
+    emit({ type: 'toggleGroup', group: g.dataset.group!, open: true });
+  }
+  return sec;
+}
+
+function section(name: string, index: number, shape: string, kind: string): HTMLElement {
   const s = el('section', 'layer pending');
   s.id = index < 0 ? 'input-section' : `layer-${index}`;
   s.dataset.layer = name;
@@ -99,13 +109,13 @@ export function section(name: string, index: number, shape: string, kind: string
   h.append(el('span', 'name', name), el('span', 'kind', kind), el('span', 'shape', shape), el('span', 'stats'));
   if (index >= 0) {
     h.title = 'Reveal in the editor';
-    h.addEventListener('click', () => vscode?.postMessage({ type: 'reveal', layer: name }));
+    h.addEventListener('click', () => emit({ type: 'reveal', layer: name }));
   }
   if (index >= 0 && matrixEligible(page.layers[index])) {
     const b = el('button', 'secondary as-matrix', 'As a matrix');
     b.addEventListener('click', (e) => {
       e.stopPropagation();
-      openMatrix(index);
+      emit({ type: 'openMatrix', index });
     });
     h.appendChild(b);
   }
@@ -113,18 +123,13 @@ export function section(name: string, index: number, shape: string, kind: string
   const view = el('button', 'secondary view-toggle', 'Mean');
   view.title = 'Show the mean over channels, or each channel';
   view.hidden = true;
-  view.addEventListener('click', () => {
-    if (state.views[name] === 'mean') delete state.views[name];
-    else state.views[name] = 'mean';
-    saveState();
-    renderMaps(index);
-  });
+  view.addEventListener('click', () => emit({ type: 'toggleView', index, layer: name }));
   const png = el('button', 'secondary save-png', 'PNG');
   png.title = "Save this layer's maps as a PNG image";
-  png.addEventListener('click', () => void saveLayerPng(index));
+  png.addEventListener('click', () => emit({ type: 'savePng', index }));
   tools.append(view, png);
   const bar = el('div', 'section-bar');
-  bar.append(newLegend(), tools);
+  bar.append(newLegend(), el('span', 'range'), tools);
   const pager = el('div', 'pager');
   pager.hidden = true;
   s.append(h, bar, el('div', 'maps'), pager, el('div', 'value'));
@@ -136,240 +141,36 @@ export function sectionOf(index: number): HTMLElement | null {
   return document.getElementById(index < 0 ? 'input-section' : `layer-${index}`);
 }
 
-export function tensorOf(index: number): Tensor | undefined {
-  return index < 0 ? page.inputTensor ?? undefined : page.outputs[index];
-}
-
-/** Channel layout of a layer's output [C, ...spatial]: C and the values per channel. */
-function channelsOf(t: Tensor): { C: number; per: number } {
-  return { C: t.shape[0], per: numel(t.shape.slice(1)) };
-}
-
-/** The order the layer's channels are shown in (the most active first unless by index). */
-export function channelOrderOf(index: number): number[] {
-  const t = tensorOf(index)!;
-  const { C, per } = channelsOf(t);
-  if (state.order === 'index') return channelOrder(new Float64Array(C), 'index');
-  let a = activity.get(index);
-  if (!a) activity.set(index, (a = channelActivity(t.data, C, per)));
-  return channelOrder(a, 'activity');
-}
-
-/** The mean over channels of a layer's output (undefined before it is computed). */
-export function meanOf(index: number): Float32Array | undefined {
-  const t = tensorOf(index);
-  if (!t) return undefined;
-  let m = means.get(index);
-  if (!m) {
-    const { C, per } = channelsOf(t);
-    means.set(index, (m = meanOverChannels(t.data, C, per)));
-  }
-  return m;
-}
-
-export function renderInput(): void {
-  renderMaps(-1);
-}
-
-export function renderLayer(index: number): void {
-  renderMaps(index);
-}
-
-export function rerenderAll(): void {
-  renderMaps(-1);
-  page.layers.forEach((l) => page.outputs[l.index] && renderMaps(l.index));
-}
-
-/** Viridis for outputs that are never negative (after relu, pooling of those, an impulse), diverging otherwise. */
-export function colormapOf(s: Stats): Colormap {
-  return s.min >= 0 ? 'viridis' : 'diverging';
-}
-
-/** The layer's scale when not per map: the largest |value| of the layer, or of every layer. */
-export function fixedScaleOf(s: Stats): number {
-  return state.norm === 'global' ? page.globalMax : Math.max(Math.abs(s.min), Math.abs(s.max), 1e-30);
-}
-
-export function statsOf(index: number): Stats {
-  return (index >= 0 && page.layerStats[index]) || stats(tensorOf(index)!);
-}
-
-// The line plots' colour comes from the theme. Reading it forces a style recalculation (costly
-// with a layer arriving every few ms), so it is read once per run, and again after VS Code
-// changes the theme (it rewrites the <html> style and the <body> class).
-let lineColour = '';
-
-export function chartColour(): string {
-  if (!lineColour) lineColour = getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim() || '#3b7dd8';
-  return lineColour;
-}
-
-const themeWatch = new MutationObserver(() => {
-  if (!lineColour) return;
-  lineColour = '';
-  if (page.inputShape?.length === 2) rerenderAll();
-});
-
-themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
-themeWatch.observe(document.body, { attributes: true, attributeFilter: ['class'] });
-
-/** Margin around the impulse's reach: some of the unreached map shows, for context. */
-function widen([lo, hi]: [number, number], n: number): [number, number] {
-  const m = Math.max(2, Math.round(0.15 * (hi - lo + 1)));
-  return [Math.max(0, lo - m), Math.min(n - 1, hi + m)];
-}
-
 /**
- * The part of a section's maps to show: all of it, or with the impulse as input, the bounding
- * box of the positions its field reaches (from the engine's receptive field), and a margin.
+ * Scrolls a section to the top of the maps and holds it there while the sections above it are
+ * painted and take their real heights (they are laid out at an estimate until near the view;
+ * Chromium's scroll anchoring does not hold a section that follows a group in place). The hold
+ * ends when the section has stayed put for a few frames, or when the user scrolls.
  */
-export function mapWindow(index: number, sp: number[]): MapWindow {
-  const rank = sp.length;
-  const W = sp[rank - 1];
-  const H = rank === 1 ? 1 : sp[rank - 2];
-  const full = { x0: 0, y0: 0, w: W, h: H };
-  const inSp = page.inputShape?.slice(1);
-  if (page.runSample !== 'impulse' || !inSp || inSp.length !== rank) return full;
-  const at = centreOf(inSp);
-  const reach = index < 0 ? at.map((c): [number, number] => [c, c]) : reachOf(page.layers[index], at, sp);
-  if (!reach) return full;
-  const [x0, x1] = widen(reach[rank - 1], W);
-  if (rank === 1) return { x0, y0: 0, w: x1 - x0 + 1, h: 1 };
-  const [y0, y1] = widen(reach[rank - 2], H);
-  return { x0, y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
-}
-
-function normNote(map: Colormap, win: MapWindow, full: { W: number; H: number }): string {
-  const scale = state.norm === 'map' ? (map === 'viridis' ? 'each map from 0 to its own max' : 'each map to its own max |value|') : state.norm === 'global' ? 'one scale for all layers' : 'one scale for the layer';
-  if (win.w === full.W && win.h === full.H) return scale;
-  const rows = full.H > 1 ? `rows ${win.y0}–${win.y0 + win.h - 1}, ` : '';
-  return `${scale} · the impulse's reach: ${rows}columns ${win.x0}–${win.x0 + win.w - 1}`;
-}
-
-export function renderMaps(index: number): void {
-  const sec = sectionOf(index);
-  const t = tensorOf(index);
-  if (!sec || !t) return;
-  sec.classList.remove('pending');
-  sec.classList.add('rendered');
-  const s = statsOf(index);
-  (sec.querySelector('.stats') as HTMLElement).textContent = `min ${fmt(s.min)} · max ${fmt(s.max)} · mean ${fmt(s.mean)}`;
-  sec.dataset.min = String(s.min);
-  sec.dataset.max = String(s.max);
-  sec.dataset.mean = String(s.mean);
-  const map = colormapOf(s);
-  const maps = sec.querySelector('.maps') as HTMLElement;
-  cancelPaint(sec); // a newer rendering of this section replaces queued paints
-  const key = sec.dataset.layer!;
-  const rank = t.shape.length - 1;
-  const { C, per } = channelsOf(t);
-  const pager = sec.querySelector('.pager') as HTMLElement;
-  pager.hidden = true;
-  pager.textContent = '';
-  const viewButton = sec.querySelector('.view-toggle') as HTMLButtonElement;
-  viewButton.hidden = rank === 0 || C === 1;
-  const fixed = fixedScaleOf(s);
-  if (rank === 0) {
-    // A [C] vector: one strip, one cell per entry.
-    showLegend(sec, map, fixed, state.norm === 'global' ? 'one scale for all layers' : '');
-    const win = { x0: 0, y0: 0, w: C, h: 1 };
-    const [tile] = tilesOf(maps, `strip ${C}`, 1, () => newTile(maps, key, index, 'strip', win, { W: C, H: 1 }));
-    setTileChannel(tile, -1);
-    paintWhenNear(sec, () => {
-      paintHeatmap(tile.querySelector('canvas.map-canvas') as HTMLCanvasElement, t.data, 0, C, win, fixed, map);
-      if (page.selection) overlaySection(index);
-    });
-    return;
-  }
-  const sp = t.shape.slice(1);
-  const W = sp[rank - 1];
-  const H = rank === 1 ? 1 : sp[rank - 2];
-  const slice = rank === 3 ? sliceOf(sp[0]) * H * W : 0; // offset of the shown slice within a channel
-  const full = { W, H };
-  const win = mapWindow(index, sp);
-  const kind = rank === 1 ? 'line' : 'map';
-  const scale = state.norm === 'map' ? null : fixed;
-  showLegend(sec, map, scale, normNote(map, win, full));
-  sec.dataset.window = JSON.stringify(win);
-  const view = C > 1 && state.views[key] === 'mean' ? 'mean' : 'channels';
-  viewButton.textContent = view === 'mean' ? 'Channels' : 'Mean';
-  viewButton.setAttribute('aria-pressed', String(view === 'mean'));
-  const paintTile = (tile: HTMLElement, data: ArrayLike<number>, offset: number): void => {
-    const cv = tile.querySelector('canvas.map-canvas') as HTMLCanvasElement;
-    const r = rangeOf(data, offset, offset + H * W);
-    tile.dataset.min = String(r.min);
-    tile.dataset.max = String(r.max);
-    tile.title = `${tile.querySelector('.label')?.textContent}: min ${fmt(r.min)} · max ${fmt(r.max)}`;
-    const k = scale ?? Math.max(Math.abs(r.min), Math.abs(r.max), 1e-30);
-    const repaint = kind === 'line'
-      ? () => paintLine(cv, data, offset, win.x0, win.w, k, parseFloat(cv.style.width), parseFloat(cv.style.height), chartColour(), map === 'diverging')
-      : () => paintHeatmap(cv, data, offset, W, win, k, map);
-    repaint();
-    tilePainted(tile, index, { data, offset, W, repaint });
+export function scrollToSection(sec: HTMLElement): void {
+  const main = $('layers');
+  sec.scrollIntoView({ block: 'start' });
+  const want = sec.getBoundingClientRect().top;
+  let still = 0;
+  let frames = 0;
+  let userScrolled = false;
+  const stop = (): void => {
+    userScrolled = true;
   };
-  const layout = `${kind} ${JSON.stringify(win)} ${W}×${H}`;
-  if (view === 'mean') {
-    const [tile] = tilesOf(maps, `mean ${layout}`, 1, () => newTile(maps, key, index, kind, win, full));
-    setTileChannel(tile, 'mean');
-    paintWhenNear(sec, () => {
-      paintTile(tile, meanOf(index)!, slice);
-      if (page.selection) overlaySection(index);
-    });
-    return;
-  }
-  const pages = Math.ceil(C / CHANNELS_PER_PAGE);
-  const shown = Math.min(state.pages[key] ?? 0, pages - 1);
-  const first = shown * CHANNELS_PER_PAGE;
-  const count = Math.min(CHANNELS_PER_PAGE, C - first);
-  // The input's three channels also as one colour image (what the picture looks like).
-  const withRgb = index < 0 && C === 3 && rank >= 2 && shown === 0;
-  const made = tilesOf(maps, `channels ${withRgb} ${count} ${layout}`, count + Number(withRgb), () => newTile(maps, key, index, kind, win, full));
-  const rgb = withRgb ? made[0] : null;
-  if (rgb) setTileChannel(rgb, 'rgb');
-  const tiles = withRgb ? made.slice(1) : made;
-  paintWhenNear(sec, () => {
-    if (rgb) {
-      const cv = rgb.querySelector('canvas.map-canvas') as HTMLCanvasElement;
-      paintRgb(cv, t.data, [slice, per + slice, 2 * per + slice], W, win, s.min, s.max);
-      tilePainted(rgb, index, { data: t.data, offset: slice, W, repaint: () => undefined });
+  main.addEventListener('wheel', stop, { once: true, passive: true });
+  main.addEventListener('keydown', stop, { once: true });
+  const hold = (): void => {
+    if (userScrolled || !sec.isConnected) return;
+    const moved = sec.getBoundingClientRect().top - want;
+    if (Math.abs(moved) >= 1) {
+      main.scrollTop += moved;
+      still = 0;
+    } else still++;
+    if (still < 3 && ++frames < 60) requestAnimationFrame(hold);
+    else {
+      main.removeEventListener('wheel', stop);
+      main.removeEventListener('keydown', stop);
     }
-    const order = channelOrderOf(index);
-    tiles.forEach((tile, i) => {
-      const c = order[first + i];
-      setTileChannel(tile, c);
-      paintTile(tile, t.data, c * per + slice);
-    });
-    if (page.selection) overlaySection(index);
-  });
-  if (pages > 1) {
-    pager.hidden = false;
-    const prev = el('button', '', '‹');
-    prev.disabled = shown === 0;
-    const next = el('button', '', '›');
-    next.disabled = shown >= pages - 1;
-    const label = el('span', '', state.order === 'index' ? `channels ${first}–${first + count - 1} of ${C}` : `${first + 1}–${first + count} of ${C} channels, most active first`);
-    prev.addEventListener('click', () => turn(key, index, shown - 1));
-    next.addEventListener('click', () => turn(key, index, shown + 1));
-    pager.append(prev, label, next);
-  }
-}
-
-/**
- * The section's tiles for a layout: the ones it has when they were made for the same layout (a
- * re-run repaints them), otherwise `n` new ones. Old field overlays go: the selection's are redrawn.
- */
-function tilesOf(maps: HTMLElement, layout: string, n: number, make: () => HTMLElement): HTMLElement[] {
-  if (maps.dataset.layout === layout && maps.children.length === n) {
-    for (const overlay of Array.from(maps.querySelectorAll('canvas.overlay'))) overlay.remove();
-    return Array.from(maps.children) as HTMLElement[];
-  }
-  maps.textContent = '';
-  maps.dataset.layout = layout;
-  return Array.from({ length: n }, make);
-}
-
-export function turn(key: string, index: number, shown: number): void {
-  state.pages[key] = shown;
-  saveState();
-  renderMaps(index);
+  };
+  requestAnimationFrame(hold);
 }

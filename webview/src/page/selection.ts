@@ -1,28 +1,16 @@
 // Selection: the value at a clicked position and its receptive field, outlined on the input
-// (the engine's field) and on every earlier map (back-projected); holes stay empty.
+// (the engine's field) and on every earlier map (back-projected); holes stay empty. This paints
+// the selection in page.selection; the controller sets it.
 import type { IntervalSet } from '../../../engine/types';
 import { backProject, inputField, masksToIntervals, type AxisMasks } from '../render/field';
-import { page, state } from './state';
+import { page, type ChannelKey } from './state';
 import { fmt } from './format';
-import { meanOf, sectionOf, tensorOf } from './sections';
-import { onTileClick, tileChannel, windowOf, type ChannelKey } from './tiles';
-import { setCurrent } from './graph';
+import { sectionOf } from './sections';
+import { tileChannel, windowOf } from './tiles';
+import { meanOf, sliceOf, spatialOf, tensorOf } from './data';
 
-export function spatialOf(index: number): number[] {
-  const shape = index < 0 ? page.inputShape ?? [] : page.layers[index].shape ?? [];
-  return shape.slice(1);
-}
-
-/** The depth slice shown of a 3-D map with D slices. */
-export function sliceOf(D: number): number {
-  return Math.min(D - 1, Math.round(state.slice * (D - 1)));
-}
-
-/**
- * Selects position (x, y) of a tile of a layer (the current slice for 3-D): a channel's map, the
- * mean over channels, the input's colour tile, or (channel -1) entry x of a [C] vector.
- */
-export function select(index: number, key: ChannelKey, x: number, y: number): void {
+/** The selection of a click at (x, y) on a tile of a layer (the current slice for 3-D): a channel's map, the mean over channels, the input's colour tile, or (channel -1) entry x of a [C] vector. */
+export function selectionAt(index: number, key: ChannelKey, x: number, y: number): NonNullable<typeof page.selection> {
   const sp = spatialOf(index);
   let pos: number[];
   if (key === -1) pos = [];
@@ -30,12 +18,8 @@ export function select(index: number, key: ChannelKey, x: number, y: number): vo
   else if (sp.length === 2) pos = [y, x];
   else pos = [sliceOf(sp[0]), y, x];
   const channel = key === -1 ? x : typeof key === 'number' ? key : 0;
-  page.selection = { index, pos, channel, key };
-  if (index >= 0) setCurrent(page.layers[index].name, false);
-  showSelection();
+  return { index, pos, channel, key };
 }
-
-onTileClick(select);
 
 export function showSelection(): void {
   if (!page.selection) return;

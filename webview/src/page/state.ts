@@ -1,9 +1,10 @@
 // The page's state: what is kept across reloads (PageState, through the webview's
-// getState/setState) and what the current run produced. Every part of the page reads it here.
-import { TILE_MAX, TILE_MIN, type DocumentOptions, type PageMessage, type PageState } from '../../../protocol/preview';
-import type { LayerInfo } from '../workerProtocol';
+// getState/setState) and what the current run produced. Every part of the page reads it here;
+// it imports no other module of the page (the flow is state → layout → paint, events.ts back).
+import { TILE_MAX, TILE_MIN, type DocumentOptions, type PageMessage, type PageState, type WeightsOrigin } from '../../../protocol/preview';
+import type { FindingInfo, LayerInfo, WeightsInfo } from '../workerProtocol';
+import type { Totals } from '../../../engine/types';
 import type { Stats, Tensor } from '../../../kernels';
-import type { ChannelKey } from './tiles';
 
 interface VsCodeApi {
   postMessage(m: PageMessage): void;
@@ -14,12 +15,15 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 export const vscode: VsCodeApi | null = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : null;
 
+/** What a tile shows: a channel, the mean over channels, or the input's three channels as colour (-1: a [C] vector's strip). */
+export type ChannelKey = number | 'mean' | 'rgb';
+
 export const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 /** The default input: a rendered scene (the impulse is one click away). */
 export const DEFAULT_SAMPLE = 'scene';
 
-const defaults: PageState = { sample: DEFAULT_SAMPLE, seed: 0, norm: 'map', pages: {}, slice: 0.5, tile: 128, order: 'activity', views: {}, graph: true };
+const defaults: PageState = { sample: DEFAULT_SAMPLE, seed: 0, norm: 'map', pages: {}, slice: 0.5, tile: 128, order: 'activity', views: {}, graph: true, groups: {}, table: false };
 const saved = (vscode?.getState() ?? null) as Partial<PageState> | null;
 export const state: PageState = { ...defaults, ...(saved && typeof saved === 'object' ? saved : {}) };
 // A saved state is the page's own, but may come from an older version of it: keep only what fits.
@@ -32,6 +36,8 @@ if (!['activity', 'index'].includes(state.order)) state.order = 'activity';
 if (!state.pages || typeof state.pages !== 'object') state.pages = {};
 if (!state.views || typeof state.views !== 'object') state.views = {};
 if (typeof state.graph !== 'boolean') state.graph = true;
+if (!state.groups || typeof state.groups !== 'object') state.groups = {};
+if (typeof state.table !== 'boolean') state.table = false;
 
 /** What the current document and run produced. */
 export const page = {
@@ -53,6 +59,15 @@ export const page = {
   /** The layer highlighted in the sections and the strip: the editor cursor's, or the last clicked. */
   currentLayer: null as string | null,
   globalMax: 1e-30,
+  /** The weights file the worker has (its bytes went there), or null: random weights. */
+  weights: null as { name: string; origin: WeightsOrigin } | null,
+  /** Why a weights file the host found cannot be used (it cannot be read), or null. */
+  weightsProblem: null as string | null,
+  /** What the worker made of it for the current network. */
+  weightsInfo: null as WeightsInfo | null,
+  /** The analysis's findings and totals (the table shows them). */
+  findings: [] as FindingInfo[],
+  totals: null as Totals | null,
   /** min/max/mean of each layer's output, computed once when it arrives. */
   layerStats: [] as Array<Stats | undefined>,
 };

@@ -1,14 +1,14 @@
 // One tile of a section: a map (or a 1-D line plot, or a [C] vector as a strip) on a canvas, its
 // label, and the window of the map it shows (the impulse's reach, or all of it). Clicking a tile
 // selects the position under the pointer and zooms the tile pixel-exactly: each value becomes
-// k×k device pixels, k the largest whole number that fits the section's width.
+// k×k device pixels, k the largest whole number that fits the section's width (a map wider than
+// the section is drawn smaller, to fit).
 import type { MapWindow } from '../render/heatmap';
-import { el, state } from './state';
+import { el, state, type ChannelKey } from './state';
+import { emit } from './events';
 import { fmt } from './format';
 
 export type TileKind = 'map' | 'line' | 'strip';
-/** What a tile shows: a channel, the mean over channels, or the input's three channels as colour (-1: a [C] vector's strip). */
-export type ChannelKey = number | 'mean' | 'rgb';
 
 /** Where a tile's values are, for the readout under the pointer. */
 interface TileSource {
@@ -130,11 +130,14 @@ function zoom(tile: HTMLElement, index: number): void {
     sources.get(tile)?.repaint();
     scaleText = `${w} samples`;
   } else {
-    const k = Math.max(1, Math.min(ZOOM_MAX, Math.floor((avail * dpr) / w), Math.floor((ZOOM_MAX_HEIGHT * dpr) / h)));
+    // Whole device pixels per value when a value gets at least one; a map larger than the panel
+    // (a 640×640 YOLO input) is drawn smaller to fit instead of cropped.
+    const fit = Math.min((avail * dpr) / w, (ZOOM_MAX_HEIGHT * dpr) / h);
+    const k = fit >= 1 ? Math.min(ZOOM_MAX, Math.floor(fit)) : fit;
     cv.style.width = `${(w * k) / dpr}px`;
     cv.style.height = `${(h * k) / dpr}px`;
     tile.dataset.zoom = String(k);
-    scaleText = `${w}×${h} · 1 value = ${k}×${k} screen pixels`;
+    scaleText = k >= 1 ? `${w}×${h} · 1 value = ${k}×${k} screen pixels` : `${w}×${h} · drawn at ${Math.round(k * 100)}% to fit the panel`;
   }
   const { x0, y0 } = windowOf(tile);
   const { W: fullW, H: fullH } = geometry.get(tile)!.full;
@@ -187,14 +190,6 @@ function showReadout(tile: HTMLElement, e: MouseEvent): void {
   out.textContent = `[${tile.dataset.channel}, ${where}] = ${fmt(v)}`;
 }
 
-type SelectFn = (index: number, channel: ChannelKey, x: number, y: number) => void;
-let onSelect: SelectFn = () => undefined;
-
-/** What a click on a tile selects (set once by the selection module). */
-export function onTileClick(f: SelectFn): void {
-  onSelect = f;
-}
-
 function hookClick(tile: HTMLElement, index: number): void {
   const cv = tile.querySelector('canvas.map-canvas') as HTMLCanvasElement;
   cv.addEventListener('click', (e) => {
@@ -203,7 +198,7 @@ function hookClick(tile: HTMLElement, index: number): void {
     if (tile.closest('section')?.classList.contains('pending')) return; // the last run's map: its values went back to the worker
     const [x, y] = positionAt(tile, e);
     if (tile.dataset.kind !== 'strip' && !tile.classList.contains('zoomed')) zoom(tile, index);
-    onSelect(index, channel, x, y);
+    emit({ type: 'select', index, key: channel, x, y });
   });
 }
 

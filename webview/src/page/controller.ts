@@ -1,0 +1,160 @@
+// The one place the page's events (events.ts) are handled: each changes the state, then asks
+// the layout and paint modules to show it, or starts a run.
+import { imageToInput } from '../../../kernels/runtime/samples';
+import { page, state, saveState, vscode } from './state';
+import { handleEvents, type PageEvent } from './events';
+import { showError } from './status';
+import { revealSection, scrollToSection } from './sections';
+import { refitZoomed, resizeTiles } from './tiles';
+import { renderMaps, rerenderAll } from './maps';
+import { selectionAt, showSelection } from './selection';
+import { setCurrent, showGraph } from './graph';
+import { openMatrix } from './matrix';
+import { saveAllNpy, saveLayerPng } from './exporting';
+import { fillSamples, showGraphToggle, showTableToggle } from './toolbar';
+import { showLayerDetails } from './table';
+import { post } from './workerLink';
+import { startRun } from './run';
+import type { WeightsFile } from '../../../protocol/preview';
+
+function useSample(name: string): void {
+  state.sample = name;
+  saveState();
+  fillSamples();
+  startRun();
+}
+
+function onEvent(e: PageEvent): void {
+  switch (e.type) {
+    case 'reveal':
+      vscode?.postMessage({ type: 'reveal', layer: e.layer });
+      break;
+    case 'openMatrix':
+      openMatrix(e.index);
+      break;
+    case 'toggleView':
+      if (state.views[e.layer] === 'mean') delete state.views[e.layer];
+      else state.views[e.layer] = 'mean';
+      saveState();
+      renderMaps(e.index);
+      break;
+    case 'savePng':
+      void saveLayerPng(e.index);
+      break;
+    case 'turnPage':
+      state.pages[e.layer] = e.shown;
+      saveState();
+      renderMaps(e.index);
+      break;
+    case 'select':
+      page.selection = selectionAt(e.index, e.key, e.x, e.y);
+      if (e.index >= 0) setCurrent(page.layers[e.index].name, false);
+      showSelection();
+      break;
+    case 'toggleGroup':
+      state.groups[e.group] = e.open;
+      saveState();
+      break;
+    case 'goTo':
+      {
+        const sec = revealSection(e.index);
+        if (sec) scrollToSection(sec);
+      }
+      if (e.index >= 0) setCurrent(page.layers[e.index].name, false);
+      break;
+    case 'sample':
+      useSample(e.name);
+      break;
+    case 'impulse':
+      if (state.sample !== 'impulse') {
+        page.sampleBeforeImpulse = state.sample;
+        useSample('impulse');
+      } else useSample(page.sampleBeforeImpulse);
+      break;
+    case 'seed':
+      state.seed = e.seed;
+      saveState();
+      startRun();
+      break;
+    case 'reseed':
+      state.seed = Math.floor(Math.random() * 1e9);
+      (document.getElementById('seed') as HTMLInputElement).value = String(state.seed);
+      saveState();
+      startRun();
+      break;
+    case 'setting':
+      if (e.key === 'slice') state.slice = e.value;
+      else if (e.key === 'norm') state.norm = e.value;
+      else state.order = e.value;
+      saveState();
+      rerenderAll();
+      break;
+    case 'tileSize':
+      state.tile = e.size;
+      saveState();
+      if (!e.done) resizeTiles();
+      else if (page.inputShape?.length === 2) rerenderAll();
+      break;
+    case 'toggleGraph':
+      state.graph = !state.graph;
+      showGraphToggle();
+      saveState();
+      showGraph(state.graph);
+      break;
+    case 'toggleTable':
+      state.table = !state.table;
+      saveState();
+      showTableToggle();
+      break;
+    case 'showLayer':
+      showLayerDetails(e.index);
+      setCurrent(page.layers[e.index].name, false);
+      break;
+    case 'saveNpy':
+      saveAllNpy();
+      break;
+    case 'pickImage':
+      vscode?.postMessage({ type: 'pickImage' });
+      break;
+    case 'pickWeights':
+      vscode?.postMessage({ type: 'pickWeights' });
+      break;
+    case 'randomWeights':
+      vscode?.postMessage({ type: 'randomWeights' });
+      useWeights(null);
+      break;
+    case 'resize':
+      refitZoomed();
+      break;
+  }
+}
+
+/** Handles the page's events from now on. */
+export function startHandlingEvents(): void {
+  handleEvents(onEvent);
+}
+
+/** Runs the network with a weights file from the host (its bytes move to the worker), or with random weights. */
+export function useWeights(file: WeightsFile | null, problem: string | null = null): void {
+  page.weights = file && { name: file.name, origin: file.origin };
+  page.weightsProblem = problem;
+  post({ type: 'weights', file: file && { name: file.name, bytes: file.bytes } }, file && file.bytes.buffer instanceof ArrayBuffer ? [file.bytes.buffer] : []);
+  if (page.text) startRun(); // the host may send weights before the document
+}
+
+/** Uses a picture (from the host) as the input. */
+export async function useImage(name: string, mime: string, bytes: Uint8Array): Promise<void> {
+  try {
+    const bmp = await createImageBitmap(new Blob([bytes as BlobPart], { type: mime }));
+    const cv = document.createElement('canvas');
+    cv.width = bmp.width;
+    cv.height = bmp.height;
+    const ctx = cv.getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const rgba = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    page.imageInput = { name, rgba, w: bmp.width, h: bmp.height, tensor: page.inputShape ? imageToInput(rgba, bmp.width, bmp.height, page.inputShape) : null };
+    useSample('image');
+  } catch (err) {
+    showError(`Cannot read the image ${name}: ${(err as Error).message}`);
+  }
+}
