@@ -123,7 +123,15 @@ describe('preview page in headless Chromium', function () {
 
   /** Opens the page as VS Code does, with a recording acquireVsCodeApi, until it says `ready`. */
   async function openVsCodePage(): Promise<void> {
-    await openVsCodePage();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.addInitScript(() => {
+      const w = window as any;
+      w.__sent = [];
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__sent.push(m), getState: () => w.__state, setState: (st: unknown) => (w.__state = st) });
+    });
+    await page.goto(`${base}/`);
+    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'ready'));
   }
 
   /** Opens the page as VS Code does, then the host's `document`. */
@@ -976,15 +984,7 @@ layers:
   });
   it("an ONNX model from the host (the custom editor): its table first, its findings, and a run with its own weights equal to Node's; a dynamic input dimension is named and set in the page", async () => {
     const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    await page.addInitScript(() => {
-      const w = window as any;
-      w.__sent = [];
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__sent.push(m), getState: () => w.__state, setState: (st: unknown) => (w.__state = st) });
-    });
-    await page.goto(`${base}/`);
-    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'ready'));
+    await openVsCodePage();
     const sendModel = async (file: string) => {
       const b64 = readFileSync(join(dir, file)).toString('base64');
       await page.evaluate(([n, b]) => window.postMessage({ type: 'model', uri: `file:///work/models/${n}`, model: { name: n, bytes: Uint8Array.from(atob(b), (c) => c.charCodeAt(0)), externalData: {} } }, '*'), [file, b64]);
