@@ -55,7 +55,7 @@ function readModel(model: Omit<ModelFile, 'inputShape'>, inputShape: number[] | 
   if (modelRead?.key === key) return modelRead;
   const external = model.externalData;
   const read = checkOnnx(model.bytes, { fileName: model.name, inputShape, externalData: (location) => (Object.hasOwn(external, location) ? external[location] : undefined) });
-  const source = `the file's own weights (${read.model.producer || 'ONNX'}, opset ${read.model.opset})`;
+  const source = `the file's own weights (${read.model.producer || `opset ${read.model.opset}`})`;
   let weights: { store?: WeightStore; info: WeightsInfo };
   try {
     const store = read.weightStore();
