@@ -999,6 +999,11 @@ layers:
     assert.equal(await page.isVisible('#net-table'), true);
     assert.equal(await page.isVisible('#layers'), false);
     assert.equal(await page.isVisible('#load-weights'), false, 'a model brings its own weights');
+    assert.equal(await page.isVisible('#reseed'), false);
+    // Grouped by the exporter's top-level modules, each group row summing its layers.
+    const groups = await page.$$eval('#net-table tr.group-row', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+    assert.deepEqual(groups.map((g) => g[0]), ['layer1', 'layer2', 'hs']);
+    assert.equal(groups[0][3], a.layers.filter((l) => l.name === 'layer1' || l.name.startsWith('layer1.')).reduce((n, l) => n + l.params, 0).toLocaleString('en-US'));
     const rows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => ({ layer: (tr as HTMLElement).dataset.layer, cells: Array.from(tr.children).map((td) => td.textContent) })));
     assert.deepEqual(rows.map((r) => r.layer), a.layers.map((l) => l.name));
     a.layers.forEach((l, i) => assert.deepEqual(rows[i].cells.slice(1, 5), [l.kind, l.shape!.join('×'), l.params.toLocaleString('en-US'), l.macs.toLocaleString('en-US')], l.name));

@@ -37,11 +37,13 @@ export function showTableToggle(): void {
 
 /**
  * A model file (ONNX) brings its own weights and may leave input dimensions dynamic: the input
- * shape control instead of Load weights…, filled with the shape the analysis used.
+ * shape control instead of Load weights… and the seed, filled with the shape the analysis used.
  */
 export function showModelControls(): void {
   const model = page.model;
   $('input-shape-label').hidden = !model;
+  // The seed draws random weights: a model runs with its own.
+  $('seed').parentElement!.hidden = $('reseed').hidden = !!model;
   if (model) $('load-weights').hidden = true;
   const field = $<HTMLInputElement>('input-shape');
   if (model && document.activeElement !== field) field.value = (model.inputShape ?? (page.inputShape ? [1, ...page.inputShape] : [])).join('x');
