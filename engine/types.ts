@@ -144,6 +144,8 @@ export interface EntryResult {
   params: number;
   buffers: number;
   macs: number;
+  /** A definition with no shape of its own (a PyTorch constructor line): its parameters, not an output. */
+  definition?: boolean;
   /** The row as the format's own tool lists it (Ultralytics' model summary, darknet's layer table). */
   listing?: EntryListing;
 }
@@ -192,7 +194,7 @@ export interface Totals {
 }
 
 /** The network file formats ConvLens reads (engine/readers/). */
-export type NetworkFormat = 'cnn-yaml' | 'ultralytics' | 'darknet' | 'onnx';
+export type NetworkFormat = 'cnn-yaml' | 'ultralytics' | 'darknet' | 'onnx' | 'pytorch';
 
 /** The formats read from text (`analyse`); ONNX models are binary (`readOnnx`). */
 export type TextNetworkFormat = Exclude<NetworkFormat, 'onnx'>;
@@ -226,6 +228,8 @@ export interface Analysis {
   sections?: Array<{ name: string; keySpan: Span; span: Span }>;
   /** Where the editor shows the network's totals (CodeLens); default: the first section's key. */
   anchor?: Span;
+  /** PyTorch: the file's models (nn.Module classes and factory functions) that can be analysed instead, at their names. */
+  models?: Array<{ name: string; span: Span }>;
   /** A model file with several sizes (Ultralytics `scales`): the one analysed, the others, and why this one. */
   scale?: { name: string; choices: string[]; from: 'file name' | 'setting' | 'first in scales' };
   name?: string;

@@ -4,10 +4,14 @@
 
 /** How the document is read (the engine's ReadOptions, as plain data). */
 export interface DocumentOptions {
-  format?: 'cnn-yaml' | 'ultralytics' | 'darknet';
+  format?: 'cnn-yaml' | 'ultralytics' | 'darknet' | 'pytorch';
   fileName?: string;
   scale?: string;
   imageSize?: number;
+  /** PyTorch: the class analysed, the input shape per sample, and the one used when the file gives none. */
+  className?: string;
+  inputShape?: number[];
+  fallbackInputShape?: number[];
 }
 
 /** Host → page. */
@@ -170,7 +174,7 @@ export function parseDocumentOptions(o: unknown): DocumentOptions | undefined | 
   if (!isObj(o)) return null;
   const out: DocumentOptions = {};
   if (o.format !== undefined) {
-    if (o.format !== 'cnn-yaml' && o.format !== 'ultralytics' && o.format !== 'darknet') return null;
+    if (o.format !== 'cnn-yaml' && o.format !== 'ultralytics' && o.format !== 'darknet' && o.format !== 'pytorch') return null;
     out.format = o.format;
   }
   if (o.fileName !== undefined) {
@@ -184,6 +188,16 @@ export function parseDocumentOptions(o: unknown): DocumentOptions | undefined | 
   if (o.imageSize !== undefined) {
     if (typeof o.imageSize !== 'number' || !Number.isInteger(o.imageSize) || o.imageSize < 1 || o.imageSize > 8192) return null;
     out.imageSize = o.imageSize;
+  }
+  if (o.className !== undefined) {
+    if (typeof o.className !== 'string' || o.className.length > MAX_NAME) return null;
+    out.className = o.className;
+  }
+  for (const key of ['inputShape', 'fallbackInputShape'] as const) {
+    const s = o[key];
+    if (s === undefined) continue;
+    if (!Array.isArray(s) || s.length < 2 || s.length > 4 || !s.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 1_000_000)) return null;
+    out[key] = s;
   }
   return out;
 }

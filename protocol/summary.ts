@@ -39,6 +39,13 @@ export function partialExplanation(s: Summary): string {
   return `Partial totals: they count only the ${s.layers} layer${s.layers === 1 ? '' : 's'} that could be analysed; ${errors} the figures of what is wrong and of everything that reads it. ${p.errors === 1 ? 'Line' : 'The first, line'} ${p.line} (${p.code}): ${p.message}`;
 }
 
+/** Client → server notification: the user chose which model of a PyTorch file to analyse (null: the file's top-level model). */
+export const SET_MODEL = 'convlens/setModel';
+export interface SetModelParams {
+  uri: string;
+  model: string | null;
+}
+
 /** Client → server notification: the user chose the scale of a model file (null: back to the file name / setting). */
 export const SET_SCALE = 'convlens/setScale';
 export interface SetScaleParams {

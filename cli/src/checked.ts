@@ -47,7 +47,8 @@ export function checkSource(source: Source, options: ModelOptions = {}): Checked
     const onnx = checkOnnx(source.bytes, { fileName: source.file, inputShape: options.inputShape, externalData: externalDataNextTo(source.file) });
     return { file: source.file, text: '', analysis: onnx.analysis, onnx };
   }
-  const { inputShape: _onnxOnly, ...readOptions } = options;
+  // (--input-shape is also PyTorch source's input per sample; the other text formats ignore it.)
+  const readOptions = options;
   const { file, text } = source;
   const fileName = file === STDIN_NAME ? undefined : file;
   const analysis = check(text, { ...readOptions, fileName, format: formatGiven(fileName, text) });

@@ -1,12 +1,13 @@
-// The options every command takes for model files with several sizes (Ultralytics): which scale
-// when the file name carries none, and the image size to analyse at.
+// The options every command takes for model files: for files with several sizes (Ultralytics) which
+// scale and the image size; an ONNX model's input shape; for PyTorch source which class and the
+// input shape.
 import type { Analysis, ReadOptions } from '../../engine';
 import { UsageError, type FlagSpec, type ParsedArgs } from './args';
 
-export const MODEL_FLAGS: FlagSpec = { scale: 'value', 'image-size': 'value', 'input-shape': 'value' };
+export const MODEL_FLAGS: FlagSpec = { scale: 'value', 'image-size': 'value', 'input-shape': 'value', class: 'value' };
 
-/** How model files are read: Ultralytics' scale and image size, an ONNX model's input shape. */
-export type ModelOptions = Pick<ReadOptions, 'scale' | 'imageSize'> & { inputShape?: number[] };
+/** How model files are read: Ultralytics' scale and image size, an ONNX model's input shape, a PyTorch file's class and input. */
+export type ModelOptions = Pick<ReadOptions, 'scale' | 'imageSize' | 'className'> & { inputShape?: number[] };
 
 export const MODEL_HELP = `  --scale S         Ultralytics: the scale (n, s, m, l, x…) when the file name carries none
                     (yolov8.yaml); a name such as yolov8s.yaml wins, as in Ultralytics (a note
@@ -15,7 +16,11 @@ export const MODEL_HELP = `  --scale S         Ultralytics: the scale (n, s, m, 
                     to a multiple of the model's largest stride as Ultralytics does, with a
                     note; darknet: instead of its [net] width and height)
   --input-shape S   ONNX: the input's shape, e.g. 1x3x224x224 (or 3x224x224): sizes for the
-                    axes the file leaves dynamic; the batch is 1 (figures are per sample)`;
+                    axes the file leaves dynamic; the batch is 1 (figures are per sample).
+                    PyTorch: the input per sample, C×H×W such as 3x224x224 or 3,224,224
+                    (default: the file's \`# convlens: input\` comment or its torch.randn call)
+  --class NAME      PyTorch: the nn.Module subclass or factory function to analyse (default:
+                    the file's top-level model)`;
 
 export function modelOptions(flags: ParsedArgs['flags']): ModelOptions {
   const out: ModelOptions = {};
@@ -35,6 +40,11 @@ export function modelOptions(flags: ParsedArgs['flags']): ModelOptions {
     const dims = shape.split(/[x×,]/).map((d) => d.trim());
     if (dims.length < 2 || dims.length > 6 || dims.some((d) => !/^\d{1,6}$/.test(d) || Number(d) < 1)) throw new UsageError(`--input-shape must be sizes joined by x, such as 1x3x224x224, not ${JSON.stringify(shape)}`);
     out.inputShape = dims.map(Number);
+  }
+  const cls = flags.class;
+  if (typeof cls === 'string') {
+    if (!/^[A-Za-z_]\w{0,99}$/.test(cls)) throw new UsageError(`--class must be a Python class name, not ${JSON.stringify(cls)}`);
+    out.className = cls;
   }
   return out;
 }

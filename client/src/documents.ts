@@ -23,7 +23,8 @@ export class NetworkDocuments {
 
   /** How the document is read, or undefined when it is not a network. */
   optionsOf(doc: vscode.TextDocument): ReadOptions | undefined {
-    const settings = parseFormatSettings(vscode.workspace.getConfiguration('convlens').get('ultralytics'));
+    const config = vscode.workspace.getConfiguration('convlens');
+    const settings = parseFormatSettings(config.get('ultralytics'), config.get('pytorch'));
     return documentOptions(doc.languageId, doc.uri.toString(), doc.getText(), settings, this.scaleOf(doc.uri));
   }
 }

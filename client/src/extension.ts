@@ -8,7 +8,7 @@ import { StatusBar } from './statusBar';
 import { openPreview, registerPreviewSerializer } from './preview';
 import { registerOnnxEditor } from './onnxEditor';
 import { claimDarknet, NetworkDocuments } from './documents';
-import { SET_SCALE, type SetScaleParams } from '../../protocol/summary';
+import { SET_MODEL, SET_SCALE, type SetModelParams, type SetScaleParams } from '../../protocol/summary';
 
 let client: LanguageClient | undefined;
 
@@ -27,8 +27,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    // Plain YAML goes to the server too: it analyses only files that look like Ultralytics models.
-    documentSelector: [{ language: 'cnn-yaml' }, { language: 'ultralytics-yaml' }, { language: 'darknet-cfg' }, { language: 'yaml' }],
+    // Plain YAML and Python go to the server too: it analyses only files that look like Ultralytics
+    // models or define nn.Module subclasses (beside the Python extensions, never instead of them).
+    documentSelector: [{ language: 'cnn-yaml' }, { language: 'ultralytics-yaml' }, { language: 'darknet-cfg' }, { language: 'yaml' }, { language: 'python' }],
     synchronize: { configurationSection: 'convlens' },
     outputChannelName: 'ConvLens',
     middleware: {
@@ -76,6 +77,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
       await networks.setScale(uri, scale);
       await client!.sendNotification(SET_SCALE, { uri: uri.toString(), scale: scale ?? null } satisfies SetScaleParams);
       vscode.window.setStatusBarMessage(scale ? `ConvLens: figures for scale '${scale}'` : 'ConvLens: figures for the scale of the file name or setting', 5000);
+    }),
+    vscode.commands.registerCommand('convlens.chooseModel', async (uriArg?: string, model?: string) => {
+      const uri = uriArg ? vscode.Uri.parse(uriArg) : vscode.window.activeTextEditor?.document.uri;
+      if (!uri) return;
+      await client!.sendNotification(SET_MODEL, { uri: uri.toString(), model: model ?? null } satisfies SetModelParams);
     }),
     vscode.commands.registerCommand('convlens.previewFeatureMaps', (arg?: vscode.Uri | string) => {
       const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;

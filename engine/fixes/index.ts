@@ -7,3 +7,4 @@ import './coverage';
 import './kernels';
 import './structure';
 import './detection';
+import './pytorch';

@@ -8,6 +8,7 @@ import { readCnnYaml } from './cnnYaml/read';
 import { readUltralytics } from './ultralytics/read';
 import { readDarknet } from './darknet/read';
 import { onnxAsText } from './onnx/text';
+import { readPytorch } from './pytorch/read';
 
 export type { ReadOptions } from './options';
 
@@ -26,6 +27,11 @@ export function looksDarknet(text: string): boolean {
   return false;
 }
 
+/** PyTorch model source: a Python file that imports torch and defines an nn.Module subclass. */
+export function looksPytorch(text: string): boolean {
+  return /^[ \t]*(?:import[ \t]+torch\b|from[ \t]+torch\b)/m.test(text) && /^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b(?:nn\.)?(?:Module|Sequential)\b/m.test(text);
+}
+
 /**
  * The format of a file ConvLens reads, from its name and (for `.yaml`, `.yml` and `.cfg`) its
  * text; undefined when it is not a network file ConvLens recognises.
@@ -36,6 +42,7 @@ export function formatOf(fileName: string, text?: string): NetworkFormat | undef
   if (/\.ya?ml$/.test(name)) return text !== undefined && looksUltralytics(text) ? 'ultralytics' : undefined;
   if (/\.cfg$/.test(name)) return text !== undefined && looksDarknet(text) ? 'darknet' : undefined;
   if (/\.onnx$/.test(name)) return 'onnx';
+  if (/\.py$/.test(name)) return text !== undefined && looksPytorch(text) ? 'pytorch' : undefined;
   return undefined;
 }
 
@@ -45,6 +52,7 @@ const READERS: Record<TextNetworkFormat, Reader> = {
   'cnn-yaml': (text) => readCnnYaml(text),
   ultralytics: readUltralytics,
   darknet: readDarknet,
+  pytorch: readPytorch,
 };
 
 /** Analyses a network document: shapes, counts, fields and the engine's own findings (no lint rules). */

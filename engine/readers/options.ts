@@ -1,5 +1,5 @@
 // What a front end may tell a reader besides the text: the file's name and format, and the
-// settings some formats take (the Ultralytics scale, the image size).
+// settings some formats take (the Ultralytics scale, the image size; PyTorch's class and input shape).
 import type { TextNetworkFormat } from '../types';
 
 export interface ReadOptions {
@@ -11,4 +11,10 @@ export interface ReadOptions {
   scale?: string;
   /** The square image size the model is analysed at: Ultralytics (default 640); darknet (default: [net] width and height). */
   imageSize?: number;
+  /** PyTorch: the nn.Module subclass to analyse (default: the top-level model of the file). */
+  className?: string;
+  /** PyTorch: the input shape per sample, [C, H, W], over what the file says (the CLI's --input-shape). */
+  inputShape?: number[];
+  /** PyTorch: the input shape when the file says none (the convlens.pytorch.inputShape setting). */
+  fallbackInputShape?: number[];
 }

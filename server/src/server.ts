@@ -24,7 +24,7 @@ import { moduleCompletion } from './features/moduleCompletion';
 import { documentSymbols } from './features/symbols';
 import { definition, prepareRename, references, rename } from './features/definition';
 import { guard } from './features/util';
-import { SET_SCALE, type SetScaleParams } from '../../protocol/summary';
+import { SET_MODEL, SET_SCALE, type SetModelParams, type SetScaleParams } from '../../protocol/summary';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -134,6 +134,14 @@ connection.onRenameRequest(on('rename', null, (snap, p) => (isCnnYaml(snap) ? re
 connection.onNotification(SET_SCALE, (p: SetScaleParams) => {
   if (!p || typeof p.uri !== 'string' || !(p.scale === null || typeof p.scale === 'string')) return;
   service.setScale(p.uri, p.scale ?? undefined);
+  if (hasInlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => {});
+  if (hasCodeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => {});
+});
+
+/** The user chose which model of a PyTorch file to analyse (CodeLens on a class). */
+connection.onNotification(SET_MODEL, (p: SetModelParams) => {
+  if (!p || typeof p.uri !== 'string' || !(p.model === null || (typeof p.model === 'string' && /^[A-Za-z_]\w{0,99}$/.test(p.model)))) return;
+  service.setModel(p.uri, p.model ?? undefined);
   if (hasInlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => {});
   if (hasCodeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => {});
 });

@@ -47,7 +47,7 @@ export function parseSettings(raw: unknown): Settings {
     },
     rules,
     debounceMs: typeof s.debounceMs === 'number' && s.debounceMs >= 0 ? s.debounceMs : DEFAULT_SETTINGS.debounceMs,
-    formats: parseFormatSettings(s.ultralytics),
+    formats: parseFormatSettings(s.ultralytics, s.pytorch),
   };
 }
 
@@ -98,6 +98,8 @@ export class AnalysisService {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Per document: the Ultralytics scale the user chose (CodeLens), when the file name carries none. */
   private readonly scales = new Map<string, string>();
+  /** Per document: the PyTorch model the user chose (CodeLens), instead of the file's top-level one. */
+  private readonly models = new Map<string, string>();
   settings: Settings = DEFAULT_SETTINGS;
 
   constructor(
@@ -164,6 +166,7 @@ export class AnalysisService {
 
   closed(uri: string): void {
     this.scales.delete(uri);
+    this.models.delete(uri);
     const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
     this.timers.delete(uri);
@@ -178,6 +181,14 @@ export class AnalysisService {
     this.changed(uri, true);
   }
 
+  /** The user chose which model of a PyTorch file to analyse: analyse it again. */
+  setModel(uri: string, model: string | undefined): void {
+    if (model) this.models.set(uri, model);
+    else this.models.delete(uri);
+    this.cache.delete(uri);
+    this.changed(uri, true);
+  }
+
   /** Settings changed: every cached result is stale (rule severities may differ). */
   invalidateAll(): string[] {
     const uris = [...this.cache.keys()];
@@ -188,7 +199,7 @@ export class AnalysisService {
   private analyse(doc: TextDocument): Snapshot {
     const text = doc.getText();
     const t0 = performance.now();
-    const options = documentOptions(doc.languageId, doc.uri, text, this.settings.formats, this.scales.get(doc.uri));
+    const options = documentOptions(doc.languageId, doc.uri, text, this.settings.formats, this.scales.get(doc.uri), this.models.get(doc.uri));
     // A document that is not a network (plain YAML) gets an empty analysis: no hints, no findings.
     const analysis = options ? safeAnalyse(text, options, this.log) : emptyAnalysis();
     const engineErrors = analysis.findings.filter((f) => f.severity === 'error');

@@ -23,7 +23,7 @@ const FRONT_ENDS = ['server', 'client', 'webview', 'cli'];
 
 /** Packages each room may import by name (anything else from node_modules or Node is refused). */
 const PACKAGES: Record<string, RegExp> = {
-  engine: /^yaml$/,
+  engine: /^(yaml|@lezer\/python|@lezer\/common)$/,
   kernels: /^$/,
   protocol: /^$/,
   server: /^(vscode-languageserver(-textdocument|-protocol)?(\/node)?|node:.*|fs|path|os|url|util|child_process)$/,

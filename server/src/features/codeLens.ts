@@ -88,5 +88,9 @@ export function codeLenses(snap: Snapshot): CodeLens[] {
   }
   if (a.scale && a.scale.choices.length > 1) lenses.push({ range, command: scaleLens(snap, a.scale) });
   lenses.push({ range, command: { title: 'Preview feature maps', command: 'convlens.previewFeatureMaps', arguments: [snap.uri] } });
+  // A PyTorch file's other models: analyse one of them instead.
+  for (const m of a.models ?? []) {
+    lenses.push({ range: snap.lines.range(m.span), command: { title: `Analyse ${m.name}`, command: 'convlens.chooseModel', arguments: [snap.uri, m.name], tooltip: `Show the figures of ${m.name} instead of ${a.name ?? 'the model shown'}` } as CodeLens['command'] });
+  }
   return lenses;
 }

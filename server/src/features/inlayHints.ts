@@ -3,7 +3,7 @@
 // entry shows the result of the whole entry (output of the last instance, parameters and MACs of
 // all instances).
 //
-// Real model files (Ultralytics YOLO, Darknet) stay in languages whose hints VS Code cuts:
+// Real model files (Ultralytics YOLO, Darknet, PyTorch source) stay in languages whose hints VS Code cuts:
 // `editor.inlayHints.maximumLength` (default 43) counts the label characters of every hint on a
 // line together (padding not counted) and replaces the rest with `…`. Their hints are therefore
 // fitted to 43 characters, the figures a YOLO user wants most first (shape, parameters, then
@@ -51,12 +51,13 @@ function shapeVariants(entry: EntryResult): string[] {
  * · field, leaving out what does not fit, so that no part is ever cut.
  */
 export function hintLabel(entry: EntryResult, on: Settings['inlayHints'], budget?: number): string | undefined {
-  if (!entry.shape) return undefined;
+  // A definition (a PyTorch constructor line) has parameters but no output of its own.
+  if (!entry.shape && !entry.definition) return undefined;
   const repeats = entry.repeats && entry.repeats.written > 1 ? `n ${entry.repeats.written}→${entry.repeats.scaled}` : undefined;
   const rf = on.receptiveField ? formatFieldShort(entry.rf) : undefined;
   const params = on.params && (entry.params > 0 || entry.isBlock) ? `${compactNumber(entry.params)} params` : undefined;
   const macs = on.macs && entry.macs > 0 ? `${compactNumber(entry.macs)} MACs` : undefined;
-  const shapes = on.shape ? shapeVariants(entry) : [undefined];
+  const shapes = on.shape && entry.shape ? shapeVariants(entry) : [undefined];
   if (budget === undefined) {
     const parts = [shapes[0], repeats, rf, params, macs].filter((p): p is string => !!p);
     return parts.length ? parts.join(SEP) : undefined;
@@ -83,7 +84,7 @@ export function hintLabel(entry: EntryResult, on: Settings['inlayHints'], budget
 export function hintTooltip(entry: EntryResult): string {
   const lines = [`**${entry.name}** (${entry.kind}${entry.isBlock ? ' block' : ''}${entry.instances > 1 ? `, ${entry.instances} instances` : ''})`, ''];
   const outs = entry.outputs ?? [entry.shape];
-  lines.push(`- shape: ${formatShape(entry.inputShape)} → ${outs.map(formatShape).join(', ')}`);
+  if (!entry.definition) lines.push(`- shape: ${formatShape(entry.inputShape)} → ${outs.map(formatShape).join(', ')}`);
   if (entry.repeats && entry.repeats.written > 1) lines.push(`- repeats: ${entry.repeats.written} written, ${entry.repeats.scaled} after the depth multiple`);
   lines.push(`- parameters: ${thousands(entry.params)}${entry.buffers ? ` (+ ${thousands(entry.buffers)} buffers)` : ''}`);
   lines.push(`- MACs: ${thousands(entry.macs)} (FLOPs ≈ ${compactNumber(2 * entry.macs)})`);
@@ -98,7 +99,8 @@ export function hintTooltip(entry: EntryResult): string {
 /** The label budget per line for a document: VS Code's default for real model files, none for ConvLens's own format. */
 export function hintBudget(snap: Snapshot): number | undefined {
   const format = snap.analysis.format;
-  return format === 'ultralytics' || format === 'darknet' ? VSCODE_HINT_BUDGET : undefined;
+  // Python belongs to other extensions: its hint limit is the user's (VS Code's default), not ConvLens's to lift.
+  return format === 'ultralytics' || format === 'darknet' || format === 'pytorch' ? VSCODE_HINT_BUDGET : undefined;
 }
 
 export function inlayHints(snap: Snapshot, range: Range, settings: Settings): InlayHint[] {
