@@ -78,6 +78,8 @@ const DARKNET_NET = 'yolov3-tiny-small.cfg';
 const DARKNET_WEIGHTS = 'yolov3-tiny-small.weights';
 /** An ONNX model (test/fixtures/onnx): opening it shows ConvLens's custom editor. */
 const ONNX_MODEL = 'classifier_op11_fixed_bn.onnx';
+/** An ONNX model whose weights are in an external data file beside it (`tcn_external.onnx.data`). */
+const ONNX_EXTERNAL = 'tcn_external.onnx';
 
 /**
  * Closes every editor (and preview panel) with the command palette, opened from the explorer (keys
@@ -137,7 +139,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   writeFileSync(join(workspace, WEIGHTS_NET), `# convlens: weights=${WEIGHTS_FILE}\n${readFileSync(join(fixtures, 'blocks.cnn.yaml'), 'utf8')}`);
   copyFileSync(join(fixtures, 'blocks.bf16.pth'), join(workspace, WEIGHTS_FILE));
   for (const f of [DARKNET_NET, DARKNET_WEIGHTS]) copyFileSync(join(fixtures, f), join(workspace, f));
-  copyFileSync(join(repoRoot, 'test', 'fixtures', 'onnx', ONNX_MODEL), join(workspace, ONNX_MODEL));
+  for (const f of [ONNX_MODEL, ONNX_EXTERNAL, `${ONNX_EXTERNAL}.data`]) copyFileSync(join(repoRoot, 'test', 'fixtures', 'onnx', f), join(workspace, f));
   let demoRendered = false;
 
   it('the workbench loads (.monaco-workbench)', async () => {
@@ -380,6 +382,16 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     const text = await weightsInfo();
     if (!/^Weights: classifier_op11_fixed_bn\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 6, opset 11\) · 40 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
     await page.screenshot({ path: join(resultsDir, 'onnx.png') });
+    await closeAllEditors(page);
+  });
+
+  it(`${ONNX_EXTERNAL}: the host reads its external data file beside it, and the model runs with those weights (no CL024)`, async () => {
+    await quickOpen(page, ONNX_EXTERNAL);
+    const frame = weightsFrame();
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const text = await weightsInfo();
+    if (!/^Weights: tcn_external\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 8, opset 17\) · 33 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
+    if (await frame.locator('#findings li[data-code="CL024"]').count()) throw new Error('the external weights were not read (CL024)');
     await closeAllEditors(page);
   });
 
