@@ -21,7 +21,18 @@ export type HostMessage =
   | { type: 'image'; name: string; mime: string; bytes: Uint8Array }
   /** The weights file to run the network with (null: random weights; `problem`: why a file named for it cannot be used). */
   | { type: 'weights'; file: WeightsFile | null; problem?: string }
+  /** An ONNX model file (the custom editor): analysed and run with its own weights. */
+  | { type: 'model'; uri: string; model: ModelFile }
   | { type: 'error'; message: string };
+
+/** A model file the host read for the page: its bytes and those of the external data files it names (by location), and sizes for its dynamic input dimensions. */
+export interface ModelFile {
+  name: string;
+  bytes: Uint8Array;
+  externalData: Record<string, Uint8Array>;
+  /** The input's shape with or without the batch axis (absent: the file's own sizes, batch 1). */
+  inputShape?: number[];
+}
 
 /** Where a weights file came from: the user's pick, a comment in the network file, the setting, or a file beside the network. */
 export type WeightsOrigin = 'picked' | 'comment' | 'setting' | 'beside';
@@ -49,6 +60,8 @@ export type PageMessage =
   | { type: 'pickWeights' }
   /** Back to random weights for this network (until weights are loaded again). */
   | { type: 'randomWeights' }
+  /** The input shape the user set for a model's dynamic dimensions (remembered by the host). */
+  | { type: 'inputShape'; shape: number[] }
   /** A layer's maps as one PNG image. */
   | { type: 'savePng'; file: ExportFile }
   /** Every output as .npy files, saved together in a folder (suggested name `folder`). */
@@ -130,6 +143,8 @@ export function parsePageMessage(m: unknown): PageMessage | null {
     case 'pickWeights':
     case 'randomWeights':
       return { type: m.type };
+    case 'inputShape':
+      return isInputShape(m.shape) ? { type: 'inputShape', shape: m.shape } : null;
     case 'reveal':
       return typeof m.layer === 'string' && m.layer.length > 0 && m.layer.length <= MAX_NAME ? { type: 'reveal', layer: m.layer } : null;
     case 'savePng': {
@@ -213,8 +228,41 @@ export function parseHostMessage(m: unknown): HostMessage | null {
       if (!(f.bytes instanceof Uint8Array) || f.bytes.length > MAX_WEIGHTS_BYTES) return null;
       return { type: 'weights', file: { name: f.name, origin: f.origin as WeightsOrigin, bytes: f.bytes } };
     }
+    case 'model': {
+      const model = parseModelFile(m.model);
+      return model && typeof m.uri === 'string' && m.uri.length <= 4 * MAX_NAME ? { type: 'model', uri: m.uri, model } : null;
+    }
     case 'error':
       return typeof m.message === 'string' ? { type: 'error', message: m.message } : null;
   }
   return null;
+}
+
+/** An input shape (with or without the batch axis): 1 to 6 sizes, each 1 to 999,999. */
+export function isInputShape(v: unknown): v is number[] {
+  return Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every((d) => Number.isInteger(d) && d > 0 && d < 1e6);
+}
+
+/** The input shape a user types (`1x3x224x224`, `3×224×224`, `3, 224, 224`); null when it is not one. */
+export function parseInputShape(text: string): number[] | null {
+  const shape = text.trim().split(/\s*[x×,]\s*/).map(Number);
+  return isInputShape(shape) ? shape : null;
+}
+
+function parseModelFile(f: unknown): ModelFile | null {
+  if (!isObj(f) || typeof f.name !== 'string' || f.name.length === 0 || f.name.length > MAX_NAME) return null;
+  // Only real byte arrays: a model is far too large to come as an array of numbers.
+  if (!(f.bytes instanceof Uint8Array) || f.bytes.length > MAX_WEIGHTS_BYTES || !isObj(f.externalData)) return null;
+  const externalData: Record<string, Uint8Array> = {};
+  let total = f.bytes.length;
+  for (const [location, bytes] of Object.entries(f.externalData)) {
+    if (location.length > MAX_NAME || !(bytes instanceof Uint8Array) || (total += bytes.length) > MAX_WEIGHTS_BYTES) return null;
+    externalData[location] = bytes;
+  }
+  let inputShape: number[] | undefined;
+  if (f.inputShape !== undefined) {
+    if (!isInputShape(f.inputShape)) return null;
+    inputShape = f.inputShape;
+  }
+  return { name: f.name, bytes: f.bytes, externalData, ...(inputShape ? { inputShape } : {}) };
 }

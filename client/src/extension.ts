@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { StatusBar } from './statusBar';
 import { openPreview, registerPreviewSerializer } from './preview';
+import { registerOnnxEditor } from './onnxEditor';
 import { claimDarknet, NetworkDocuments } from './documents';
 import { SET_MODEL, SET_SCALE, type SetModelParams, type SetScaleParams } from '../../protocol/summary';
 
@@ -18,6 +19,8 @@ export interface ConvLensApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ConvLensApi> {
+  // Before the language server starts: an .onnx file opened at startup waits for this view only.
+  registerOnnxEditor(context);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

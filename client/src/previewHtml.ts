@@ -62,6 +62,7 @@ export function renderHtml(o: HtmlOptions): string {
   <label>Order <select id="order"><option value="activity">most active first</option><option value="index">by index</option></select></label>
   <label title="Size of the maps">Size <input id="tile-size" type="range" min="${TILE_MIN}" max="${TILE_MAX}" step="8" value="128"></label>
   <label id="slice-label" hidden>Slice <input id="slice" type="range" min="0" max="1" step="0.01" value="0.5"></label>
+  <label id="input-shape-label" hidden title="Sizes for the model's dynamic input dimensions, with or without the batch (1x3x224x224 or 3x224x224); Enter runs it">Input shape <input id="input-shape" type="text" spellcheck="false" placeholder="1x3x224x224"></label>
   <button id="table-toggle" class="secondary toggle" aria-pressed="false" title="The network as a table: per layer its output shape, parameters, MACs and receptive field, with the findings">Table</button>
   <button id="graph-toggle" class="secondary toggle" aria-pressed="true" title="Show the network beside the maps">Graph</button>
   <button id="save-npy" class="secondary" title="Save the input and every layer's output as .npy files">Save .npy</button>
@@ -91,6 +92,7 @@ button:hover { background: var(--vscode-button-hoverBackground, #1177bb); }
 button.secondary, button.toggle[aria-pressed="false"] { color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, #ddd); }
 button.toggle[aria-pressed="true"] { color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, #0e639c); }
 #seed { width: 6em; }
+#input-shape { width: 9em; }
 #sample { max-width: 15em; }
 #tile-size { width: 7em; vertical-align: middle; }
 #weights-bar { flex: none; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; padding: 3px 12px; font-size: 12px; border-bottom: 1px solid var(--vscode-panel-border, #ccc); }

@@ -53,7 +53,7 @@ export function registerPreviewSerializer(context: vscode.ExtensionContext, netw
   );
 }
 
-function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+export function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
     retainContextWhenHidden: false,
@@ -179,7 +179,7 @@ class PreviewPanel {
         await this.reveal(m.layer);
         break;
       case 'pickImage':
-        await this.pickImage();
+        await pickImage(this.uri, (m) => this.post(m));
         break;
       case 'savePng':
         await savePng(this.uri, m.file);
@@ -234,43 +234,44 @@ class PreviewPanel {
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
-  private async pickImage(): Promise<void> {
-    const folder = vscode.workspace.getWorkspaceFolder(this.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    if (!folder) {
-      this.post({ type: 'error', message: 'Images can be picked only from a workspace folder; open a folder first.' });
-      return;
-    }
-    const picked = await vscode.window.showOpenDialog({
-      defaultUri: folder.uri,
-      canSelectFiles: true,
-      canSelectFolders: false,
-      canSelectMany: false,
-      openLabel: 'Use as input',
-      filters: { Images: ['png', 'jpg', 'jpeg'] },
-    });
-    const uri = picked?.[0];
-    if (!uri) return;
-    const inWorkspace = vscode.workspace.getWorkspaceFolder(uri);
-    const ext = /\.(png|jpe?g)$/i.exec(uri.path)?.[1]?.toLowerCase();
-    if (!inWorkspace || !ext) {
-      this.post({ type: 'error', message: `Pick a PNG or JPEG inside the workspace (${uri.fsPath} is not).` });
-      return;
-    }
-    try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > MAX_IMAGE_BYTES) throw new Error(`${Math.round(stat.size / 1048576)} MB is too large`);
-      const bytes = plainBytes(await vscode.workspace.fs.readFile(uri));
-      const mime = ext === 'png' ? 'image/png' : 'image/jpeg';
-      this.post({ type: 'image', name: uri.path.split('/').pop() ?? 'image', mime, bytes });
-    } catch (err) {
-      this.post({ type: 'error', message: `Cannot read ${uri.fsPath}: ${(err as Error).message}` });
-    }
-  }
-
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     panels.delete(this.uri.toString());
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** Asks for a workspace picture (PNG, JPEG) for the network in `uri` and sends it to the page. */
+export async function pickImage(network: vscode.Uri, post: (m: HostMessage) => void): Promise<void> {
+  const folder = vscode.workspace.getWorkspaceFolder(network) ?? vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    post({ type: 'error', message: 'Images can be picked only from a workspace folder; open a folder first.' });
+    return;
+  }
+  const picked = await vscode.window.showOpenDialog({
+    defaultUri: folder.uri,
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: false,
+    openLabel: 'Use as input',
+    filters: { Images: ['png', 'jpg', 'jpeg'] },
+  });
+  const uri = picked?.[0];
+  if (!uri) return;
+  const inWorkspace = vscode.workspace.getWorkspaceFolder(uri);
+  const ext = /\.(png|jpe?g)$/i.exec(uri.path)?.[1]?.toLowerCase();
+  if (!inWorkspace || !ext) {
+    post({ type: 'error', message: `Pick a PNG or JPEG inside the workspace (${uri.fsPath} is not).` });
+    return;
+  }
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.size > MAX_IMAGE_BYTES) throw new Error(`${Math.round(stat.size / 1048576)} MB is too large`);
+    const bytes = plainBytes(await vscode.workspace.fs.readFile(uri));
+    const mime = ext === 'png' ? 'image/png' : 'image/jpeg';
+    post({ type: 'image', name: uri.path.split('/').pop() ?? 'image', mime, bytes });
+  } catch (err) {
+    post({ type: 'error', message: `Cannot read ${uri.fsPath}: ${(err as Error).message}` });
   }
 }
 

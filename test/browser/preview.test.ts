@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { check, fieldAt, type ReadOptions } from '../../engine';
+import { check, checkOnnx, fieldAt, type ReadOptions } from '../../engine';
 import type { Analysis, AxisField } from '../../engine/types';
 import { renderHtml, makeNonce } from '../../client/src/previewHtml';
 import { parsePageMessage } from '../../protocol/preview';
@@ -121,8 +121,8 @@ describe('preview page in headless Chromium', function () {
     await page.waitForSelector('body[data-status="done"]');
   }
 
-  /** Opens the page as VS Code does: a recording acquireVsCodeApi, then the host's `document`. */
-  async function openInVsCode(text: string, options?: ReadOptions): Promise<void> {
+  /** Opens the page as VS Code does, with a recording acquireVsCodeApi, until it says `ready`. */
+  async function openVsCodePage(): Promise<void> {
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.addInitScript(() => {
@@ -132,6 +132,11 @@ describe('preview page in headless Chromium', function () {
     });
     await page.goto(`${base}/`);
     await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'ready'));
+  }
+
+  /** Opens the page as VS Code does, then the host's `document`. */
+  async function openInVsCode(text: string, options?: ReadOptions): Promise<void> {
+    await openVsCodePage();
     await hostSends({ type: 'document', text, uri: 'file:///work/nets/small%20net.cnn.yaml', version: 1, ...(options ? { options } : {}) });
     await page.waitForSelector('body[data-status="done"]');
   }
@@ -976,5 +981,68 @@ layers:
     await page.waitForSelector('#findings li[data-code="CL105"]');
     assert.match((await page.textContent('#findings li[data-code="CL105"]'))!, /^CL105 · down: padding='same' is not supported for strided convolutions/);
     assert.equal(await page.getAttribute('#findings li[data-code="CL105"]', 'class'), 'warning');
+  });
+  it("an ONNX model from the host (the custom editor): its table first, its findings, and a run with its own weights equal to Node's; a dynamic input dimension is named and set in the page", async () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
+    await openVsCodePage();
+    const sendModel = async (file: string) => {
+      const b64 = readFileSync(join(dir, file)).toString('base64');
+      await page.evaluate(([n, b]) => window.postMessage({ type: 'model', uri: `file:///work/models/${n}`, model: { name: n, bytes: Uint8Array.from(atob(b), (c) => c.charCodeAt(0)), externalData: {} } }, '*'), [file, b64]);
+    };
+    const file = 'classifier_op11_fixed_bn.onnx';
+    const bytes = new Uint8Array(readFileSync(join(dir, file)));
+    const read = checkOnnx(bytes, { fileName: file });
+    const a = read.analysis;
+    await sendModel(file);
+    await page.waitForSelector('body[data-status="done"]');
+    // The table is what a model opens on: a row per layer with its figures, the totals, the findings.
+    assert.equal(await page.isVisible('#net-table'), true);
+    assert.equal(await page.isVisible('#layers'), false);
+    assert.equal(await page.isVisible('#load-weights'), false, 'a model brings its own weights');
+    assert.equal(await page.isVisible('#reseed'), false);
+    // Grouped by the exporter's top-level modules, each group row summing its layers.
+    const groups = await page.$$eval('#net-table tr.group-row', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+    assert.deepEqual(groups.map((g) => g[0]), ['layer1', 'layer2', 'hs']);
+    assert.equal(groups[0][3], a.layers.filter((l) => l.name === 'layer1' || l.name.startsWith('layer1.')).reduce((n, l) => n + l.params, 0).toLocaleString('en-US'));
+    const rows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => ({ layer: (tr as HTMLElement).dataset.layer, cells: Array.from(tr.children).map((td) => td.textContent) })));
+    assert.deepEqual(rows.map((r) => r.layer), a.layers.map((l) => l.name));
+    a.layers.forEach((l, i) => assert.deepEqual(rows[i].cells.slice(1, 5), [l.kind, l.shape!.join('×'), l.params.toLocaleString('en-US'), l.macs.toLocaleString('en-US')], l.name));
+    const totals = await page.$$eval('#net-table tr.totals td', (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual([totals[3], totals[4]], [a.totals.params.toLocaleString('en-US'), a.totals.macs.toLocaleString('en-US')]);
+    assert.ok(a.findings.length > 0);
+    for (const f of a.findings) await page.waitForSelector(`#findings li[data-code="${f.code}"]`);
+    // The header says whose weights: the file's own.
+    assert.equal(await page.getAttribute('#weights-info', 'data-weights'), 'file');
+    const tensors = [...read.weightStore().layers.values()].reduce((n, t) => n + t.size, 0);
+    assert.match((await page.textContent('#weights-info'))!, new RegExp(`^Weights: ${file.replace('.', '\\.')} · the file's own weights \\(.*opset 11\\) · ${tensors} tensors$`));
+    // Every layer as Node's executor computes it with the file's weightStore() on the same input.
+    const input = makeSample('scene', a.input!);
+    const want: Float32Array[] = [];
+    execute(a, input, { weights: read.weightStore(), onLayer: (i, t) => (want[i] = t.data.slice()) });
+    const got = await page.evaluate(() => (window as any).convlens.outputs());
+    a.layers.forEach((l, i) => {
+      let worst = 0;
+      for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(got[i].data[k] - want[i][k]) / Math.max(1, Math.abs(want[i][k])));
+      assert.ok(worst <= 1e-5, `${l.name}: max relative difference ${worst}`);
+    });
+    // The file's weights are not random ones: the last layer differs from a seeded random run.
+    const random: Float32Array[] = [];
+    execute(a, input, { seed: 0, onLayer: (i, t) => (random[i] = t.data.slice()) });
+    const last = a.layers.length - 1;
+    assert.ok(random[last].some((v, k) => Math.abs(v - want[last][k]) > 1e-3));
+    // A model with dynamic height and width: the page names them, and runs once given a shape.
+    const dynamic = 'classifier_op17_dynamic_bn.onnx';
+    await sendModel(dynamic);
+    await page.waitForSelector('body[data-status="error"]');
+    assert.match((await page.textContent('#findings'))!, /dynamic dimensions 'height' \(axis 2\), 'width' \(axis 3\)/);
+    assert.equal(await page.isVisible('#input-shape'), true);
+    await page.fill('#input-shape', '1x3x24x24');
+    await page.press('#input-shape', 'Enter');
+    await page.waitForSelector('body[data-status="done"]');
+    assert.deepEqual((await sentOfType('inputShape')).map((m) => m.shape), [[1, 3, 24, 24]]);
+    const d = checkOnnx(new Uint8Array(readFileSync(join(dir, dynamic))), { fileName: dynamic, inputShape: [1, 3, 24, 24] }).analysis;
+    const dRows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.layer));
+    assert.deepEqual(dRows, d.layers.map((l) => l.name));
+    assert.equal((await page.evaluate(() => (window as any).convlens.outputs())).filter(Boolean).length, d.layers.length);
   });
 });

@@ -76,6 +76,10 @@ const WEIGHTS_TEXT = `Weights: ${WEIGHTS_FILE} (named in the network file's comm
 /** A Darknet cfg with its .weights beside it (test/fixtures/weights): the preview asks once to use them. */
 const DARKNET_NET = 'yolov3-tiny-small.cfg';
 const DARKNET_WEIGHTS = 'yolov3-tiny-small.weights';
+/** An ONNX model (test/fixtures/onnx): opening it shows ConvLens's custom editor. */
+const ONNX_MODEL = 'classifier_op11_fixed_bn.onnx';
+/** An ONNX model whose weights are in an external data file beside it (`tcn_external.onnx.data`). */
+const ONNX_EXTERNAL = 'tcn_external.onnx';
 
 /**
  * Closes every editor (and preview panel) with the command palette, opened from the explorer (keys
@@ -135,6 +139,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   writeFileSync(join(workspace, WEIGHTS_NET), `# convlens: weights=${WEIGHTS_FILE}\n${readFileSync(join(fixtures, 'blocks.cnn.yaml'), 'utf8')}`);
   copyFileSync(join(fixtures, 'blocks.bf16.pth'), join(workspace, WEIGHTS_FILE));
   for (const f of [DARKNET_NET, DARKNET_WEIGHTS]) copyFileSync(join(fixtures, f), join(workspace, f));
+  for (const f of [ONNX_MODEL, ONNX_EXTERNAL, `${ONNX_EXTERNAL}.data`]) copyFileSync(join(repoRoot, 'test', 'fixtures', 'onnx', f), join(workspace, f));
   let demoRendered = false;
 
   it('the workbench loads (.monaco-workbench)', async () => {
@@ -362,6 +367,32 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     if (!/^Weights: yolov3-tiny-small\.weights \(found beside the network\) · darknet 0\.2\.5, \d+ images seen · 59 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
     await page.screenshot({ path: join(resultsDir, 'preview-weights-beside.png') });
     await closeAllEditors(page); // the next checks start from a plain workbench
+  });
+
+  it(`${ONNX_MODEL}: opens in ConvLens's view of the model, its table (op, shape, parameters, MACs, field) and totals, run with the file's own weights (test-results/e2e/onnx.png)`, async () => {
+    await quickOpen(page, ONNX_MODEL);
+    const frame = weightsFrame();
+    await frame.locator('#net-table tr.layer-row[data-layer="layer2.se.fc1"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const rows = await frame.locator('#net-table tr.layer-row').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    // The fixture's 40 layers; its stem: a 3→8 conv without bias, 3×3 stride 2, on 3×24×24 (216 parameters, 8·12·12·27 MACs).
+    if (rows.length !== 40) throw new Error(`the table has ${rows.length} rows, not the model's 40`);
+    if (rows[0].slice(1, 5).join(' | ') !== 'conv | 8×12×12 | 216 | 31,104') throw new Error(`the stem's row reads ${rows[0].join(' | ')}`);
+    await frame.locator('#net-table tr.totals').waitFor({ state: 'visible' });
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const text = await weightsInfo();
+    if (!/^Weights: classifier_op11_fixed_bn\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 6, opset 11\) · 40 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
+    await page.screenshot({ path: join(resultsDir, 'onnx.png') });
+    await closeAllEditors(page);
+  });
+
+  it(`${ONNX_EXTERNAL}: the host reads its external data file beside it, and the model runs with those weights (no CL024)`, async () => {
+    await quickOpen(page, ONNX_EXTERNAL);
+    const frame = weightsFrame();
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const text = await weightsInfo();
+    if (!/^Weights: tcn_external\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 8, opset 17\) · 33 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
+    if (await frame.locator('#findings li[data-code="CL024"]').count()) throw new Error('the external weights were not read (CL024)');
+    await closeAllEditors(page);
   });
 
   // Real model files: an Ultralytics YOLO YAML stays in the yaml language and gets the same hints.

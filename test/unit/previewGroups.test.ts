@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { check } from '../../engine';
+import { check, checkOnnx } from '../../engine';
 import { layerGroups, nameInGroup, shortLabels } from '../../webview/src/render/groups';
 import { readExample } from './helpers/examples';
 import { repoRoot } from '../oracle';
@@ -39,6 +39,14 @@ describe('preview groups of layers', () => {
       ['0.leaky', '0', 'convolutional'],
       ['1.max', null, null],
     ]);
+  });
+
+  it("an ONNX model's layers are grouped by the exporter's top-level module, its residual add included", () => {
+    const a = checkOnnx(readFileSync(join(repoRoot, 'test', 'fixtures', 'onnx', 'classifier_op11_fixed_bn.onnx'))).analysis;
+    const g = layerGroups(a);
+    const of = (name: string) => g[a.layers.findIndex((l) => l.name === name)]?.name ?? null;
+    assert.deepEqual(['stem', 'bn', 'layer1.conv1', 'layer1.se.fc1', 'layer1', 'layer1.act2', 'layer2.down.0', 'hs.hardsigmoid', 'hs.mul', 'fc'].map(of), [null, null, 'layer1', 'layer1', 'layer1', 'layer1', 'layer2', 'hs', 'hs', null]);
+    assert.equal(nameInGroup('layer1.se.fc1', 'layer1'), 'se.fc1');
   });
 
   it("a name inside its group is what follows the group's name", () => {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { contentSecurityPolicy, makeNonce, renderHtml } from '../../client/src/previewHtml';
-import { isSafeFileName, parseHostMessage, parsePageMessage, toSafeFileName } from '../../protocol/preview';
+import { isSafeFileName, parseHostMessage, parseInputShape, parsePageMessage, toSafeFileName } from '../../protocol/preview';
 import { repoRoot } from '../oracle';
 
 const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
@@ -107,6 +107,24 @@ describe('webview security', () => {
     assert.equal(parseHostMessage({ type: 'weights', file: null, problem: 7 }), null);
     assert.deepEqual(parsePageMessage({ type: 'pickWeights', path: '/etc/passwd' }), { type: 'pickWeights' });
     assert.deepEqual(parsePageMessage({ type: 'randomWeights' }), { type: 'randomWeights' });
+  });
+
+  it('host → page model files (the ONNX view) and page → host input shapes', () => {
+    const bytes = new Uint8Array([8, 6, 18, 1]);
+    const data = new Uint8Array([0, 0, 128, 63]);
+    const model = { name: 'm.onnx', bytes, externalData: { 'm.onnx.data': data }, inputShape: [1, 3, 64, 64] };
+    assert.deepEqual(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx', model }), { type: 'model', uri: 'file:///w/m.onnx', model });
+    assert.deepEqual(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx', model: { ...model, inputShape: undefined } }), { type: 'model', uri: 'file:///w/m.onnx', model: { name: 'm.onnx', bytes, externalData: { 'm.onnx.data': data } } });
+    assert.equal(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx', model: { ...model, bytes: [8, 6] } }), null, 'bytes only as a byte array');
+    assert.equal(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx', model: { ...model, externalData: { x: [1, 2] } } }), null);
+    assert.equal(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx', model: { ...model, inputShape: [1, 0, 3] } }), null);
+    assert.equal(parseHostMessage({ type: 'model', uri: 7, model }), null);
+    assert.equal(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx' }), null);
+    assert.deepEqual(parsePageMessage({ type: 'inputShape', shape: [3, 224, 224] }), { type: 'inputShape', shape: [3, 224, 224] });
+    for (const shape of [[], [3, -1], [3, 2.5], '3x224x224', [1, 2, 3, 4, 5, 6, 7], [1e6]]) assert.equal(parsePageMessage({ type: 'inputShape', shape }), null, JSON.stringify(shape));
+    assert.deepEqual(parseInputShape(' 1x3x224×224 '), [1, 3, 224, 224]);
+    assert.deepEqual(parseInputShape('3, 32, 32'), [3, 32, 32]);
+    for (const t of ['', '3x', 'x', '3xx3', 'a', '3x0', '-1x3']) assert.equal(parseInputShape(t), null, t);
   });
 
   it('host → page messages: images must be PNG or JPEG bytes', () => {

@@ -11,7 +11,7 @@ import { setStatus, showError } from './page/status';
 import { showSelection } from './page/selection';
 import { setupToolbar } from './page/toolbar';
 import { setCurrent } from './page/graph';
-import { startHandlingEvents, useImage, useWeights } from './page/controller';
+import { startHandlingEvents, useImage, useModel, useWeights } from './page/controller';
 
 function onHost(raw: unknown): void {
   const m: HostMessage | null = parseHostMessage(raw);
@@ -35,6 +35,9 @@ function onHost(raw: unknown): void {
       break;
     case 'weights':
       useWeights(m.file, m.problem ?? null);
+      break;
+    case 'model':
+      useModel(m.uri, m.model);
       break;
     case 'error':
       showError(m.message);

@@ -1,7 +1,7 @@
 // The preview's Web Worker: analyses the document with the engine, runs the network with the
 // kernels and posts every layer's output as soon as it is computed. A new `run` (or `cancel`)
 // aborts the current run between two layers.
-import { check } from '../../engine';
+import { check, checkOnnx } from '../../engine';
 import { explainLayer } from '../../engine/explain';
 import type { FindingInfo, TensorStats } from './workerProtocol';
 import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError } from '../../kernels/runtime/execute';
@@ -9,6 +9,7 @@ import { makeSample, samplesFor } from '../../kernels/runtime/samples';
 import { WARM_UP_NETWORK } from './warmUp';
 import { layerGroups } from './render/groups';
 import type { LayerInfo, WeightsInfo, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { ModelFile } from '../../protocol/preview';
 import type { Analysis } from '../../engine/types';
 import type { WeightStore } from '../../kernels/runtime/weights';
 import { loadWeights, type LoadedWeights } from '../../kernels/weights';
@@ -42,6 +43,40 @@ function post(m: WorkerReply, transfer: Transferable[] = []): void {
 let weightsFile: { name: string; bytes: Uint8Array; serial: number } | null = null;
 let weightsSerial = 0;
 let readFor: { key: string; loaded: LoadedWeights | Error } | null = null;
+
+// The ONNX model file (the custom editor), and what it gave for the last input shape: its
+// analysis and its own weights (read once per shape, not per re-seed or sample).
+let modelFile: Omit<ModelFile, 'inputShape'> | null = null;
+let modelRead: { key: string; analysis: Analysis; weights: { store?: WeightStore; info: WeightsInfo } } | null = null;
+
+/** The model file's analysis for this input shape, and its weights: the file's own. */
+function readModel(model: Omit<ModelFile, 'inputShape'>, inputShape: number[] | undefined): NonNullable<typeof modelRead> {
+  const key = JSON.stringify(inputShape ?? null);
+  if (modelRead?.key === key) return modelRead;
+  const external = model.externalData;
+  const read = checkOnnx(model.bytes, { fileName: model.name, inputShape, externalData: (location) => (Object.hasOwn(external, location) ? external[location] : undefined) });
+  const source = `the file's own weights (${read.model.producer || `opset ${read.model.opset}`})`;
+  let weights: { store?: WeightStore; info: WeightsInfo };
+  try {
+    const store = read.weightStore();
+    const tensors = [...store.layers.values()].reduce((n, t) => n + t.size, 0);
+    weights = { store, info: { name: model.name, source, tensors, dtypes: {}, problem: null, stats: storeStats(store) } };
+  } catch (err) {
+    weights = { info: { name: model.name, source, tensors: 0, dtypes: {}, problem: (err as Error).message, stats: {} } };
+  }
+  modelRead = { key, analysis: read.analysis, weights };
+  return modelRead;
+}
+
+/** The run's network and its weights: the model file's own, or the text's with the weights file (if any). */
+function analysed(req: Extract<WorkerRequest, { type: 'run' }>): { analysis: Analysis; weights: () => { store?: WeightStore; info: WeightsInfo | null } } {
+  if (req.model && modelFile) {
+    const read = readModel(modelFile, req.model.inputShape);
+    return { analysis: read.analysis, weights: () => read.weights };
+  }
+  const analysis = check(req.text, req.options);
+  return { analysis, weights: () => weightsFor(analysis, req) };
+}
 
 /** Min, max, mean and standard deviation of every tensor of a store, by layer. */
 function storeStats(store: WeightStore): Record<string, TensorStats[]> {
@@ -100,11 +135,11 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   const t0 = performance.now();
   try {
     takeReusedCount();
-    const analysis = check(req.text, req.options);
+    const { analysis, weights: weightsOf } = analysed(req);
     const groups = layerGroups(analysis);
     const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index], params: l.params, macs: l.macs, explain: explainLayer(l, analysis) }));
     const why = executable(analysis);
-    const weights = why ? { info: null } : weightsFor(analysis, req);
+    const weights = why ? { info: null } : weightsOf();
     post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why, weights: weights.info, findings: findingsOf(analysis), totals: analysis.totals });
     if (why) return;
     const shape = analysis.input!;
@@ -164,6 +199,9 @@ scope.onmessage = (e: MessageEvent) => {
   } else if (m.type === 'weights') {
     weightsFile = m.file ? { ...m.file, serial: ++weightsSerial } : null;
     readFor = null;
+  } else if (m.type === 'model') {
+    modelFile = m.model;
+    modelRead = null;
   } else if (m.type === 'recycle') {
     // The last run's buffers replace any older ones (from a network whose sizes may not return).
     forgetSpares();

@@ -1,6 +1,6 @@
 // Messages between the preview page (main.ts) and its worker (worker.ts).
 import type { Stats } from '../../kernels';
-import type { DocumentOptions } from '../../protocol/preview';
+import type { DocumentOptions, ModelFile } from '../../protocol/preview';
 import type { LayerGroup } from './render/groups';
 import type { LayerExplanation } from '../../engine/explain';
 import type { Severity, Totals } from '../../engine/types';
@@ -10,12 +10,15 @@ export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shap
 
 /** Page → worker. */
 export type WorkerRequest =
-  | { type: 'run'; id: number; text: string; options?: DocumentOptions; input: RunInput; seed: number }
+  /** `model`: run the model file the worker has (its own weights), with sizes for its dynamic input dimensions; else the text. */
+  | { type: 'run'; id: number; text: string; options?: DocumentOptions; model?: { inputShape?: number[] }; input: RunInput; seed: number }
   | { type: 'cancel'; id: number }
   /** The previous run's output buffers, moved back for the next run's outputs of the same sizes. */
   | { type: 'recycle'; buffers: ArrayBuffer[] }
   /** The weights file the next runs use (null: random weights); the worker parses it. */
-  | { type: 'weights'; file: { name: string; bytes: Uint8Array } | null };
+  | { type: 'weights'; file: { name: string; bytes: Uint8Array } | null }
+  /** The ONNX model file the runs with `model` read (null: none). */
+  | { type: 'model'; model: Omit<ModelFile, 'inputShape'> | null };
 
 /** What the worker made of the weights file for the analysed network. */
 export interface WeightsInfo {

@@ -11,11 +11,11 @@ import { selectionAt, showSelection } from './selection';
 import { setCurrent, showGraph } from './graph';
 import { openMatrix } from './matrix';
 import { saveAllNpy, saveLayerPng } from './exporting';
-import { fillSamples, showGraphToggle, showTableToggle } from './toolbar';
+import { fillSamples, showGraphToggle, showModelControls, showTableToggle } from './toolbar';
 import { showLayerDetails } from './table';
 import { post } from './workerLink';
 import { startRun } from './run';
-import type { WeightsFile } from '../../../protocol/preview';
+import { parseInputShape, type ModelFile, type WeightsFile } from '../../../protocol/preview';
 
 function useSample(name: string): void {
   state.sample = name;
@@ -123,6 +123,9 @@ function onEvent(e: PageEvent): void {
       vscode?.postMessage({ type: 'randomWeights' });
       useWeights(null);
       break;
+    case 'inputShape':
+      setInputShape(e.text);
+      break;
     case 'resize':
       refitZoomed();
       break;
@@ -140,6 +143,38 @@ export function useWeights(file: WeightsFile | null, problem: string | null = nu
   page.weightsProblem = problem;
   post({ type: 'weights', file: file && { name: file.name, bytes: file.bytes } }, file && file.bytes.buffer instanceof ArrayBuffer ? [file.bytes.buffer] : []);
   if (page.text) startRun(); // the host may send weights before the document
+}
+
+/**
+ * Shows a model file (ONNX) from the host: its bytes move to the worker, which analyses it and
+ * runs it with its own weights. A model opened for the first time opens on its table.
+ */
+export function useModel(uri: string, model: ModelFile): void {
+  if (state.uri !== uri) {
+    state.uri = uri;
+    state.table = true;
+    saveState();
+    showTableToggle();
+  }
+  page.text = '';
+  page.model = { name: model.name, inputShape: model.inputShape };
+  const transfer = [model.bytes, ...Object.values(model.externalData)].map((b) => b.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  post({ type: 'model', model: { name: model.name, bytes: model.bytes, externalData: model.externalData } }, [...new Set(transfer)]);
+  showModelControls();
+  startRun();
+}
+
+/** The input shape the user typed for a model: runs with it (and the host remembers it), or says what is wrong with it. */
+function setInputShape(text: string): void {
+  if (!page.model) return;
+  const shape = parseInputShape(text);
+  if (!shape) {
+    showError(`Input shape '${text}' is not one: give sizes like 1x3x224x224 or 3x224x224.`);
+    return;
+  }
+  page.model.inputShape = shape;
+  vscode?.postMessage({ type: 'inputShape', shape });
+  startRun();
 }
 
 /** Uses a picture (from the host) as the input. */

@@ -37,6 +37,8 @@ export type PageEvent =
   | { type: 'pickImage' }
   | { type: 'pickWeights' }
   | { type: 'randomWeights' }
+  /** A model's input shape, as the user typed it. */
+  | { type: 'inputShape'; text: string }
   /** The page's width changed. */
   | { type: 'resize' };
 

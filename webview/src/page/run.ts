@@ -8,7 +8,7 @@ import { forgetDerived, takeOutputBuffers } from './data';
 import { dropPendingPaints } from './lazyPaint';
 import { layOutSections, sectionsFit } from './sections';
 import { resetZoom } from './tiles';
-import { fillSamples } from './toolbar';
+import { fillSamples, showModelControls } from './toolbar';
 import { buildGraph, highlightCurrent } from './graph';
 import { buildTable } from './table';
 import { forgetLineColour, renderMaps, rerenderAll } from './maps';
@@ -39,7 +39,8 @@ export function startRun(): void {
   dropPendingPaints();
   const buffers = takeOutputBuffers();
   if (buffers.length) post({ type: 'recycle', buffers }, buffers);
-  post({ type: 'run', id, text: page.text, options: page.options, input, seed: state.seed });
+  const model = page.model ? { inputShape: page.model.inputShape } : undefined;
+  post({ type: 'run', id, text: page.text, options: page.options, ...(model ? { model } : {}), input, seed: state.seed });
 }
 
 function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | null): void {
@@ -59,6 +60,7 @@ function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | nul
     resetZoom();
   }
   fillSamples();
+  showModelControls();
   // The same layers (a re-seed, another sample, an edit that keeps every shape) keep their sections.
   const reuse = !!sameNet && !error && sectionsFit(ls, previous);
   layOutSections(reuse);

@@ -63,6 +63,8 @@ export const page = {
   weights: null as { name: string; origin: WeightsOrigin } | null,
   /** Why a weights file the host found cannot be used (it cannot be read), or null. */
   weightsProblem: null as string | null,
+  /** The model file (ONNX) the page shows, its bytes in the worker, and the input shape the user gave; null: a text document. */
+  model: null as { name: string; inputShape?: number[] } | null,
   /** What the worker made of it for the current network. */
   weightsInfo: null as WeightsInfo | null,
   /** The analysis's findings and totals (the table shows them). */

@@ -35,6 +35,20 @@ export function showTableToggle(): void {
   document.body.classList.toggle('table-view', state.table);
 }
 
+/**
+ * A model file (ONNX) brings its own weights and may leave input dimensions dynamic: the input
+ * shape control instead of Load weights… and the seed, filled with the shape the analysis used.
+ */
+export function showModelControls(): void {
+  const model = page.model;
+  $('input-shape-label').hidden = !model;
+  // The seed draws random weights: a model runs with its own.
+  $('seed').parentElement!.hidden = $('reseed').hidden = !!model;
+  if (model) $('load-weights').hidden = true;
+  const field = $<HTMLInputElement>('input-shape');
+  if (model && document.activeElement !== field) field.value = (model.inputShape ?? (page.inputShape ? [1, ...page.inputShape] : [])).join('x');
+}
+
 /** Shows whether the network strip is on. */
 export function showGraphToggle(): void {
   $('graph-toggle').setAttribute('aria-pressed', String(state.graph));
@@ -75,6 +89,8 @@ export function setupToolbar(): void {
   loadWeights.hidden = !vscode;
   loadWeights.addEventListener('click', () => emit({ type: 'pickWeights' }));
   $('random-weights').addEventListener('click', () => emit({ type: 'randomWeights' }));
+  const inputShape = $<HTMLInputElement>('input-shape');
+  inputShape.addEventListener('change', () => emit({ type: 'inputShape', text: inputShape.value }));
   const pick = $('pick-image');
   pick.hidden = !vscode;
   pick.addEventListener('click', () => emit({ type: 'pickImage' }));

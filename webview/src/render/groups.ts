@@ -17,6 +17,7 @@ export interface LayerGroup {
  * null for a layer that stands alone.
  */
 export function layerGroups(a: Analysis): Array<LayerGroup | null> {
+  if (a.format === 'onnx') return moduleGroups(a);
   const members = new Map<string, { kind: string; layers: number[] }>();
   for (const e of a.entries) {
     if (e.inBlock !== undefined || e.layers.length < 2) continue;
@@ -38,6 +39,22 @@ export function layerGroups(a: Analysis): Array<LayerGroup | null> {
     const name = commonPrefix(m.layers.map((i) => a.layers[i].name));
     if (!name) continue;
     for (const i of m.layers) groups[i] = { name, kind: m.kind };
+  }
+  return groups;
+}
+
+/**
+ * An ONNX model's groups: the exporter's top-level modules (`layer1` of `layer1.0.conv1`), each a
+ * run of two or more consecutive layers; its own output (a residual add named `layer1`) is in it.
+ */
+function moduleGroups(a: Analysis): Array<LayerGroup | null> {
+  const top = a.layers.map((l) => l.name.split('.')[0]);
+  const groups: Array<LayerGroup | null> = a.layers.map(() => null);
+  for (let i = 0; i < top.length; ) {
+    let j = i;
+    while (j + 1 < top.length && top[j + 1] === top[i]) j++;
+    for (let k = i; j > i && k <= j; k++) groups[k] = { name: top[i], kind: 'module' };
+    i = j + 1;
   }
   return groups;
 }
