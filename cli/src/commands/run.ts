@@ -107,7 +107,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     weights = { store: loaded.store, line: weightsLine(path, loaded) };
   } else if (onnx) {
     try {
-      weights = { store: onnx.weightStore(), line: "Weights: the file's weights (trained, from the ONNX initializers)" };
+      weights = { store: onnx.weightStore(), line: "Weights: the file's weights (its ONNX initializers)" };
     } catch (err) {
       throw new UsageError(`cannot run ${file}: its weights cannot be read: ${(err as Error).message}`);
     }
