@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { check, checkOnnx, fieldAt, type ReadOptions } from '../../engine';
 import type { Analysis, AxisField } from '../../engine/types';
 import { renderHtml, makeNonce } from '../../client/src/previewHtml';
@@ -180,6 +180,17 @@ describe('preview page in headless Chromium', function () {
     await page.waitForSelector(`section[data-layer="${layer}"] .map[data-channel]`);
   }
 
+  /**
+   * Clicks a map canvas at a fraction of its size once its box has stopped moving (later layers
+   * are laid out in batches and may still shift it): Playwright's actionability checks wait for a
+   * stable box that receives the click, and the fractions are read from that box.
+   */
+  async function clickMapAt(map: Locator, fx: number, fy: number): Promise<void> {
+    await map.click({ trial: true });
+    const box = (await map.boundingBox())!;
+    await map.click({ position: { x: fx * box.width, y: fy * box.height } });
+  }
+
   /** A tile's canvas pixels as r, g, b triples. */
   async function tilePixels(selector: string): Promise<{ w: number; h: number; rgb: number[] }> {
     return page.$eval(selector, (c) => {
@@ -324,8 +335,7 @@ describe('preview page in headless Chromium', function () {
     const target = { x: 7, y: 11 };
     await showSection(name);
     const map = page.locator(`section[data-layer="${name}"] .map[data-channel="0"] canvas.map-canvas`);
-    const box = (await map.boundingBox())!;
-    await page.mouse.click(box.x + ((target.x + 0.5) / W) * box.width, box.y + ((target.y + 0.5) / H) * box.height);
+    await clickMapAt(map, (target.x + 0.5) / W, (target.y + 0.5) / H);
     await page.waitForSelector('#input-section[data-field]', { state: 'attached' });
     const field = JSON.parse((await page.getAttribute('#input-section', 'data-field'))!);
     const rf = layer.rf as any;
@@ -361,8 +371,7 @@ describe('preview page in headless Chromium', function () {
     const layer = a.layers.find((l) => l.name === name)!;
     await showSection(name);
     const map = page.locator(`section[data-layer="${name}"] .map[data-channel="0"] canvas.map-canvas`);
-    const box = (await map.boundingBox())!;
-    await page.mouse.click(box.x + (12.5 / 24) * box.width, box.y + (12.5 / 24) * box.height);
+    await clickMapAt(map, 12.5 / 24, 12.5 / 24);
     await page.waitForSelector('#input-section[data-field]', { state: 'attached' });
     const field = JSON.parse((await page.getAttribute('#input-section', 'data-field'))!);
     const rf = layer.rf as any;
