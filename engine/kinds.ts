@@ -101,6 +101,18 @@ export const KINDS: Record<string, KindSpec> = {
   },
   maxpool: pool(true),
   avgpool: pool(false),
+  lppool: {
+    doc: "Lp pooling (ONNX LpPool, PyTorch's LPPool): (Σ |x|^p)^(1/p) over each window, padding counting as zeros. No parameters, no MACs (as every pool).",
+    args: {
+      p: { type: 'number', default: 2, doc: 'The norm: 1 sums magnitudes, 2 is the Euclidean norm of the window.' },
+      kernel,
+      stride: { type: 'axes', optional: true, doc: 'Step between windows (default: the kernel size).' },
+      padding,
+      dilation,
+      ceil_mode: { type: 'bool', default: false, doc: 'Round the output size up (a last partial window is kept unless it starts in the right padding).' },
+    },
+    snippet: ['p', 'kernel'],
+  },
   adaptive_avgpool: { doc: 'Adaptive average pooling to a fixed output size.', args: { size: { type: 'sizeAxes', doc: 'Output size per spatial axis (null keeps the input size).' } }, snippet: ['size'] },
   adaptive_maxpool: { doc: 'Adaptive max pooling to a fixed output size.', args: { size: { type: 'sizeAxes', doc: 'Output size per spatial axis (null keeps the input size).' } }, snippet: ['size'] },
   global_avgpool: simple('Global average pooling: one value per channel.'),

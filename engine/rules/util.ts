@@ -33,8 +33,8 @@ export function buildGraph(analysis: Analysis): Graph {
   return { layers: analysis.layers, producers, consumers, outputs };
 }
 
-export const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool']);
-export const POOL_KINDS = new Set(['maxpool', 'avgpool']);
+export const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool', 'lppool']);
+export const POOL_KINDS = new Set(['maxpool', 'avgpool', 'lppool']);
 export const GLOBAL_KINDS = new Set(['flatten', 'linear', 'global_avgpool', 'global_maxpool']);
 
 /**

@@ -17,7 +17,7 @@ import type { Analysis, LayerResult } from '../../engine/types';
 import { recycle } from '../wasm/backend';
 import {
   Tensor, fromNested, tensor, reshape, numel,
-  conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
+  conv, convTranspose, maxPool, avgPool, lpPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
   linear, flatten, batchNorm, layerNorm, layerNormAxes, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
   upsample, pad, add, mul, concat, sliceChannels, reorg, spaceToDepth, attention,
@@ -488,6 +488,9 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return maxPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode });
     case 'avgpool':
       return avgPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad ?? true });
+    case 'lppool':
+      // (The linearised network keeps it: a norm of non-negative values reaches the same outputs.)
+      return lpPool(x, a.p, { kernel: a.kernel, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode });
     case 'adaptive_avgpool':
       return adaptiveAvgPool(x, a.size);
     case 'adaptive_maxpool':

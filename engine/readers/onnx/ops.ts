@@ -189,7 +189,7 @@ function convTranspose(ctx: OpContext, a: Attrs): LayerPlan {
   return { kind: 'conv_transpose', args: { out, kernel: k, stride: s, dilation: d, output_padding: op, groups, padding, bias: !!B }, inputs: [x], weights, output: 0 };
 }
 
-function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool'): LayerPlan {
+function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool' | 'lppool'): LayerPlan {
   const x = needAct(ctx, 0);
   if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') throw new Unsupported('MaxPool with an Indices output is not analysed');
   const spatial = x.shape!.slice(1);
@@ -221,7 +221,12 @@ function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool'): LayerPlan 
   }
   const args: Record<string, unknown> = { kernel: k, stride: s, padding, ceil_mode: ceil };
   if (kind === 'maxpool') args.dilation = d;
-  else args.count_include_pad = a.int('count_include_pad', 0) === 1;
+  else if (kind === 'avgpool') args.count_include_pad = a.int('count_include_pad', 0) === 1;
+  else {
+    // LpPool-1 wrote p as a float; from opset 2 it is an integer.
+    args.p = ctx.opset < 2 ? a.float('p', 2) : a.int('p', 2);
+    args.dilation = d;
+  }
   return { kind, args, inputs: [x], output: 0 };
 }
 
@@ -483,6 +488,14 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
       return [pool(ctx, a, 'maxpool')];
     case 'AveragePool':
       return [pool(ctx, a, 'avgpool')];
+    case 'LpPool':
+      return [pool(ctx, a, 'lppool')];
+    case 'GlobalLpPool': {
+      // One window the size of the map: an Lp norm per channel, [C, 1, …].
+      const v = x();
+      const spatial = v.shape!.slice(1);
+      return [simple('lppool', v, { p: ctx.opset < 2 ? a.float('p', 2) : a.int('p', 2), kernel: spatial, stride: spatial.map(() => 1), padding: 0, dilation: 1, ceil_mode: false })];
+    }
     case 'GlobalAveragePool':
     case 'GlobalMaxPool': {
       const v = x();

@@ -62,7 +62,8 @@ function reads(l: LayerInfo, operand: number, ax: number, o: number, inSize: num
     case 'depthwise':
     case 'separable':
     case 'maxpool':
-    case 'avgpool': {
+    case 'avgpool':
+    case 'lppool': {
       const k = a.kernel[ax], s = a.stride[ax], d = a.dilation?.[ax] ?? 1, p0 = a.padding[ax][0];
       return Array.from({ length: k }, (_, t) => o * s - p0 + t * d);
     }
