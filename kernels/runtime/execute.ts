@@ -529,7 +529,7 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'concat':
       return concat(inputs, a.axis ?? 0);
     case 'pad':
-      return pad(x, a.padding, 'zeros');
+      return pad(x, a.padding, a.mode ?? 'zeros');
     case 'slice':
       return sliceChannels(x, a.start, a.end, a.period);
     case 'reorg':
@@ -539,9 +539,9 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       // positive combination, so it is kept as it is.
       return attention(x, a.heads, a.keyDim);
     case 'upsample': {
-      const mode = a.mode === 'linear' ? 'linear' : 'nearest';
-      if (a.scale !== undefined) return upsample(x, { mode, scale: a.scale, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
-      return upsample(x, { mode, size: a.size, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
+      const mode = a.mode === 'linear' || a.mode === 'cubic' ? a.mode : 'nearest';
+      const how = { mode, alignCorners: mode !== 'nearest' ? !!a.alignCorners : undefined, cubicA: a.cubicA, coordinates: a.coordinates, excludeOutside: a.excludeOutside };
+      return a.scale !== undefined ? upsample(x, { ...how, scale: a.scale }) : upsample(x, { ...how, size: a.size });
     }
   }
   const plumbing = runTensorLayer(layer, inputs);

@@ -287,12 +287,18 @@ function resize(ctx: OpContext, a: Attrs): LayerPlan {
   const dims = full(x);
   const rank = dims.length;
   const mode = a.str('mode', 'nearest');
-  if (mode !== 'nearest' && mode !== 'linear') throw new Unsupported(`${ctx.node.opType} mode '${mode}' is not analysed (nearest and linear are)`);
+  if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') throw new Unsupported(`${ctx.node.opType} mode '${mode}' is not analysed (nearest, linear and cubic are)`);
   // Opset 18's additions: scales for some axes only, antialiasing, an aspect-ratio policy.
   if (a.ints('axes') || a.int('antialias', 0) || a.str('keep_aspect_ratio_policy', 'stretch') !== 'stretch') throw new Unsupported('Resize with axes, antialias or keep_aspect_ratio_policy is not analysed');
   const ctm = a.str('coordinate_transformation_mode', ctx.node.opType === 'Upsample' || ctx.opset < 11 ? 'asymmetric' : 'half_pixel');
   let alignCorners = false;
-  if (mode === 'nearest') {
+  let cubic: Record<string, unknown> = {};
+  if (mode === 'cubic') {
+    // PyTorch's bicubic is half_pixel (align_corners=False) or align_corners with a = −0.75.
+    if (ctm !== 'half_pixel' && ctm !== 'pytorch_half_pixel' && ctm !== 'align_corners' && ctm !== 'asymmetric') throw new Unsupported(`Resize cubic with ${ctm} coordinates is not analysed (half_pixel, pytorch_half_pixel, align_corners and asymmetric are)`);
+    alignCorners = ctm === 'align_corners';
+    cubic = { coordinates: ctm, cubic_a: a.float('cubic_coeff_a', -0.75), exclude_outside: a.int('exclude_outside', 0) === 1 };
+  } else if (mode === 'nearest') {
     const nearest = a.str('nearest_mode', 'round_prefer_floor');
     if (ctx.opset >= 11 && ctx.node.opType === 'Resize' && (ctm !== 'asymmetric' || nearest !== 'floor')) {
       throw new Unsupported(`Resize nearest with ${ctm} coordinates and ${nearest} rounding is not analysed (PyTorch's nearest is asymmetric with floor)`);
@@ -315,12 +321,12 @@ function resize(ctx: OpContext, a: Attrs): LayerPlan {
   if (scales) {
     if (scales.length !== rank) throw new NotInferable(`${ctx.node.opType} has ${scales.length} scales for a tensor of rank ${rank}`);
     if (scales[0] !== 1 || scales[1] !== 1) throw new Unsupported(`${ctx.node.opType} scales the batch or channel axis`);
-    return simple('upsample', x, { scale: scales.slice(2), mode, align_corners: alignCorners });
+    return simple('upsample', x, { scale: scales.slice(2), mode, align_corners: alignCorners, ...cubic });
   }
   if (sizes) {
     if (sizes.length !== rank) throw new NotInferable(`Resize has ${sizes.length} sizes for a tensor of rank ${rank}`);
     if (sizes[0] !== dims[0] || sizes[1] !== dims[1]) throw new Unsupported('Resize changes the batch or channel axis');
-    return simple('upsample', x, { size: sizes.slice(2), mode, align_corners: alignCorners });
+    return simple('upsample', x, { size: sizes.slice(2), mode, align_corners: alignCorners, ...cubic });
   }
   throw new NotInferable(`${ctx.node.opType} has neither scales nor sizes`);
 }
@@ -329,15 +335,17 @@ function padOp(ctx: OpContext, a: Attrs): LayerPlan {
   const x = needAct(ctx, 0);
   const rank = x.shape!.length + 1;
   const mode = a.str('mode', 'constant');
-  if (mode !== 'constant') throw new Unsupported(`Pad mode '${mode}' is not analysed (constant zeros are)`);
+  // ONNX's names for PyTorch's ReflectionPad, ReplicationPad and circular padding.
+  const modes: Record<string, string> = { constant: 'zeros', reflect: 'reflect', edge: 'replicate', ...(ctx.opset >= 19 ? { wrap: 'circular' } : {}) };
+  if (!modes[mode]) throw new Unsupported(`Pad mode '${mode}' is not analysed (constant zeros, reflect, edge${ctx.opset >= 19 ? ' and wrap' : ''} are)`);
   const pads = ctx.opset >= 11 ? numbers(ctx, 1, 'pads') : a.ints('pads') ?? a.ints('paddings') ?? [];
   const value = ctx.opset >= 11 ? (ctx.node.inputs[2] ? numbers(ctx, 2, 'value')[0] : 0) : a.float('value', 0);
-  if (value !== 0) throw new Unsupported(`Pad with the value ${value} is not analysed (zeros are)`);
+  if (value !== 0 && mode === 'constant') throw new Unsupported(`Pad with the value ${value} is not analysed (zeros are)`);
   if (ctx.opset >= 18 && ctx.node.inputs[3]) throw new Unsupported('Pad with axes is not analysed');
   if (pads.length !== 2 * rank) throw new NotInferable(`Pad has ${pads.length} pads for a tensor of rank ${rank}`);
   if (pads[0] || pads[1] || pads[rank] || pads[rank + 1]) throw new Unsupported('Pad of the batch or channel axis is not analysed');
   if (pads.some((p) => p < 0)) throw new Unsupported('Pad with negative pads (a crop) is not analysed');
-  return simple('pad', x, { padding: x.shape!.slice(1).map((_, i) => [pads[i + 2], pads[i + 2 + rank]]) });
+  return simple('pad', x, { padding: x.shape!.slice(1).map((_, i) => [pads[i + 2], pads[i + 2 + rank]]), mode: modes[mode] });
 }
 
 function reduce(ctx: OpContext, a: Attrs, kind: 'avg' | 'max'): LayerPlan {
