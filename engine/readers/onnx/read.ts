@@ -21,6 +21,8 @@ import { layerNames, moduleOfParameter } from './names';
 import { checkTensorData, DATA_TYPE_NAMES, elementCount, isNumericType, TensorDataError, type ExternalData } from './tensorData';
 import { onnxNative, onnxDescription } from './native';
 
+export { looksOnnx } from './sniff';
+
 export interface OnnxReadOptions {
   fileName?: string;
   /**
@@ -75,10 +77,6 @@ export function analyseOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): A
   return readOnnx(bytes, options).analysis;
 }
 
-/** ONNX files start with field 1 (ir_version, a varint: byte 0x08) or, rarely, another ModelProto field. */
-export function looksOnnx(bytes: Uint8Array): boolean {
-  return bytes.length > 2 && (bytes[0] === 0x08 || bytes[0] === 0x12 || bytes[0] === 0x1a || bytes[0] === 0x3a || bytes[0] === 0x42);
-}
 
 type Slot = { t: 'act'; v: Value } | { t: 'known'; k: Known } | { t: 'withheld' };
 
