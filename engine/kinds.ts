@@ -230,6 +230,7 @@ export const KINDS: Record<string, KindSpec> = {
       value: { type: 'values', optional: true, doc: 'A constant second operand: a number, or a flat list of values (see `value_shape`).' },
       value_shape: { type: 'ints', optional: true, doc: 'The shape of a list `value` (broadcast from the last axis).' },
       reversed: { type: 'bool', default: false, doc: 'The constant is the first operand (value − x, value / x).' },
+      learned: { type: 'bool', default: false, doc: "The constant is a learned tensor (a module's parameter, as ConvNeXt's layer scale): its values count as parameters, and trained weights give them (`weight`)." },
     },
     merges: true,
     snippet: ['op'],

@@ -20,7 +20,7 @@ import {
   conv, convTranspose, maxPool, avgPool, lpPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
   linear, flatten, batchNorm, layerNorm, layerNormAxes, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
-  upsample, pad, add, mul, concat, sliceChannels, reorg, spaceToDepth, attention,
+  upsample, pad, add, mul, binary, concat, sliceChannels, reorg, spaceToDepth, attention,
   initConv, initWeightAndBias, initPrelu, initScaled, fanIn, InitMode,
   convStaged, ConvStages, StagedOutputs, BatchNormParams,
 } from '..';
@@ -543,6 +543,11 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       const how = { mode, alignCorners: mode !== 'nearest' ? !!a.alignCorners : undefined, cubicA: a.cubicA, coordinates: a.coordinates, excludeOutside: a.excludeOutside };
       return a.scale !== undefined ? upsample(x, { ...how, scale: a.scale }) : upsample(x, { ...how, size: a.size });
     }
+  }
+  if (layer.kind === 'elementwise' && a.learned && inputs.length === 1) {
+    // A learned constant: the trained tensor when a store gives the layer's weights, else its values.
+    const c = fromStore(po.weights, layer, 'weight', a.valueShape);
+    if (c) return a.reversed ? binary(a.op, c, x) : binary(a.op, x, c);
   }
   const plumbing = runTensorLayer(layer, inputs);
   if (plumbing) return plumbing;

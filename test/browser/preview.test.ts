@@ -1056,7 +1056,7 @@ layers:
   });
   it('ONNX models with the operators of test/fixtures/onnx/ops.json (LayerNorm over [C, H, W], LpPool, cubic Resize, reflect / edge / wrap Pad) run in the page as in Node', async () => {
     const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
-    const files = ['ops_layernorm_op17.onnx', 'ops_lppool_op18.onnx', 'ops_bicubic_op17.onnx', 'ops_cubic_onnx_op13.onnx', 'ops_pads_op11.onnx', 'ops_pad_wrap_op19.onnx'];
+    const files = ['ops_layernorm_op17.onnx', 'ops_lppool_op18.onnx', 'ops_bicubic_op17.onnx', 'ops_cubic_onnx_op13.onnx', 'ops_pads_op11.onnx', 'ops_pad_wrap_op19.onnx', 'ops_convnext_block_op17.onnx'];
     for (const file of files) {
       await openVsCodePage();
       const bytes = readFileSync(join(dir, file));

@@ -39,6 +39,10 @@ export interface OpContext {
   act(i: number): Value | undefined;
   /** Input i as a known value (initializer, constant), or undefined. */
   known(i: number): Known | undefined;
+  /** A MatMul's bias, from the Add after it that is part of the same linear layer (fusion.ts). */
+  fusedBias?: Known;
+  /** Whether input i is an initializer named as a module's tensor (a learned constant). */
+  parameter?(i: number): boolean;
 }
 
 const MAX_INLINE_CONSTANT = 4096;
@@ -279,7 +283,10 @@ function binary(ctx: OpContext): LayerPlan {
   const cShape = c.dims.length === dims.length ? c.dims.slice(1) : c.dims;
   const args: Record<string, unknown> = { op, value: values.length === 1 && cShape.length === 0 ? values[0] : values, ...(values.length === 1 && cShape.length === 0 ? {} : { value_shape: cShape }) };
   if (actIndex === 1) args.reversed = true;
-  return { kind: 'elementwise', args, inputs: [act], output: 0 };
+  // A module's own tensor (ConvNeXt's layer scale, a bias added after a convolution): a parameter.
+  if (!ctx.parameter?.(1 - actIndex)) return { kind: 'elementwise', args, inputs: [act], output: 0 };
+  args.learned = true;
+  return { kind: 'elementwise', args, inputs: [act], weights: { weight: { value: c, shape: cShape } }, output: 0 };
 }
 
 function resize(ctx: OpContext, a: Attrs): LayerPlan {
@@ -373,7 +380,7 @@ function gemm(ctx: OpContext, a: Attrs): LayerPlan {
   const [inF, out] = transB ? [B.dims[1], B.dims[0]] : B.dims;
   const last = x.shape![x.shape!.length - 1];
   if (last !== inF) throw new NotInferable(`${ctx.node.opType}: the input has ${last} features, the weight [${B.dims.join(', ')}] takes ${inF}`);
-  const C = ctx.node.opType === 'Gemm' ? weightKnown(ctx, 2, 'bias') : undefined;
+  const C = ctx.node.opType === 'Gemm' ? weightKnown(ctx, 2, 'bias') : ctx.fusedBias;
   if (C && elementCount(C.dims) !== out) throw new Unsupported(`Gemm with a bias of shape [${C.dims.join(', ')}] is not analysed (one value per output is)`);
   const weights: Record<string, WeightRef> = { weight: { value: B, shape: [out, inF], transpose: !transB } };
   if (C) weights.bias = { value: C, shape: [out] };
