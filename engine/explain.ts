@@ -148,6 +148,8 @@ function shapeLines(layer: LayerResult): string[] {
       return [`${layer.inputShapes.length} operands${a.gated ? ' (a broadcast gate)' : ''} → ${formatShape(out)}`];
     case 'reshape':
       return [`[${input.join(', ')}] → [${out.join(', ')}] (${prod(input)} elements)`];
+    case 'reduce':
+      return [`${a.op} over axes [${(arr(a.axes) ?? []).join(', ')}]: [${input.join(', ')}] → [${out.join(', ')}]`];
     case 'transpose':
       return [`axes [${(arr(a.perm) ?? []).join(', ')}]: [${input.join(', ')}] → [${out.join(', ')}]`];
     case 'strided_slice': {

@@ -17,6 +17,7 @@ describe('ONNX operator kinds in cnn-yaml: layernorm axis, lppool, upsample cubi
     assert.deepEqual(a.layers.map((l) => l.shape), [[4, 6, 8], [1, 6, 8], [1, 6]]);
     assert.equal(a.layers[1].rf?.kind, 'local');
     assert.equal(a.layers[2].rf?.kind, 'global');
+    assert.deepEqual(explainLayer(a.layers[2], a).shapeLines, ['max over axes [2]: [1, 6, 8] → [1, 6]']);
     assert.match(errors('  - reduce: {op: mean, axes: [3]}\n')[0], /must name axes of \[4, 6, 8\]/);
     assert.match(errors('  - reduce: {op: prod, axes: [0]}\n')[0], /must be mean, sum or max/);
     const x = tensor([2, 2, 3], Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -12));
