@@ -7,6 +7,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOnnx } from '../../engine';
+import { fold } from '../../engine/readers/onnx/folding';
+import { DataType, type OnnxNode } from '../../engine/readers/onnx/proto';
 import { execute } from '../../kernels/runtime/execute';
 import { readNpy } from '../../kernels/runtime/npy';
 import { repoRoot } from '../oracle';
@@ -80,3 +82,19 @@ assertCloseRelative(out.data, want.data, 1e-4);
     });
   }
 });
+
+describe('a large weight transposed by a node (nn.Linear on N-D input exported without constant folding)', () => {
+  it('is permuted when a kernel reads it, not while reading the graph', () => {
+    const [R, C] = [300, 260]; // 78,000 values: more than shape arithmetic folds eagerly
+    let decoded = 0;
+    const w = { dims: [R, C], dataType: DataType.FLOAT, lazy: () => (decoded++, Float32Array.from({ length: R * C }, (_, i) => i)) };
+    const node: OnnxNode = { name: 't', opType: 'Transpose', domain: '', inputs: ['w'], outputs: ['wt'], attributes: new Map([['perm', { name: 'perm', type: 7, ints: [1, 0], floats: [], strings: [] }]]), span: [0, 0] };
+    const [t] = fold({ node, opset: 13, inputs: [w], ints: (n) => node.attributes.get(n)?.ints, int: (_, d) => d, float: (_, d) => d, tensorAttr: () => undefined });
+    assert.deepEqual(t.dims, [C, R]);
+    assert.equal(decoded, 0);
+    const v = t.lazy!();
+    // wt[j][i] = w[i][j] = i·C + j
+    for (const [j, i] of [[0, 0], [1, 0], [0, 1], [C - 1, R - 1], [17, 123]]) assert.equal(v[j * R + i], i * C + j);
+  });
+});
+
