@@ -10,7 +10,7 @@ import { layOutSections, sectionsFit } from './sections';
 import { resetZoom } from './tiles';
 import { fillSamples, showModelControls } from './toolbar';
 import { buildGraph, highlightCurrent } from './graph';
-import { buildTable } from './table';
+import { buildTable, showLayerDetails } from './table';
 import { forgetLineColour, renderMaps, rerenderAll } from './maps';
 import { showSelection } from './selection';
 import { getWorker, onWorkerReply, post } from './workerLink';
@@ -39,7 +39,7 @@ export function startRun(): void {
   dropPendingPaints();
   const buffers = takeOutputBuffers();
   if (buffers.length) post({ type: 'recycle', buffers }, buffers);
-  const model = page.model ? { inputShape: page.model.inputShape } : undefined;
+  const model = page.model ? { inputShape: page.model.inputShape, dynamicSizes: page.model.dynamicSizes } : undefined;
   post({ type: 'run', id, text: page.text, options: page.options, ...(model ? { model } : {}), input, seed: state.seed });
 }
 
@@ -99,6 +99,7 @@ function onWorker(m: WorkerReply): void {
   switch (m.type) {
     case 'analysis':
       page.weightsInfo = m.weights;
+      page.weightStats = new Map();
       page.findings = m.findings;
       page.totals = m.totals;
       onAnalysis(m.layers, m.input, m.error);
@@ -128,6 +129,13 @@ function onWorker(m: WorkerReply): void {
       document.dispatchEvent(new CustomEvent('convlens:done', { detail: { ms: m.ms } }));
       break;
     case 'cancelled':
+      break;
+    case 'weightStats':
+      page.weightStats.set(m.layer, m.stats);
+      if (!$('table-details').hidden && $('table-details').dataset.layer === m.layer) {
+        const l = page.layers.find((x) => x.name === m.layer);
+        if (l) showLayerDetails(l.index);
+      }
       break;
     case 'error':
       showArrived();

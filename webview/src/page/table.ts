@@ -8,6 +8,7 @@ import type { ReceptiveField } from '../../../engine/types';
 import { $, el, page } from './state';
 import { emit } from './events';
 import { fmt } from './format';
+import { formatAttribute } from '../../../engine/readers/onnx/attributes';
 
 const HEAD = ['Layer', 'Kind', 'Output', 'Params', 'MACs', 'RF size', 'Jump', 'Start'];
 
@@ -92,13 +93,21 @@ export function showLayerDetails(index: number): void {
     box.append(el('h4', '', title), el('pre', '', lines.join('\n')));
   };
   box.append(el('h3', '', `${l.name} (${l.kind})`), el('p', 'io', `${x.input} → ${x.output}`));
+  const src = l.source;
+  if (src) {
+    section('ONNX node', [`name: ${src.node || '(unnamed)'}`, `op_type: ${src.op}`, `domain: ${src.domain || 'ai.onnx'}`, `inputs: ${src.inputs.map((n) => n || '(none)').join(', ')}`, `outputs: ${src.outputs.join(', ')}`]);
+    const attrs = Object.entries(src.attributes);
+    section('Attributes', attrs.length ? attrs.map(([k, v]) => `${k}: ${formatAttribute(v)}`) : ['(none)']);
+  }
   section('Output size', x.shapeLines);
   section('Parameters', [x.params]);
   if (x.macs) section('MACs', [x.macs]);
   section('Receptive field', x.fieldLines);
   const w = page.weightsInfo;
-  const tensors = w && !w.problem ? w.stats[l.name] : undefined;
-  if (tensors) section(`Weights (${w!.name})`, tensors.map((t) => `${t.param} [${t.shape.join(', ')}]: min ${fmt(t.min)} · max ${fmt(t.max)} · mean ${fmt(t.mean)} · std ${fmt(t.std)}`));
+  const fromFile = !!w && !w.problem && w.layers.includes(l.name);
+  const tensors = fromFile ? page.weightStats.get(l.name) : undefined;
+  if (Array.isArray(tensors)) section(`Weights (${w!.name})`, tensors.map((t) => `${t.param} [${t.shape.join(', ')}]: min ${fmt(t.min)} · max ${fmt(t.max)} · mean ${fmt(t.mean)} · std ${fmt(t.std)}`));
+  else if (fromFile) section(`Weights (${w!.name})`, ['statistics: computing…']);
   else if (l.params > 0) section('Weights', [w && !w.problem ? 'none from the file (given in the network file)' : 'random (no weights file): drawn for each run from the seed']);
   const MAX_ARG = 160; // inline weights can be long
   const args = Object.entries(l.args).filter(([, v]) => v !== undefined).map(([k, v]) => {
