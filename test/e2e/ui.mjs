@@ -382,6 +382,15 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     const text = await weightsInfo();
     if (!/^Weights: classifier_op11_fixed_bn\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 6, opset 11\) · 40 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
     await page.screenshot({ path: join(resultsDir, 'onnx.png') });
+    // A click on the stem's row: its ONNX node with every attribute, and its weight's statistics.
+    await frame.locator('#net-table tr.layer-row[data-layer="stem"]').click();
+    const details = frame.locator('#table-details[data-layer="stem"]');
+    await details.filter({ hasText: ' · std ' }).waitFor({ state: 'visible', timeout: 60_000 });
+    const shown = (await details.textContent()) ?? '';
+    for (const line of ['name: /stem/Conv', 'op_type: Conv', 'inputs: x, stem.weight', 'dilations: [1, 1]', 'group: 1', 'kernel_shape: [3, 3]', 'pads: [1, 1, 1, 1]', 'strides: [2, 2]', 'weight [8, 3, 3, 3]: min ']) {
+      if (!shown.includes(line)) throw new Error(`the stem's details lack "${line}": ${shown}`);
+    }
+    await page.screenshot({ path: join(resultsDir, 'onnx-node.png') });
     await closeAllEditors(page);
   });
 
@@ -390,7 +399,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     const frame = weightsFrame();
     await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
     const text = await weightsInfo();
-    if (!/^Weights: tcn_external\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 8, opset 17\) · 33 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
+    if (!/^Weights: tcn_external\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 8, opset 17\) · 33 tensors · external data: tcn_external\.onnx\.data$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
     if (await frame.locator('#findings li[data-code="CL024"]').count()) throw new Error('the external weights were not read (CL024)');
     await closeAllEditors(page);
   });
@@ -440,7 +449,9 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   console.log('\n  UI (code-server workbench, Playwright)');
   const t0 = Date.now();
   const failures = [];
-  for (const c of checks) {
+  // CONVLENS_E2E_ONLY=text: the workbench's load and the checks whose title has the text (one spec while working on it).
+  const only = process.env.CONVLENS_E2E_ONLY;
+  for (const c of only ? checks.filter((c, i) => i === 0 || c.title.includes(only)) : checks) {
     const t = Date.now();
     try {
       await c.fn();
@@ -452,7 +463,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
       await page.screenshot({ path: join(resultsDir, `ui-failure-${failures.length}.png`) }).catch(() => {});
     }
   }
-  const passed = checks.length - failures.length;
+  const passed = (only ? checks.filter((c, i) => i === 0 || c.title.includes(only)) : checks).length - failures.length;
   console.log(`\n\n  ${passed} passing (${Math.round((Date.now() - t0) / 1000)}s)`);
   console.log(`  ${failures.length} failing`);
   failures.forEach((f, i) => {
