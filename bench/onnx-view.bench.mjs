@@ -13,15 +13,13 @@
 // The model is exported at bench time by test/fixtures/onnx/oracle.py --resnet50 into a
 // temporary folder (needs /usr/bin/python3 with torch and torchvision; skipped otherwise).
 //   node bench/onnx-view.bench.mjs [--runs 3] [--model path.onnx] [--dist DIR]   (after `node scripts/build.mjs`)
-import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { BROWSER_ARGS, servePage } from './pageServer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
@@ -42,34 +40,12 @@ if (!model) {
 }
 const size = statSync(model).size;
 
-await esbuild.build({ entryPoints: [join(root, 'client/src/previewHtml.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: join(tmp, 'html.cjs'), logLevel: 'warning' });
-const { renderHtml, makeNonce } = createRequire(import.meta.url)(join(tmp, 'html.cjs'));
-
-let base = '';
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (url.pathname === '/') {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(renderHtml({ cspSource: base, nonce: makeNonce(), scriptUri: `${base}/main.js`, workerUri: `${base}/worker.js` }));
-    return;
-  }
-  if (url.pathname === '/model.onnx') {
-    res.writeHead(200, { 'content-type': 'application/octet-stream' });
-    res.end(readFileSync(model));
-    return;
-  }
-  const file = normalize(join(distDir, url.pathname));
-  if (!file.startsWith(distDir) || !existsSync(file)) return void res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': 'text/javascript' });
-  res.end(readFileSync(file));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-base = `http://127.0.0.1:${server.address().port}`;
+const { base, close } = await servePage({ root, distDir, tmp, files: { '/model.onnx': () => readFileSync(model) } });
 
 // launchServer: its process id leads to the renderer processes, whose memory is measured.
 const browserServer = await chromium.launchServer({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  args: BROWSER_ARGS,
 });
 const browser = await chromium.connect(browserServer.wsEndpoint());
 
@@ -196,7 +172,7 @@ for (let i = 0; i < runs; i++) {
 }
 await browser.close();
 await browserServer.close();
-server.close();
+close();
 rmSync(tmp, { recursive: true, force: true });
 
 const row = (label, xs, f) => console.log(`| ${label} | ${f(median(xs))} (${xs.map(f).join(', ')}) |`);
