@@ -159,6 +159,8 @@ async function main() {
     userDataDir: join(tmp, 'user-data'),
     extensionsDir: join(tmp, 'extensions'),
     logFile: join(resultsDir, 'code-server.log'),
+    // Sizes for ONNX models' dynamic dimensions by name (ui.mjs opens one exported with dynamic height and width).
+    settings: { 'convlens.onnx.inputShape': 'height=24, width=24' },
     timeoutMs: 60_000,
   });
   say(`code-server healthy at ${codeServer.url} (pid ${codeServer.pid}, ${secs(t)} s)`);
