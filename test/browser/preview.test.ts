@@ -1103,7 +1103,7 @@ layers:
     const conv = read.nodes.find((n) => n.opType === 'Conv' && n.layers.length && n.inputs.length === 3)!;
     const layer = a.layers[conv.layers[0]];
     const text = await showLayer(layer.name);
-    for (const line of [`name: ${conv.name}`, 'op_type: Conv', 'domain: ai.onnx', `inputs: ${conv.inputs.join(', ')}`, `outputs: ${conv.outputs.join(', ')}`]) assert.ok(text.includes(line), `missing "${line}" in ${text}`);
+    for (const line of [`name: ${conv.name}`, 'op_type: Conv', 'domain: ai.onnx', `inputs: ${conv.inputs.map((n) => (conv.initializers[n] ? `${n} (${conv.initializers[n].type} [${conv.initializers[n].dims.join(', ')}])` : n)).join(', ')}`, `outputs: ${conv.outputs.join(', ')}`]) assert.ok(text.includes(line), `missing "${line}" in ${text}`);
     assert.ok(Object.keys(conv.attributes).length >= 4);
     for (const [k, v] of Object.entries(conv.attributes)) assert.ok(text.includes(`${k}: ${formatAttribute(v)}`), `missing attribute ${k} in ${text}`);
     const x = explainLayer(layer, a);

@@ -389,7 +389,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     const details = frame.locator('#table-details[data-layer="stem"]');
     await details.filter({ hasText: ' · std ' }).waitFor({ state: 'visible', timeout: 60_000 });
     const shown = (await details.textContent()) ?? '';
-    for (const line of ['name: /stem/Conv', 'op_type: Conv', 'inputs: x, stem.weight', 'dilations: [1, 1]', 'group: 1', 'kernel_shape: [3, 3]', 'pads: [1, 1, 1, 1]', 'strides: [2, 2]', 'weight [8, 3, 3, 3]: min ']) {
+    for (const line of ['name: /stem/Conv', 'op_type: Conv', 'inputs: x, stem.weight (float32 [8, 3, 3, 3])', 'dilations: [1, 1]', 'group: 1', 'kernel_shape: [3, 3]', 'pads: [1, 1, 1, 1]', 'strides: [2, 2]', 'weight [8, 3, 3, 3]: min ']) {
       if (!shown.includes(line)) throw new Error(`the stem's details lack "${line}": ${shown}`);
     }
     await page.screenshot({ path: join(resultsDir, 'onnx-node.png') });

@@ -12,11 +12,11 @@ import { repoRoot } from '../oracle';
 
 const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
 const bytesOf = (file: string) => new Uint8Array(readFileSync(join(dir, file)));
-const oracle = JSON.parse(readFileSync(join(dir, 'attributes.json'), 'utf8')) as Record<string, Array<{ name: string; opType: string; domain: string; inputs: string[]; outputs: string[]; attributes: Record<string, unknown> }>>;
+const oracle = JSON.parse(readFileSync(join(dir, 'attributes.json'), 'utf8')) as Record<string, Array<{ name: string; opType: string; domain: string; inputs: string[]; outputs: string[]; attributes: Record<string, unknown>; initializers: Record<string, unknown> }>>;
 
 describe('ONNX node attributes and weight storage', () => {
   for (const [file, nodes] of Object.entries(oracle)) {
-    it(`${file}: every node's name, op, domain, inputs, outputs and attributes are python3-onnx's`, () => {
+    it(`${file}: every node's name, op, domain, inputs (initializers with their type and shape), outputs and attributes are python3-onnx's`, () => {
       const external = file === 'tcn_external.onnx' ? { 'tcn_external.onnx.data': bytesOf('tcn_external.onnx.data') } : {};
       const r = readOnnx(bytesOf(file), { inputShape: file.includes('dynamic') ? (file.startsWith('tcn') ? [1, 2, 64] : [1, 3, 32, 32]) : undefined, externalData: (l) => external[l as keyof typeof external] });
       assert.equal(r.nodes.length, nodes.length);
@@ -24,6 +24,7 @@ describe('ONNX node attributes and weight storage', () => {
         const want = nodes[i];
         assert.deepEqual({ name: n.name, opType: n.opType, domain: n.domain, inputs: n.inputs, outputs: n.outputs }, { name: want.name, opType: want.opType, domain: want.domain, inputs: want.inputs, outputs: want.outputs });
         assert.deepEqual(n.attributes, want.attributes, `${n.name} (${n.opType})`);
+        assert.deepEqual(n.initializers, want.initializers, `${n.name} (${n.opType}): initializers`);
       });
     });
   }

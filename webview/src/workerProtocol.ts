@@ -78,6 +78,8 @@ export interface LayerSource {
   inputs: string[];
   outputs: string[];
   attributes: Record<string, OnnxAttributeValue>;
+  /** The inputs that are the file's initializers: element type and shape. */
+  initializers: Record<string, { type: string; dims: number[] }>;
 }
 
 /** A finding of the analysis, with the layer it is about when its place is one layer's. */

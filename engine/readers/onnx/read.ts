@@ -50,6 +50,8 @@ export interface OnnxNodeInfo {
   outputs: string[];
   /** Every attribute with its value (a tensor summarised: name, type, shape, its values when tiny). */
   attributes: Record<string, OnnxAttributeValue>;
+  /** The inputs that are the graph's initializers (weights, constants): their element type and shape. */
+  initializers: Record<string, { type: string; dims: number[] }>;
   /** Indices into analysis.layers of the layers this node became (none for shape arithmetic or a withheld node). */
   layers: number[];
   /** Byte range of the NodeProto in the file (findings are located by it). */
@@ -106,6 +108,7 @@ class OnnxReader {
   private readonly layerWeights = new Map<string, Record<string, WeightRef>>();
   /** The node each value computed while reading came from (a weight's Cast or DequantizeLinear). */
   private readonly producers = new Map<Known, Producer>();
+  private readonly initializers = new Map<string, OnnxTensor>();
   private model?: OnnxModel;
   private opset = 0;
 
@@ -137,7 +140,10 @@ class OnnxReader {
     if (!this.opset) this.opset = 1;
     if (graph.sparseInitializers) this.report('onnxUnsupported', `The graph has ${graph.sparseInitializers} sparse initializers, which ConvLens does not read; nodes using them are not analysed.`, { start: 0, end: 0 });
     if (!result.name) result.name = graph.name || undefined;
-    for (const t of graph.initializers) this.slots.set(t.name, { t: 'known', k: { dims: t.dims, dataType: t.dataType, tensor: t } });
+    for (const t of graph.initializers) {
+      this.slots.set(t.name, { t: 'known', k: { dims: t.dims, dataType: t.dataType, tensor: t } });
+      this.initializers.set(t.name, t);
+    }
     const input = this.readInput(result);
     const names = this.nameLayers();
     try {
@@ -276,7 +282,12 @@ class OnnxReader {
   }
 
   private readNode(node: OnnxNode, name: string | undefined): void {
-    const info: OnnxNodeInfo = { name: node.name, opType: node.opType, domain: node.domain, inputs: node.inputs, outputs: node.outputs, attributes: attributesOf(node), layers: [], span: spanOf(node.span) };
+    const initializers: OnnxNodeInfo['initializers'] = {};
+    for (const n of node.inputs) {
+      const t = this.initializers.get(n);
+      if (t) initializers[n] = { type: DATA_TYPE_NAMES[t.dataType] ?? `type ${t.dataType}`, dims: t.dims.slice() };
+    }
+    const info: OnnxNodeInfo = { name: node.name, opType: node.opType, domain: node.domain, inputs: node.inputs, outputs: node.outputs, attributes: attributesOf(node), initializers, layers: [], span: spanOf(node.span) };
     this.nodes.push(info);
     const span = info.span;
     const label = `${node.name ? `Node '${node.name}'` : `The node producing '${node.outputs[0] ?? '?'}'`} (${node.opType})`;

@@ -97,7 +97,11 @@ export function showLayerDetails(index: number): void {
   box.append(el('h3', '', `${l.name} (${l.kind})`), el('p', 'io', `${x.input} → ${x.output}`));
   const src = l.source;
   if (src) {
-    section('ONNX node', [`name: ${src.node || '(unnamed)'}`, `op_type: ${src.op}`, `domain: ${src.domain || 'ai.onnx'}`, `inputs: ${src.inputs.map((n) => n || '(none)').join(', ')}`, `outputs: ${src.outputs.join(', ')}`]);
+    const input = (n: string): string => {
+      const t = Object.hasOwn(src.initializers, n) ? src.initializers[n] : undefined;
+      return !n ? '(none)' : t ? `${n} (${t.type} [${t.dims.join(', ')}])` : n;
+    };
+    section('ONNX node', [`name: ${src.node || '(unnamed)'}`, `op_type: ${src.op}`, `domain: ${src.domain || 'ai.onnx'}`, `inputs: ${src.inputs.map(input).join(', ')}`, `outputs: ${src.outputs.join(', ')}`]);
     const attrs = Object.entries(src.attributes);
     section('Attributes', attrs.length ? attrs.map(([k, v]) => `${k}: ${formatAttribute(v)}`) : ['(none)']);
   }
