@@ -1007,6 +1007,84 @@ layers:
     assert.match((await page.textContent('#findings li[data-code="CL105"]'))!, /^CL105 · down: padding='same' is not supported for strided convolutions/);
     assert.equal(await page.getAttribute('#findings li[data-code="CL105"]', 'class'), 'warning');
   });
+  it("an ONNX model's layer, clicked: its node as the file has it (name, op_type, domain, inputs, outputs, every attribute) and its weights' statistics, computed then and once, not before; the header says what was converted", async () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
+    await openVsCodePage();
+    const sendModel = async (file: string, external: string[] = []) => {
+      const b64 = (f: string) => readFileSync(join(dir, f)).toString('base64');
+      await page.evaluate(
+        ([n, b, ext]) => {
+          const bytes = (x: string) => Uint8Array.from(atob(x), (c) => c.charCodeAt(0));
+          const externalData = Object.fromEntries((ext as Array<[string, string]>).map(([k, v]) => [k, bytes(v)]));
+          window.postMessage({ type: 'model', uri: `file:///work/models/${n}`, model: { name: n, bytes: bytes(b as string), externalData } }, '*');
+        },
+        [file, b64(file), external.map((e) => [e, b64(e)])] as const,
+      );
+      await page.waitForFunction((n) => document.body.dataset.status === 'done' && document.getElementById('weights-info')!.textContent!.startsWith(`Weights: ${n} `), file);
+    };
+    const errorsBefore = consoleErrors.length;
+    const file = 'classifier_op11_fixed_bn.onnx';
+    const read = checkOnnx(new Uint8Array(readFileSync(join(dir, file))), { fileName: file });
+    const a = read.analysis;
+    await sendModel(file);
+    const asked = () => page.evaluate(() => (window as any).__weightStats as Array<{ dir: string; layer: string }>);
+    assert.deepEqual(await asked(), [], 'no statistics before a click');
+    const details = async () => (await page.textContent('#table-details'))!;
+    const showLayer = async (layer: string) => {
+      await page.click(`#net-table tr.layer-row[data-layer="${layer}"]`);
+      await page.waitForSelector(`#table-details[data-layer="${layer}"]`);
+      await page.waitForFunction(() => document.querySelector('#table-details')!.textContent!.includes(' · std '));
+      return details();
+    };
+    // A convolution: its node, every attribute, the arithmetic as before, and its tensors' statistics.
+    const conv = read.nodes.find((n) => n.opType === 'Conv' && n.layers.length && n.inputs.length === 3)!;
+    const layer = a.layers[conv.layers[0]];
+    const text = await showLayer(layer.name);
+    for (const line of [`name: ${conv.name}`, 'op_type: Conv', 'domain: ai.onnx', `inputs: ${conv.inputs.map((n) => (read.initializers.has(n) ? `${n} (${read.initializers.get(n)!.type} [${read.initializers.get(n)!.dims.join(', ')}])` : n)).join(', ')}`, `outputs: ${conv.outputs.join(', ')}`]) assert.ok(text.includes(line), `missing "${line}" in ${text}`);
+    assert.ok(Object.keys(conv.attributes).length >= 4);
+    for (const [k, v] of Object.entries(conv.attributes)) assert.ok(text.includes(`${k}: ${formatAttribute(v)}`), `missing attribute ${k} in ${text}`);
+    const x = explainLayer(layer, a);
+    for (const line of [...x.shapeLines, x.params]) assert.ok(text.includes(line), `missing "${line}"`);
+    const f3 = (v: number) => (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(2) : v.toFixed(3));
+    for (const [param, t] of read.tensorsOf(layer.name)!) {
+      let [lo, hi, sum] = [Infinity, -Infinity, 0];
+      for (const v of t.data) [lo, hi, sum] = [Math.min(lo, v), Math.max(hi, v), sum + v];
+      const mean = sum / t.data.length;
+      const std = Math.sqrt(t.data.reduce((q, v) => q + (v - mean) ** 2, 0) / t.data.length);
+      assert.ok(text.includes(`${param} [${t.shape.join(', ')}]: min ${f3(lo)} · max ${f3(hi)} · mean ${f3(mean)} · std ${f3(std)}`), `${param} in ${text}`);
+    }
+    assert.deepEqual(await asked(), [{ dir: 'ask', layer: layer.name }, { dir: 'reply', layer: layer.name }], 'the clicked layer only');
+    // A BatchNormalization: its float attributes as written (epsilon 1e-5, not 9.99e-6).
+    const bn = read.nodes.find((n) => n.opType === 'BatchNormalization' && n.layers.length)!;
+    const bnText = await showLayer(a.layers[bn.layers[0]].name);
+    assert.ok(bnText.includes('epsilon: 0.00001') || bnText.includes('epsilon: 1e-5'), bnText);
+    assert.ok(bnText.includes('running_var ['), bnText);
+    // Back to the convolution: its statistics were kept, not asked again.
+    await showLayer(layer.name);
+    assert.deepEqual((await asked()).filter((m) => m.dir === 'ask').map((m) => m.layer), [layer.name, a.layers[bn.layers[0]].name]);
+    // A layer without weights (a ReLU) asks nothing and still shows its node.
+    const relu = read.nodes.find((n) => n.opType === 'Relu' && n.layers.length)!;
+    await page.click(`#net-table tr.layer-row[data-layer="${a.layers[relu.layers[0]].name}"]`);
+    await page.waitForSelector(`#table-details[data-layer="${a.layers[relu.layers[0]].name}"]`);
+    assert.ok((await details()).includes('op_type: Relu'));
+    assert.ok((await details()).includes('Attributes\n(none)') || (await details()).includes('Attributes(none)'), await details());
+    assert.equal((await asked()).filter((m) => m.dir === 'ask').length, 2);
+    // The maps, laid out after the table was shown, hold every layer that arrived meanwhile.
+    await page.click('#table-toggle');
+    await showSection(a.layers[0].name);
+    await showSection(a.layers[a.layers.length - 1].name);
+    assert.equal(await page.locator('section.layer').count(), a.layers.length + 1);
+    await page.click('#table-toggle');
+    // The header says what a run converts: float16 weights behind Cast, int8 behind DequantizeLinear, external data.
+    const mixed = readOnnx(new Uint8Array(readFileSync(join(dir, 'tcn_fp16_int8.onnx'))));
+    const casts = mixed.nodes.filter((n) => n.opType === 'Cast' && n.inputs[0].endsWith('.fp16')).length;
+    const deq = mixed.nodes.filter((n) => n.opType === 'DequantizeLinear').length;
+    await sendModel('tcn_fp16_int8.onnx');
+    assert.match((await page.textContent('#weights-info'))!, new RegExp(` · \\d+ tensors · ${casts} float16 converted to float32, ${deq} int8 dequantized$`));
+    await sendModel('tcn_external.onnx', ['tcn_external.onnx.data']);
+    assert.match((await page.textContent('#weights-info'))!, / · \d+ tensors · external data: tcn_external\.onnx\.data$/);
+    assert.deepEqual(consoleErrors.slice(errorsBefore), [], 'no error in the page');
+  });
   it("an ONNX model from the host (the custom editor): its table first, its findings, and a run with its own weights equal to Node's; a dynamic input dimension is named and set in the page", async () => {
     const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
     await openVsCodePage();
@@ -1069,83 +1147,5 @@ layers:
     const dRows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.layer));
     assert.deepEqual(dRows, d.layers.map((l) => l.name));
     assert.equal((await page.evaluate(() => (window as any).convlens.outputs())).filter(Boolean).length, d.layers.length);
-  });
-  it("an ONNX model's layer, clicked: its node as the file has it (name, op_type, domain, inputs, outputs, every attribute) and its weights' statistics, computed then and once, not before; the header says what was converted", async () => {
-    const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
-    await openVsCodePage();
-    const sendModel = async (file: string, external: string[] = []) => {
-      const b64 = (f: string) => readFileSync(join(dir, f)).toString('base64');
-      await page.evaluate(
-        ([n, b, ext]) => {
-          const bytes = (x: string) => Uint8Array.from(atob(x), (c) => c.charCodeAt(0));
-          const externalData = Object.fromEntries((ext as Array<[string, string]>).map(([k, v]) => [k, bytes(v)]));
-          window.postMessage({ type: 'model', uri: `file:///work/models/${n}`, model: { name: n, bytes: bytes(b as string), externalData } }, '*');
-        },
-        [file, b64(file), external.map((e) => [e, b64(e)])] as const,
-      );
-      await page.waitForFunction((n) => document.body.dataset.status === 'done' && document.getElementById('weights-info')!.textContent!.startsWith(`Weights: ${n} `), file);
-    };
-    const errorsBefore = consoleErrors.length;
-    const file = 'classifier_op11_fixed_bn.onnx';
-    const read = checkOnnx(new Uint8Array(readFileSync(join(dir, file))), { fileName: file });
-    const a = read.analysis;
-    await sendModel(file);
-    const asked = () => page.evaluate(() => (window as any).__weightStats as Array<{ dir: string; layer: string }>);
-    assert.deepEqual(await asked(), [], 'no statistics before a click');
-    const details = async () => (await page.textContent('#table-details'))!;
-    const showLayer = async (layer: string) => {
-      await page.click(`#net-table tr.layer-row[data-layer="${layer}"]`);
-      await page.waitForSelector(`#table-details[data-layer="${layer}"]`);
-      await page.waitForFunction(() => document.querySelector('#table-details')!.textContent!.includes(' · std '));
-      return details();
-    };
-    // A convolution: its node, every attribute, the arithmetic as before, and its tensors' statistics.
-    const conv = read.nodes.find((n) => n.opType === 'Conv' && n.layers.length && n.inputs.length === 3)!;
-    const layer = a.layers[conv.layers[0]];
-    const text = await showLayer(layer.name);
-    for (const line of [`name: ${conv.name}`, 'op_type: Conv', 'domain: ai.onnx', `inputs: ${conv.inputs.map((n) => (conv.initializers[n] ? `${n} (${conv.initializers[n].type} [${conv.initializers[n].dims.join(', ')}])` : n)).join(', ')}`, `outputs: ${conv.outputs.join(', ')}`]) assert.ok(text.includes(line), `missing "${line}" in ${text}`);
-    assert.ok(Object.keys(conv.attributes).length >= 4);
-    for (const [k, v] of Object.entries(conv.attributes)) assert.ok(text.includes(`${k}: ${formatAttribute(v)}`), `missing attribute ${k} in ${text}`);
-    const x = explainLayer(layer, a);
-    for (const line of [...x.shapeLines, x.params]) assert.ok(text.includes(line), `missing "${line}"`);
-    const f3 = (v: number) => (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(2) : v.toFixed(3));
-    for (const [param, t] of read.tensorsOf(layer.name)!) {
-      let [lo, hi, sum] = [Infinity, -Infinity, 0];
-      for (const v of t.data) [lo, hi, sum] = [Math.min(lo, v), Math.max(hi, v), sum + v];
-      const mean = sum / t.data.length;
-      const std = Math.sqrt(t.data.reduce((q, v) => q + (v - mean) ** 2, 0) / t.data.length);
-      assert.ok(text.includes(`${param} [${t.shape.join(', ')}]: min ${f3(lo)} · max ${f3(hi)} · mean ${f3(mean)} · std ${f3(std)}`), `${param} in ${text}`);
-    }
-    assert.deepEqual(await asked(), [{ dir: 'ask', layer: layer.name }, { dir: 'reply', layer: layer.name }], 'the clicked layer only');
-    // A BatchNormalization: its float attributes as written (epsilon 1e-5, not 9.99e-6).
-    const bn = read.nodes.find((n) => n.opType === 'BatchNormalization' && n.layers.length)!;
-    const bnText = await showLayer(a.layers[bn.layers[0]].name);
-    assert.ok(bnText.includes('epsilon: 0.00001') || bnText.includes('epsilon: 1e-5'), bnText);
-    assert.ok(bnText.includes('running_var ['), bnText);
-    // Back to the convolution: its statistics were kept, not asked again.
-    await showLayer(layer.name);
-    assert.deepEqual((await asked()).filter((m) => m.dir === 'ask').map((m) => m.layer), [layer.name, a.layers[bn.layers[0]].name]);
-    // A layer without weights (a ReLU) asks nothing and still shows its node.
-    const relu = read.nodes.find((n) => n.opType === 'Relu' && n.layers.length)!;
-    await page.click(`#net-table tr.layer-row[data-layer="${a.layers[relu.layers[0]].name}"]`);
-    await page.waitForSelector(`#table-details[data-layer="${a.layers[relu.layers[0]].name}"]`);
-    assert.ok((await details()).includes('op_type: Relu'));
-    assert.ok((await details()).includes('Attributes\n(none)') || (await details()).includes('Attributes(none)'), await details());
-    assert.equal((await asked()).filter((m) => m.dir === 'ask').length, 2);
-    // The maps, laid out after the table was shown, hold every layer that arrived meanwhile.
-    await page.click('#table-toggle');
-    await showSection(a.layers[0].name);
-    await showSection(a.layers[a.layers.length - 1].name);
-    assert.equal(await page.locator('section.layer').count(), a.layers.length + 1);
-    await page.click('#table-toggle');
-    // The header says what a run converts: float16 weights behind Cast, int8 behind DequantizeLinear, external data.
-    const mixed = readOnnx(new Uint8Array(readFileSync(join(dir, 'tcn_fp16_int8.onnx'))));
-    const casts = mixed.nodes.filter((n) => n.opType === 'Cast' && n.inputs[0].endsWith('.fp16')).length;
-    const deq = mixed.nodes.filter((n) => n.opType === 'DequantizeLinear').length;
-    await sendModel('tcn_fp16_int8.onnx');
-    assert.match((await page.textContent('#weights-info'))!, new RegExp(` · \\d+ tensors · ${casts} float16 converted to float32, ${deq} int8 dequantized$`));
-    await sendModel('tcn_external.onnx', ['tcn_external.onnx.data']);
-    assert.match((await page.textContent('#weights-info'))!, / · \d+ tensors · external data: tcn_external\.onnx\.data$/);
-    assert.deepEqual(consoleErrors.slice(errorsBefore), [], 'no error in the page');
   });
 });

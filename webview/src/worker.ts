@@ -67,7 +67,10 @@ function readModel(model: Omit<ModelFile, 'inputShape' | 'dynamicSizes'>, sizes:
     weights = { info: { name: model.name, source, tensors: 0, dtypes: {}, problem: (err as Error).message, layers: [] } };
   }
   const sources: Array<LayerSource | undefined> = [];
-  for (const n of read.nodes) for (const i of n.layers) sources[i] = { node: n.name, op: n.opType, domain: n.domain, inputs: n.inputs, outputs: n.outputs, attributes: n.attributes, initializers: n.initializers };
+  for (const n of read.nodes) {
+    const initializers = Object.fromEntries(n.inputs.filter((i) => read.initializers.has(i)).map((i) => [i, read.initializers.get(i)!]));
+    for (const i of n.layers) sources[i] = { node: n.name, op: n.opType, domain: n.domain, inputs: n.inputs, outputs: n.outputs, attributes: n.attributes, initializers };
+  }
   modelRead = { key, analysis: read.analysis, sources, weights };
   return modelRead;
 }

@@ -14,14 +14,14 @@ import type { CodeKey } from '../../codes';
 import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
 import { decodeModel, DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from './proto';
+import { attributesOf, type OnnxAttributeValue } from './attributes';
+import { weightConversions, type Producer, type WeightConversions } from './weightOrigins';
 import { WireError } from './wire';
 import { fold, FoldError, known, type Known } from './folding';
 import { planLayers, NotInferable, Unsupported, type LayerPlan, type WeightRef } from './ops';
 import { layerNames, moduleOfParameter } from './names';
 import { checkTensorData, DATA_TYPE_NAMES, elementCount, isNumericType, TensorDataError, type ExternalData } from './tensorData';
 import { onnxNative, onnxDescription } from './native';
-import { attributesOf, type OnnxAttributeValue } from './attributes';
-import { weightConversions, type Producer, type WeightConversions } from './weightOrigins';
 
 export interface OnnxReadOptions {
   fileName?: string;
@@ -50,8 +50,6 @@ export interface OnnxNodeInfo {
   outputs: string[];
   /** Every attribute with its value (a tensor summarised: name, type, shape, its values when tiny). */
   attributes: Record<string, OnnxAttributeValue>;
-  /** The inputs that are the graph's initializers (weights, constants): their element type and shape. */
-  initializers: Record<string, { type: string; dims: number[] }>;
   /** Indices into analysis.layers of the layers this node became (none for shape arithmetic or a withheld node). */
   layers: number[];
   /** Byte range of the NodeProto in the file (findings are located by it). */
@@ -77,6 +75,8 @@ export interface OnnxReadResult {
   weightStore(): { layers: Map<string, Map<string, FloatTensor>> };
   /** How the layers' weights are stored (element types, dequantized integers, external data files): what a run converts. */
   weightConversions(): WeightConversions;
+  /** The graph's initializers (weights, constants) by name: element type and shape (a node's inputs name them). */
+  initializers: Map<string, { type: string; dims: number[] }>;
 }
 
 /** Reads an ONNX model's bytes into the engine's analysis. Never throws on bad input: findings say what is wrong. */
@@ -108,7 +108,6 @@ class OnnxReader {
   private readonly layerWeights = new Map<string, Record<string, WeightRef>>();
   /** The node each value computed while reading came from (a weight's Cast or DequantizeLinear). */
   private readonly producers = new Map<Known, Producer>();
-  private readonly initializers = new Map<string, OnnxTensor>();
   private model?: OnnxModel;
   private opset = 0;
 
@@ -140,10 +139,7 @@ class OnnxReader {
     if (!this.opset) this.opset = 1;
     if (graph.sparseInitializers) this.report('onnxUnsupported', `The graph has ${graph.sparseInitializers} sparse initializers, which ConvLens does not read; nodes using them are not analysed.`, { start: 0, end: 0 });
     if (!result.name) result.name = graph.name || undefined;
-    for (const t of graph.initializers) {
-      this.slots.set(t.name, { t: 'known', k: { dims: t.dims, dataType: t.dataType, tensor: t } });
-      this.initializers.set(t.name, t);
-    }
+    for (const t of graph.initializers) this.slots.set(t.name, { t: 'known', k: { dims: t.dims, dataType: t.dataType, tensor: t } });
     const input = this.readInput(result);
     const names = this.nameLayers();
     try {
@@ -203,6 +199,7 @@ class OnnxReader {
         return { layers };
       },
       weightConversions: () => weightConversions(layerWeights, producers),
+      initializers: new Map((m?.graph?.initializers ?? []).map((t) => [t.name, { type: DATA_TYPE_NAMES[t.dataType] ?? `type ${t.dataType}`, dims: t.dims.slice() }])),
     };
   }
 
@@ -282,12 +279,7 @@ class OnnxReader {
   }
 
   private readNode(node: OnnxNode, name: string | undefined): void {
-    const initializers: OnnxNodeInfo['initializers'] = {};
-    for (const n of node.inputs) {
-      const t = this.initializers.get(n);
-      if (t) initializers[n] = { type: DATA_TYPE_NAMES[t.dataType] ?? `type ${t.dataType}`, dims: t.dims.slice() };
-    }
-    const info: OnnxNodeInfo = { name: node.name, opType: node.opType, domain: node.domain, inputs: node.inputs, outputs: node.outputs, attributes: attributesOf(node), initializers, layers: [], span: spanOf(node.span) };
+    const info: OnnxNodeInfo = { name: node.name, opType: node.opType, domain: node.domain, inputs: node.inputs, outputs: node.outputs, attributes: attributesOf(node), layers: [], span: spanOf(node.span) };
     this.nodes.push(info);
     const span = info.span;
     const label = `${node.name ? `Node '${node.name}'` : `The node producing '${node.outputs[0] ?? '?'}'`} (${node.opType})`;
