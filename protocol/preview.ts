@@ -23,6 +23,8 @@ export type HostMessage =
   | { type: 'weights'; file: WeightsFile | null; problem?: string }
   /** An ONNX model file (the custom editor): analysed and run with its own weights. */
   | { type: 'model'; uri: string; model: ModelFile }
+  /** The convlens.onnx.inputShape setting changed: sizes for the model's dynamic dimensions (null: none), unless a shape was given for the file. */
+  | { type: 'dynamicSizes'; sizes: DynamicSizes | null }
   | { type: 'error'; message: string };
 
 /** A model file the host read for the page: its bytes and those of the external data files it names (by location), and sizes for its dynamic input dimensions. */
@@ -237,6 +239,8 @@ export function parseHostMessage(m: unknown): HostMessage | null {
       const model = parseModelFile(m.model);
       return model && typeof m.uri === 'string' && m.uri.length <= 4 * MAX_NAME ? { type: 'model', uri: m.uri, model } : null;
     }
+    case 'dynamicSizes':
+      return m.sizes === null || isDynamicSizes(m.sizes) ? { type: 'dynamicSizes', sizes: m.sizes } : null;
     case 'error':
       return typeof m.message === 'string' ? { type: 'error', message: m.message } : null;
   }

@@ -68,7 +68,14 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
           break;
       }
     });
-    panel.onDidDispose(() => subscription.dispose());
+    // The setting changed: the page re-runs with its sizes (unless a shape was given for the file).
+    const watch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('convlens.onnx.inputShape', uri)) post({ type: 'dynamicSizes', sizes: dynamicSizesSetting(uri) ?? null });
+    });
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      watch.dispose();
+    });
   }
 }
 

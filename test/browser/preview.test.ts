@@ -1085,6 +1085,31 @@ layers:
     assert.match((await page.textContent('#weights-info'))!, / · \d+ tensors · external data: tcn_external\.onnx\.data$/);
     assert.deepEqual(consoleErrors.slice(errorsBefore), [], 'no error in the page');
   });
+  it("an ONNX model's dynamic dimensions take the setting's sizes (convlens.onnx.inputShape), by name or position, and a change of the setting re-runs it; a shape typed for the file wins", async () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
+    const file = 'classifier_op17_dynamic_bn.onnx';
+    const bytes = new Uint8Array(readFileSync(join(dir, file)));
+    await openVsCodePage();
+    const b64 = Buffer.from(bytes).toString('base64');
+    await page.evaluate(([n, b]) => window.postMessage({ type: 'model', uri: `file:///work/models/${n}`, model: { name: n, bytes: Uint8Array.from(atob(b), (c) => c.charCodeAt(0)), externalData: {}, dynamicSizes: { height: 24, width: 24 } } }, '*'), [file, b64]);
+    const ranAt = async (size: number) => {
+      await page.waitForFunction((s) => document.body.dataset.status === 'done' && (document.getElementById('input-shape') as HTMLInputElement).value === `1x3x${s}x${s}`, size);
+      const rows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+      const a = checkOnnx(bytes, { fileName: file, inputShape: [1, 3, size, size] }).analysis;
+      assert.deepEqual(rows.map((r) => r[2]), a.layers.map((l) => l.shape!.join('×')), `at ${size}`);
+      assert.equal((await page.evaluate(() => (window as any).convlens.outputs())).filter(Boolean).length, a.layers.length);
+    };
+    await ranAt(24);
+    await hostSends({ type: 'dynamicSizes', sizes: [1, 3, 32, 32] });
+    await ranAt(32);
+    // A shape typed for the file wins over the setting from then on.
+    await page.fill('#input-shape', '1x3x40x40');
+    await page.press('#input-shape', 'Enter');
+    await ranAt(40);
+    await hostSends({ type: 'dynamicSizes', sizes: { height: 16, width: 16 } });
+    await page.waitForTimeout(300);
+    await ranAt(40);
+  });
   it("an ONNX model from the host (the custom editor): its table first, its findings, and a run with its own weights equal to Node's; a dynamic input dimension is named and set in the page", async () => {
     const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
     await openVsCodePage();

@@ -97,5 +97,9 @@ describe('ONNX node attributes and weight storage', () => {
     assert.deepEqual(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx', model: { ...model, dynamicSizes: { height: 320 } } }), { type: 'model', uri: 'file:///w/m.onnx', model: { ...model, dynamicSizes: { height: 320 } } });
     assert.deepEqual(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx', model: { ...model, dynamicSizes: [3, 320, 320] } }), { type: 'model', uri: 'file:///w/m.onnx', model: { ...model, dynamicSizes: [3, 320, 320] } });
     for (const dynamicSizes of [{ height: 0 }, {}, [0, 3], 'x', { height: '3' }]) assert.equal(parseHostMessage({ type: 'model', uri: 'file:///w/m.onnx', model: { ...model, dynamicSizes } }), null, JSON.stringify(dynamicSizes));
+    // A change of the setting while the view is open.
+    assert.deepEqual(parseHostMessage({ type: 'dynamicSizes', sizes: { height: 32 } }), { type: 'dynamicSizes', sizes: { height: 32 } });
+    assert.deepEqual(parseHostMessage({ type: 'dynamicSizes', sizes: null }), { type: 'dynamicSizes', sizes: null });
+    for (const sizes of [undefined, { height: -1 }, [1.5], '1x3x8x8']) assert.equal(parseHostMessage({ type: 'dynamicSizes', sizes }), null, JSON.stringify(sizes));
   });
 });

@@ -15,7 +15,7 @@ import { fillSamples, showGraphToggle, showModelControls, showTableToggle } from
 import { showLayerDetails } from './table';
 import { post } from './workerLink';
 import { startRun } from './run';
-import { parseInputShape, type ModelFile, type WeightsFile } from '../../../protocol/preview';
+import { parseInputShape, type DynamicSizes, type ModelFile, type WeightsFile } from '../../../protocol/preview';
 
 function useSample(name: string): void {
   state.sample = name;
@@ -171,6 +171,13 @@ export function useModel(uri: string, model: ModelFile): void {
   post({ type: 'model', model: { name: model.name, bytes: model.bytes, externalData: model.externalData } }, [...new Set(transfer)]);
   showModelControls();
   startRun();
+}
+
+/** New sizes for the model's dynamic dimensions (the setting changed): a re-run, unless a shape was given for the file. */
+export function useDynamicSizes(sizes: DynamicSizes | null): void {
+  if (!page.model) return;
+  page.model.dynamicSizes = sizes ?? undefined;
+  if (!page.model.inputShape) startRun();
 }
 
 /** The input shape the user typed for a model: runs with it (and the host remembers it), or says what is wrong with it. */
