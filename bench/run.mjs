@@ -8,6 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benches = [
   ['engine analysis', ['--expose-gc', 'bench/engine.bench.mjs']],
   ['ONNX model (resnet50.onnx) to figures', ['bench/onnx.bench.mjs']],
+  ['ONNX model (resnet50.onnx) in the ONNX view (headless Chromium)', ['bench/onnx-view.bench.mjs']],
   ['language server latency', ['--expose-gc', 'bench/lsp.bench.mjs']],
   ['PyTorch source after a keystroke', ['bench/pytorch.bench.mjs']],
   ['forward pass (preview kernels vs PyTorch)', ['bench/forward.bench.mjs']],
