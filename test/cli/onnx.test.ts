@@ -67,6 +67,24 @@ describe('cli: ONNX models', function () {
     }
   });
 
+  it('summary, check and run: LayerNorm over [C, H, W], LpPool, cubic Resize, wrap Pad, a ConvNeXt block at opset 13 (the reference outputs of ops.json)', () => {
+    for (const name of ['ops_layernorm_op17', 'ops_lppool_op18', 'ops_bicubic_op11', 'ops_cubic_onnx_op13', 'ops_pad_wrap_op19', 'ops_convnext_block_op13_unfolded']) {
+      const s = runCli(['summary', '--json', fixture(`${name}.onnx`)]);
+      assert.equal(s.status, 0, `${name}: ${s.stdout}`);
+      assert.equal(JSON.parse(s.stdout).totals.complete, true, name);
+      assert.equal(runCli(['check', fixture(`${name}.onnx`)]).status, 0, name);
+      const tree = tempTree({});
+      try {
+        const r = runCli(['run', fixture(`${name}.onnx`), '--input', fixture(`${name}.input.npy`), '--out', tree.dir]);
+        assert.equal(r.status, 0, r.stderr);
+        const got = readNpy(new Uint8Array(readFileSync(join(tree.dir, 'y.npy'))));
+        assertCloseRelative(got.data, readNpy(new Uint8Array(readFileSync(fixture(`${name}.output.npy`)))).data, 1e-4, name);
+      } finally {
+        tree.remove();
+      }
+    }
+  });
+
   it('- reads an ONNX model piped on standard input (known by its bytes): summary, check and run', () => {
     const bytes = readFileSync(fixture('ops_pads_op17.onnx'));
     const s = runCli(['summary', '--json', '-'], { input: bytes });
