@@ -47,6 +47,7 @@ class PytorchReader {
   constructor(private readonly text: string, private readonly options: ReadOptions) {
     this.interp = new Interpreter(this.lib, new Scope());
     this.lib.interp = this.interp;
+    this.interp.cancelled = options.cancelled;
   }
 
   run(): Analysis {
