@@ -1,0 +1,85 @@
+// The language server's worker analyser (server/src/analysis/): an analysis that crosses the
+// thread boundary (structured clone) is the very analysis the engine computes in process —
+// for every example of every text format and every PyTorch model fixture — and a cancelled
+// job resolves to undefined while the worker goes on with the next one, without a restart.
+import * as assert from 'assert';
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join, relative } from 'path';
+import { analyse, formatOf } from '../../engine';
+import { InProcessAnalyser } from '../../server/src/analysis/analyser';
+import { WorkerAnalyser, workerScript } from '../../server/src/analysis/workerAnalyser';
+import { repoRoot } from '../oracle';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+const documents = [...filesUnder(join(repoRoot, 'examples')), ...filesUnder(join(repoRoot, 'test', 'fixtures', 'pytorch', 'models'))]
+  .map((file) => ({ file, text: readFileSync(file, 'utf8') }))
+  .filter(({ file, text }) => {
+    const format = formatOf(file, text);
+    return format !== undefined && format !== 'onnx';
+  });
+
+/** A constructor loop that runs for minutes (a 40,000-item list copied 9 million times). */
+const RUNAWAY = `# convlens: input 3x32x32
+import torch.nn as nn
+
+
+class Slow(nn.Module):
+    def __init__(self):
+        super().__init__()
+        xs = [0] * 20000
+        for i in range(3000):
+            for j in range(3000):
+                ys = xs + xs
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        return self.conv(x)
+`;
+
+describe('analysis worker', function () {
+  this.timeout(60_000);
+  let worker: WorkerAnalyser;
+  before(() => {
+    const script = workerScript();
+    assert.ok(script, 'out/server/src/analysis/analysisWorker.js is missing: run tsc');
+    worker = new WorkerAnalyser(script, { timeoutMs: 60_000, memoryMb: 512 });
+  });
+  after(() => worker.dispose());
+
+  it(`gives the engine's own analysis of ${documents.length} example and fixture files, after the thread crossing`, async () => {
+    assert.ok(documents.length >= 25, `only ${documents.length} documents`);
+    for (const { file, text } of documents) {
+      const options = { fileName: file };
+      const outcome = await worker.analyse(text, options).result;
+      assert.ok(outcome, relative(repoRoot, file));
+      assert.deepStrictEqual(outcome.analysis, analyse(text, options), relative(repoRoot, file));
+    }
+    assert.deepStrictEqual(worker.stats().workersStarted, 1);
+  });
+
+  it('a cancelled job resolves to undefined at once; the worker stops it and analyses the next (no restart)', async () => {
+    const before = worker.stats();
+    const slow = worker.analyse(RUNAWAY, { format: 'pytorch', fileName: 'slow.py' });
+    const next = worker.analyse(documents[0].text, { fileName: documents[0].file });
+    slow.cancel();
+    assert.strictEqual(await slow.result, undefined);
+    const outcome = await next.result;
+    assert.deepStrictEqual(outcome?.analysis, analyse(documents[0].text, { fileName: documents[0].file }));
+    const after = worker.stats();
+    assert.deepStrictEqual([after.cancelled - before.cancelled, after.terminated - before.terminated, after.workersStarted], [1, 0, 1]);
+  });
+
+  it('the in-process analyser (the fallback) gives the same analyses', async () => {
+    const inProcess = new InProcessAnalyser();
+    for (const { file, text } of documents.slice(0, 5)) {
+      const outcome = await inProcess.analyse(text, { fileName: file }).result;
+      assert.deepStrictEqual(outcome?.analysis, analyse(text, { fileName: file }));
+    }
+  });
+});
