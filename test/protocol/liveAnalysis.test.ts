@@ -13,41 +13,11 @@ const cifar = readFileSync(join(repoRoot, 'test', 'fixtures', 'pytorch', 'models
 const labelOf = (h: InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
 const wholeRange = (text: string) => ({ start: { line: 0, character: 0 }, end: positionAt(text, text.length) });
 
-/**
- * A model whose constructor follows a loop that copies a 20,000-item list 9 million times: each
- * step is bounded, the whole takes minutes (far past any test). `seed` makes versions differ.
- */
-const runaway = (seed: number) => `# convlens: input 3x32x32
-import torch.nn as nn
-
-
-class Slow(nn.Module):
-    def __init__(self):
-        super().__init__()
-        xs = [0] * 20000
-        for i in range(3000):
-            for j in range(3000):
-                ys = xs + xs
-        self.conv = nn.Conv2d(3, ${8 + seed}, 3)
-
-    def forward(self, x):
-        return self.conv(x)
-`;
-
-/** A model whose constructor builds a 100,000 × 100,000 table: far beyond any heap. */
-const memoryHog = `# convlens: input 3x32x32
-import torch.nn as nn
-
-
-class Hog(nn.Module):
-    def __init__(self):
-        super().__init__()
-        rows = [[0] * 99999 for i in range(99999)]
-        self.conv = nn.Conv2d(3, 8, 3)
-
-    def forward(self, x):
-        return self.conv(x)
-`;
+const pathological = (name: string) => readFileSync(join(repoRoot, 'test', 'fixtures', 'pytorch', 'pathological', name), 'utf8');
+/** A constructor that runs for minutes; `seed` makes versions differ (the conv's out_channels). */
+const runaway = (seed: number) => pathological('runaway.py').replace('nn.Conv2d(3, 8, 3)', `nn.Conv2d(3, ${8 + seed}, 3)`);
+/** A constructor that builds a table far beyond any heap. */
+const memoryHog = pathological('memory_hog.py');
 
 interface AnalyserStats {
   mode: string;

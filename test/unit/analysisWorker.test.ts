@@ -24,23 +24,8 @@ const documents = [...filesUnder(join(repoRoot, 'examples')), ...filesUnder(join
     return format !== undefined && format !== 'onnx';
   });
 
-/** A constructor loop that runs for minutes (a 40,000-item list copied 9 million times). */
-const RUNAWAY = `# convlens: input 3x32x32
-import torch.nn as nn
-
-
-class Slow(nn.Module):
-    def __init__(self):
-        super().__init__()
-        xs = [0] * 20000
-        for i in range(3000):
-            for j in range(3000):
-                ys = xs + xs
-        self.conv = nn.Conv2d(3, 8, 3)
-
-    def forward(self, x):
-        return self.conv(x)
-`;
+/** A constructor loop that runs for minutes. */
+const RUNAWAY = readFileSync(join(repoRoot, 'test', 'fixtures', 'pytorch', 'pathological', 'runaway.py'), 'utf8');
 
 describe('analysis worker', function () {
   this.timeout(60_000);
