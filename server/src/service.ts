@@ -1,9 +1,12 @@
 // The document-analysis service of the language server: one `check()` result per open document,
 // always for its latest version.
 //
-// - The analysis runs in an Analyser (analysis/): a worker thread, so the main thread keeps
-//   answering while a large file is analysed. A new version of a document cancels the running
-//   analysis of the older one at once (the keystroke, not the debounce).
+// - PyTorch files are analysed in a worker thread (analysis/), so the main thread keeps
+//   answering while a large Python file is analysed; a new version of a document cancels the
+//   running analysis of the older one at once (the keystroke, not the debounce). The other
+//   formats are analysed on the main thread: their readers are bounded and fast, and copying a
+//   large analysis across threads (a 2,000-layer YAML network: 2.6 MB) costs about as much as
+//   computing it, and that copy would land on the main thread anyway.
 // - Pushes (diagnostics, inlay-hint refresh) are debounced: a burst of keystrokes costs one
 //   analysis, after the typing pauses for `debounceMs`. A result that is already stale when it
 //   finishes is never pushed.
@@ -111,6 +114,8 @@ export class AnalysisService {
   /** Per document: the PyTorch model the user chose (CodeLens), instead of the file's top-level one. */
   private readonly models = new Map<string, string>();
   settings: Settings = DEFAULT_SETTINGS;
+  /** Where the formats other than PyTorch are analysed: on this thread. */
+  private readonly local: Analyser;
 
   constructor(
     /** The open documents (the LSP TextDocuments manager's `get`). */
@@ -118,11 +123,13 @@ export class AnalysisService {
     /** Called with a fresh analysis of the latest version, after the debounce. */
     private readonly onAnalysed: (snapshot: Snapshot) => void,
     private readonly log: Log = () => {},
-    /** Where analyses run (the server gives a worker analyser). */
+    /** Where PyTorch files are analysed (the server gives a worker analyser). */
     public analyser: Analyser = new InProcessAnalyser(log),
     /** Told when an analysis of a version starts (the `convlens/analysing` notification). */
     private readonly onStarted: (uri: string, version: number) => void = () => {},
-  ) {}
+  ) {
+    this.local = new InProcessAnalyser(log);
+  }
 
   /** The analysis of the latest version with the rules' findings (diagnostics, fixes, totals). */
   async getChecked(uri: string, token?: Cancellation): Promise<Snapshot | undefined> {
@@ -182,6 +189,9 @@ export class AnalysisService {
       const doc = this.document(uri);
       if (!doc) return;
       const snap = await this.ensure(doc);
+      // Requests that waited for this analysis are answered first (the user waits for them; a
+      // client may also count on a version's answers preceding its push).
+      await new Promise((resolve) => setImmediate(resolve));
       // Only push a result that is still the latest (a change may have arrived meanwhile).
       if (snap && this.document(uri)?.version === snap.version) this.onAnalysed(this.applyRules(snap));
     };
@@ -226,6 +236,7 @@ export class AnalysisService {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.analyser.dispose();
+    this.local.dispose();
   }
 
   private forget(uri: string): void {
@@ -256,7 +267,7 @@ export class AnalysisService {
     const options = this.optionsOf(doc, text);
     // A document that is not a network (plain YAML, a Python file without nn.Module) gets an empty analysis: no hints, no findings.
     if (!options) return Promise.resolve(this.store(uri, version, text, undefined, emptyAnalysis(), 0));
-    const task = this.analyser.analyse(text, options);
+    const task = (options.format === 'pytorch' ? this.analyser : this.local).analyse(text, options);
     this.onStarted(uri, version);
     const job: Job = {
       version,

@@ -78,15 +78,11 @@ describe('live analysis: off the main thread, cancelled on the next keystroke', 
       await s.lsp.diagnostics(yamlUri, 1);
     });
 
-    it('analyses in a worker thread', async () => {
-      const stats = await s.stats();
-      assert.strictEqual(stats.mode, 'worker');
-      assert.strictEqual(stats.workersStarted, 1);
-    });
-
-    it('while a Python file is analysed, a hover on another document and a completion in the file itself answer', async () => {
+    it('a Python file is analysed in a worker thread; meanwhile a hover on another document and a completion in the file itself answer', async () => {
       doc = await s.lsp.open(pyUri, runaway(0), 'python');
       await s.analysing(pyUri, 1);
+      const stats = await s.stats();
+      assert.deepStrictEqual([stats.mode, stats.workersStarted], ['worker', 1]);
       const hover = await s.lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri: yamlUri }, position: positionOf(yaml, 'conv:', 1) });
       assert.ok(hover && JSON.stringify(hover.contents).includes('16×32×32'), JSON.stringify(hover));
       const completion = await s.lsp.request<unknown[]>('textDocument/completion', { textDocument: { uri: pyUri }, position: positionOf(doc.text, 'nn.Conv2d', 3) });
