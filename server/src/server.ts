@@ -132,7 +132,7 @@ function chooseAnalyser(raw: unknown) {
     if (o.worker !== false) log('convlens: analysisWorker.js is missing; analysing on the main thread');
     return new InProcessAnalyser(log);
   }
-  return new WorkerAnalyser(script, { timeoutMs: positive(o.timeoutMs, DEFAULT_WORKER_OPTIONS.timeoutMs), memoryMb: positive(o.memoryMb, DEFAULT_WORKER_OPTIONS.memoryMb) }, log);
+  return new WorkerAnalyser(script, { ...DEFAULT_WORKER_OPTIONS, timeoutMs: positive(o.timeoutMs, DEFAULT_WORKER_OPTIONS.timeoutMs), memoryMb: positive(o.memoryMb, DEFAULT_WORKER_OPTIONS.memoryMb) }, log);
 }
 
 /**

@@ -33,7 +33,7 @@ describe('analysis worker', function () {
   before(() => {
     const script = workerScript();
     assert.ok(script, 'out/server/src/analysis/analysisWorker.js is missing: run tsc');
-    worker = new WorkerAnalyser(script, { timeoutMs: 60_000, memoryMb: 512 });
+    worker = new WorkerAnalyser(script, { timeoutMs: 60_000, memoryMb: 512, cancelGraceMs: 500 });
   });
   after(() => worker.dispose());
 
@@ -58,6 +58,24 @@ describe('analysis worker', function () {
     assert.deepStrictEqual(outcome?.analysis, analyse(documents[0].text, { fileName: documents[0].file }));
     const after = worker.stats();
     assert.deepStrictEqual([after.cancelled - before.cancelled, after.terminated - before.terminated, after.workersStarted], [1, 0, 1]);
+  });
+
+  it('a cancelled job whose reader does not poll the flag (YAML) has its worker replaced after the grace period; the next job gets a fresh one', async () => {
+    const script = workerScript()!;
+    // A grace of 1 ms: a 3,000-layer network takes far longer to read.
+    const impatient = new WorkerAnalyser(script, { timeoutMs: 60_000, memoryMb: 512, cancelGraceMs: 1 });
+    try {
+      const yaml = ['input: [3, 32, 32]', 'layers:', ...Array.from({ length: 3000 }, () => '  - conv: {out: 8, kernel: 3, padding: 1}')].join('\n');
+      const long = impatient.analyse(yaml, { fileName: 'long.cnn.yaml' });
+      const next = impatient.analyse(documents[0].text, { fileName: documents[0].file });
+      long.cancel();
+      assert.strictEqual(await long.result, undefined);
+      assert.deepStrictEqual((await next.result)?.analysis, analyse(documents[0].text, { fileName: documents[0].file }));
+      const stats = impatient.stats();
+      assert.deepStrictEqual([stats.cancelled, stats.terminated, stats.workersStarted, stats.crashed], [1, 1, 2, 0]);
+    } finally {
+      impatient.dispose();
+    }
   });
 
   it('the in-process analyser (the fallback) gives the same analyses', async () => {

@@ -3,7 +3,7 @@
 //
 // Cancelling (the document changed): the server raises a flag shared with the worker; the
 // PyTorch interpreter polls it every 256 steps and gives up, so the worker stays warm (its JIT
-// and the parser's incremental trees survive). A job that does not stop within CANCEL_GRACE_MS
+// and the parser's incremental trees survive). A job that does not stop within cancelGraceMs
 // (a reader that does not poll), or runs past the time limit, has its worker terminated and a
 // fresh one started for the next job. A worker that dies by itself (out of memory: it runs with
 // a heap limit) fails only its job, which becomes a CL035 finding.
@@ -21,12 +21,11 @@ export interface WorkerAnalyserOptions {
   timeoutMs: number;
   /** The worker's heap limit (V8 old generation); beyond it the worker dies and the job gets CL035. */
   memoryMb: number;
+  /** How long a cancelled job may take to notice its flag before its worker is terminated. */
+  cancelGraceMs: number;
 }
 
-export const DEFAULT_WORKER_OPTIONS: WorkerAnalyserOptions = { timeoutMs: 10_000, memoryMb: 1024 };
-
-/** How long a cancelled job may take to notice its flag before its worker is terminated. */
-const CANCEL_GRACE_MS = 500;
+export const DEFAULT_WORKER_OPTIONS: WorkerAnalyserOptions = { timeoutMs: 10_000, memoryMb: 1024, cancelGraceMs: 500 };
 
 /** dist/analysisWorker.js beside dist/server.js; out/server/src/analysis/analysisWorker.js when run from tsc's output. */
 export function workerScript(): string | undefined {
@@ -95,12 +94,12 @@ export class WorkerAnalyser implements Analyser {
       run.timers.push(
         setTimeout(() => {
           if (this.running !== run) return;
-          this.log(`convlens: an abandoned analysis did not stop within ${CANCEL_GRACE_MS} ms; its worker is restarted`);
+          this.log(`convlens: an abandoned analysis did not stop within ${this.options.cancelGraceMs} ms; its worker is restarted`);
           this.counts.terminated++;
           this.endRun(run);
           this.stopWorker();
           this.pump();
-        }, CANCEL_GRACE_MS),
+        }, this.options.cancelGraceMs),
       );
     }
   }
