@@ -4,14 +4,12 @@
 // what an edit or re-seed costs) and cold (a fresh page and worker) — and the wall time from
 // loading the page to the end of its first run (the maps in view are painted by then).
 //   node bench/page.bench.mjs [--runs 5]      (after `node scripts/build.mjs`)
-import * as esbuild from 'esbuild';
-import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { BROWSER_ARGS, servePage } from './pageServer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(root, 'dist', 'webview');
@@ -20,28 +18,8 @@ const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 if (!existsSync(join(distDir, 'worker.js'))) throw new Error('dist/webview is missing: run node scripts/build.mjs first');
 
 const tmp = mkdtempSync(join(tmpdir(), 'convlens-page-bench-'));
-await esbuild.build({ entryPoints: [join(root, 'client/src/previewHtml.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: join(tmp, 'html.cjs'), logLevel: 'warning' });
-const { renderHtml, makeNonce } = createRequire(import.meta.url)(join(tmp, 'html.cjs'));
-
-let base = '';
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (url.pathname === '/') {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(renderHtml({ cspSource: base, nonce: makeNonce(), scriptUri: `${base}/main.js`, workerUri: `${base}/worker.js` }));
-    return;
-  }
-  const file = normalize(join(distDir, url.pathname));
-  if (!file.startsWith(distDir) || !existsSync(file)) return void res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': 'text/javascript' });
-  res.end(readFileSync(file));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-});
+const { base, close } = await servePage({ root, distDir, tmp });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: BROWSER_ARGS });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const statusMs = async (page) => Number(/in (\d+) ms/.exec((await page.textContent('#status')) ?? '')?.[1]);
@@ -85,4 +63,4 @@ for (const model of ['resnet18', 'resnet50']) {
   console.log(`  ${model.padEnd(9)} [${backend}] forward shown in the page: warm ${median(warm)} ms (min ${Math.min(...warm)}, ${runs} re-runs), cold ${median(cold)} ms (fresh page); page load → run done (maps in view painted) ${median(wall)} ms`);
 }
 await browser.close();
-server.close();
+close();

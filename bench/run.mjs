@@ -8,6 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benches = [
   ['engine analysis', ['--expose-gc', 'bench/engine.bench.mjs']],
   ['ONNX model (resnet50.onnx) to figures', ['bench/onnx.bench.mjs']],
+  ['ONNX model (resnet50.onnx) in the ONNX view (headless Chromium)', ['bench/onnx-view.bench.mjs']],
   ['language server latency', ['--expose-gc', 'bench/lsp.bench.mjs']],
   ['PyTorch source after a keystroke', ['bench/pytorch.bench.mjs']],
   ['typing in a large Python file (analysis in the worker vs the main thread)', ['bench/python-typing.bench.mjs']],

@@ -16,3 +16,5 @@ export { RULES, allCodes, applyRules, docPath, type Rule, type RuleConfig } from
 export { quickFixes, registerFix, type FixProvider } from './fixes';
 export { MODULES as ULTRALYTICS_MODULES } from './readers/ultralytics/modules';
 export { readOnnx, analyseOnnx, looksOnnx, type OnnxReadOptions, type OnnxReadResult, type OnnxNodeInfo, type FloatTensor } from './readers/onnx/read';
+export { formatAttribute, type OnnxAttributeValue } from './readers/onnx/attributes';
+export type { WeightConversions } from './readers/onnx/weightOrigins';

@@ -23,6 +23,8 @@ export type HostMessage =
   | { type: 'weights'; file: WeightsFile | null; problem?: string }
   /** An ONNX model file (the custom editor): analysed and run with its own weights. */
   | { type: 'model'; uri: string; model: ModelFile }
+  /** The convlens.onnx.inputShape setting changed: sizes for the model's dynamic dimensions (null: none), unless a shape was given for the file. */
+  | { type: 'dynamicSizes'; sizes: DynamicSizes | null }
   | { type: 'error'; message: string };
 
 /** A model file the host read for the page: its bytes and those of the external data files it names (by location), and sizes for its dynamic input dimensions. */
@@ -32,7 +34,12 @@ export interface ModelFile {
   externalData: Record<string, Uint8Array>;
   /** The input's shape with or without the batch axis (absent: the file's own sizes, batch 1). */
   inputShape?: number[];
+  /** Sizes for the dynamic input dimensions when no inputShape is given (the convlens.onnx.inputShape setting): by position or by the dimension's name. */
+  dynamicSizes?: DynamicSizes;
 }
+
+/** Sizes for a model's dynamic input dimensions: a shape (with or without the batch axis) or sizes by the dimensions' names. */
+export type DynamicSizes = number[] | Record<string, number>;
 
 /** Where a weights file came from: the user's pick, a comment in the network file, the setting, or a file beside the network. */
 export type WeightsOrigin = 'picked' | 'comment' | 'setting' | 'beside';
@@ -232,6 +239,8 @@ export function parseHostMessage(m: unknown): HostMessage | null {
       const model = parseModelFile(m.model);
       return model && typeof m.uri === 'string' && m.uri.length <= 4 * MAX_NAME ? { type: 'model', uri: m.uri, model } : null;
     }
+    case 'dynamicSizes':
+      return m.sizes === null || isDynamicSizes(m.sizes) ? { type: 'dynamicSizes', sizes: m.sizes } : null;
     case 'error':
       return typeof m.message === 'string' ? { type: 'error', message: m.message } : null;
   }
@@ -249,6 +258,34 @@ export function parseInputShape(text: string): number[] | null {
   return isInputShape(shape) ? shape : null;
 }
 
+const isSize = (d: unknown): d is number => Number.isInteger(d) && (d as number) > 0 && (d as number) < 1e6;
+const MAX_DIM_NAME = 100;
+
+function isDynamicSizes(v: unknown): v is DynamicSizes {
+  if (Array.isArray(v)) return isInputShape(v);
+  if (!isObj(v)) return false;
+  const entries = Object.entries(v);
+  return entries.length >= 1 && entries.length <= 6 && entries.every(([k, d]) => k.length >= 1 && k.length <= MAX_DIM_NAME && isSize(d));
+}
+
+/**
+ * The convlens.onnx.inputShape setting: a shape (`1x3x224x224`, `3x224x224`) whose sizes fill a
+ * model's dynamic dimensions by position, or sizes by the dimensions' names in the file
+ * (`height=320, width=320`, `batch=1`). '' is no setting (undefined); null: not one of these.
+ */
+export function parseDynamicSizes(text: string): DynamicSizes | undefined | null {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (!t.includes('=')) return parseInputShape(t);
+  const out: Record<string, number> = {};
+  for (const part of t.split(/\s*[,;]\s*/)) {
+    const m = /^([^=\s][^=]*?)\s*=\s*(\d+)$/.exec(part.trim());
+    if (!m || Object.hasOwn(out, m[1])) return null;
+    out[m[1]] = Number(m[2]);
+  }
+  return isDynamicSizes(out) ? out : null;
+}
+
 function parseModelFile(f: unknown): ModelFile | null {
   if (!isObj(f) || typeof f.name !== 'string' || f.name.length === 0 || f.name.length > MAX_NAME) return null;
   // Only real byte arrays: a model is far too large to come as an array of numbers.
@@ -264,5 +301,10 @@ function parseModelFile(f: unknown): ModelFile | null {
     if (!isInputShape(f.inputShape)) return null;
     inputShape = f.inputShape;
   }
-  return { name: f.name, bytes: f.bytes, externalData, ...(inputShape ? { inputShape } : {}) };
+  let dynamicSizes: DynamicSizes | undefined;
+  if (f.dynamicSizes !== undefined) {
+    if (!isDynamicSizes(f.dynamicSizes)) return null;
+    dynamicSizes = f.dynamicSizes;
+  }
+  return { name: f.name, bytes: f.bytes, externalData, ...(inputShape ? { inputShape } : {}), ...(dynamicSizes ? { dynamicSizes } : {}) };
 }

@@ -3,7 +3,7 @@
 // host only reads files: the model, and the external data files it names, only inside its folder.
 import * as vscode from 'vscode';
 import { readOnnx } from '../../engine';
-import { isInputShape, MAX_WEIGHTS_BYTES, parsePageMessage, type HostMessage, type ModelFile } from '../../protocol/preview';
+import { isInputShape, MAX_WEIGHTS_BYTES, parseDynamicSizes, parsePageMessage, type DynamicSizes, type HostMessage, type ModelFile } from '../../protocol/preview';
 import { makeNonce, renderHtml } from './previewHtml';
 import { pickImage, webviewOptions } from './previewPanel';
 import { saveNpy, savePng } from './previewExport';
@@ -46,7 +46,10 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
           // The page (re)loads when shown again: it gets the file again, read afresh.
           try {
             const saved = state.get<unknown>(INPUT_SHAPE_KEY + uri.toString());
-            post({ type: 'model', uri: uri.toString(), model: await readModel(uri, isInputShape(saved) ? saved : undefined) });
+            const model = await readModel(uri, isInputShape(saved) ? saved : undefined);
+            // No shape remembered for the file: the setting's sizes fill its dynamic dimensions.
+            const dynamicSizes = model.inputShape ? undefined : dynamicSizesSetting(uri);
+            post({ type: 'model', uri: uri.toString(), model: { ...model, ...(dynamicSizes ? { dynamicSizes } : {}) } });
           } catch (err) {
             post({ type: 'error', message: `Cannot read ${uri.fsPath}: ${(err as Error).message}` });
           }
@@ -65,8 +68,23 @@ class OnnxEditorProvider implements vscode.CustomReadonlyEditorProvider {
           break;
       }
     });
-    panel.onDidDispose(() => subscription.dispose());
+    // The setting changed: the page re-runs with its sizes (unless a shape was given for the file).
+    const watch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('convlens.onnx.inputShape', uri)) post({ type: 'dynamicSizes', sizes: dynamicSizesSetting(uri) ?? null });
+    });
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      watch.dispose();
+    });
   }
+}
+
+/** The convlens.onnx.inputShape setting for the file (undefined when unset; a warning when it is not a shape). */
+function dynamicSizesSetting(uri: vscode.Uri): DynamicSizes | undefined {
+  const text = vscode.workspace.getConfiguration('convlens.onnx', uri).get<string>('inputShape') ?? '';
+  const sizes = parseDynamicSizes(typeof text === 'string' ? text : '');
+  if (sizes === null) void vscode.window.showWarningMessage(`ConvLens: the setting convlens.onnx.inputShape, '${text}', is not a shape (1x3x224x224 or 3x224x224) nor sizes by name (height=224, width=224); it is not used.`);
+  return sizes ?? undefined;
 }
 
 const nameOf = (uri: vscode.Uri): string => uri.path.split('/').pop() ?? 'model.onnx';

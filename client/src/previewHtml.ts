@@ -62,7 +62,7 @@ export function renderHtml(o: HtmlOptions): string {
   <label>Order <select id="order"><option value="activity">most active first</option><option value="index">by index</option></select></label>
   <label title="Size of the maps">Size <input id="tile-size" type="range" min="${TILE_MIN}" max="${TILE_MAX}" step="8" value="128"></label>
   <label id="slice-label" hidden>Slice <input id="slice" type="range" min="0" max="1" step="0.01" value="0.5"></label>
-  <label id="input-shape-label" hidden title="Sizes for the model's dynamic input dimensions, with or without the batch (1x3x224x224 or 3x224x224); Enter runs it">Input shape <input id="input-shape" type="text" spellcheck="false" placeholder="1x3x224x224"></label>
+  <label id="input-shape-label" hidden title="Sizes for the model's dynamic input dimensions, with or without the batch (1x3x224x224 or 3x224x224); Enter runs it, and it is remembered for the file. The setting convlens.onnx.inputShape gives the sizes for files without one.">Input shape <input id="input-shape" type="text" spellcheck="false" placeholder="1x3x224x224"></label>
   <button id="table-toggle" class="secondary toggle" aria-pressed="false" title="The network as a table: per layer its output shape, parameters, MACs and receptive field, with the findings">Table</button>
   <button id="graph-toggle" class="secondary toggle" aria-pressed="true" title="Show the network beside the maps">Graph</button>
   <button id="save-npy" class="secondary" title="Save the input and every layer's output as .npy files">Save .npy</button>

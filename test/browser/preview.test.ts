@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { check, checkOnnx, fieldAt, type ReadOptions } from '../../engine';
+import { check, checkOnnx, fieldAt, formatAttribute, readOnnx, type ReadOptions } from '../../engine';
 import type { Analysis, AxisField } from '../../engine/types';
 import { renderHtml, makeNonce } from '../../client/src/previewHtml';
 import { parsePageMessage } from '../../protocol/preview';
@@ -129,6 +129,19 @@ describe('preview page in headless Chromium', function () {
       const w = window as any;
       w.__sent = [];
       w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__sent.push(m), getState: () => w.__state, setState: (st: unknown) => (w.__state = st) });
+      // The weight statistics the page asks of its worker and gets back, as they pass.
+      w.__weightStats = [];
+      const PageWorker = window.Worker;
+      w.Worker = class extends PageWorker {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          this.addEventListener('message', (e) => e.data?.type === 'weightStats' && w.__weightStats.push({ dir: 'reply', layer: e.data.layer }));
+        }
+        postMessage(m: any, transfer?: any) {
+          if (m?.type === 'weightStats') w.__weightStats.push({ dir: 'ask', layer: m.layer });
+          return super.postMessage(m, transfer);
+        }
+      };
     });
     await page.goto(`${base}/`);
     await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'ready'));
@@ -925,10 +938,12 @@ layers:
       if (want[i].some((v, k) => Math.abs(v - random[i][k]) > 1e-3)) differs++;
     });
     assert.ok(differs > a.layers.length / 2, `only ${differs} layers differ from the random run`);
-    // The table's details of a layer give its tensors' statistics from the file.
+    // The table's details of a layer give its tensors' statistics from the file, computed when asked.
+    assert.deepEqual(await page.evaluate(() => (window as any).__weightStats), [], 'no statistics before a click');
     await page.click('#table-toggle');
     await page.click('#net-table tr.layer-row[data-layer="model.0.conv"]');
     await page.waitForSelector('#table-details[data-layer="model.0.conv"]');
+    await page.waitForFunction(() => document.querySelector('#table-details')!.textContent!.includes(' · std '));
     const w0 = store.layers.get('model.0.conv')!.get('weight')!;
     let [lo, hi, sum] = [Infinity, -Infinity, 0];
     for (const v of w0.data) [lo, hi, sum] = [Math.min(lo, v), Math.max(hi, v), sum + v];
@@ -936,6 +951,7 @@ layers:
     const std = Math.sqrt(w0.data.reduce((q, v) => q + (v - mean) ** 2, 0) / w0.data.length);
     const f3 = (v: number) => (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(2) : v.toFixed(3));
     assert.ok((await page.textContent('#table-details'))!.includes(`weight [${w0.shape.join(', ')}]: min ${f3(lo)} · max ${f3(hi)} · mean ${f3(mean)} · std ${f3(std)}`), (await page.textContent('#table-details'))!);
+    assert.deepEqual(await page.evaluate(() => (window as any).__weightStats), [{ dir: 'ask', layer: 'model.0.conv' }, { dir: 'reply', layer: 'model.0.conv' }]);
     await page.click('#table-toggle');
     // A file for another network is refused with the reader's reasons, and the run is random.
     await sendWeights('blocks.wrong-shape.pth');
@@ -990,6 +1006,109 @@ layers:
     await page.waitForSelector('#findings li[data-code="CL105"]');
     assert.match((await page.textContent('#findings li[data-code="CL105"]'))!, /^CL105 · down: padding='same' is not supported for strided convolutions/);
     assert.equal(await page.getAttribute('#findings li[data-code="CL105"]', 'class'), 'warning');
+  });
+  it("an ONNX model's layer, clicked: its node as the file has it (name, op_type, domain, inputs, outputs, every attribute) and its weights' statistics, computed then and once, not before; the header says what was converted", async () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
+    await openVsCodePage();
+    const sendModel = async (file: string, external: string[] = []) => {
+      const b64 = (f: string) => readFileSync(join(dir, f)).toString('base64');
+      await page.evaluate(
+        ([n, b, ext]) => {
+          const bytes = (x: string) => Uint8Array.from(atob(x), (c) => c.charCodeAt(0));
+          const externalData = Object.fromEntries((ext as Array<[string, string]>).map(([k, v]) => [k, bytes(v)]));
+          window.postMessage({ type: 'model', uri: `file:///work/models/${n}`, model: { name: n, bytes: bytes(b as string), externalData } }, '*');
+        },
+        [file, b64(file), external.map((e) => [e, b64(e)])] as const,
+      );
+      await page.waitForFunction((n) => document.body.dataset.status === 'done' && document.getElementById('weights-info')!.textContent!.startsWith(`Weights: ${n} `), file);
+    };
+    const errorsBefore = consoleErrors.length;
+    const file = 'classifier_op11_fixed_bn.onnx';
+    const read = checkOnnx(new Uint8Array(readFileSync(join(dir, file))), { fileName: file });
+    const a = read.analysis;
+    await sendModel(file);
+    const asked = () => page.evaluate(() => (window as any).__weightStats as Array<{ dir: string; layer: string }>);
+    assert.deepEqual(await asked(), [], 'no statistics before a click');
+    const details = async () => (await page.textContent('#table-details'))!;
+    const showLayer = async (layer: string) => {
+      await page.click(`#net-table tr.layer-row[data-layer="${layer}"]`);
+      await page.waitForSelector(`#table-details[data-layer="${layer}"]`);
+      await page.waitForFunction(() => document.querySelector('#table-details')!.textContent!.includes(' · std '));
+      return details();
+    };
+    // A convolution: its node, every attribute, the arithmetic as before, and its tensors' statistics.
+    const conv = read.nodes.find((n) => n.opType === 'Conv' && n.layers.length && n.inputs.length === 3)!;
+    const layer = a.layers[conv.layers[0]];
+    const text = await showLayer(layer.name);
+    for (const line of [`name: ${conv.name}`, 'op_type: Conv', 'domain: ai.onnx', `inputs: ${conv.inputs.map((n) => (read.initializers.has(n) ? `${n} (${read.initializers.get(n)!.type} [${read.initializers.get(n)!.dims.join(', ')}])` : n)).join(', ')}`, `outputs: ${conv.outputs.join(', ')}`]) assert.ok(text.includes(line), `missing "${line}" in ${text}`);
+    assert.ok(Object.keys(conv.attributes).length >= 4);
+    for (const [k, v] of Object.entries(conv.attributes)) assert.ok(text.includes(`${k}: ${formatAttribute(v)}`), `missing attribute ${k} in ${text}`);
+    const x = explainLayer(layer, a);
+    for (const line of [...x.shapeLines, x.params]) assert.ok(text.includes(line), `missing "${line}"`);
+    const f3 = (v: number) => (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(2) : v.toFixed(3));
+    for (const [param, t] of read.tensorsOf(layer.name)!) {
+      let [lo, hi, sum] = [Infinity, -Infinity, 0];
+      for (const v of t.data) [lo, hi, sum] = [Math.min(lo, v), Math.max(hi, v), sum + v];
+      const mean = sum / t.data.length;
+      const std = Math.sqrt(t.data.reduce((q, v) => q + (v - mean) ** 2, 0) / t.data.length);
+      assert.ok(text.includes(`${param} [${t.shape.join(', ')}]: min ${f3(lo)} · max ${f3(hi)} · mean ${f3(mean)} · std ${f3(std)}`), `${param} in ${text}`);
+    }
+    assert.deepEqual(await asked(), [{ dir: 'ask', layer: layer.name }, { dir: 'reply', layer: layer.name }], 'the clicked layer only');
+    // A BatchNormalization: its float attributes as written (epsilon 1e-5, not 9.99e-6).
+    const bn = read.nodes.find((n) => n.opType === 'BatchNormalization' && n.layers.length)!;
+    const bnText = await showLayer(a.layers[bn.layers[0]].name);
+    assert.ok(bnText.includes('epsilon: 0.00001') || bnText.includes('epsilon: 1e-5'), bnText);
+    assert.ok(bnText.includes('running_var ['), bnText);
+    // Back to the convolution: its statistics were kept, not asked again.
+    await showLayer(layer.name);
+    assert.deepEqual((await asked()).filter((m) => m.dir === 'ask').map((m) => m.layer), [layer.name, a.layers[bn.layers[0]].name]);
+    // A layer without weights (a ReLU) asks nothing and still shows its node.
+    const relu = read.nodes.find((n) => n.opType === 'Relu' && n.layers.length)!;
+    await page.click(`#net-table tr.layer-row[data-layer="${a.layers[relu.layers[0]].name}"]`);
+    await page.waitForSelector(`#table-details[data-layer="${a.layers[relu.layers[0]].name}"]`);
+    assert.ok((await details()).includes('op_type: Relu'));
+    assert.ok((await details()).includes('Attributes\n(none)') || (await details()).includes('Attributes(none)'), await details());
+    assert.equal((await asked()).filter((m) => m.dir === 'ask').length, 2);
+    // The maps, laid out after the table was shown, hold every layer that arrived meanwhile.
+    await page.click('#table-toggle');
+    await showSection(a.layers[0].name);
+    await showSection(a.layers[a.layers.length - 1].name);
+    assert.equal(await page.locator('section.layer').count(), a.layers.length + 1);
+    await page.click('#table-toggle');
+    // The header says what a run converts: float16 weights behind Cast, int8 behind DequantizeLinear, external data.
+    const mixed = readOnnx(new Uint8Array(readFileSync(join(dir, 'tcn_fp16_int8.onnx'))));
+    const casts = mixed.nodes.filter((n) => n.opType === 'Cast' && n.inputs[0].endsWith('.fp16')).length;
+    const deq = mixed.nodes.filter((n) => n.opType === 'DequantizeLinear').length;
+    await sendModel('tcn_fp16_int8.onnx');
+    assert.match((await page.textContent('#weights-info'))!, new RegExp(` · \\d+ tensors · ${casts} float16 converted to float32, ${deq} int8 dequantized$`));
+    await sendModel('tcn_external.onnx', ['tcn_external.onnx.data']);
+    assert.match((await page.textContent('#weights-info'))!, / · \d+ tensors · external data: tcn_external\.onnx\.data$/);
+    assert.deepEqual(consoleErrors.slice(errorsBefore), [], 'no error in the page');
+  });
+  it("an ONNX model's dynamic dimensions take the setting's sizes (convlens.onnx.inputShape), by name or position, and a change of the setting re-runs it; a shape typed for the file wins", async () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
+    const file = 'classifier_op17_dynamic_bn.onnx';
+    const bytes = new Uint8Array(readFileSync(join(dir, file)));
+    await openVsCodePage();
+    const b64 = Buffer.from(bytes).toString('base64');
+    await page.evaluate(([n, b]) => window.postMessage({ type: 'model', uri: `file:///work/models/${n}`, model: { name: n, bytes: Uint8Array.from(atob(b), (c) => c.charCodeAt(0)), externalData: {}, dynamicSizes: { height: 24, width: 24 } } }, '*'), [file, b64]);
+    const ranAt = async (size: number) => {
+      await page.waitForFunction((s) => document.body.dataset.status === 'done' && (document.getElementById('input-shape') as HTMLInputElement).value === `1x3x${s}x${s}`, size);
+      const rows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+      const a = checkOnnx(bytes, { fileName: file, inputShape: [1, 3, size, size] }).analysis;
+      assert.deepEqual(rows.map((r) => r[2]), a.layers.map((l) => l.shape!.join('×')), `at ${size}`);
+      assert.equal((await page.evaluate(() => (window as any).convlens.outputs())).filter(Boolean).length, a.layers.length);
+    };
+    await ranAt(24);
+    await hostSends({ type: 'dynamicSizes', sizes: [1, 3, 32, 32] });
+    await ranAt(32);
+    // A shape typed for the file wins over the setting from then on.
+    await page.fill('#input-shape', '1x3x40x40');
+    await page.press('#input-shape', 'Enter');
+    await ranAt(40);
+    await hostSends({ type: 'dynamicSizes', sizes: { height: 16, width: 16 } });
+    await page.waitForTimeout(300);
+    await ranAt(40);
   });
   it("an ONNX model from the host (the custom editor): its table first, its findings, and a run with its own weights equal to Node's; a dynamic input dimension is named and set in the page", async () => {
     const dir = join(repoRoot, 'test', 'fixtures', 'onnx');

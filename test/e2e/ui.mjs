@@ -80,6 +80,8 @@ const DARKNET_WEIGHTS = 'yolov3-tiny-small.weights';
 const ONNX_MODEL = 'classifier_op11_fixed_bn.onnx';
 /** An ONNX model whose weights are in an external data file beside it (`tcn_external.onnx.data`). */
 const ONNX_EXTERNAL = 'tcn_external.onnx';
+/** An ONNX model exported with dynamic height and width (sizes from the convlens.onnx.inputShape setting run.mjs gives). */
+const ONNX_DYNAMIC = 'classifier_op17_dynamic_bn.onnx';
 
 /**
  * Closes every editor (and preview panel) with the command palette, opened from the explorer (keys
@@ -139,7 +141,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   writeFileSync(join(workspace, WEIGHTS_NET), `# convlens: weights=${WEIGHTS_FILE}\n${readFileSync(join(fixtures, 'blocks.cnn.yaml'), 'utf8')}`);
   copyFileSync(join(fixtures, 'blocks.bf16.pth'), join(workspace, WEIGHTS_FILE));
   for (const f of [DARKNET_NET, DARKNET_WEIGHTS]) copyFileSync(join(fixtures, f), join(workspace, f));
-  for (const f of [ONNX_MODEL, ONNX_EXTERNAL, `${ONNX_EXTERNAL}.data`]) copyFileSync(join(repoRoot, 'test', 'fixtures', 'onnx', f), join(workspace, f));
+  for (const f of [ONNX_MODEL, ONNX_EXTERNAL, `${ONNX_EXTERNAL}.data`, ONNX_DYNAMIC]) copyFileSync(join(repoRoot, 'test', 'fixtures', 'onnx', f), join(workspace, f));
   let demoRendered = false;
 
   it('the workbench loads (.monaco-workbench)', async () => {
@@ -382,6 +384,15 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     const text = await weightsInfo();
     if (!/^Weights: classifier_op11_fixed_bn\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 6, opset 11\) · 40 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
     await page.screenshot({ path: join(resultsDir, 'onnx.png') });
+    // A click on the stem's row: its ONNX node with every attribute, and its weight's statistics.
+    await frame.locator('#net-table tr.layer-row[data-layer="stem"]').click();
+    const details = frame.locator('#table-details[data-layer="stem"]');
+    await details.filter({ hasText: ' · std ' }).waitFor({ state: 'visible', timeout: 60_000 });
+    const shown = (await details.textContent()) ?? '';
+    for (const line of ['name: /stem/Conv', 'op_type: Conv', 'inputs: x, stem.weight (float32 [8, 3, 3, 3])', 'dilations: [1, 1]', 'group: 1', 'kernel_shape: [3, 3]', 'pads: [1, 1, 1, 1]', 'strides: [2, 2]', 'weight [8, 3, 3, 3]: min ']) {
+      if (!shown.includes(line)) throw new Error(`the stem's details lack "${line}": ${shown}`);
+    }
+    await page.screenshot({ path: join(resultsDir, 'onnx-node.png') });
     await closeAllEditors(page);
   });
 
@@ -390,8 +401,20 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
     const frame = weightsFrame();
     await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
     const text = await weightsInfo();
-    if (!/^Weights: tcn_external\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 8, opset 17\) · 33 tensors$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
+    if (!/^Weights: tcn_external\.onnx · the file's own weights \(pytorch 1\.13\.0, IR 8, opset 17\) · 33 tensors · external data: tcn_external\.onnx\.data$/.test(text ?? '')) throw new Error(`the weights header reads "${text}"`);
     if (await frame.locator('#findings li[data-code="CL024"]').count()) throw new Error('the external weights were not read (CL024)');
+    await closeAllEditors(page);
+  });
+
+  it(`${ONNX_DYNAMIC}: its dynamic height and width take the sizes of the convlens.onnx.inputShape setting (height=24, width=24)`, async () => {
+    await quickOpen(page, ONNX_DYNAMIC);
+    const frame = weightsFrame();
+    await frame.locator('#weights-info[data-weights="file"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const stem = await frame.locator('#net-table tr.layer-row').first().evaluate((tr) => [...tr.children].map((td) => td.textContent));
+    if (stem.slice(1, 3).join(' | ') !== 'conv | 8×12×12') throw new Error(`the stem's row reads ${stem.join(' | ')}`);
+    const shape = await frame.locator('#input-shape').inputValue();
+    if (shape !== '1x3x24x24') throw new Error(`the Input shape box reads ${shape}`);
+    if (await frame.locator('#findings li[data-code="CL022"]').count()) throw new Error('the dynamic dimensions were not given sizes (CL022)');
     await closeAllEditors(page);
   });
 
@@ -440,7 +463,9 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
   console.log('\n  UI (code-server workbench, Playwright)');
   const t0 = Date.now();
   const failures = [];
-  for (const c of checks) {
+  // CONVLENS_E2E_ONLY=text: the workbench's load and the checks whose title has the text (one spec while working on it).
+  const only = process.env.CONVLENS_E2E_ONLY;
+  for (const c of only ? checks.filter((c, i) => i === 0 || c.title.includes(only)) : checks) {
     const t = Date.now();
     try {
       await c.fn();
@@ -452,7 +477,7 @@ export async function runUiChecks({ page, url, workspace, cnnFile, languageName,
       await page.screenshot({ path: join(resultsDir, `ui-failure-${failures.length}.png`) }).catch(() => {});
     }
   }
-  const passed = checks.length - failures.length;
+  const passed = (only ? checks.filter((c, i) => i === 0 || c.title.includes(only)) : checks).length - failures.length;
   console.log(`\n\n  ${passed} passing (${Math.round((Date.now() - t0) / 1000)}s)`);
   console.log(`  ${failures.length} failing`);
   failures.forEach((f, i) => {

@@ -11,7 +11,7 @@ import { setStatus, showError } from './page/status';
 import { showSelection } from './page/selection';
 import { setupToolbar } from './page/toolbar';
 import { setCurrent } from './page/graph';
-import { startHandlingEvents, useImage, useModel, useWeights } from './page/controller';
+import { startHandlingEvents, useDynamicSizes, useImage, useModel, useWeights } from './page/controller';
 
 function onHost(raw: unknown): void {
   const m: HostMessage | null = parseHostMessage(raw);
@@ -38,6 +38,9 @@ function onHost(raw: unknown): void {
       break;
     case 'model':
       useModel(m.uri, m.model);
+      break;
+    case 'dynamicSizes':
+      useDynamicSizes(m.sizes);
       break;
     case 'error':
       showError(m.message);

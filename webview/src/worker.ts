@@ -8,7 +8,7 @@ import { execute, executeAsync, executable, ExecutionCancelled, ExecutionError }
 import { makeSample, samplesFor } from '../../kernels/runtime/samples';
 import { WARM_UP_NETWORK } from './warmUp';
 import { layerGroups } from './render/groups';
-import type { LayerInfo, WeightsInfo, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { LayerInfo, LayerSource, WeightsInfo, WorkerReply, WorkerRequest } from './workerProtocol';
 import type { ModelFile } from '../../protocol/preview';
 import type { Analysis } from '../../engine/types';
 import type { WeightStore } from '../../kernels/runtime/weights';
@@ -46,48 +46,64 @@ let readFor: { key: string; loaded: LoadedWeights | Error } | null = null;
 
 // The ONNX model file (the custom editor), and what it gave for the last input shape: its
 // analysis and its own weights (read once per shape, not per re-seed or sample).
-let modelFile: Omit<ModelFile, 'inputShape'> | null = null;
-let modelRead: { key: string; analysis: Analysis; weights: { store?: WeightStore; info: WeightsInfo } } | null = null;
+let modelFile: Omit<ModelFile, 'inputShape' | 'dynamicSizes'> | null = null;
+let modelRead: { key: string; analysis: Analysis; sources: Array<LayerSource | undefined>; weights: { store?: WeightStore; info: WeightsInfo } } | null = null;
 
-/** The model file's analysis for this input shape, and its weights: the file's own. */
-function readModel(model: Omit<ModelFile, 'inputShape'>, inputShape: number[] | undefined): NonNullable<typeof modelRead> {
-  const key = JSON.stringify(inputShape ?? null);
+/** The model file's analysis for this input shape, its layers' nodes, and its weights: the file's own. */
+function readModel(model: Omit<ModelFile, 'inputShape' | 'dynamicSizes'>, sizes: Pick<ModelFile, 'inputShape' | 'dynamicSizes'>): NonNullable<typeof modelRead> {
+  const key = JSON.stringify([sizes.inputShape ?? null, sizes.dynamicSizes ?? null]);
   if (modelRead?.key === key) return modelRead;
   const external = model.externalData;
-  const read = checkOnnx(model.bytes, { fileName: model.name, inputShape, externalData: (location) => (Object.hasOwn(external, location) ? external[location] : undefined) });
+  const read = checkOnnx(model.bytes, { fileName: model.name, inputShape: sizes.inputShape, dynamicSizes: sizes.dynamicSizes, externalData: (location) => (Object.hasOwn(external, location) ? external[location] : undefined) });
   const source = `the file's own weights (${read.model.producer || `opset ${read.model.opset}`})`;
   let weights: { store?: WeightStore; info: WeightsInfo };
   try {
+    // Only checked here: a tensor is decoded when the run (or a click on its layer) first reads it.
     const store = read.weightStore();
     const tensors = [...store.layers.values()].reduce((n, t) => n + t.size, 0);
-    weights = { store, info: { name: model.name, source, tensors, dtypes: {}, problem: null, stats: storeStats(store) } };
+    const { dtypes, dequantized, external: files } = read.weightConversions();
+    weights = { store, info: { name: model.name, source, tensors, dtypes, dequantized, external: files, problem: null, layers: [...store.layers.keys()] } };
   } catch (err) {
-    weights = { info: { name: model.name, source, tensors: 0, dtypes: {}, problem: (err as Error).message, stats: {} } };
+    weights = { info: { name: model.name, source, tensors: 0, dtypes: {}, problem: (err as Error).message, layers: [] } };
   }
-  modelRead = { key, analysis: read.analysis, weights };
+  const sources: Array<LayerSource | undefined> = [];
+  for (const n of read.nodes) {
+    const initializers = Object.fromEntries(n.inputs.filter((i) => read.initializers.has(i)).map((i) => [i, read.initializers.get(i)!]));
+    for (const i of n.layers) sources[i] = { node: n.name, op: n.opType, domain: n.domain, inputs: n.inputs, outputs: n.outputs, attributes: n.attributes, initializers };
+  }
+  modelRead = { key, analysis: read.analysis, sources, weights };
   return modelRead;
 }
 
-/** The run's network and its weights: the model file's own, or the text's with the weights file (if any). */
-function analysed(req: Extract<WorkerRequest, { type: 'run' }>): { analysis: Analysis; weights: () => { store?: WeightStore; info: WeightsInfo | null } } {
+/** The run's network, its layers' nodes in a model file, and its weights: the model file's own, or the text's with the weights file (if any). */
+function analysed(req: Extract<WorkerRequest, { type: 'run' }>): { analysis: Analysis; sources: Array<LayerSource | undefined>; weights: () => { store?: WeightStore; info: WeightsInfo | null } } {
   if (req.model && modelFile) {
-    const read = readModel(modelFile, req.model.inputShape);
-    return { analysis: read.analysis, weights: () => read.weights };
+    const read = readModel(modelFile, req.model);
+    return { analysis: read.analysis, sources: read.sources, weights: () => read.weights };
   }
   const analysis = check(req.text, req.options);
-  return { analysis, weights: () => weightsFor(analysis, req) };
+  return { analysis, sources: [], weights: () => weightsFor(analysis, req) };
 }
 
-/** Min, max, mean and standard deviation of every tensor of a store, by layer. */
-function storeStats(store: WeightStore): Record<string, TensorStats[]> {
-  const out: Record<string, TensorStats[]> = {};
-  for (const [layer, params] of store.layers) {
-    out[layer] = [...params].map(([param, t]) => {
+// The weights of the last analysed run, whose tensors' statistics the page asks for one layer at
+// a time (a click on its row): computing them for every tensor before the first run read all of a
+// 100 MB model's weights twice before its first map.
+let statsOf: { id: number; store: WeightStore } | null = null;
+const statsCache = new WeakMap<WeightStore, Map<string, TensorStats[]>>();
+
+/** Min, max, mean and standard deviation of a layer's tensors (computed once per store and layer). */
+function layerStats(store: WeightStore, layer: string): TensorStats[] {
+  let cache = statsCache.get(store);
+  if (!cache) statsCache.set(store, (cache = new Map()));
+  let out = cache.get(layer);
+  if (!out) {
+    out = [...(store.layers.get(layer) ?? [])].map(([param, t]) => {
       const s = stats(t);
       let sq = 0;
       for (let i = 0; i < t.data.length; i++) sq += (t.data[i] - s.mean) ** 2;
       return { param, shape: t.shape.slice(), min: s.min, max: s.max, mean: s.mean, std: Math.sqrt(sq / Math.max(1, t.data.length)) };
     });
+    cache.set(layer, out);
   }
   return out;
 }
@@ -123,9 +139,9 @@ function weightsFor(analysis: Analysis, req: Extract<WorkerRequest, { type: 'run
     readFor = { key, loaded };
   }
   const w = readFor.loaded;
-  if (w instanceof Error) return { info: { name: weightsFile.name, source: null, tensors: 0, dtypes: {}, problem: w.message, stats: {} } };
+  if (w instanceof Error) return { info: { name: weightsFile.name, source: null, tensors: 0, dtypes: {}, problem: w.message, layers: [] } };
   const used = !w.fit.problem;
-  return { store: used ? w.store : undefined, info: { name: weightsFile.name, source: w.source, tensors: w.tensors, dtypes: w.dtypes, problem: w.fit.problem, stats: used ? storeStats(w.store) : {} } };
+  return { store: used ? w.store : undefined, info: { name: weightsFile.name, source: w.source, tensors: w.tensors, dtypes: w.dtypes, problem: w.fit.problem, layers: used ? [...w.store.layers.keys()] : [] } };
 }
 
 async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
@@ -135,11 +151,12 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
   const t0 = performance.now();
   try {
     takeReusedCount();
-    const { analysis, weights: weightsOf } = analysed(req);
+    const { analysis, sources, weights: weightsOf } = analysed(req);
     const groups = layerGroups(analysis);
-    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index], params: l.params, macs: l.macs, explain: explainLayer(l, analysis) }));
+    const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index], params: l.params, macs: l.macs, explain: explainLayer(l, analysis), ...(sources[l.index] ? { source: sources[l.index] } : {}) }));
     const why = executable(analysis);
     const weights = why ? { info: null } : weightsOf();
+    statsOf = weights.store ? { id: req.id, store: weights.store } : null;
     post({ type: 'analysis', id: req.id, input: analysis.input ?? null, layers, error: why, weights: weights.info, findings: findingsOf(analysis), totals: analysis.totals });
     if (why) return;
     const shape = analysis.input!;
@@ -196,6 +213,8 @@ scope.onmessage = (e: MessageEvent) => {
     if (current && current.id === m.id) current.signal.aborted = true;
   } else if (m.type === 'run') {
     void run(m);
+  } else if (m.type === 'weightStats') {
+    if (statsOf?.id === m.id) post({ type: 'weightStats', id: m.id, layer: m.layer, stats: layerStats(statsOf.store, m.layer) });
   } else if (m.type === 'weights') {
     weightsFile = m.file ? { ...m.file, serial: ++weightsSerial } : null;
     readFor = null;

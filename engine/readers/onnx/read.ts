@@ -14,6 +14,8 @@ import type { CodeKey } from '../../codes';
 import { identityField, summarise } from '../../analyse/receptiveField';
 import { MAX_LAYERS, NetworkBuilder, TooManyLayers, type Value } from '../../analyse/network';
 import { decodeModel, DataType, type OnnxModel, type OnnxNode, type OnnxTensor } from './proto';
+import { attributesOf, type OnnxAttributeValue } from './attributes';
+import { weightConversions, type Producer, type WeightConversions } from './weightOrigins';
 import { WireError } from './wire';
 import { fold, FoldError, known, type Known } from './folding';
 import { planLayers, NotInferable, Unsupported, type LayerPlan, type WeightRef } from './ops';
@@ -28,6 +30,13 @@ export interface OnnxReadOptions {
    * sizes for the dimensions the file leaves dynamic. Default: batch 1, the file's sizes.
    */
   inputShape?: number[];
+  /**
+   * Sizes for the input's dynamic dimensions only, when inputShape is not given (a default the
+   * user set once for every file): by position, with or without the batch axis ([1, 3, 224,
+   * 224]), or by the dimension's name in the file ({ height: 320, width: 320 }). The file's fixed
+   * sizes stay.
+   */
+  dynamicSizes?: number[] | Record<string, number>;
   /** Bytes of a file the model's external data names (`model.onnx.data`), by its location. */
   externalData?: ExternalData;
 }
@@ -39,7 +48,8 @@ export interface OnnxNodeInfo {
   domain: string;
   inputs: string[];
   outputs: string[];
-  attributes: Record<string, unknown>;
+  /** Every attribute with its value (a tensor summarised: name, type, shape, its values when tiny). */
+  attributes: Record<string, OnnxAttributeValue>;
   /** Indices into analysis.layers of the layers this node became (none for shape arithmetic or a withheld node). */
   layers: number[];
   /** Byte range of the NodeProto in the file (findings are located by it). */
@@ -63,6 +73,10 @@ export interface OnnxReadResult {
   tensorsOf(layer: string): Map<string, FloatTensor> | undefined;
   /** Every layer's tensors, each decoded when first read: a weight store for the kernels (kernels/runtime/weights.ts's WeightStore). */
   weightStore(): { layers: Map<string, Map<string, FloatTensor>> };
+  /** How the layers' weights are stored (element types, dequantized integers, external data files): what a run converts. */
+  weightConversions(): WeightConversions;
+  /** The graph's initializers (weights, constants) by name: element type and shape (a node's inputs name them). */
+  initializers: Map<string, { type: string; dims: number[] }>;
 }
 
 /** Reads an ONNX model's bytes into the engine's analysis. Never throws on bad input: findings say what is wrong. */
@@ -92,6 +106,8 @@ class OnnxReader {
   private readonly slots = new Map<string, Slot>();
   private readonly nodes: OnnxNodeInfo[] = [];
   private readonly layerWeights = new Map<string, Record<string, WeightRef>>();
+  /** The node each value computed while reading came from (a weight's Cast or DequantizeLinear). */
+  private readonly producers = new Map<Known, Producer>();
   private model?: OnnxModel;
   private opset = 0;
 
@@ -153,6 +169,7 @@ class OnnxReader {
     const m = this.model;
     const layerWeights = this.layerWeights;
     const external = this.options.externalData;
+    const producers = this.producers;
     const tensorsOf = (layer: string) => {
       const refs = layerWeights.get(layer);
       if (!refs) return undefined;
@@ -181,6 +198,8 @@ class OnnxReader {
         }
         return { layers };
       },
+      weightConversions: () => weightConversions(layerWeights, producers),
+      initializers: new Map((m?.graph?.initializers ?? []).map((t) => [t.name, { type: DATA_TYPE_NAMES[t.dataType] ?? `type ${t.dataType}`, dims: t.dims.slice() }])),
     };
   }
 
@@ -216,7 +235,7 @@ class OnnxReader {
       const clash = dims.findIndex((d, i) => typeof d === 'number' && d !== g[i]);
       if (clash >= 0) return withheld(`The input shape given, [${g.join(', ')}], differs from the file's fixed size ${dims[clash]} on axis ${clash} of '${first.name}'.`);
       dims = g;
-    }
+    } else if (this.options.dynamicSizes) dims = withDynamicSizes(dims, this.options.dynamicSizes);
     if (dims.length < 2) return withheld(`The input '${first.name}' has shape [${dims.join(', ')}]; ConvLens needs [N, C, …].`);
     const resolved = dims.map((d, i) => (typeof d === 'number' ? d : i === 0 ? 1 : undefined));
     const open = resolved.findIndex((d) => d === undefined);
@@ -309,7 +328,10 @@ class OnnxReader {
           tensorAttr: (n) => attrs.get(n)?.t,
           external: this.options.externalData,
         });
-        outs.forEach((k, i) => node.outputs[i] && this.slots.set(node.outputs[i], { t: 'known', k }));
+        outs.forEach((k, i) => {
+          if (node.outputs[i]) this.slots.set(node.outputs[i], { t: 'known', k });
+          if (!this.producers.has(k) && !knownIns.includes(k)) this.producers.set(k, { op: node.opType, inputs: knownIns }); // Identity hands its input on as it is
+        });
       } catch (err) {
         if (!(err instanceof FoldError) && !(err instanceof TensorDataError)) throw err;
         this.report('onnxShape', `${label} on constant inputs could not be evaluated: ${err.message}.`, span, { node: node.name, op: node.opType });
@@ -407,23 +429,15 @@ class OnnxReader {
   }
 }
 
-function originOf(span: Span): LayerOrigin {
-  return { entry: span, kindKey: span, innerEntry: span, blockPath: [], args: {} };
+/** The file's dims with its dynamic ones given sizes (by position, with or without the batch axis, or by name); a list of another rank gives none. */
+function withDynamicSizes(dims: Array<number | string | undefined>, sizes: number[] | Record<string, number>): Array<number | string | undefined> {
+  if (!Array.isArray(sizes)) return dims.map((d) => (typeof d === 'string' && Object.hasOwn(sizes, d) ? sizes[d] : d));
+  const g = sizes.length === dims.length - 1 ? [undefined, ...sizes] : sizes.length === dims.length ? sizes : null;
+  return g ? dims.map((d, i) => (typeof d === 'number' || g[i] === undefined ? d : g[i])) : dims;
 }
 
-function attributesOf(node: OnnxNode): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, a] of node.attributes) {
-    if (a.t) out[name] = { tensor: a.t.name || '(inline)', dims: a.t.dims, type: DATA_TYPE_NAMES[a.t.dataType] ?? a.t.dataType };
-    else if (a.ints.length) out[name] = a.ints;
-    else if (a.floats.length) out[name] = a.floats;
-    else if (a.strings.length) out[name] = a.strings;
-    else if (a.s !== undefined) out[name] = a.s;
-    else if (a.f !== undefined) out[name] = a.f;
-    else if (a.i !== undefined) out[name] = a.i;
-    else if (a.type === 7 || a.type === 6) out[name] = [];
-  }
-  return out;
+function originOf(span: Span): LayerOrigin {
+  return { entry: span, kindKey: span, innerEntry: span, blockPath: [], args: {} };
 }
 
 /** A weight as float32 in PyTorch's layout: a view of the file's bytes when they are aligned float32, else a copy. */

@@ -15,7 +15,7 @@ import { fillSamples, showGraphToggle, showModelControls, showTableToggle } from
 import { showLayerDetails } from './table';
 import { post } from './workerLink';
 import { startRun } from './run';
-import { parseInputShape, type ModelFile, type WeightsFile } from '../../../protocol/preview';
+import { parseInputShape, type DynamicSizes, type ModelFile, type WeightsFile } from '../../../protocol/preview';
 
 function useSample(name: string): void {
   state.sample = name;
@@ -108,6 +108,7 @@ function onEvent(e: PageEvent): void {
       break;
     case 'showLayer':
       showLayerDetails(e.index);
+      askWeightStats(page.layers[e.index].name);
       setCurrent(page.layers[e.index].name, false);
       break;
     case 'saveNpy':
@@ -130,6 +131,14 @@ function onEvent(e: PageEvent): void {
       refitZoomed();
       break;
   }
+}
+
+/** Asks the worker for a layer's tensors' statistics when the run's weights file gives it tensors (once per run). */
+function askWeightStats(layer: string): void {
+  const w = page.weightsInfo;
+  if (!w || w.problem || !w.layers.includes(layer) || page.weightStats.has(layer)) return;
+  page.weightStats.set(layer, 'asked');
+  post({ type: 'weightStats', id: page.runId, layer });
 }
 
 /** Handles the page's events from now on. */
@@ -157,11 +166,18 @@ export function useModel(uri: string, model: ModelFile): void {
     showTableToggle();
   }
   page.text = '';
-  page.model = { name: model.name, inputShape: model.inputShape };
+  page.model = { name: model.name, inputShape: model.inputShape, dynamicSizes: model.dynamicSizes };
   const transfer = [model.bytes, ...Object.values(model.externalData)].map((b) => b.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   post({ type: 'model', model: { name: model.name, bytes: model.bytes, externalData: model.externalData } }, [...new Set(transfer)]);
   showModelControls();
   startRun();
+}
+
+/** New sizes for the model's dynamic dimensions (the setting changed): a re-run, unless a shape was given for the file. */
+export function useDynamicSizes(sizes: DynamicSizes | null): void {
+  if (!page.model) return;
+  page.model.dynamicSizes = sizes ?? undefined;
+  if (!page.model.inputShape) startRun();
 }
 
 /** The input shape the user typed for a model: runs with it (and the host remembers it), or says what is wrong with it. */

@@ -10,7 +10,7 @@ import { layOutSections, sectionsFit } from './sections';
 import { resetZoom } from './tiles';
 import { fillSamples, showModelControls } from './toolbar';
 import { buildGraph, highlightCurrent } from './graph';
-import { buildTable } from './table';
+import { buildTable, showLayerDetails } from './table';
 import { forgetLineColour, renderMaps, rerenderAll } from './maps';
 import { showSelection } from './selection';
 import { getWorker, onWorkerReply, post } from './workerLink';
@@ -39,7 +39,7 @@ export function startRun(): void {
   dropPendingPaints();
   const buffers = takeOutputBuffers();
   if (buffers.length) post({ type: 'recycle', buffers }, buffers);
-  const model = page.model ? { inputShape: page.model.inputShape } : undefined;
+  const model = page.model ? { inputShape: page.model.inputShape, dynamicSizes: page.model.dynamicSizes } : undefined;
   post({ type: 'run', id, text: page.text, options: page.options, ...(model ? { model } : {}), input, seed: state.seed });
 }
 
@@ -63,12 +63,36 @@ function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | nul
   showModelControls();
   // The same layers (a re-seed, another sample, an edit that keeps every shape) keep their sections.
   const reuse = !!sameNet && !error && sectionsFit(ls, previous);
-  layOutSections(reuse);
-  $('slice-label').hidden = !(input && input.length === 4);
-  buildGraph();
-  buildTable();
-  highlightCurrent(!reuse); // a re-run leaves the maps where the user scrolled them
+  const token = ++layoutToken;
+  const layOutMaps = () => {
+    layOutSections(reuse);
+    $('slice-label').hidden = !(input && input.length === 4);
+    buildGraph();
+    highlightCurrent(!reuse); // a re-run leaves the maps where the user scrolled them
+  };
+  if (state.table && !reuse) {
+    // The table is what shows: it is painted first, and the hidden maps and strip are laid out
+    // a frame later (resnet50's 175 sections and strip rows: 100–300 ms of the main thread).
+    buildTable();
+    mapsPending = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (token !== layoutToken) return;
+        layOutMaps();
+        mapsPending = false;
+        showArrived();
+      }),
+    );
+  } else {
+    mapsPending = false;
+    layOutMaps();
+    buildTable();
+  }
 }
+
+// The maps' layout of the current analysis (deferred behind the table); layers arriving before it are shown after it.
+let layoutToken = 0;
+let mapsPending = false;
 
 // Layers arrive every few milliseconds. Showing each at once made a frame for each, and in VS
 // Code every frame re-layerizes the whole workbench with the panel in it (resnet50: ~200 ms of
@@ -81,6 +105,7 @@ let flushTimer: ReturnType<typeof setTimeout> | undefined;
 function showArrived(): void {
   clearTimeout(flushTimer);
   flushTimer = undefined;
+  if (mapsPending) return;
   const batch = arrived;
   arrived = [];
   for (const index of batch) if (page.outputs[index]) renderMaps(index);
@@ -99,6 +124,7 @@ function onWorker(m: WorkerReply): void {
   switch (m.type) {
     case 'analysis':
       page.weightsInfo = m.weights;
+      page.weightStats = new Map();
       page.findings = m.findings;
       page.totals = m.totals;
       onAnalysis(m.layers, m.input, m.error);
@@ -128,6 +154,13 @@ function onWorker(m: WorkerReply): void {
       document.dispatchEvent(new CustomEvent('convlens:done', { detail: { ms: m.ms } }));
       break;
     case 'cancelled':
+      break;
+    case 'weightStats':
+      page.weightStats.set(m.layer, m.stats);
+      if (!$('table-details').hidden && $('table-details').dataset.layer === m.layer) {
+        const l = page.layers.find((x) => x.name === m.layer);
+        if (l) showLayerDetails(l.index);
+      }
       break;
     case 'error':
       showArrived();

@@ -1,8 +1,8 @@
 // The page's state: what is kept across reloads (PageState, through the webview's
 // getState/setState) and what the current run produced. Every part of the page reads it here;
 // it imports no other module of the page (the flow is state → layout → paint, events.ts back).
-import { TILE_MAX, TILE_MIN, type DocumentOptions, type PageMessage, type PageState, type WeightsOrigin } from '../../../protocol/preview';
-import type { FindingInfo, LayerInfo, WeightsInfo } from '../workerProtocol';
+import { TILE_MAX, TILE_MIN, type DocumentOptions, type DynamicSizes, type PageMessage, type PageState, type WeightsOrigin } from '../../../protocol/preview';
+import type { FindingInfo, LayerInfo, TensorStats, WeightsInfo } from '../workerProtocol';
 import type { Totals } from '../../../engine/types';
 import type { Stats, Tensor } from '../../../kernels';
 
@@ -64,9 +64,11 @@ export const page = {
   /** Why a weights file the host found cannot be used (it cannot be read), or null. */
   weightsProblem: null as string | null,
   /** The model file (ONNX) the page shows, its bytes in the worker, and the input shape the user gave; null: a text document. */
-  model: null as { name: string; inputShape?: number[] } | null,
+  model: null as { name: string; inputShape?: number[]; dynamicSizes?: DynamicSizes } | null,
   /** What the worker made of it for the current network. */
   weightsInfo: null as WeightsInfo | null,
+  /** Statistics of a layer's tensors from the weights file, asked of the worker when its row is clicked ('asked' until they come). */
+  weightStats: new Map<string, TensorStats[] | 'asked'>(),
   /** The analysis's findings and totals (the table shows them). */
   findings: [] as FindingInfo[],
   totals: null as Totals | null,

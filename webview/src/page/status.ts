@@ -22,7 +22,11 @@ export function showWeights(random: boolean): void {
   const problem = w?.problem ? `${w.name} is not used: ${w.problem}` : page.weightsProblem ? `Weights not used: ${page.weightsProblem}` : null;
   info.dataset.weights = random ? (problem ? 'refused' : 'random') : 'file';
   if (!random && w) {
-    const converted = Object.entries(w.dtypes).filter(([d]) => d !== 'float32').map(([d, n]) => `${n} ${d} converted to float32`);
+    const converted = [
+      ...Object.entries(w.dtypes).filter(([d]) => d !== 'float32').map(([d, n]) => `${n} ${d} converted to float32`),
+      ...Object.entries(w.dequantized ?? {}).map(([d, n]) => `${n} ${d} dequantized`),
+      ...(w.external?.length ? [`external data: ${w.external.join(', ')}`] : []),
+    ];
     info.textContent = `Weights: ${w.name}${ORIGIN[page.weights?.origin ?? 'picked']} · ${w.source ?? ''} · ${w.tensors} tensors${converted.length ? ` · ${converted.join(', ')}` : ''}`;
   } else if (problem) info.textContent = `${problem}. ${randomText}`;
   else info.textContent = randomText;

@@ -8,6 +8,7 @@ import type { ReceptiveField } from '../../../engine/types';
 import { $, el, page } from './state';
 import { emit } from './events';
 import { fmt } from './format';
+import { formatAttribute } from '../../../engine/readers/onnx/attributes';
 
 const HEAD = ['Layer', 'Kind', 'Output', 'Params', 'MACs', 'RF size', 'Jump', 'Start'];
 
@@ -20,7 +21,9 @@ function fieldCells(rf: unknown): [string, string, string] {
   return [s.size.join('×'), s.jump.map(formatRational).join('×'), s.start.join('×')];
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
+// One formatter for every cell: toLocaleString builds one per call (resnet50's table: ~400 of them).
+const COUNT = new Intl.NumberFormat('en-US');
+const count = (n: number): string => COUNT.format(n);
 
 function row(cells: string[], className: string): HTMLTableRowElement {
   const tr = el('tr', className);
@@ -92,13 +95,25 @@ export function showLayerDetails(index: number): void {
     box.append(el('h4', '', title), el('pre', '', lines.join('\n')));
   };
   box.append(el('h3', '', `${l.name} (${l.kind})`), el('p', 'io', `${x.input} → ${x.output}`));
+  const src = l.source;
+  if (src) {
+    const input = (n: string): string => {
+      const t = Object.hasOwn(src.initializers, n) ? src.initializers[n] : undefined;
+      return !n ? '(none)' : t ? `${n} (${t.type} [${t.dims.join(', ')}])` : n;
+    };
+    section('ONNX node', [`name: ${src.node || '(unnamed)'}`, `op_type: ${src.op}`, `domain: ${src.domain || 'ai.onnx'}`, `inputs: ${src.inputs.map(input).join(', ')}`, `outputs: ${src.outputs.join(', ')}`]);
+    const attrs = Object.entries(src.attributes);
+    section('Attributes', attrs.length ? attrs.map(([k, v]) => `${k}: ${formatAttribute(v)}`) : ['(none)']);
+  }
   section('Output size', x.shapeLines);
   section('Parameters', [x.params]);
   if (x.macs) section('MACs', [x.macs]);
   section('Receptive field', x.fieldLines);
   const w = page.weightsInfo;
-  const tensors = w && !w.problem ? w.stats[l.name] : undefined;
-  if (tensors) section(`Weights (${w!.name})`, tensors.map((t) => `${t.param} [${t.shape.join(', ')}]: min ${fmt(t.min)} · max ${fmt(t.max)} · mean ${fmt(t.mean)} · std ${fmt(t.std)}`));
+  const fromFile = !!w && !w.problem && w.layers.includes(l.name);
+  const tensors = fromFile ? page.weightStats.get(l.name) : undefined;
+  if (Array.isArray(tensors)) section(`Weights (${w!.name})`, tensors.map((t) => `${t.param} [${t.shape.join(', ')}]: min ${fmt(t.min)} · max ${fmt(t.max)} · mean ${fmt(t.mean)} · std ${fmt(t.std)}`));
+  else if (fromFile) section(`Weights (${w!.name})`, ['statistics: computing…']);
   else if (l.params > 0) section('Weights', [w && !w.problem ? 'none from the file (given in the network file)' : 'random (no weights file): drawn for each run from the seed']);
   const MAX_ARG = 160; // inline weights can be long
   const args = Object.entries(l.args).filter(([, v]) => v !== undefined).map(([k, v]) => {
