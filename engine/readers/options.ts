@@ -17,4 +17,6 @@ export interface ReadOptions {
   inputShape?: number[];
   /** PyTorch: the input shape when the file says none (the convlens.pytorch.inputShape setting). */
   fallbackInputShape?: number[];
+  /** Polled while reading (PyTorch: every few hundred interpreter steps); true: stop, throwing AnalysisCancelled. */
+  cancelled?: () => boolean;
 }

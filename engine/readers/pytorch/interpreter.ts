@@ -4,6 +4,7 @@
 // library.ts, and stops following — an `unknown` value that names the construct and where it
 // is — at anything it cannot model, so what depends on it is withheld and nothing is guessed.
 import type { Span } from '../../types';
+import { AnalysisCancelled } from '../cancelled';
 import type { Arg, ClassDef, Expr, FunctionDef, Param, SliceExpr, Stmt } from './ast';
 import {
   firstUnknown,
@@ -106,6 +107,8 @@ export class Interpreter {
   preludeSite?: Span;
   /** The prelude's definitions, bound where a file imports them (prelude.ts). */
   prelude?: Scope;
+  /** The front end abandoned this reading (ReadOptions.cancelled), polled every 256 steps. */
+  cancelled?: () => boolean;
 
   constructor(readonly lib: Library, readonly globals: Scope) {}
 
@@ -128,6 +131,7 @@ export class Interpreter {
   }
 
   private tick(span: Span): void {
+    if ((this.steps & 255) === 0 && this.cancelled?.()) throw new AnalysisCancelled();
     if (++this.steps > MAX_STEPS) throw new Unfollowed(`more computation than ConvLens follows in a file (${MAX_STEPS.toLocaleString('en-US')} steps; densenet201 takes 28,000)`, span);
   }
 

@@ -15,7 +15,7 @@ import { Interpreter, Raised, Unfollowed, type CallSite, type StatementRecord } 
 import { TorchLibrary } from './library';
 import { ForwardContext } from './forward';
 import { ownParameters } from './nn';
-import { findInputShape } from './input';
+import { findInputShape, spatialRank, withBatch } from './input';
 import { preludeStatements } from './prelude';
 import { isModule, isObj, isTensor, isUnknown, Scope, type ModuleObj, type Py, type PyClass, type PyFunction } from './values';
 import type { Param } from './ast';
@@ -47,6 +47,7 @@ class PytorchReader {
   constructor(private readonly text: string, private readonly options: ReadOptions) {
     this.interp = new Interpreter(this.lib, new Scope());
     this.lib.interp = this.interp;
+    this.interp.cancelled = options.cancelled;
   }
 
   run(): Analysis {
@@ -78,10 +79,15 @@ class PytorchReader {
     const site: CallSite = { span: target.def.nameSpan, fnSpan: target.def.nameSpan, posSpans: [], kwSpans: new Map() };
 
     const model = this.construct(target, site);
-    const input = findInputShape(this.text, this.options.inputShape, this.options.fallbackInputShape);
-    if (model && input) {
+    const given = findInputShape(this.text, this.options.inputShape, this.options.fallbackInputShape);
+    const input = given && withBatch(given, spatialRank(this.lib.modules), result_name(target));
+    if (model && input && !('problem' in input)) {
       result.input = input.shape;
+      result.batch = input.batch;
       this.run_forward(model, input.shape, input.batch, site, result);
+    } else if (model && input && 'problem' in input) {
+      this.incomplete = true;
+      this.net.report('pytorchInputForm', input.problem, input.span ?? target.def.nameSpan);
     } else if (model && !input) {
       this.incomplete = true;
       const first = this.lib.modules.find((m) => /^Conv\dd$/.test(m.torch ?? '') && typeof m.args.in_channels === 'number');
