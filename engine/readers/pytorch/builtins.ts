@@ -195,16 +195,66 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
       return false;
     case 'warnings.warn':
       return null;
+    // Context managers that change no shape: a `with` over them follows its body.
+    case 'torch.no_grad':
+    case 'torch.enable_grad':
+    case 'torch.inference_mode':
+    case 'torch.set_grad_enabled':
+    case 'torch.autocast':
+    case 'torch.cuda.amp.autocast':
+    case 'torch.cpu.amp.autocast':
+    case 'torch.autograd.no_grad':
+    case 'contextlib.nullcontext':
+    case 'contextlib.suppress':
+    case 'warnings.catch_warnings':
+      return b.name === 'contextlib.suppress' ? undefined : { t: 'builtin', name: 'contextmanager' };
     case 'functools.partial':
       return { t: 'partial', fn: a0, args: args.slice(1), kwargs: new Map(kwargs) };
     case 'collections.OrderedDict':
     case 'typing.OrderedDict':
       return callPython(interp, { t: 'builtin', name: 'builtins.dict' }, args, kwargs, site);
-    case 'copy.deepcopy':
     case 'copy.copy':
-      return isModule(a0) ? unknown('a copy of a module', span) : a0;
+      return shallowCopy(a0, span);
+    case 'copy.deepcopy':
+      return deepCopy(a0, span);
   }
   return undefined;
+}
+
+/** copy.copy: a new list, dict or object with the same items (configs copied before they are changed, EfficientNet's). */
+function shallowCopy(v: Py, span: Span): Py {
+  if (!isObj(v)) return v;
+  switch (v.t) {
+    case 'list':
+      return list([...v.items]);
+    case 'dict':
+      return { t: 'dict', map: new Map(v.map) };
+    case 'object':
+      return { t: 'object', cls: v.cls, attrs: new Map(v.attrs) };
+    case 'module':
+      return unknown('a copy of a module', span);
+  }
+  return v;
+}
+
+/** copy.deepcopy of plain data and objects; a module's copy is not followed. */
+function deepCopy(v: Py, span: Span, depth = 0): Py {
+  if (!isObj(v)) return v;
+  if (depth > 32) return unknown('a deep copy of deeply nested data', span);
+  const d = (x: Py) => deepCopy(x, span, depth + 1);
+  switch (v.t) {
+    case 'list':
+      return list(v.items.map(d));
+    case 'tuple':
+      return tuple(v.items.map(d));
+    case 'dict':
+      return { t: 'dict', map: new Map([...v.map].map(([k, x]) => [k, d(x)])) };
+    case 'object':
+      return { t: 'object', cls: v.cls, attrs: new Map([...v.attrs].map(([k, x]) => [k, d(x)])) };
+    case 'module':
+      return unknown('a copy of a module', span);
+  }
+  return v;
 }
 
 /** isinstance(v, cls) over the file's classes, Python's types and torch.nn classes. */

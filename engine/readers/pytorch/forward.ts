@@ -40,8 +40,13 @@ export class ForwardContext {
     return isTensor(x) ? x.v : undefined;
   }
 
+  /** Inside a library helper (prelude.ts) a span is the helper's, not the user's: the user's call of it instead. */
+  private at(span: Span): Span {
+    return this.interp.preludeSite ?? span;
+  }
+
   private report(code: CodeKey, message: string, span: Span, related: RelatedSpan[] = [], data?: Record<string, unknown>): void {
-    this.net.report(code, message, span, [...related, ...this.frames.slice(1).map((f) => ({ span: f.site, message: `in ${f.m.path || f.m.cls?.name || 'the model'}, called here` }))], data);
+    this.net.report(code, message, this.at(span), [...related.map((r) => ({ ...r, span: this.at(r.span) })), ...this.frames.slice(1).map((f) => ({ span: f.site, message: `in ${f.m.path || f.m.cls?.name || 'the model'}, called here` }))], data);
   }
 
   /** A name for a functional op inside the current module: `layer1.0.relu`, then `layer1.0.relu_1`… (as torch.fx names them). */
@@ -70,7 +75,7 @@ export class ForwardContext {
     const clean: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(layer.args)) if (v !== undefined) clean[k] = v;
     const before = this.net.layers.length;
-    const out = this.net.addLayer({ name, kind: layer.kind, args: clean, inputs, origin: this.origin(kindKey, innerEntry, args) });
+    const out = this.net.addLayer({ name, kind: layer.kind, args: clean, inputs, origin: this.origin(this.at(kindKey), this.at(innerEntry), this.interp.preludeSite ? {} : args) });
     if (this.net.layers.length > before) {
       const index = this.net.layers.length - 1;
       this.owners[index] = owner ?? this.frames[this.frames.length - 1]?.m;
@@ -83,7 +88,7 @@ export class ForwardContext {
 
   /** Calls a module: a torch.nn layer becomes an engine layer; containers and the file's modules run their forward. */
   callModule(m: ModuleObj, args: Py[], kwargs: Map<string, Py>, site: CallSite): Py {
-    this.frames.push({ m, site: site.span });
+    this.frames.push({ m, site: this.at(site.span) });
     try {
       const out = this.callModuleInner(m, args, kwargs, site);
       if (isTensor(out) && out.v) this.outputs.set(m, out.v);
@@ -576,7 +581,7 @@ export class ForwardContext {
   training(span: Span): boolean {
     if (!this.trainingNoted) {
       this.trainingNoted = true;
-      this.net.report('formatNote', 'self.training is taken as False: ConvLens analyses the model in eval mode (dropout off, batch norm with its running statistics).', span);
+      this.net.report('formatNote', 'self.training is taken as False: ConvLens analyses the model in eval mode (dropout off, batch norm with its running statistics).', this.at(span));
     }
     return false;
   }

@@ -5,6 +5,7 @@
 // is — at anything it cannot model, so what depends on it is withheld and nothing is guessed.
 import type { Span } from '../../types';
 import type { Arg, ClassDef, Expr, FunctionDef, Param, SliceExpr, Stmt } from './ast';
+import { dataclassFields, dataclassInit, isDataclass } from './dataclass';
 import {
   firstUnknown,
   isModule,
@@ -45,6 +46,8 @@ export class Raised extends Error {
 const MAX_STEPS = 500_000;
 const MAX_DEPTH = 64;
 const MAX_ITEMS = 100_000;
+const MAX_WHILE = 10_000;
+const COMPARISON_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
 
 /** Where a call is written: the whole call, the callee, and each argument. */
 export interface CallSite {
@@ -111,9 +114,10 @@ export class Interpreter {
 
   /** Notes a construct that could not be followed (the first one becomes the reader's finding). */
   note(u: { why: string; span: Span }): void {
-    // Module-level code (weights tables, registries) is not the model; the prelude's spans are not the user's.
-    if (this.moduleLevel || this.preludeSite) return;
-    if (!this.unfollowed) this.unfollowed = { why: u.why, span: u.span };
+    // Module-level code (weights tables, registries) is not the model; inside a library helper
+    // (the prelude), the place is the user's call of it.
+    if (this.moduleLevel) return;
+    if (!this.unfollowed) this.unfollowed = { why: u.why, span: this.preludeSite ?? u.span };
   }
 
   /** An unknown value that is also reported (used where a figure depended on it). */
@@ -243,11 +247,19 @@ export class Interpreter {
       }
       case 'assert': {
         const t = truthy(this.evaluate(s.test, scope));
-        if (t === false) throw new Raised('an assert failed', s.span);
+        if (t === false) throw new Raised(this.assertMessage(s, scope), s.span);
+        // An assert on something unknown may hold: the code goes on, as it would when it holds.
         return undefined;
       }
+      case 'while':
+        return this.execWhile(s, scope);
+      case 'try':
+        return this.execTry(s, scope);
+      case 'with':
+        return this.execWith(s, scope);
       case 'pass':
       case 'declare':
+      case 'annotation':
         return undefined;
       case 'break':
         return { k: 'break' };
@@ -256,6 +268,71 @@ export class Interpreter {
       case 'unsupported':
         throw new Unfollowed(s.what, s.span);
     }
+  }
+
+  /** AssertionError with the assert's message, and the values a failed comparison compared. */
+  private assertMessage(s: Extract<Stmt, { t: 'assert' }>, scope: Scope): string {
+    const msg = s.msg ? this.safeEval(s.msg, scope) : undefined;
+    const test = s.test;
+    const values = test.t === 'bin' && COMPARISON_OPS.has(test.op) ? ` (${show(this.safeEval(test.l, scope))} ${test.op} ${show(this.safeEval(test.r, scope))} is False)` : '';
+    return `AssertionError${typeof msg === 'string' ? `: ${msg}` : ''}${values}`;
+  }
+
+  /** `while`: followed while its condition is known, up to a bound (a loop that does not end is not followed). */
+  private execWhile(s: Extract<Stmt, { t: 'while' }>, scope: Scope): Signal {
+    for (let n = 0; ; n++) {
+      const test = this.evaluate(s.test, scope);
+      const t = truthy(test);
+      if (t === undefined) throw new Unfollowed(isUnknown(test) ? test.why : `a loop condition on ${show(test)}`, isUnknown(test) ? test.span : s.test.span);
+      if (!t) return s.orelse ? this.execBlock(s.orelse, scope) : undefined;
+      if (n >= MAX_WHILE) throw new Unfollowed(`a while loop that runs more than ${MAX_WHILE.toLocaleString('en-US')} times`, s.test.span);
+      const sig = this.execBlock(s.body, scope);
+      if (sig?.k === 'break') return undefined;
+      if (sig?.k === 'return') return sig;
+    }
+  }
+
+  /**
+   * `try`: the body is followed. An exception in it that an `except` would catch is not followed
+   * (which handler runs, and what it does, depend on the exception); `finally` runs on the way out.
+   */
+  private execTry(s: Extract<Stmt, { t: 'try' }>, scope: Scope): Signal {
+    let sig: Signal;
+    try {
+      sig = this.execBlock(s.body, scope);
+    } catch (err) {
+      if (err instanceof Raised && s.handlers.length) throw new Unfollowed(`the except clause taken after ${err.message.replace(/\.$/, '')} (raised in the try body)`, s.handlers[0].span);
+      if (err instanceof Raised && s.final) {
+        const after = this.execBlock(s.final, scope);
+        if (after) return after;
+      }
+      throw err;
+    }
+    if (!sig && s.orelse) sig = this.execBlock(s.orelse, scope);
+    if (s.final) return this.execBlock(s.final, scope) ?? sig;
+    return sig;
+  }
+
+  /** `with torch.no_grad():` and the like: the body is followed; `as x` binds what __enter__ gives. */
+  private execWith(s: Extract<Stmt, { t: 'with' }>, scope: Scope): Signal {
+    const exits: Array<() => void> = [];
+    for (const item of s.items) {
+      const ctx = this.evaluate(item.ctx, scope);
+      let entered: Py = null;
+      if (isObj(ctx) && (ctx.t === 'object' || ctx.t === 'module') && ctx.cls) {
+        const cls = ctx.cls;
+        const enter = this.classAttr(cls, '__enter__');
+        const exit = this.classAttr(cls, '__exit__');
+        const site: CallSite = { span: item.ctx.span, fnSpan: item.ctx.span, posSpans: [], kwSpans: new Map() };
+        if (enter) entered = this.call(this.bind(enter.value, ctx, cls), [], new Map(), site);
+        if (exit) exits.push(() => void this.call(this.bind(exit.value, ctx, cls), [null, null, null], new Map(), site));
+      } else if (isUnknown(ctx)) entered = ctx;
+      else if (!(isObj(ctx) && ctx.t === 'builtin' && ctx.name === 'contextmanager')) entered = unknown(`the value a with statement gets from ${typeName(ctx)}`, item.ctx.span);
+      if (item.target) this.assign(item.target, entered, scope);
+    }
+    const sig = this.execBlock(s.body, scope);
+    for (const exit of exits.reverse()) exit();
+    return sig;
   }
 
   private importName(module: string, name: string | undefined, bindsRoot: boolean | undefined, span: Span): Py {
@@ -374,6 +451,10 @@ export class Interpreter {
       }
     }
     for (const [k, v] of body.vars) cls.attrs.set(k, v);
+    if (isDataclass(def)) {
+      cls.fields = dataclassFields(cls, def, bases.filter((b): b is PyClass => b.t === 'class'));
+      if (!cls.attrs.has('__init__')) cls.attrs.set('__init__', dataclassInit(cls, def, cls.fields, scope));
+    }
     return cls;
   }
 

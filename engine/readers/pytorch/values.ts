@@ -72,6 +72,8 @@ export interface PyClass {
   attrs: Map<string, Py>;
   /** True when it derives from torch.nn.Module. */
   isModule: boolean;
+  /** A @dataclass's fields, in order (dataclass.ts). */
+  fields?: Array<{ name: string; default?: Py }>;
 }
 
 /** A name of the library (torch, torch.nn.Conv2d, range, math.ceil) or a method bound to a value. */
