@@ -206,8 +206,17 @@ function paramsLine(layer: LayerResult): string {
       const bias = a.bias ? outF : 0;
       return withBias(`${inF}·${outF}`, inF * outF + bias, bias);
     }
+    case 'layernorm': {
+      // Over the trailing axes from `axis`: a scale (and a shift) per normalised element.
+      const normalized = arr(a.normalizedShape);
+      if (!normalized) {
+        if (C === undefined) break;
+        return `2·${C} = ${thousands(layer.params)}`;
+      }
+      const each = normalized.join('·');
+      return `${a.bias === false ? each : `2·${each}`} = ${thousands(layer.params)} (normalised over [${normalized.join(', ')}])`;
+    }
     case 'batchnorm':
-    case 'layernorm':
     case 'groupnorm':
       if (C === undefined) break;
       return `2·${C} = ${thousands(layer.params)}${layer.buffers ? ` (and ${thousands(layer.buffers)} buffers: running mean and variance)` : ''}`;

@@ -119,7 +119,11 @@ export const KINDS: Record<string, KindSpec> = {
     snippet: ['out'],
   },
   batchnorm: simple('Batch normalisation: 2C parameters (scale, shift) and 2C buffers (running mean, variance).', { eps }),
-  layernorm: simple('Layer normalisation over channels: 2C parameters.', { eps }),
+  layernorm: simple('Layer normalisation. Without `axis`: over the channels, separately at every position (ConvNeXt\'s channels-first LayerNorm; nn.LayerNorm(C) on a flat tensor), 2C parameters. With `axis`: over every axis from `axis` to the last together (nn.LayerNorm([C, H, W]), ONNX LayerNormalization), a scale and a shift per normalised element.', {
+    eps,
+    axis: { type: 'int', optional: true, doc: 'First normalised axis (0 = channels, negative counts from the end); the normalised shape is the input\'s from there on.' },
+    bias: { type: 'bool', optional: true, doc: 'With `axis`: whether the layer has a shift (default true; ONNX LayerNormalization without its B input has none).' },
+  }),
   groupnorm: { doc: 'Group normalisation: 2C parameters.', args: { groups: { type: 'int', doc: 'Number of channel groups (must divide C).' }, eps }, snippet: ['groups'] },
   relu: simple('max(0, x).'),
   relu6: simple('min(max(0, x), 6).'),

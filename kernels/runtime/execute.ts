@@ -18,7 +18,7 @@ import { recycle } from '../wasm/backend';
 import {
   Tensor, fromNested, tensor, reshape, numel,
   conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
-  linear, flatten, batchNorm, layerNorm, groupNorm,
+  linear, flatten, batchNorm, layerNorm, layerNormAxes, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
   upsample, pad, add, mul, concat, sliceChannels, reorg, spaceToDepth, attention,
   initConv, initWeightAndBias, initPrelu, initScaled, fanIn, InitMode,
@@ -425,10 +425,11 @@ function runStaged(layer: LayerResult, x: Tensor, stages: ConvStages, seed: numb
   return outs;
 }
 
-/** A layer norm's or group norm's γ and β from the store (else 1 and 0). */
+/** A layer norm's or group norm's γ and β from the store (else 1 and 0), in the shapes the layer takes. */
 function affineNormParams(layer: LayerResult, store: WeightStore | undefined): { eps: number; weight?: Float32Array; bias?: Float32Array } {
-  const C = layer.inputShapes[0]?.[0] ?? 0;
-  return { eps: (layer.args as Args).eps, weight: fromStore(store, layer, 'weight', [C])?.data, bias: fromStore(store, layer, 'bias', [C])?.data };
+  const want = expectedTensors(layer, layer.inputShapes[0] ?? []);
+  const get = (param: string) => (want[param] ? fromStore(store, layer, param, want[param])?.data : undefined);
+  return { eps: (layer.args as Args).eps, weight: get('weight'), bias: get('bias') };
 }
 
 /** Computes one layer's output from its inputs. */
@@ -509,7 +510,8 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'batchnorm':
       return batchNorm(x, batchNormParams(layer, po.weights));
     case 'layernorm':
-      return pos ? identity(x) : layerNorm(x, affineNormParams(layer, po.weights));
+      if (pos) return identity(x);
+      return a.axis === undefined ? layerNorm(x, affineNormParams(layer, po.weights)) : layerNormAxes(x, a.axis, affineNormParams(layer, po.weights));
     case 'groupnorm':
       return pos ? identity(x) : groupNorm(x, a.groups, affineNormParams(layer, po.weights));
     case 'identity':

@@ -432,6 +432,37 @@ function slice(ctx: OpContext, a: Attrs): LayerPlan {
   return { kind: 'strided_slice', args: { axes: eAxes, starts: s, ends: e, steps: st }, inputs: [x], output: 0 };
 }
 
+/**
+ * Every axis from `axis` to the last normalised together: the engine's layernorm with `axis`
+ * (over the features of a flat [N, C] tensor, its plain layernorm, nn.LayerNorm(C)); γ and β have
+ * the normalised axes' shape (leading ones, which broadcast, are dropped).
+ */
+function layerNormalization(ctx: OpContext, a: Attrs): LayerPlan {
+  const v = needAct(ctx, 0);
+  if (ctx.node.outputs.slice(1).some((o) => o !== '')) throw new Unsupported('LayerNormalization with Mean or InvStdDev outputs is not analysed');
+  if (a.int('stash_type', 1) !== 1) throw new Unsupported('LayerNormalization with a stash_type other than float is not analysed');
+  const rank = v.shape!.length + 1;
+  const axis = engineAxis(ctx, a.int('axis', -1), rank);
+  const normalized = v.shape!.slice(axis);
+  const eps = a.float('epsilon', 1e-5);
+  const param = (i: number, what: string): WeightRef => {
+    const k = needKnown(ctx, i, what);
+    // ONNX lets γ and β broadcast to the normalised shape; PyTorch's have it exactly.
+    const dims = k.dims.slice(k.dims.findIndex((d) => d !== 1));
+    const want = normalized.slice(normalized.findIndex((d) => d !== 1));
+    if (k.dims.every((d) => d === 1) ? !normalized.every((d) => d === 1) : dims.length !== want.length || dims.some((d, j) => d !== want[j])) {
+      throw new Unsupported(`LayerNormalization ${what} of shape [${k.dims.join(', ')}] is not analysed (one value per element of the normalised [${normalized.join(', ')}] is)`);
+    }
+    return { value: k, shape: normalized };
+  };
+  const weights: Record<string, WeightRef> = { weight: param(1, 'scale') };
+  const B = weightKnown(ctx, 2, 'bias');
+  if (B) weights.bias = param(2, 'bias');
+  // The channels of a flat [N, C] tensor: the engine's plain layernorm (nn.LayerNorm(C)).
+  if (v.shape!.length === 1 && B) return { kind: 'layernorm', args: { eps }, inputs: [v], weights, output: 0 };
+  return { kind: 'layernorm', args: { eps, axis, bias: !!B }, inputs: [v], weights, output: 0 };
+}
+
 function reshapeTo(ctx: OpContext, x: Value, dims: number[]): LayerPlan {
   const shape = dropBatch(ctx, dims);
   return simple('reshape', x, { shape });
@@ -474,19 +505,8 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
       // InstanceNorm with an affine scale and shift per channel is GroupNorm with one channel per group.
       return [{ kind: 'groupnorm', args: { groups: C, eps: a.float('epsilon', 1e-5) }, inputs: [v], weights: { weight: { value: needKnown(ctx, 1, 'scale'), shape: [C] }, bias: { value: needKnown(ctx, 2, 'bias'), shape: [C] } }, output: 0 }];
     }
-    case 'LayerNormalization': {
-      // Over the features of a [N, C] tensor (after flatten) it is the engine's layernorm over C;
-      // over the trailing axes of a [N, C, H, W] tensor it is not (ConvLens's normalises C per position).
-      const v = x();
-      const axis = a.int('axis', -1);
-      if (v.shape!.length !== 1 || (axis !== -1 && axis !== 1)) throw new Unsupported(`LayerNormalization over axes ${axis} … of [${full(v).join(', ')}] is not analysed (over the features of [N, C] it is)`);
-      const C = v.shape![0];
-      const weights: Record<string, WeightRef> = { weight: { value: needKnown(ctx, 1, 'scale'), shape: [C] } };
-      const B = weightKnown(ctx, 2, 'bias');
-      if (!B) throw new Unsupported('LayerNormalization without a bias is not analysed');
-      weights.bias = { value: B, shape: [C] };
-      return [{ kind: 'layernorm', args: { eps: a.float('epsilon', 1e-5) }, inputs: [v], weights, output: 0 }];
-    }
+    case 'LayerNormalization':
+      return [layerNormalization(ctx, a)];
     case 'Relu':
       return [simple('relu', x())];
     case 'LeakyRelu':

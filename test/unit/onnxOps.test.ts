@@ -1,0 +1,79 @@
+// The ONNX operators beyond the oracle's networks (test/fixtures/onnx/ops.json, written by
+// oracle.py --ops): LayerNormalization over spatial axes, LpPool, cubic Resize and reflect /
+// edge / wrap Pad. Each node's output shape must be PyTorch's (forward hooks) or the reference's
+// (onnx's shape inference, or the numpy reference of a file built with onnx's helper API), the
+// parameters PyTorch's, and running the file's own weights must give the reference output.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readOnnx } from '../../engine';
+import { execute } from '../../kernels/runtime/execute';
+import { readNpy } from '../../kernels/runtime/npy';
+import { repoRoot } from '../oracle';
+import { assertCloseRelative } from './helpers/reference';
+
+interface OpsVariant {
+  name: string;
+  file: string;
+  opset: number;
+  input: number[];
+  output: number[];
+  /** Parameters as PyTorch counts them (absent for a file built with onnx's helper API). */
+  params?: number;
+  /** PyTorch's output shape of every module (forward hooks). */
+  modules?: Record<string, number[]>;
+  /** Every node output's shape: onnx's shape inference, or the numpy reference's. */
+  nodes: Record<string, number[]> | null;
+}
+
+const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
+const oracle = JSON.parse(readFileSync(join(dir, 'ops.json'), 'utf8')) as { variants: OpsVariant[] };
+const bytesOf = (file: string) => new Uint8Array(readFileSync(join(dir, file)));
+const npy = (file: string) => readNpy(bytesOf(file));
+
+describe('ONNX operators against PyTorch and the ONNX definition (test/fixtures/onnx/ops.json)', () => {
+  for (const v of oracle.variants) {
+    describe(v.name, () => {
+      const r = readOnnx(bytesOf(v.file), { fileName: v.file });
+      const a = r.analysis;
+
+      it('reads without findings of CL021 or errors', () => {
+        assert.deepEqual(a.findings.filter((f) => f.severity === 'error' || f.code === 'CL021').map((f) => `${f.code} ${f.message}`), []);
+        assert.deepEqual(a.input, v.input.slice(1));
+      });
+
+      it("every node's output shape is the reference's", () => {
+        let matched = 0;
+        for (const n of r.nodes) {
+          n.layers.forEach((index, k) => {
+            const out = n.outputs[n.layers.length > 1 ? k : 0];
+            const want = v.nodes?.[out];
+            if (!want) return;
+            assert.deepEqual([1, ...a.layers[index].shape!], want, `${n.name} (${n.opType}) → ${out}`);
+            matched++;
+          });
+        }
+        const computing = r.nodes.filter((n) => n.layers.length).length;
+        assert.ok(matched >= computing, `${matched} of ${computing} computing nodes had a reference shape`);
+        for (const l of a.layers) {
+          const want = v.modules?.[l.name];
+          if (want) assert.deepEqual([1, ...l.shape!], want, `${l.name} (${l.kind})`);
+        }
+      });
+
+      if (v.params !== undefined) {
+        it('parameters as PyTorch counts them', () => {
+          assert.equal(a.totals.params, v.params);
+        });
+      }
+
+      it("runs with the file's weights to the reference output (≤ 1e-4 relative)", () => {
+        const x = npy(`${v.name}.input.npy`);
+        const want = npy(`${v.name}.output.npy`);
+        const out = execute(a, { shape: x.shape.slice(1), data: x.data }, { weights: r.weightStore(), keepAll: true }).outputs.get(a.layers[a.outputs[0].index].name)!;
+        assert.deepEqual([1, ...out.shape], want.shape);
+assertCloseRelative(out.data, want.data, 1e-4);
+      });
+    });
+  }
+});
