@@ -13,7 +13,7 @@ registerRule({
     for (const layer of ctx.analysis.layers) {
       if (layer.kind !== 'linear' || !layer.shape) continue;
       const input = layer.inputShapes[0];
-      if (input.length < 2) continue;
+      if (input.length < 2 || afterRelayout(ctx.analysis.layers, layer.fromIndex[0])) continue;
       const a = layer.args as Record<string, any>;
       const flat = input.reduce((x, y) => x * y, 1);
       report({
@@ -25,3 +25,17 @@ registerRule({
     }
   },
 });
+
+/**
+ * Whether a tensor was laid out on purpose for a linear on its last axis: a transpose or reshape
+ * upstream, through layers that keep the rank (ConvNeXt's channels-last MLP: permute, layer
+ * norm, linear, GELU, linear).
+ */
+function afterRelayout(layers: ReadonlyArray<{ kind: string; fromIndex: number[]; shape?: number[]; inputShapes: number[][] }>, index: number | undefined): boolean {
+  for (let i = index, steps = 0; i !== undefined && i >= 0 && steps < 32; i = layers[i].fromIndex[0], steps++) {
+    const l = layers[i];
+    if (l.kind === 'transpose' || l.kind === 'reshape') return true;
+    if (!l.shape || l.inputShapes[0]?.length !== l.shape.length) return false;
+  }
+  return false;
+}

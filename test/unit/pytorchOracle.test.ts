@@ -58,7 +58,7 @@ export function compareWithOracle(a: Analysis, want: OracleModel): string[] {
 
 describe('pytorch reader: model sources against PyTorch (oracle.py)', () => {
   for (const want of oracle.models) {
-    it(`${want.file} ${want.class}: every module's shapes and parameters, the output and the total`, () => {
+    it(`${want.file} ${want.class} at ${want.input.join('×')}: every module's shapes and parameters, the output and the total`, () => {
       const text = sourceOf(want.file);
       const a = check(text, { fileName: want.file, className: want.class, inputShape: want.file.startsWith('torchvision/') ? want.input : undefined });
       assert.equal(a.format, 'pytorch');

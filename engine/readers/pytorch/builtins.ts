@@ -38,6 +38,7 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
     }
     case 'builtins.len': {
       if (typeof a0 === 'string') return a0.length;
+      if (isObj(a0) && a0.t === 'const') return a0.shape.length ? a0.shape[0] : undefined;
       if (isObj(a0) && (a0.t === 'list' || a0.t === 'tuple')) return a0.items.length;
       if (isObj(a0) && a0.t === 'dict') return a0.map.size;
       if (isModule(a0)) return a0.children.size;
@@ -61,6 +62,7 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
     case 'builtins.tuple':
     case 'builtins.set': {
       const items = a0 === undefined ? [] : interp.iterate(a0, site.posSpans[0] ?? span);
+      if (b.name === 'builtins.set') return distinct(items, span);
       return b.name === 'builtins.tuple' ? tuple(items) : list(items);
     }
     case 'builtins.dict': {
@@ -219,6 +221,17 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
       return deepCopy(a0, span);
   }
   return undefined;
+}
+
+/** A set's items (kept as a list, in first-seen order): each value once. */
+function distinct(items: Py[], span: Span): Py {
+  const out: Py[] = [];
+  for (const x of items) {
+    const eqs = out.map((y) => equal(x, y));
+    if (eqs.some((e) => e === undefined)) return unknown('a set of values ConvLens cannot compare', span);
+    if (!eqs.includes(true)) out.push(x);
+  }
+  return list(out);
 }
 
 /** copy.copy: a new list, dict or object with the same items (configs copied before they are changed, EfficientNet's). */

@@ -7,8 +7,8 @@ import type { CodeKey } from '../../codes';
 import type { NetworkBuilder, Value } from '../../analyse/network';
 import { fmtShape } from '../../analyse/layers';
 import type { CallSite, Interpreter } from './interpreter';
-import { engineLayer, padPairs, rankOf, softmaxAxis, upsampleLayer, type EngineLayer } from './nn';
-import { firstUnknown, isModule, isObj, isTensor, isUnknown, plain, show, tuple, typeName, type ModuleObj, type Py, type PyTuple, type Tensor } from './values';
+import { CONTAINERS, engineLayer, isModelledModule, padPairs, rankOf, softmaxAxis, upsampleLayer, type EngineLayer } from './nn';
+import { firstUnknown, isConst, isModule, isObj, isTensor, isUnknown, plain, show, tuple, typeName, type ConstTensor, type ModuleObj, type Py, type PyTuple, type Tensor } from './values';
 
 const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
@@ -102,7 +102,8 @@ export class ForwardContext {
     if (m.cls) {
       const forward = this.interp.classAttr(m.cls, 'forward');
       if (forward && isObj(forward.value) && forward.value.t === 'func') return this.interp.callFunction({ ...forward.value, self: m }, args, kwargs, site.span);
-      if (m.torch !== 'Sequential') return this.interp.lost(`${m.cls.name} has no forward`, site.span);
+      // Without a forward of its own, a subclass of a torch.nn layer runs the layer's.
+      if (m.torch !== 'Sequential' && !(m.torch && isModelledModule(m.torch) && !CONTAINERS.has(m.torch))) return this.interp.lost(`${m.cls.name} has no forward`, site.span);
     }
     if (m.torch === 'Sequential') {
       let x = args[0];
@@ -213,10 +214,26 @@ export class ForwardContext {
       this.noted.add(m);
       this.net.report('formatNote', `padding_mode=${show(m.args.padding_mode)}: shapes, parameters and MACs are exact; the preview pads with zeros.`, where('padding_mode'));
     }
+    if (t === 'LayerNorm') {
+      const s = plain(m.args.normalized_shape);
+      const dims = typeof s === 'number' ? [s] : s;
+      if (Array.isArray(dims) && dims.every((d) => typeof d === 'number') && (dims.length > shape.length || dims.some((d, i) => d !== shape[shape.length - dims.length + i]))) {
+        this.report('channels', `${name}: normalized_shape is [${dims.join(', ')}] but its input ends in [${shape.slice(-dims.length).join(', ')}]. PyTorch: Given normalized_shape=[${dims.join(', ')}], expected input with shape [*, ${dims.join(', ')}], but got input of size[${[this.batch, ...shape].join(', ')}]`, where('normalized_shape'), [calledWith], { layer: name });
+        return undefined;
+      }
+    }
     const layer = engineLayer(m, shape.length);
     if (typeof layer === 'string') {
       this.interp.note({ why: layer, span: m.calleeSpan });
       return undefined;
+    }
+    if (/^InstanceNorm\dd$/.test(t) && layer.args.groups !== C) {
+      // PyTorch refuses the mismatch only with affine parameters (without, it warns and normalises every channel).
+      if (m.args.affine === true) {
+        this.report('channels', `${name}: num_features is ${int('num_features')} but its input has ${C} channels. PyTorch: Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${int('num_features')}] and input of shape [${[this.batch, ...shape].join(', ')}]`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
+        return undefined;
+      }
+      layer.args.groups = C;
     }
     return this.add(name, layer, [x], m.calleeSpan, m.site, m.argSpans, m);
   }
@@ -247,6 +264,22 @@ export class ForwardContext {
         return single(op.replace(/_$/, ''));
       case 'gelu':
         return single('gelu');
+      case 'layer_norm': {
+        const b = bind('input normalized_shape weight=None bias=None eps=1e-05');
+        if (!b) return undefined;
+        if (!x) return this.passUnknown(input);
+        const s = plain(b.normalized_shape);
+        const dims = typeof s === 'number' ? [s] : s;
+        const shape = x.shape!;
+        if (!Array.isArray(dims) || !dims.length || dims.some((d) => typeof d !== 'number')) return this.interp.lost(`F.layer_norm over ${show(b.normalized_shape)}`, site.span);
+        if (dims.length > shape.length || dims.some((d, i) => d !== shape[shape.length - dims.length + i])) {
+          this.report('channels', `layer_norm: normalized_shape is [${dims.join(', ')}] but its input ends in [${shape.slice(-dims.length).join(', ')}]. PyTorch: Given normalized_shape=[${dims.join(', ')}], expected input with shape [*, ${dims.join(', ')}], but got input of size[${[this.batch, ...shape].join(', ')}]`, site.span);
+          return this.tensor(undefined);
+        }
+        // The scale and shift are the calling module's parameters; without a scale there are none, which the engine's layer norm cannot say.
+        if (b.weight === null) return this.interp.lost('F.layer_norm without a weight', site.span);
+        return single('layernorm', { eps: b.eps, axis: -dims.length, bias: b.bias !== null });
+      }
       case 'leaky_relu': {
         const b = bind('input negative_slope=0.01 inplace=False');
         return b && single('leaky_relu', { slope: b.negative_slope });
@@ -512,6 +545,7 @@ export class ForwardContext {
     const lt = isTensor(l);
     const rt = isTensor(r);
     if (!lt && !rt) return undefined;
+    if ((lt && isConst(r)) || (rt && isConst(l))) return this.withConstant(base, lt ? (l as Tensor) : (r as Tensor), (lt ? r : l) as ConstTensor, lt, span);
     if (lt && rt) {
       if (!l.v || !r.v) return this.tensor(undefined);
       if (base === '+' || base === '*') {
@@ -524,6 +558,32 @@ export class ForwardContext {
     const other = lt ? r : l;
     if (typeof other === 'number' && ['+', '-', '*', '/'].includes(base)) return lt ? l : r;
     return undefined;
+  }
+
+  /** Engine values of the parameters used in forward, once each (`features.1.0.layer_scale`). */
+  private readonly parameters = new Map<string, Value | undefined>();
+
+  /**
+   * A tensor times (or plus) an nn.Parameter of shape [C, 1, 1] or [C, H, W] (ConvNeXt's layer
+   * scale): the parameter is the engine's learned constant, then a broadcast mul / add. Other
+   * constant tensors are not followed in forward.
+   */
+  private withConstant(op: string, t: Tensor, c: ConstTensor, tensorFirst: boolean, span: Span): Py {
+    if (!t.v) return t;
+    const shape = t.v.shape!;
+    const [C, H, W] = c.shape;
+    const fits = c.shape.length === 3 && shape.length === 3 && C === shape[0] && ((H === 1 && W === 1) || (H === shape[1] && W === shape[2]));
+    if (!c.param || !c.owner || c.owner.path === undefined || (op !== '*' && op !== '+') || !fits) return this.interp.lost(`tensor ${op} a tensor of constants of shape [${c.shape.join(', ')}]`, span);
+    const statement = this.interp.active[this.interp.active.length - 1]?.stmt.span ?? span;
+    const name = c.owner.path ? `${c.owner.path}.${c.attr}` : c.attr!;
+    if (!this.parameters.has(name)) {
+      const mean = c.data ? c.data.reduce((a, b) => a + b, 0) / c.data.length : 0;
+      this.parameters.set(name, this.add(name, { kind: 'parameter', args: { out: C, height: H, width: W, mean }, from: {} }, [t.v], span, statement, {}, c.owner));
+    }
+    const p = this.parameters.get(name);
+    if (!p) return this.tensor(undefined);
+    const kind = op === '*' ? 'mul' : 'add';
+    return this.tensor(this.add(this.opName(kind), { kind, args: {}, from: {} }, tensorFirst ? [t.v, p] : [p, t.v], span, statement, {}));
   }
 
   /** `x[:, :c]`, `x[:, :, :-pad]`, `x[..., ::2]`: a strided_slice layer; indexing with integers (which drops an axis) is not modelled. */

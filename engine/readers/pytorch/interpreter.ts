@@ -400,6 +400,8 @@ export class Interpreter {
 
   setAttr(obj: Py, name: string, v: Py, span: Span): void {
     if (isModule(obj)) {
+      // An nn.Parameter set on a module is registered as its own (named_parameters: `path.name`).
+      if (isObj(v) && v.t === 'const' && v.param) v = { ...v, owner: obj, attr: name };
       if (isModule(v)) {
         obj.children.set(name, v);
       } else if (obj.children.has(name)) obj.children.delete(name);
@@ -877,8 +879,8 @@ export class Interpreter {
     const init = this.classAttr(cls, '__init__');
     if (init && isObj(init.value) && init.value.t === 'func') {
       this.callFunction({ ...init.value, self: obj }, args, kwargs, site.span);
-    } else if (!init && cls.isModule && (args.length || kwargs.size) && isModule(obj) && obj.torch) {
-      // A subclass of a library container without its own __init__: the container's.
+    } else if (!init && cls.isModule && isModule(obj) && obj.torch) {
+      // A subclass of a library container or layer without its own __init__: the library's.
       this.lib.call({ t: 'builtin', name: `torch.nn.${obj.torch}.__init__`, self: obj }, args, kwargs, site);
     }
     return obj;

@@ -366,9 +366,13 @@ export function staticParameters(root: ModuleObj, memo?: Map<ModuleObj, number |
     if (seen.has(m)) return 0;
     seen.add(m);
     if (m.torch === 'Unknown') return undefined;
-    let n = m.torch && !m.cls ? ownParameters(m) : 0;
+    // A library module's own parameters, also when a class of the file subclasses it (ConvNeXt's LayerNorm2d).
+    let n = m.torch ? ownParameters(m) : 0;
     if (n === undefined) return undefined;
-    for (const v of m.attrs.values()) if (isUnknown(v) && v.why === 'an nn.Parameter') return undefined;
+    for (const v of m.attrs.values()) {
+      if (isUnknown(v) && v.why === 'an nn.Parameter') return undefined;
+      if (isObj(v) && v.t === 'const' && v.param && v.owner === m) n += v.shape.reduce((a, b) => a * b, 1);
+    }
     for (const c of m.children.values()) {
       const k = count(c);
       if (k === undefined) return undefined;
