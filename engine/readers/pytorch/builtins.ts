@@ -18,6 +18,8 @@ export const PYTHON_BUILTINS = new Set([
 const num = (v: Py, what: string, span: Span): number => {
   if (typeof v === 'number' || typeof v === 'boolean') return Number(v);
   if (isUnknown(v)) throw new Unfollowed(v.why, v.span);
+  // A one-element tensor of constants (int(t[0]), float(t.sum())).
+  if (isObj(v) && v.t === 'const' && v.data?.length === 1) return v.data[0];
   throw new Raised(`${what} needs a number, got ${typeName(v)}`, span);
 };
 

@@ -6,7 +6,7 @@ import { Raised, Unfollowed, type CallSite, type Interpreter, type Library } fro
 import { callPython, hasValueMethod, PYTHON_BUILTINS, valueMethod } from './builtins';
 import { bindModuleArgs, CONTAINERS, isModelledModule, moduleArgAttr } from './nn';
 import type { ForwardContext } from './forward';
-import { constantAttr, constantBinary, constantCall, constantItems } from './constants';
+import { constantAttr, constantBinary, constantCall, constantItems, constTensor } from './constants';
 import { isConst, isModule, isObj, isTensor, isUnknown, list, tuple, typeName, unknown, type Builtin, type DictKey, type ModuleObj, type Py, type Unknown } from './values';
 
 /** Module paths that name the same things: `torch.nn.modules.conv.Conv2d` is `torch.nn.Conv2d`. */
@@ -95,7 +95,9 @@ export class TorchLibrary implements Library {
       if (items.length === 1 && all && typeof k === 'number' && Number.isInteger(k)) {
         const i = k < 0 ? all.length + k : k;
         if (i < 0 || i >= all.length) throw new Raised(`IndexError: index ${k} is out of bounds for dimension 0 with size ${all.length}`, span);
-        return all[i];
+        // t[i] of a 1-D tensor is a 0-d tensor (int(), .item() and arithmetic take it).
+        const x = all[i];
+        return typeof x === 'number' ? constTensor([], [x], v.float) : x;
       }
       return unknown(`indexing a tensor of constants with ${items.length} items`, span);
     }
@@ -203,7 +205,7 @@ export class TorchLibrary implements Library {
         return m;
       }
       if (isModelledModule(nn[1])) return this.construct(nn[1], args, kwargs, site);
-      if (nn[1] === 'Parameter') return isConst(args[0]) ? { ...args[0], param: true } : unknown('an nn.Parameter', site.span);
+      if (nn[1] === 'Parameter') return isConst(args[0]) ? { ...args[0], param: true } : this.interp.lost('an nn.Parameter', site.span);
       return this.interp.lost(`torch.nn.${nn[1]}`, site.fnSpan);
     }
     if (FACTORIES.has(name)) return unknown(`${name}() data`, site.span);
@@ -316,7 +318,7 @@ export class TorchLibrary implements Library {
         return list([...m.children].map(([k, v]) => tuple([k, v])));
       case 'register_parameter':
         if (typeof args[0] !== 'string') return this.interp.lost('register_parameter() with a computed name', span);
-        this.interp.setAttr(m, args[0], isConst(args[1]) || args[1] === null ? args[1] : unknown('an nn.Parameter', span), span);
+        this.interp.setAttr(m, args[0], isConst(args[1]) || args[1] === null ? args[1] : this.interp.lost('an nn.Parameter', span), span);
         return null;
       case 'apply':
       case 'register_buffer':

@@ -98,12 +98,14 @@ class PytorchReader {
     result.entries = this.entries(model);
     result.entries.push(...this.elementEntries(result.entries));
     result.entries.sort((a, b) => a.span.start - b.span.start);
+    const params = model ? staticParameters(model) : undefined;
+    // A parameter count withheld (an nn.Parameter of unknown shape): the total is incomplete.
+    if (model && params === undefined) this.incomplete = true;
     if (this.interp.unfollowed && (this.incomplete || !model)) {
       const u = this.interp.unfollowed;
       this.net.report('pytorchNotFollowed', `ConvLens could not follow ${u.why}; the figures that depend on it are not shown (nothing is guessed).`, u.span);
     }
     const analysis = this.net.finish(result);
-    const params = model ? staticParameters(model) : undefined;
     if (params !== undefined) analysis.totals.params = params;
     return analysis;
   }
