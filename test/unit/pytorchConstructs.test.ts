@@ -95,6 +95,16 @@ class Scope:
     assert.deepEqual(a.outputs.map((o) => o.shape), [[8, 14, 14]]);
   });
 
+  it('sets keep each value once: set(), {…} and set comprehensions', () => {
+    const a = analyse(small('widths = [8, 8, 16, 16, 16]\nn = len(set(widths)) + len({8, 8}) + len({w // 8 for w in widths})\nself.conv = nn.Conv2d(3, n, 3)'));
+    assert.deepEqual(a.outputs.map((o) => o.shape), [[5, 14, 14]]);
+  });
+
+  it('a try around imports at module level is followed (the except is not needed)', () => {
+    const text = small('self.conv = nn.Conv2d(3, WIDTH, 3)').replace('import math\n', 'import math\ntry:\n    from math import ceil\n    WIDTH = ceil(7.5)\nexcept ImportError:\n    WIDTH = 4\n');
+    assert.deepEqual(analyse(text).outputs.map((o) => o.shape), [[8, 14, 14]]);
+  });
+
   it('not binds tighter than or: `not a or b` is `(not a) or b`', () => {
     const a = analyse(small('flag = True\nwidth = 8 if not flag or True else 4\nself.conv = nn.Conv2d(3, width, 3)'));
     assert.deepEqual(a.outputs.map((o) => o.shape), [[8, 14, 14]]);

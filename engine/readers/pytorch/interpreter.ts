@@ -142,7 +142,8 @@ export class Interpreter {
     for (const s of body) {
       // Module level: definitions, imports and assignments of constants; the rest (training
       // loops, `if __name__ == '__main__'`) is not the model and is not run.
-      if (s.t !== 'import' && s.t !== 'def' && s.t !== 'class' && s.t !== 'assign') continue;
+      // A `try` around imports (`try: from torch.hub import … except ImportError: …`) is followed too.
+      if (s.t !== 'import' && s.t !== 'def' && s.t !== 'class' && s.t !== 'assign' && s.t !== 'try') continue;
       try {
         this.exec(s, scope);
       } catch (err) {
@@ -584,6 +585,7 @@ export class Interpreter {
           if (i.t === 'star') items.push(...this.iterate(this.evaluate(i.e, scope), i.span));
           else items.push(this.evaluate(i, scope));
         }
+        if (e.t === 'set') return this.call({ t: 'builtin', name: 'builtins.set' }, [list(items)], new Map(), { span: e.span, fnSpan: e.span, posSpans: [e.span], kwSpans: new Map() });
         return e.t === 'tuple' ? tuple(items) : list(items);
       }
       case 'dict': {
@@ -642,6 +644,7 @@ export class Interpreter {
       }
     };
     loop(0);
+    if (e.kind === 'set') return this.call({ t: 'builtin', name: 'builtins.set' }, [list(out)], new Map(), { span: e.span, fnSpan: e.span, posSpans: [e.span], kwSpans: new Map() });
     return e.kind === 'dict' ? { t: 'dict', map: dict } : list(out);
   }
 
