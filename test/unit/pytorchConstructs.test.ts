@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check } from '../../engine';
+import { check, quickFixes } from '../../engine';
 import { repoRoot } from '../oracle';
 import { lineOf, lineWith, only } from './helpers/findings';
 
@@ -103,6 +103,16 @@ class Scope:
   it('a try around imports at module level is followed (the except is not needed)', () => {
     const text = small('self.conv = nn.Conv2d(3, WIDTH, 3)').replace('import math\n', 'import math\ntry:\n    from math import ceil\n    WIDTH = ceil(7.5)\nexcept ImportError:\n    WIDTH = 4\n');
     assert.deepEqual(analyse(text).outputs.map((o) => o.shape), [[8, 14, 14]]);
+  });
+
+  it('an error inside a torchvision helper (SqueezeExcitation, StochasticDepth…) is on the user’s call of it, with no fix into the helper', () => {
+    const text = small('self.conv = nn.Conv2d(3, 32, 3)\nself.se = SqueezeExcitation(16, 4)', 'return self.se(self.conv(x))').replace('import math\n', 'import math\nfrom torchvision.ops.misc import SqueezeExcitation\n');
+    const a = analyse(text);
+    const f = only(a, 'CL102');
+    assert.equal(text.slice(f.span.start, f.span.end), 'SqueezeExcitation(16, 4)');
+    assert.match(f.message, /se\.fc1: in_channels is 16 but its input has 32 channels/);
+    assert.ok(f.related?.every((r) => r.span.end <= text.length && text.slice(r.span.start, r.span.end) === 'self.se(self.conv(x))'));
+    assert.deepEqual(quickFixes(text, a, f), []);
   });
 
   it('not binds tighter than or: `not a or b` is `(not a) or b`', () => {

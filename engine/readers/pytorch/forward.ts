@@ -45,8 +45,13 @@ export class ForwardContext {
     return this.interp.preludeSite ?? span;
   }
 
-  private report(code: CodeKey, message: string, span: Span, related: RelatedSpan[] = [], data?: Record<string, unknown>): void {
-    this.net.report(code, message, this.at(span), [...related.map((r) => ({ ...r, span: this.at(r.span) })), ...this.frames.slice(1).map((f) => ({ span: f.site, message: `in ${f.m.path || f.m.cls?.name || 'the model'}, called here` }))], data);
+  /** A finding on a module's own constructor argument or call: located in the user's code even when a library helper made the module. */
+  private reportOnModule(code: CodeKey, message: string, span: Span, related: RelatedSpan[] = [], data?: Record<string, unknown>): void {
+    this.report(code, message, span, related, data, true);
+  }
+
+  private report(code: CodeKey, message: string, span: Span, related: RelatedSpan[] = [], data?: Record<string, unknown>, own = false): void {
+    this.net.report(code, message, own ? span : this.at(span), [...related.map((r) => ({ ...r, span: this.at(r.span) })), ...this.frames.slice(1).map((f) => ({ span: f.site, message: `in ${f.m.path || f.m.cls?.name || 'the model'}, called here` }))], data);
   }
 
   /** A name for a functional op inside the current module: `layer1.0.relu`, then `layer1.0.relu_1`… (as torch.fx names them). */
@@ -141,7 +146,7 @@ export class ForwardContext {
     const expectRank = isConv || /^(Max|Avg|AdaptiveAvg|AdaptiveMax)Pool\dd$/.test(t) ? rank! + 1 : undefined;
     if (expectRank !== undefined && shape.length !== expectRank) {
       const fn = t.replace(/^(\w+?)(\d)d$/, (_, a: string, d: string) => `${a.toLowerCase()}${d}d`);
-      this.report('rank', `${name} (${t}) needs [N, C, ${spatialNames(rank!)}] input, but it gets [${[this.batch, ...shape].join(', ')}]. PyTorch: Expected ${expectRank}D (unbatched) or ${expectRank + 1}D (batched) input to ${fn}, but got input of size: [${[this.batch, ...shape].join(', ')}]`, m.calleeSpan, [calledWith], { layer: name });
+      this.reportOnModule('rank', `${name} (${t}) needs [N, C, ${spatialNames(rank!)}] input, but it gets [${[this.batch, ...shape].join(', ')}]. PyTorch: Expected ${expectRank}D (unbatched) or ${expectRank + 1}D (batched) input to ${fn}, but got input of size: [${[this.batch, ...shape].join(', ')}]`, m.calleeSpan, [calledWith], { layer: name });
       return undefined;
     }
     const C = shape[0];
@@ -158,7 +163,7 @@ export class ForwardContext {
         const pt = transposed
           ? `Given transposed=1, weight of size [${weight.join(', ')}], expected input[${[this.batch, ...shape].join(', ')}] to have ${cin} channels, but got ${C} channels instead`
           : `Given groups=${groups}, weight of size [${weight.join(', ')}], expected input[${[this.batch, ...shape].join(', ')}] to have ${cin} channels, but got ${C} channels instead`;
-        this.report('channels', `${name}: in_channels is ${cin} but its input has ${C} channels (${x.name === 'input' ? 'the input' : x.name} gives [${shape.join(', ')}]). PyTorch: ${pt}`, where('in_channels'), [calledWith, ...(x.span ? [{ span: x.span, message: `${x.name} → [${shape.join(', ')}]` }] : [])], {
+        this.reportOnModule('channels', `${name}: in_channels is ${cin} but its input has ${C} channels (${x.name === 'input' ? 'the input' : x.name} gives [${shape.join(', ')}]). PyTorch: ${pt}`, where('in_channels'), [calledWith, ...(x.span ? [{ span: x.span, message: `${x.name} → [${shape.join(', ')}]` }] : [])], {
           layer: name,
           pytorchArg: 'in_channels',
           value: C,
@@ -174,7 +179,7 @@ export class ForwardContext {
         const producer = x.index >= 0 ? this.net.layers[x.index] : undefined;
         const flat = producer?.kind === 'flatten' ? producer.inputShapes[0] : undefined;
         const arithmetic = flat ? ` (${flat.join(' × ')} = ${last} after ${producer!.name})` : '';
-        this.report('channels', `${name}: in_features is ${fin} but ${last} features reach it${arithmetic}. PyTorch: mat1 and mat2 shapes cannot be multiplied (${rows}x${last} and ${fin}x${int('out_features') ?? '?'})`, where('in_features'), [calledWith, ...(x.span ? [{ span: x.span, message: `${x.name} → [${shape.join(', ')}]` }] : [])], {
+        this.reportOnModule('channels', `${name}: in_features is ${fin} but ${last} features reach it${arithmetic}. PyTorch: mat1 and mat2 shapes cannot be multiplied (${rows}x${last} and ${fin}x${int('out_features') ?? '?'})`, where('in_features'), [calledWith, ...(x.span ? [{ span: x.span, message: `${x.name} → [${shape.join(', ')}]` }] : [])], {
           layer: name,
           pytorchArg: 'in_features',
           value: last,
@@ -187,26 +192,26 @@ export class ForwardContext {
       const ok = rank === 1 ? shape.length === 1 || shape.length === 2 : shape.length === rank! + 1;
       if (!ok) {
         const dims = rank === 1 ? '2D or 3D' : `${rank! + 2}D`;
-        this.report('rank', `${name} (${t}) needs ${dims} input [N, C${rank === 1 ? '(, L)' : `, ${spatialNames(rank!)}`}], but it gets [${[this.batch, ...shape].join(', ')}]. PyTorch: expected ${dims} input (got ${shape.length + 1}D input)`, m.calleeSpan, [calledWith], { layer: name });
+        this.reportOnModule('rank', `${name} (${t}) needs ${dims} input [N, C${rank === 1 ? '(, L)' : `, ${spatialNames(rank!)}`}], but it gets [${[this.batch, ...shape].join(', ')}]. PyTorch: expected ${dims} input (got ${shape.length + 1}D input)`, m.calleeSpan, [calledWith], { layer: name });
         return undefined;
       }
       const nf = int('num_features');
       if (nf !== undefined && nf !== C) {
-        this.report('channels', `${name}: num_features is ${nf} but its input has ${C} channels. PyTorch: running_mean should contain ${C} elements not ${nf}`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
+        this.reportOnModule('channels', `${name}: num_features is ${nf} but its input has ${C} channels. PyTorch: running_mean should contain ${C} elements not ${nf}`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
         return undefined;
       }
     }
     if (t === 'GroupNorm') {
       const nc = int('num_channels');
       if (nc !== undefined && nc !== C) {
-        this.report('channels', `${name}: num_channels is ${nc} but its input has ${C} channels. PyTorch: Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${nc}] and input of shape [${[this.batch, ...shape].join(', ')}]`, where('num_channels'), [calledWith], { layer: name, pytorchArg: 'num_channels', value: C });
+        this.reportOnModule('channels', `${name}: num_channels is ${nc} but its input has ${C} channels. PyTorch: Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${nc}] and input of shape [${[this.batch, ...shape].join(', ')}]`, where('num_channels'), [calledWith], { layer: name, pytorchArg: 'num_channels', value: C });
         return undefined;
       }
     }
     if (t === 'PReLU') {
       const n = int('num_parameters');
       if (n !== undefined && n !== 1 && n !== C) {
-        this.report('channels', `${name}: num_parameters is ${n}; PReLU needs 1 or one per channel (${C}).`, where('num_parameters'), [calledWith], { layer: name, pytorchArg: 'num_parameters', value: C });
+        this.reportOnModule('channels', `${name}: num_parameters is ${n}; PReLU needs 1 or one per channel (${C}).`, where('num_parameters'), [calledWith], { layer: name, pytorchArg: 'num_parameters', value: C });
         return undefined;
       }
     }
@@ -218,7 +223,7 @@ export class ForwardContext {
       const s = plain(m.args.normalized_shape);
       const dims = typeof s === 'number' ? [s] : s;
       if (Array.isArray(dims) && dims.every((d) => typeof d === 'number') && (dims.length > shape.length || dims.some((d, i) => d !== shape[shape.length - dims.length + i]))) {
-        this.report('channels', `${name}: normalized_shape is [${dims.join(', ')}] but its input ends in [${shape.slice(-dims.length).join(', ')}]. PyTorch: Given normalized_shape=[${dims.join(', ')}], expected input with shape [*, ${dims.join(', ')}], but got input of size[${[this.batch, ...shape].join(', ')}]`, where('normalized_shape'), [calledWith], { layer: name });
+        this.reportOnModule('channels', `${name}: normalized_shape is [${dims.join(', ')}] but its input ends in [${shape.slice(-dims.length).join(', ')}]. PyTorch: Given normalized_shape=[${dims.join(', ')}], expected input with shape [*, ${dims.join(', ')}], but got input of size[${[this.batch, ...shape].join(', ')}]`, where('normalized_shape'), [calledWith], { layer: name });
         return undefined;
       }
     }
@@ -230,7 +235,7 @@ export class ForwardContext {
     if (/^InstanceNorm\dd$/.test(t) && layer.args.groups !== C) {
       // PyTorch refuses the mismatch only with affine parameters (without, it warns and normalises every channel).
       if (m.args.affine === true) {
-        this.report('channels', `${name}: num_features is ${int('num_features')} but its input has ${C} channels. PyTorch: Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${int('num_features')}] and input of shape [${[this.batch, ...shape].join(', ')}]`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
+        this.reportOnModule('channels', `${name}: num_features is ${int('num_features')} but its input has ${C} channels. PyTorch: Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${int('num_features')}] and input of shape [${[this.batch, ...shape].join(', ')}]`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
         return undefined;
       }
       layer.args.groups = C;

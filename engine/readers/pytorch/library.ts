@@ -190,7 +190,7 @@ export class TorchLibrary implements Library {
         const bound = bindModuleArgs(init[1], args, kwargs, site.posSpans, site.kwSpans);
         if ('error' in bound) throw new Raised(`TypeError: ${bound.error}`, site.span);
         self.args = bound.args;
-        self.argSpans = bound.spans;
+        if (!this.interp.preludeSite) self.argSpans = bound.spans;
         return null;
       }
       return this.interp.lost(`a subclass of nn.${init[1]}`, site.span);
@@ -225,7 +225,8 @@ export class TorchLibrary implements Library {
     if ('error' in bound) throw new Raised(`TypeError: ${bound.error}`, site.span);
     const m = this.newModule(type, site.span, site.fnSpan);
     m.args = bound.args;
-    m.argSpans = bound.spans;
+    // Built by a library helper (prelude.ts): its argument spans are the helper's, not the user's.
+    if (!this.interp.preludeSite) m.argSpans = bound.spans;
     return m;
   }
 
