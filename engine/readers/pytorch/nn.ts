@@ -249,9 +249,10 @@ export function engineLayer(m: ModuleObj, inputRank: number): EngineLayer | stri
     }
     case 'InstanceNorm':
       // Each channel of each sample normalised over its positions: a group norm with one channel per group.
-      // In eval mode with track_running_stats it uses running statistics instead (shapes and parameters alike).
       if (inputRank !== rank + 1) return `${t} on a tensor of rank ${inputRank + 1} (it needs ${rank + 2})`;
       if (typeof a.num_features !== 'number') return bad('num_features');
+      // Running statistics are buffers the engine's group norm does not hold (the memory figure would be short).
+      if (a.track_running_stats === true) return bad('track_running_stats');
       return { kind: 'groupnorm', args: { groups: a.num_features, eps: p('eps'), affine: a.affine === true }, from: { groups: 'num_features', eps: 'eps', affine: 'affine' } };
     case 'Inplace':
     case 'None':
