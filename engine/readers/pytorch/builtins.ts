@@ -3,7 +3,7 @@
 // plain values, computed exactly as Python does.
 import type { Span } from '../../types';
 import { equal, isKey, Raised, Unfollowed, type CallSite, type Interpreter } from './interpreter';
-import { firstUnknown, isModule, isObj, isUnknown, list, show, truthy, tuple, typeName, unknown, type Builtin, type DictKey, type Py, type PyClass } from './values';
+import { firstUnknown, isModule, isObj, isUnknown, list, show, truthy, tuple, typeName, unknown, type Builtin, type DictKey, type ModuleObj, type Py, type PyClass } from './values';
 import { pyRound } from '../ultralytics/python';
 
 const EXCEPTIONS = new Set(['Exception', 'ValueError', 'TypeError', 'KeyError', 'IndexError', 'RuntimeError', 'NotImplementedError', 'AssertionError', 'AttributeError', 'Warning', 'UserWarning', 'FutureWarning', 'DeprecationWarning']);
@@ -220,7 +220,7 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
     case 'copy.copy':
       return shallowCopy(a0, span);
     case 'copy.deepcopy':
-      return deepCopy(a0, span);
+      return deepCopy(a0, span, interp);
   }
   return undefined;
 }
@@ -252,11 +252,31 @@ function shallowCopy(v: Py, span: Span): Py {
   return v;
 }
 
-/** copy.deepcopy of plain data and objects; a module's copy is not followed. */
-function deepCopy(v: Py, span: Span, depth = 0): Py {
+/**
+ * copy.deepcopy of plain data, objects and modules (`nn.ModuleList([copy.deepcopy(layer) for _ in
+ * range(n)])`): a module's copy is a new module with copies of its submodules and parameters; a
+ * module reached twice inside the copied value is copied once, as Python's memo does.
+ */
+function deepCopy(v: Py, span: Span, interp: Interpreter, depth = 0, memo = new Map<Py, Py>()): Py {
   if (!isObj(v)) return v;
   if (depth > 32) return unknown('a deep copy of deeply nested data', span);
-  const d = (x: Py) => deepCopy(x, span, depth + 1);
+  if (memo.has(v)) return memo.get(v)!;
+  const d = (x: Py) => deepCopy(x, span, interp, depth + 1, memo);
+  switch (v.t) {
+    case 'module': {
+      const c: ModuleObj = { t: 'module', id: interp.newId(), cls: v.cls, torch: v.torch, args: { ...v.args }, argSpans: { ...v.argSpans }, site: v.site, calleeSpan: v.calleeSpan, attrs: new Map(), children: new Map() };
+      memo.set(v, c);
+      interp.lib.created(c);
+      for (const [k, x] of v.children) c.children.set(k, d(x) as ModuleObj);
+      for (const [k, x] of v.attrs) {
+        const copied = v.children.get(k) === x ? c.children.get(k)! : d(x);
+        c.attrs.set(k, isObj(copied) && copied.t === 'const' && copied.param ? { ...copied, owner: c } : copied);
+      }
+      return c;
+    }
+    case 'const':
+      return { ...v, data: v.data && [...v.data] };
+  }
   switch (v.t) {
     case 'list':
       return list(v.items.map(d));
@@ -266,8 +286,6 @@ function deepCopy(v: Py, span: Span, depth = 0): Py {
       return { t: 'dict', map: new Map([...v.map].map(([k, x]) => [k, d(x)])) };
     case 'object':
       return { t: 'object', cls: v.cls, attrs: new Map([...v.attrs].map(([k, x]) => [k, d(x)])) };
-    case 'module':
-      return unknown('a copy of a module', span);
   }
   return v;
 }
