@@ -115,6 +115,18 @@ class Scope:
     assert.deepEqual(quickFixes(text, a, f), []);
   });
 
+  it('squeeze, unsqueeze, flatten(2), expand: followed where the batch axis stays; otherwise a note on the line', () => {
+    const ok = analyse(small('self.conv = nn.Conv2d(3, 8, 3)', 'y = self.conv(x).flatten(2).mean(-1).unsqueeze(-1).unsqueeze(-1)\nreturn y.expand(-1, -1, 4, 5).squeeze(1)'));
+    assert.deepEqual(ok.layers.map((l) => `${l.kind} ${l.shape}`).slice(1), ['reshape 8,196', 'global_avgpool 8', 'reshape 8,1', 'reshape 8,1,1', 'upsample 8,4,5']);
+    assert.deepEqual(ok.outputs.map((o) => o.shape), [[8, 4, 5]]);
+    const one = small('self.conv = nn.Conv2d(3, 8, 3)', 'return self.conv(x).mean((2, 3), keepdim=True).squeeze()');
+    assert.match(only(analyse(one), 'CL030').message, /squeeze\(\) of a batch of one/);
+    const text = small('self.conv = nn.Conv2d(3, 1, 3)', 'return self.conv(x).expand(-1, 8, -1, -1)');
+    const note = only(analyse(text), 'CL030');
+    assert.match(note.message, /expand from \[1, 14, 14\] to \[8, 14, 14\]/);
+    assert.equal(lineOf(text, note.span.start), lineWith(text, '.expand('));
+  });
+
   it('not binds tighter than or: `not a or b` is `(not a) or b`', () => {
     const a = analyse(small('flag = True\nwidth = 8 if not flag or True else 4\nself.conv = nn.Conv2d(3, width, 3)'));
     assert.deepEqual(a.outputs.map((o) => o.shape), [[8, 14, 14]]);

@@ -384,6 +384,11 @@ export class ForwardContext {
         const end = typeof b.end_dim === 'number' && b.end_dim < 0 ? b.end_dim + rank : b.end_dim;
         if (start === 1 && end === rank - 1) return single('flatten');
         if (start === end) return input;
+        // x.flatten(2): the axes after the channels into one (the batch axis stays).
+        if (typeof start === 'number' && typeof end === 'number' && start > 1 && end > start && end < rank) {
+          const s = x.shape!;
+          return single('reshape', { shape: [...s.slice(0, start - 1), prod(s.slice(start - 1, end)), ...s.slice(end)] });
+        }
         return this.interp.lost(`flatten from dim ${show(b.start_dim)} to ${show(b.end_dim)}${start === 0 ? ' (it merges the batch axis)' : ''}`, site.span);
       }
       case 'view':
@@ -436,6 +441,42 @@ export class ForwardContext {
         }
         return tuple(outs);
       }
+      case 'squeeze':
+      case 'unsqueeze': {
+        const b = bind('input dim=None');
+        if (!b) return undefined;
+        if (!x) return this.passUnknown(input);
+        const shape = x.shape!;
+        const rank = shape.length + 1 + (op === 'unsqueeze' ? 1 : 0);
+        const d = typeof b.dim === 'number' && Number.isInteger(b.dim) && b.dim >= -rank && b.dim < rank ? (b.dim < 0 ? b.dim + rank : b.dim) : undefined;
+        if (op === 'squeeze' && b.dim === null) {
+          // squeeze() drops every axis of size 1, the batch axis too when the batch is 1.
+          if (this.batch === 1) return this.interp.lost('squeeze() of a batch of one (it drops the batch axis)', site.span);
+          const kept = shape.filter((n) => n !== 1);
+          return kept.length === shape.length ? input : kept.length ? single('reshape', { shape: kept }) : this.interp.lost('squeeze() to a tensor of the batch axis alone', site.span);
+        }
+        if (d === undefined) return this.interp.lost(`${op}(${show(b.dim)})`, site.span);
+        if (d === 0) return this.interp.lost(`${op} at the batch axis`, site.span);
+        if (op === 'squeeze') {
+          if (shape[d - 1] !== 1) return input;
+          const kept = shape.filter((_, i) => i !== d - 1);
+          return kept.length ? single('reshape', { shape: kept }) : this.interp.lost('squeeze to a tensor of the batch axis alone', site.span);
+        }
+        return single('reshape', { shape: [...shape.slice(0, d - 1), 1, ...shape.slice(d - 1)] });
+      }
+      case 'expand':
+      case 'expand_as': {
+        if (!x) return this.passUnknown(input);
+        const target = op === 'expand_as' ? (isTensor(all[1]) ? all[1].v?.shape : undefined) : this.expandShape(x.shape!, all.slice(1));
+        if (!target) return op === 'expand_as' ? this.passUnknown(all[1]) ?? this.interp.lost('expand_as of a value that is not a tensor', site.span) : this.interp.lost(`expand(${all.slice(1).map(show).join(', ')})`, site.span);
+        const shape = x.shape!;
+        if (target.length === shape.length && target.every((n, i) => n === shape[i])) return input;
+        // Spatial axes of size 1 repeated (a squeeze-excite gate over the map): a nearest resize to the size.
+        if (target.length === shape.length && target[0] === shape[0] && shape.length > 1 && shape.slice(1).every((n, i) => n === 1 || n === target[i + 1])) {
+          return this.functional(op, { kind: 'upsample', args: { mode: 'nearest', align_corners: false, size: target.slice(1) }, from: {} }, input, site);
+        }
+        return this.interp.lost(`${op} from [${shape.join(', ')}] to [${target.join(', ')}]`, site.span);
+      }
       case 'contiguous':
       case 'detach':
       case 'clone':
@@ -458,6 +499,16 @@ export class ForwardContext {
         return x ? x.shape!.length + 1 : this.passUnknown(input);
     }
     return undefined;
+  }
+
+  /** x.expand(N, -1, H, W) or x.expand((N, C, H, W)): the target shape without the batch axis, or undefined. */
+  private expandShape(shape: number[], args: Py[]): number[] | undefined {
+    const dims = args.length === 1 && isObj(args[0]) && (args[0].t === 'tuple' || args[0].t === 'list') ? args[0].items : args;
+    if (dims.length !== shape.length + 1) return undefined;
+    const [n, ...rest] = dims;
+    if (!((isObj(n) && n.t === 'batch') || n === -1 || n === this.batch)) return undefined;
+    const out = rest.map((d, i) => (d === -1 ? shape[i] : d));
+    return out.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1) ? (out as number[]) : undefined;
   }
 
   /** The shape as PyTorch gives it: (N, C, H, W), N symbolic. */
