@@ -147,6 +147,10 @@ class Scope:
     const a = analyse(small('self.conv = nn.Conv2d(3, 8, 3)\nself.gamma = nn.Parameter(torch.ones(8, 1, 1) * 0.1)\nself.register_parameter("beta", nn.Parameter(torch.zeros(8, 1, 1)))', 'return self.conv(x) * self.gamma + self.beta'));
     assert.equal(a.totals.params, 3 * 8 * 9 + 8 + 8 + 8);
     assert.deepEqual(a.layers.map((l) => `${l.name} ${l.kind} ${l.params}`), ['conv conv 224', 'gamma parameter 8', 'mul mul 0', 'beta parameter 8', 'add add 0']);
+    // torch.empty(…).normal_() keeps its shape; a leading 1 broadcasts over the batch; buffers are not parameters.
+    const init = analyse(small('self.conv = nn.Conv2d(3, 8, 3)\nself.pos = nn.Parameter(torch.empty(1, 8, 14, 14).normal_(std=0.02))\nself.register_buffer("mask", torch.ones(8, 1, 1))', 'x = self.conv(x) + self.pos\nreturn x[:, :self.mask.shape[0]]'));
+    assert.deepEqual(init.layers.map((l) => `${l.name} ${l.kind} ${l.params} ${l.shape}`), ['conv conv 224 8,14,14', 'pos parameter 1568 8,14,14', 'add add 0 8,14,14']);
+    assert.equal(init.totals.params, 224 + 1568);
     const text = small('self.conv = nn.Conv2d(3, 8, 3)\nself.gamma = nn.Parameter(torch.ones(load_width()))');
     const unknownShape = analyse(text);
     // The total counts what could be followed (the conv), and says what it lacks.

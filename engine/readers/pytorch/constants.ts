@@ -192,6 +192,19 @@ export function constantCall(name: string, self: ConstTensor | undefined, args: 
     case 'size':
     case 'dim':
       return op === 'dim' ? x.shape.length : typeof args[0] === 'number' ? x.shape[args[0] < 0 ? args[0] + x.shape.length : args[0]] : tuple(x.shape);
+    // In-place initialisers: the shape stays, the values become the ones given (or unknown, for random ones).
+    case 'normal_':
+    case 'uniform_':
+    case 'trunc_normal_':
+    case 'bernoulli_':
+    case 'fill_':
+    case 'zero_': {
+      const fill = op === 'zero_' ? 0 : op === 'fill_' && typeof all[1] === 'number' ? all[1] : undefined;
+      x.data = fill === undefined || prod(x.shape) > MAX_VALUES ? undefined : Array(prod(x.shape)).fill(x.float ? f32(fill) : fill);
+      return x;
+    }
+    case 'requires_grad_':
+      return x;
     case 'clone':
     case 'detach':
     case 'contiguous':

@@ -627,8 +627,10 @@ export class ForwardContext {
   private withConstant(op: string, t: Tensor, c: ConstTensor, tensorFirst: boolean, span: Span): Py {
     if (!t.v) return t;
     const shape = t.v.shape!;
-    const [C, H, W] = c.shape;
-    const fits = c.shape.length === 3 && shape.length === 3 && C === shape[0] && ((H === 1 && W === 1) || (H === shape[1] && W === shape[2]));
+    // A leading 1 is the batch axis broadcast (nn.Parameter(torch.zeros(1, C, 1, 1))).
+    const own = c.shape.length === shape.length + 1 && c.shape[0] === 1 ? c.shape.slice(1) : c.shape;
+    const [C, H, W] = own;
+    const fits = own.length === 3 && shape.length === 3 && C === shape[0] && ((H === 1 && W === 1) || (H === shape[1] && W === shape[2]));
     if (!c.param || !c.owner || c.owner.path === undefined || (op !== '*' && op !== '+') || !fits) return this.interp.lost(`tensor ${op} a tensor of constants of shape [${c.shape.join(', ')}]`, span);
     const statement = this.interp.active[this.interp.active.length - 1]?.stmt.span ?? span;
     const name = c.owner.path ? `${c.owner.path}.${c.attr}` : c.attr!;

@@ -321,8 +321,12 @@ export class TorchLibrary implements Library {
         if (typeof args[0] !== 'string') return this.interp.lost('register_parameter() with a computed name', span);
         this.interp.setAttr(m, args[0], isConst(args[1]) || args[1] === null ? args[1] : this.interp.lost('an nn.Parameter', span), span);
         return null;
-      case 'apply':
       case 'register_buffer':
+        // A buffer is not a parameter; forward may read it (its shape), not compute with it.
+        if (typeof args[0] !== 'string') return this.interp.lost('register_buffer() with a computed name', span);
+        this.interp.setAttr(m, args[0], isConst(args[1]) || args[1] === null ? args[1] : unknown(`the buffer ${args[0]}`, span), span);
+        return null;
+      case 'apply':
       case 'eval':
       case 'train':
       case 'requires_grad_':
