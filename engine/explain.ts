@@ -88,7 +88,8 @@ function shapeLines(layer: LayerResult): string[] {
     case 'depthwise':
     case 'separable':
     case 'maxpool':
-    case 'avgpool': {
+    case 'avgpool':
+    case 'lppool': {
       const k = arr(a.kernel);
       const s = arr(a.stride);
       const d = arr(a.dilation);
@@ -280,7 +281,7 @@ function inputField(layer: LayerResult, byName: Map<string, LayerResult>): Recep
   return byName.get(from)?.rf;
 }
 
-const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool', 'pad']);
+const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool', 'lppool', 'pad']);
 
 function fieldLines(layer: LayerResult, byName: Map<string, LayerResult>): string[] {
   const rf = layer.rf;

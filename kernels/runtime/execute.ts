@@ -17,10 +17,10 @@ import type { Analysis, LayerResult } from '../../engine/types';
 import { recycle } from '../wasm/backend';
 import {
   Tensor, fromNested, tensor, reshape, numel,
-  conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
+  conv, convTranspose, maxPool, avgPool, lpPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
   linear, flatten, batchNorm, layerNorm, layerNormAxes, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
-  upsample, pad, add, mul, concat, sliceChannels, reorg, spaceToDepth, attention,
+  upsample, pad, add, mul, binary, concat, sliceChannels, reorg, spaceToDepth, attention,
   initConv, initWeightAndBias, initPrelu, initScaled, fanIn, InitMode,
   convStaged, ConvStages, StagedOutputs, BatchNormParams,
 } from '..';
@@ -488,6 +488,9 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return maxPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode });
     case 'avgpool':
       return avgPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad ?? true });
+    case 'lppool':
+      // (The linearised network keeps it: a norm of non-negative values reaches the same outputs.)
+      return lpPool(x, a.p, { kernel: a.kernel, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode });
     case 'adaptive_avgpool':
       return adaptiveAvgPool(x, a.size);
     case 'adaptive_maxpool':
@@ -526,7 +529,7 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'concat':
       return concat(inputs, a.axis ?? 0);
     case 'pad':
-      return pad(x, a.padding, 'zeros');
+      return pad(x, a.padding, a.mode ?? 'zeros');
     case 'slice':
       return sliceChannels(x, a.start, a.end, a.period);
     case 'reorg':
@@ -536,10 +539,15 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       // positive combination, so it is kept as it is.
       return attention(x, a.heads, a.keyDim);
     case 'upsample': {
-      const mode = a.mode === 'linear' ? 'linear' : 'nearest';
-      if (a.scale !== undefined) return upsample(x, { mode, scale: a.scale, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
-      return upsample(x, { mode, size: a.size, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
+      const mode = a.mode === 'linear' || a.mode === 'cubic' ? a.mode : 'nearest';
+      const how = { mode, alignCorners: mode !== 'nearest' ? !!a.alignCorners : undefined, cubicA: a.cubicA, coordinates: a.coordinates, excludeOutside: a.excludeOutside };
+      return a.scale !== undefined ? upsample(x, { ...how, scale: a.scale }) : upsample(x, { ...how, size: a.size });
     }
+  }
+  if (layer.kind === 'elementwise' && a.learned && inputs.length === 1) {
+    // A learned constant: the trained tensor when a store gives the layer's weights, else its values.
+    const c = fromStore(po.weights, layer, 'weight', a.valueShape);
+    if (c) return a.reversed ? binary(a.op, c, x) : binary(a.op, x, c);
   }
   const plumbing = runTensorLayer(layer, inputs);
   if (plumbing) return plumbing;

@@ -59,6 +59,9 @@ export function expectedTensors(layer: Pick<LayerResult, 'kind' | 'args'>, inSha
       return { weight: [C], bias: [C] };
     case 'prelu':
       return { weight: [a.channels ?? 1] };
+    case 'elementwise':
+      // A learned constant operand (ConvNeXt's layer scale): a parameter of the constant's shape.
+      return a.learned ? { weight: a.valueShape } : {};
   }
   return {};
 }

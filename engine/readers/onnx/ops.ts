@@ -39,6 +39,10 @@ export interface OpContext {
   act(i: number): Value | undefined;
   /** Input i as a known value (initializer, constant), or undefined. */
   known(i: number): Known | undefined;
+  /** A MatMul's bias, from the Add after it that is part of the same linear layer (fusion.ts). */
+  fusedBias?: Known;
+  /** Whether input i is an initializer named as a module's tensor (a learned constant). */
+  parameter?(i: number): boolean;
 }
 
 const MAX_INLINE_CONSTANT = 4096;
@@ -189,7 +193,7 @@ function convTranspose(ctx: OpContext, a: Attrs): LayerPlan {
   return { kind: 'conv_transpose', args: { out, kernel: k, stride: s, dilation: d, output_padding: op, groups, padding, bias: !!B }, inputs: [x], weights, output: 0 };
 }
 
-function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool'): LayerPlan {
+function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool' | 'lppool'): LayerPlan {
   const x = needAct(ctx, 0);
   if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') throw new Unsupported('MaxPool with an Indices output is not analysed');
   const spatial = x.shape!.slice(1);
@@ -221,7 +225,12 @@ function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool'): LayerPlan 
   }
   const args: Record<string, unknown> = { kernel: k, stride: s, padding, ceil_mode: ceil };
   if (kind === 'maxpool') args.dilation = d;
-  else args.count_include_pad = a.int('count_include_pad', 0) === 1;
+  else if (kind === 'avgpool') args.count_include_pad = a.int('count_include_pad', 0) === 1;
+  else {
+    // LpPool-1 wrote p as a float; from opset 2 it is an integer.
+    args.p = ctx.opset < 2 ? a.float('p', 2) : a.int('p', 2);
+    args.dilation = d;
+  }
   return { kind, args, inputs: [x], output: 0 };
 }
 
@@ -274,7 +283,10 @@ function binary(ctx: OpContext): LayerPlan {
   const cShape = c.dims.length === dims.length ? c.dims.slice(1) : c.dims;
   const args: Record<string, unknown> = { op, value: values.length === 1 && cShape.length === 0 ? values[0] : values, ...(values.length === 1 && cShape.length === 0 ? {} : { value_shape: cShape }) };
   if (actIndex === 1) args.reversed = true;
-  return { kind: 'elementwise', args, inputs: [act], output: 0 };
+  // A module's own tensor (ConvNeXt's layer scale, a bias added after a convolution): a parameter.
+  if (!ctx.parameter?.(1 - actIndex)) return { kind: 'elementwise', args, inputs: [act], output: 0 };
+  args.learned = true;
+  return { kind: 'elementwise', args, inputs: [act], weights: { weight: { value: c, shape: cShape } }, output: 0 };
 }
 
 function resize(ctx: OpContext, a: Attrs): LayerPlan {
@@ -282,12 +294,18 @@ function resize(ctx: OpContext, a: Attrs): LayerPlan {
   const dims = full(x);
   const rank = dims.length;
   const mode = a.str('mode', 'nearest');
-  if (mode !== 'nearest' && mode !== 'linear') throw new Unsupported(`${ctx.node.opType} mode '${mode}' is not analysed (nearest and linear are)`);
+  if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') throw new Unsupported(`${ctx.node.opType} mode '${mode}' is not analysed (nearest, linear and cubic are)`);
   // Opset 18's additions: scales for some axes only, antialiasing, an aspect-ratio policy.
   if (a.ints('axes') || a.int('antialias', 0) || a.str('keep_aspect_ratio_policy', 'stretch') !== 'stretch') throw new Unsupported('Resize with axes, antialias or keep_aspect_ratio_policy is not analysed');
   const ctm = a.str('coordinate_transformation_mode', ctx.node.opType === 'Upsample' || ctx.opset < 11 ? 'asymmetric' : 'half_pixel');
   let alignCorners = false;
-  if (mode === 'nearest') {
+  let cubic: Record<string, unknown> = {};
+  if (mode === 'cubic') {
+    // PyTorch's bicubic is half_pixel (align_corners=False) or align_corners with a = −0.75.
+    if (ctm !== 'half_pixel' && ctm !== 'pytorch_half_pixel' && ctm !== 'align_corners' && ctm !== 'asymmetric') throw new Unsupported(`Resize cubic with ${ctm} coordinates is not analysed (half_pixel, pytorch_half_pixel, align_corners and asymmetric are)`);
+    alignCorners = ctm === 'align_corners';
+    cubic = { coordinates: ctm, cubic_a: a.float('cubic_coeff_a', -0.75), exclude_outside: a.int('exclude_outside', 0) === 1 };
+  } else if (mode === 'nearest') {
     const nearest = a.str('nearest_mode', 'round_prefer_floor');
     if (ctx.opset >= 11 && ctx.node.opType === 'Resize' && (ctm !== 'asymmetric' || nearest !== 'floor')) {
       throw new Unsupported(`Resize nearest with ${ctm} coordinates and ${nearest} rounding is not analysed (PyTorch's nearest is asymmetric with floor)`);
@@ -310,12 +328,12 @@ function resize(ctx: OpContext, a: Attrs): LayerPlan {
   if (scales) {
     if (scales.length !== rank) throw new NotInferable(`${ctx.node.opType} has ${scales.length} scales for a tensor of rank ${rank}`);
     if (scales[0] !== 1 || scales[1] !== 1) throw new Unsupported(`${ctx.node.opType} scales the batch or channel axis`);
-    return simple('upsample', x, { scale: scales.slice(2), mode, align_corners: alignCorners });
+    return simple('upsample', x, { scale: scales.slice(2), mode, align_corners: alignCorners, ...cubic });
   }
   if (sizes) {
     if (sizes.length !== rank) throw new NotInferable(`Resize has ${sizes.length} sizes for a tensor of rank ${rank}`);
     if (sizes[0] !== dims[0] || sizes[1] !== dims[1]) throw new Unsupported('Resize changes the batch or channel axis');
-    return simple('upsample', x, { size: sizes.slice(2), mode, align_corners: alignCorners });
+    return simple('upsample', x, { size: sizes.slice(2), mode, align_corners: alignCorners, ...cubic });
   }
   throw new NotInferable(`${ctx.node.opType} has neither scales nor sizes`);
 }
@@ -324,15 +342,17 @@ function padOp(ctx: OpContext, a: Attrs): LayerPlan {
   const x = needAct(ctx, 0);
   const rank = x.shape!.length + 1;
   const mode = a.str('mode', 'constant');
-  if (mode !== 'constant') throw new Unsupported(`Pad mode '${mode}' is not analysed (constant zeros are)`);
+  // ONNX's names for PyTorch's ReflectionPad, ReplicationPad and circular padding.
+  const modes: Record<string, string> = { constant: 'zeros', reflect: 'reflect', edge: 'replicate', ...(ctx.opset >= 19 ? { wrap: 'circular' } : {}) };
+  if (!modes[mode]) throw new Unsupported(`Pad mode '${mode}' is not analysed (constant zeros, reflect, edge${ctx.opset >= 19 ? ' and wrap' : ''} are)`);
   const pads = ctx.opset >= 11 ? numbers(ctx, 1, 'pads') : a.ints('pads') ?? a.ints('paddings') ?? [];
   const value = ctx.opset >= 11 ? (ctx.node.inputs[2] ? numbers(ctx, 2, 'value')[0] : 0) : a.float('value', 0);
-  if (value !== 0) throw new Unsupported(`Pad with the value ${value} is not analysed (zeros are)`);
+  if (value !== 0 && mode === 'constant') throw new Unsupported(`Pad with the value ${value} is not analysed (zeros are)`);
   if (ctx.opset >= 18 && ctx.node.inputs[3]) throw new Unsupported('Pad with axes is not analysed');
   if (pads.length !== 2 * rank) throw new NotInferable(`Pad has ${pads.length} pads for a tensor of rank ${rank}`);
   if (pads[0] || pads[1] || pads[rank] || pads[rank + 1]) throw new Unsupported('Pad of the batch or channel axis is not analysed');
   if (pads.some((p) => p < 0)) throw new Unsupported('Pad with negative pads (a crop) is not analysed');
-  return simple('pad', x, { padding: x.shape!.slice(1).map((_, i) => [pads[i + 2], pads[i + 2 + rank]]) });
+  return simple('pad', x, { padding: x.shape!.slice(1).map((_, i) => [pads[i + 2], pads[i + 2 + rank]]), mode: modes[mode] });
 }
 
 function reduce(ctx: OpContext, a: Attrs, kind: 'avg' | 'max'): LayerPlan {
@@ -360,7 +380,7 @@ function gemm(ctx: OpContext, a: Attrs): LayerPlan {
   const [inF, out] = transB ? [B.dims[1], B.dims[0]] : B.dims;
   const last = x.shape![x.shape!.length - 1];
   if (last !== inF) throw new NotInferable(`${ctx.node.opType}: the input has ${last} features, the weight [${B.dims.join(', ')}] takes ${inF}`);
-  const C = ctx.node.opType === 'Gemm' ? weightKnown(ctx, 2, 'bias') : undefined;
+  const C = ctx.node.opType === 'Gemm' ? weightKnown(ctx, 2, 'bias') : ctx.fusedBias;
   if (C && elementCount(C.dims) !== out) throw new Unsupported(`Gemm with a bias of shape [${C.dims.join(', ')}] is not analysed (one value per output is)`);
   const weights: Record<string, WeightRef> = { weight: { value: B, shape: [out, inF], transpose: !transB } };
   if (C) weights.bias = { value: C, shape: [out] };
@@ -483,6 +503,14 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
       return [pool(ctx, a, 'maxpool')];
     case 'AveragePool':
       return [pool(ctx, a, 'avgpool')];
+    case 'LpPool':
+      return [pool(ctx, a, 'lppool')];
+    case 'GlobalLpPool': {
+      // One window the size of the map: an Lp norm per channel, [C, 1, …].
+      const v = x();
+      const spatial = v.shape!.slice(1);
+      return [simple('lppool', v, { p: ctx.opset < 2 ? a.float('p', 2) : a.int('p', 2), kernel: spatial, stride: spatial.map(() => 1), padding: 0, dilation: 1, ceil_mode: false })];
+    }
     case 'GlobalAveragePool':
     case 'GlobalMaxPool': {
       const v = x();
