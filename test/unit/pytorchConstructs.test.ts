@@ -151,6 +151,9 @@ class Scope:
     const init = analyse(small('self.conv = nn.Conv2d(3, 8, 3)\nself.pos = nn.Parameter(torch.empty(1, 8, 14, 14).normal_(std=0.02))\nself.register_buffer("mask", torch.ones(8, 1, 1))', 'x = self.conv(x) + self.pos\nreturn x[:, :self.mask.shape[0]]'));
     assert.deepEqual(init.layers.map((l) => `${l.name} ${l.kind} ${l.params} ${l.shape}`), ['conv conv 224 8,14,14', 'pos parameter 1568 8,14,14', 'add add 0 8,14,14']);
     assert.equal(init.totals.params, 224 + 1568);
+    // One parameter set on two modules counts once; a deep copy is a new parameter.
+    const shared = analyse(small('self.conv = nn.Conv2d(3, 8, 3)\nself.gamma = nn.Parameter(torch.ones(8, 1, 1))\nself.conv.gamma = self.gamma\nself.other = copy.deepcopy(self.conv)').replace('import math\n', 'import math\nimport copy\n'));
+    assert.equal(shared.totals.params, 224 + 8 + 224 + 8);
     const text = small('self.conv = nn.Conv2d(3, 8, 3)\nself.gamma = nn.Parameter(torch.ones(load_width()))');
     const unknownShape = analyse(text);
     // The total counts what could be followed (the conv), and says what it lacks.
@@ -160,12 +163,12 @@ class Scope:
     assert.equal(lineOf(text, note.span.start), lineWith(text, 'load_width()'));
   });
 
-  it('InstanceNorm: no parameters without affine (a channel mismatch only warns in PyTorch); with affine, PyTorch’s error on num_features', () => {
+  it('InstanceNorm: no parameters without affine (PyTorch accepts a channel mismatch then); with affine, PyTorch’s error on num_features', () => {
     const plain = analyse(small('self.conv = nn.Sequential(nn.Conv2d(3, 8, 3), nn.InstanceNorm2d(6))'));
     assert.deepEqual(plain.layers.map((l) => `${l.kind} ${l.params} ${l.shape}`), ['conv 224 8,14,14', 'groupnorm 0 8,14,14']);
     const text = small('self.conv = nn.Sequential(nn.Conv2d(3, 8, 3), nn.InstanceNorm2d(6, affine=True))');
     const f = only(analyse(text), 'CL102');
-    assert.match(f.message, /num_features is 6 but its input has 8 channels/);
+    assert.match(f.message, /num_features is 6 but its input has 8 channels\. PyTorch: weight should contain 8 elements not 6/);
     assert.equal(text.slice(f.span.start, f.span.end), '6');
   });
 

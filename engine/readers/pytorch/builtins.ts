@@ -274,8 +274,12 @@ function deepCopy(v: Py, span: Span, interp: Interpreter, depth = 0, memo = new 
       }
       return c;
     }
-    case 'const':
-      return { ...v, data: v.data && [...v.data] };
+    case 'const': {
+      // A copied parameter is a new parameter.
+      const c: Py = { ...v, data: v.data && [...v.data], pid: v.param ? interp.newId() : undefined };
+      memo.set(v, c);
+      return c;
+    }
   }
   switch (v.t) {
     case 'list':

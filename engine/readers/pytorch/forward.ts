@@ -233,9 +233,9 @@ export class ForwardContext {
       return undefined;
     }
     if (/^InstanceNorm\dd$/.test(t) && layer.args.groups !== C) {
-      // PyTorch refuses the mismatch only with affine parameters (without, it warns and normalises every channel).
+      // PyTorch refuses the mismatch only with affine parameters (without, it normalises every channel).
       if (m.args.affine === true) {
-        this.reportOnModule('channels', `${name}: num_features is ${int('num_features')} but its input has ${C} channels. PyTorch: Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${int('num_features')}] and input of shape [${[this.batch, ...shape].join(', ')}]`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
+        this.reportOnModule('channels', `${name}: num_features is ${int('num_features')} but its input has ${C} channels. PyTorch: weight should contain ${C} elements not ${int('num_features')}`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
         return undefined;
       }
       layer.args.groups = C;

@@ -205,7 +205,7 @@ export class TorchLibrary implements Library {
         return m;
       }
       if (isModelledModule(nn[1])) return this.construct(nn[1], args, kwargs, site);
-      if (nn[1] === 'Parameter') return isConst(args[0]) ? { ...args[0], param: true } : this.interp.lost('an nn.Parameter', site.span);
+      if (nn[1] === 'Parameter') return isConst(args[0]) ? { ...args[0], param: true, pid: this.interp.newId() } : this.interp.lost('an nn.Parameter', site.span);
       return this.interp.lost(`torch.nn.${nn[1]}`, site.fnSpan);
     }
     if (FACTORIES.has(name)) return unknown(`${name}() data`, site.span);

@@ -364,6 +364,7 @@ function nameModules(model: ModuleObj): void {
 export function staticParameters(root: ModuleObj, memo?: Map<ModuleObj, number | undefined>): number | undefined {
   if (memo?.has(root)) return memo.get(root);
   const seen = new Set<ModuleObj>();
+  const seenParams = new Set<number | undefined>();
   const count = (m: ModuleObj): number | undefined => {
     if (seen.has(m)) return 0;
     seen.add(m);
@@ -373,7 +374,10 @@ export function staticParameters(root: ModuleObj, memo?: Map<ModuleObj, number |
     if (n === undefined) return undefined;
     for (const v of m.attrs.values()) {
       if (isUnknown(v) && v.why === 'an nn.Parameter') return undefined;
-      if (isObj(v) && v.t === 'const' && v.param && v.owner === m) n += v.shape.reduce((a, b) => a * b, 1);
+      if (isObj(v) && v.t === 'const' && v.param && !seenParams.has(v.pid)) {
+        seenParams.add(v.pid);
+        n += v.shape.reduce((a, b) => a * b, 1);
+      }
     }
     for (const c of m.children.values()) {
       const k = count(c);

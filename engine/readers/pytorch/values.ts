@@ -130,6 +130,8 @@ export interface ConstTensor {
   data?: number[];
   float: boolean;
   param?: boolean;
+  /** The parameter's identity: one parameter set on two modules is counted once (as parameters() does). */
+  pid?: number;
   owner?: ModuleObj;
   attr?: string;
 }
