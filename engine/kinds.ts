@@ -217,6 +217,15 @@ export const KINDS: Record<string, KindSpec> = {
     args: { perm: { type: 'ints', doc: 'The input axis each output axis takes, a permutation of 0 … rank − 1.' } },
     snippet: ['perm'],
   },
+  reduce: {
+    doc: 'The mean, sum or maximum over `axes` (0 = channels, negative from the end), as ONNX ReduceMean / ReduceSum / ReduceMax: the pieces of a LayerNorm exported before opset 17. Over a spatial axis every output sees all of it.',
+    args: {
+      op: { type: 'enum', values: ['mean', 'sum', 'max'], doc: 'The reduction.' },
+      axes: { type: 'ints', doc: 'The axes reduced (0 = channels).' },
+      keepdims: { type: 'bool', default: true, doc: 'Keep the reduced axes with size 1.' },
+    },
+    snippet: ['op', 'axes'],
+  },
   strided_slice: {
     doc: 'x[start:end:step] along each of `axes` (0 = channels), as Python slicing: end exclusive, clamped to the axis.',
     args: {

@@ -4,13 +4,28 @@
 import * as assert from 'node:assert/strict';
 import { check } from '../../engine';
 import { explainLayer } from '../../engine/explain';
-import { cubicCoefficients, cubicSource, layerNorm, layerNormAxes, lpPool, tensor } from '../../kernels';
+import { cubicCoefficients, cubicSource, layerNorm, layerNormAxes, lpPool, reduceAxes, tensor } from '../../kernels';
 
 const net = (layers: string) => `input: [4, 6, 8]\nlayers:\n${layers}`;
 const analyse = (layers: string) => check(net(layers));
 const errors = (layers: string) => analyse(layers).findings.filter((f) => f.severity === 'error').map((f) => f.message);
 
-describe('ONNX operator kinds in cnn-yaml: layernorm axis, lppool, upsample cubic, pad modes', () => {
+describe('ONNX operator kinds in cnn-yaml: layernorm axis, lppool, upsample cubic, pad modes, reduce', () => {
+  it('reduce: over the channels the positions stay (field passes), over a spatial axis the field is global', () => {
+    const a = analyse('  - conv: {out: 4, kernel: 3, padding: 1}\n  - reduce: {op: mean, axes: [0]}\n  - reduce: {op: max, axes: [-1], keepdims: false}\n');
+    assert.deepEqual(a.findings.filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(a.layers.map((l) => l.shape), [[4, 6, 8], [1, 6, 8], [1, 6]]);
+    assert.equal(a.layers[1].rf?.kind, 'local');
+    assert.equal(a.layers[2].rf?.kind, 'global');
+    assert.match(errors('  - reduce: {op: mean, axes: [3]}\n')[0], /must name axes of \[4, 6, 8\]/);
+    assert.match(errors('  - reduce: {op: prod, axes: [0]}\n')[0], /must be mean, sum or max/);
+    const x = tensor([2, 2, 3], Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -12));
+    assert.deepEqual(Array.from(reduceAxes(x, 'mean', [0], true).data), [4, 5, 6, 7, 8, -3]);
+    assert.deepEqual(Array.from(reduceAxes(x, 'sum', [1, 2], false).data), [21, 33]);
+    assert.deepEqual(reduceAxes(x, 'max', [2], false), { shape: [2, 2], data: Float32Array.of(3, 6, 9, 11) });
+  });
+
+
   it('layernorm with axis normalises the trailing axes: a scale and a shift per element', () => {
     const a = analyse('  - layernorm: {axis: 0}\n  - layernorm: {axis: -2, eps: 0.001}\n  - layernorm: {axis: 2, bias: false}\n  - layernorm\n');
     assert.deepEqual(a.findings.filter((f) => f.severity === 'error'), []);

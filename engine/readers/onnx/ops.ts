@@ -355,14 +355,21 @@ function padOp(ctx: OpContext, a: Attrs): LayerPlan {
   return simple('pad', x, { padding: x.shape!.slice(1).map((_, i) => [pads[i + 2], pads[i + 2 + rank]]), mode: modes[mode] });
 }
 
-function reduce(ctx: OpContext, a: Attrs, kind: 'avg' | 'max'): LayerPlan {
+function reduce(ctx: OpContext, a: Attrs, kind: 'avg' | 'max' | 'sum'): LayerPlan {
   const x = needAct(ctx, 0);
   const rank = x.shape!.length + 1;
   const axes = ctx.opset >= 18 || (ctx.opset >= 13 && ctx.node.opType === 'ReduceSum') ? (ctx.node.inputs[1] ? numbers(ctx, 1, 'axes') : undefined) : a.ints('axes');
   const keep = a.int('keepdims', 1) === 1;
-  const set = new Set((axes ?? []).map((v) => (v < 0 ? v + rank : v)));
+  if (!axes?.length) {
+    if (a.int('noop_with_empty_axes', 0) === 1) return simple('identity', x);
+    throw new Unsupported(`${ctx.node.opType} over every axis, the batch axis too, is not analysed (ConvLens analyses one sample)`);
+  }
+  const set = new Set(axes.map((v) => (v < 0 ? v + rank : v)));
   const spatialAll = rank > 2 && set.size === rank - 2 && [...set].every((v) => v >= 2);
-  if (!spatialAll) throw new Unsupported(`${ctx.node.opType} over axes [${axes?.join(', ') ?? 'all'}] is not analysed (over every spatial axis it is global pooling)`);
+  // Over some axes (the features of a LayerNorm exported before opset 17): the reduce kind.
+  if (!spatialAll || kind === 'sum') {
+    return simple('reduce', x, { op: kind === 'avg' ? 'mean' : kind, axes: [...set].map((v) => engineAxis(ctx, v, rank)), keepdims: keep });
+  }
   const spatial = x.shape!.slice(1);
   if (keep) return simple(kind === 'avg' ? 'adaptive_avgpool' : 'adaptive_maxpool', x, { size: spatial.map(() => 1) });
   return simple(kind === 'avg' ? 'global_avgpool' : 'global_maxpool', x);
@@ -668,6 +675,8 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
       return [reduce(ctx, a, 'avg')];
     case 'ReduceMax':
       return [reduce(ctx, a, 'max')];
+    case 'ReduceSum':
+      return [reduce(ctx, a, 'sum')];
   }
   throw new Unsupported(`operator ${op} is not one ConvLens analyses`);
 }
