@@ -93,6 +93,14 @@ class Scope:
     const a = analyse(text);
     assert.deepEqual(a.findings.filter((f) => f.code === 'CL030').map((f) => f.message), []);
     assert.deepEqual(a.outputs.map((o) => o.shape), [[8, 14, 14]]);
+    // A raise inside a context manager that may swallow it (contextlib.suppress, __exit__) is not PyTorch's error but a note.
+    const swallowed = small("with contextlib.suppress(ValueError):\n    raise ValueError('ignored')\nself.conv = nn.Conv2d(3, 8, 3)").replace('import math\n', 'import math\nimport contextlib\n');
+    const b = analyse(swallowed);
+    assert.deepEqual(b.findings.filter((f) => f.code === 'CL033'), []);
+    assert.equal(lineOf(swallowed, only(b, 'CL030').span.start), lineWith(swallowed, 'with contextlib'));
+    // Under torch.no_grad() the exception goes on: PyTorch's error on the raise.
+    const raised = small("with torch.no_grad():\n    raise ValueError('no')\nself.conv = nn.Conv2d(3, 8, 3)");
+    assert.equal(lineOf(raised, only(analyse(raised), 'CL033').span.start), lineWith(raised, 'raise ValueError'));
   });
 
   it('sets keep each value once: set(), {…} and set comprehensions', () => {

@@ -317,6 +317,8 @@ export class Interpreter {
   /** `with torch.no_grad():` and the like: the body is followed; `as x` binds what __enter__ gives. */
   private execWith(s: Extract<Stmt, { t: 'with' }>, scope: Scope): Signal {
     const exits: Array<() => void> = [];
+    // A context manager ConvLens does not model (or one of the file's, with __exit__) may swallow an exception.
+    let maySuppress = false;
     for (const item of s.items) {
       const ctx = this.evaluate(item.ctx, scope);
       let entered: Py = null;
@@ -327,11 +329,23 @@ export class Interpreter {
         const site: CallSite = { span: item.ctx.span, fnSpan: item.ctx.span, posSpans: [], kwSpans: new Map() };
         if (enter) entered = this.call(this.bind(enter.value, ctx, cls), [], new Map(), site);
         if (exit) exits.push(() => void this.call(this.bind(exit.value, ctx, cls), [null, null, null], new Map(), site));
-      } else if (isUnknown(ctx)) entered = ctx;
-      else if (!(isObj(ctx) && ctx.t === 'builtin' && ctx.name === 'contextmanager')) entered = unknown(`the value a with statement gets from ${typeName(ctx)}`, item.ctx.span);
+        maySuppress ||= !!exit;
+      } else if (isUnknown(ctx)) {
+        entered = ctx;
+        maySuppress = true;
+      } else if (!(isObj(ctx) && ctx.t === 'builtin' && ctx.name === 'contextmanager')) {
+        entered = unknown(`the value a with statement gets from ${typeName(ctx)}`, item.ctx.span);
+        maySuppress = true;
+      }
       if (item.target) this.assign(item.target, entered, scope);
     }
-    const sig = this.execBlock(s.body, scope);
+    let sig: Signal;
+    try {
+      sig = this.execBlock(s.body, scope);
+    } catch (err) {
+      if (err instanceof Raised && maySuppress) throw new Unfollowed(`whether the with statement's context manager lets ${err.message.replace(/\.$/, '')} through`, s.span);
+      throw err;
+    }
     for (const exit of exits.reverse()) exit();
     return sig;
   }
