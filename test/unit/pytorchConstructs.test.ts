@@ -149,6 +149,11 @@ class Scope:
     assert.match(note.message, /torch\.round of 16\.5000\d+, too close to a tie/);
     assert.deepEqual(a.outputs, []);
     assert.equal(a.totals.params, 0);
+    // A value of exp or log that leaves the tensor near an integer (Python may truncate it next) is not followed either.
+    const t2 = small('n = int(torch.exp(torch.tensor([math.log(7.0)])).tolist()[0])\nself.conv = nn.Conv2d(3, n, 3)');
+    assert.match(only(analyse(t2), 'CL030').message, /of log, exp or pow, too close to 7 to be the same in every library/);
+    // Exact arithmetic is kept: .int() after a checked round, and sqrt (correctly rounded everywhere).
+    assert.deepEqual(analyse(small('n = int(torch.sqrt(torch.tensor([64.0])).item())\nself.conv = nn.Conv2d(3, n, 3)')).outputs.map((o) => o.shape), [[8, 14, 14]]);
   });
 
   it('nn.Parameter: counted in the totals; used in forward as the engine’s learned constant; an unknown shape is a note, the total counts the rest', () => {

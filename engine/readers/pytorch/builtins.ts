@@ -5,6 +5,7 @@ import type { Span } from '../../types';
 import { equal, isKey, Raised, Unfollowed, type CallSite, type Interpreter } from './interpreter';
 import { firstUnknown, isModule, isObj, isUnknown, list, show, truthy, tuple, typeName, unknown, type Builtin, type DictKey, type ModuleObj, type Py, type PyClass } from './values';
 import { pyRound } from '../ultralytics/python';
+import { nearTie } from './constants';
 
 const EXCEPTIONS = new Set(['Exception', 'ValueError', 'TypeError', 'KeyError', 'IndexError', 'RuntimeError', 'NotImplementedError', 'AssertionError', 'AttributeError', 'Warning', 'UserWarning', 'FutureWarning', 'DeprecationWarning']);
 
@@ -19,7 +20,10 @@ const num = (v: Py, what: string, span: Span): number => {
   if (typeof v === 'number' || typeof v === 'boolean') return Number(v);
   if (isUnknown(v)) throw new Unfollowed(v.why, v.span);
   // A one-element tensor of constants (int(t[0]), float(t.sum())).
-  if (isObj(v) && v.t === 'const' && v.data?.length === 1) return v.data[0];
+  if (isObj(v) && v.t === 'const' && v.data?.length === 1) {
+    if (v.inexact) nearTie(v.data[0], span);
+    return v.data[0];
+  }
   throw new Raised(`${what} needs a number, got ${typeName(v)}`, span);
 };
 

@@ -52,12 +52,23 @@ function nearInteger(x: number, what: string, span: Span): void {
   if (d > 0 && d < TIE) throw new Unfollowed(`${what} of ${x}, too close to an integer to decide in float32`, span);
 }
 
+/**
+ * A value of log, exp or pow leaving the tensor (tolist, item): Python may round or truncate it
+ * next, so one near an integer or a half (but not on it) is not followed.
+ */
+export function nearTie(v: number, span: Span): void {
+  const d = Math.abs(v * 2 - Math.round(v * 2)) / 2;
+  if (d > 0 && d < TIE) throw new Unfollowed(`the value ${v} of log, exp or pow, too close to ${Math.round(v * 2) / 2} to be the same in every library`, span);
+}
+
 type Unary = (x: number) => number;
 
 /** Elementwise over one tensor; values withheld when unknown. */
-function map1(t: ConstTensor, fn: Unary, float: boolean): ConstTensor {
-  return constTensor(t.shape, t.data?.map(fn), float);
+function map1(t: ConstTensor, fn: Unary, float: boolean, inexact = t.inexact): ConstTensor {
+  return withInexact(constTensor(t.shape, t.data?.map(fn), float), float && inexact);
 }
+
+const withInexact = (t: ConstTensor, inexact: boolean | undefined): ConstTensor => (inexact ? { ...t, inexact } : t);
 
 /** Elementwise over two operands (tensors of one shape, or a tensor and a number). */
 function map2(a: ConstTensor | number, b: ConstTensor | number, fn: (x: number, y: number) => number, floatResult: boolean | undefined): ConstTensor | undefined {
@@ -72,7 +83,7 @@ function map2(a: ConstTensor | number, b: ConstTensor | number, fn: (x: number, 
   const at = (v: ConstTensor | number, i: number) => (typeof v === 'number' ? cast(v) : v.data![v.data!.length === 1 ? 0 : i]);
   const known = (ta === undefined || ta.data) && (tb === undefined || tb.data);
   const data = known ? Array.from({ length: n }, (_, i) => fn(at(a, i), at(b, i))) : undefined;
-  return constTensor(shape, data, float);
+  return withInexact(constTensor(shape, data, float), float && (ta?.inexact || tb?.inexact));
 }
 
 const ARITH: Record<string, { fn: (x: number, y: number) => number; float?: boolean }> = {
@@ -132,16 +143,20 @@ export function constantCall(name: string, self: ConstTensor | undefined, args: 
   }
   if (!isConst(x)) {
     // torch.pow(2.0, t): a number raised to a tensor.
-    if (op === 'pow' && typeof x === 'number' && isConst(all[1])) return map2(x, all[1], (a, b) => f32(a ** b), true);
+    if (op === 'pow' && typeof x === 'number' && isConst(all[1])) {
+      const r = map2(x, all[1], (a, b) => f32(a ** b), true);
+      return r && { ...r, inexact: true };
+    }
     return undefined;
   }
-  const fl = (fn: Unary) => map1(x, (v) => f32(fn(v)), true);
+  const fl = (fn: Unary, inexact = true) => map1(x, (v) => f32(fn(v)), true, inexact || x.inexact);
   switch (op) {
+    // Rounded away from ties (checked), the result is the same in every library.
     case 'round':
-      return map1(x, (v) => roundChecked(v, span), x.float);
+      return map1(x, (v) => roundChecked(v, span), x.float, false);
     case 'floor':
     case 'ceil':
-      return map1(x, (v) => (nearInteger(v, `torch.${op}`, span), op === 'floor' ? Math.floor(v) : Math.ceil(v)), x.float);
+      return map1(x, (v) => (nearInteger(v, `torch.${op}`, span), op === 'floor' ? Math.floor(v) : Math.ceil(v)), x.float, false);
     case 'log':
       return fl(Math.log);
     case 'log2':
@@ -149,7 +164,8 @@ export function constantCall(name: string, self: ConstTensor | undefined, args: 
     case 'exp':
       return fl(Math.exp);
     case 'sqrt':
-      return fl(Math.sqrt);
+      // IEEE square roots are correctly rounded everywhere.
+      return fl(Math.sqrt, false);
     case 'abs':
       return map1(x, Math.abs, x.float);
     case 'int':
@@ -169,7 +185,7 @@ export function constantCall(name: string, self: ConstTensor | undefined, args: 
       const sym = { divide: '/', div: '/', true_divide: '/', mul: '*', multiply: '*', add: '+', sub: '-', subtract: '-', pow: '**' }[op]!;
       if (kwargs.size) return undefined;
       const r = constantBinary(sym, x, all[1], span);
-      return isConst(r) && op === 'pow' ? map1(r, (v) => v, r.float) : r;
+      return isConst(r) && op === 'pow' ? map1(r, (v) => v, r.float, true) : r;
     }
     case 'diff': {
       if (x.shape.length !== 1 || all.length > 1 || kwargs.size) return undefined;
@@ -178,6 +194,7 @@ export function constantCall(name: string, self: ConstTensor | undefined, args: 
     }
     case 'tolist': {
       if (!x.data) return unknown('the values of a tensor made from unknown values', span);
+      if (x.inexact) x.data.forEach((v) => nearTie(v, span));
       const build = (dims: number[], offset: number): Py => {
         if (!dims.length) return x.data![offset];
         const step = prod(dims.slice(1));
@@ -186,6 +203,7 @@ export function constantCall(name: string, self: ConstTensor | undefined, args: 
       return build(x.shape, 0);
     }
     case 'item':
+      if (x.data?.length === 1 && x.inexact) nearTie(x.data[0], span);
       return x.data && x.data.length === 1 ? x.data[0] : unknown('item() of a tensor', span);
     case 'numel':
       return prod(x.shape);
@@ -225,9 +243,12 @@ export function constantAttr(t: ConstTensor, name: string): Py {
 }
 
 /** The items a 1-D constant tensor iterates over (numbers), or sub-tensors along the first axis. */
-export function constantItems(t: ConstTensor): Py[] | undefined {
+export function constantItems(t: ConstTensor, span: Span): Py[] | undefined {
   if (!t.shape.length) return undefined;
-  if (t.shape.length === 1) return t.data ? [...t.data] : undefined;
+  if (t.shape.length === 1) {
+    if (t.inexact) t.data?.forEach((v) => nearTie(v, span));
+    return t.data ? [...t.data] : undefined;
+  }
   const step = prod(t.shape.slice(1));
-  return Array.from({ length: t.shape[0] }, (_, i) => constTensor(t.shape.slice(1), t.data?.slice(i * step, (i + 1) * step), t.float));
+  return Array.from({ length: t.shape[0] }, (_, i) => withInexact(constTensor(t.shape.slice(1), t.data?.slice(i * step, (i + 1) * step), t.float), t.inexact));
 }

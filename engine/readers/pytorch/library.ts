@@ -64,7 +64,7 @@ export class TorchLibrary implements Library {
   valueAttr(v: Py, name: string, span: Span): Py | undefined {
     if (isConst(v)) {
       if (name === '__iter__') {
-        const items = constantItems(v);
+        const items = constantItems(v, span);
         return items ? list(items) : unknown('iterating over a tensor of unknown values', span);
       }
       return constantAttr(v, name);
@@ -90,14 +90,14 @@ export class TorchLibrary implements Library {
 
   index(v: Py, items: Py[], span: Span): Py | undefined {
     if (isConst(v)) {
-      const all = constantItems(v);
+      const all = constantItems({ ...v, inexact: false }, span);
       const k = items[0];
       if (items.length === 1 && all && typeof k === 'number' && Number.isInteger(k)) {
         const i = k < 0 ? all.length + k : k;
         if (i < 0 || i >= all.length) throw new Raised(`IndexError: index ${k} is out of bounds for dimension 0 with size ${all.length}`, span);
         // t[i] of a 1-D tensor is a 0-d tensor (int(), .item() and arithmetic take it).
         const x = all[i];
-        return typeof x === 'number' ? constTensor([], [x], v.float) : x;
+        return typeof x === 'number' ? { ...constTensor([], [x], v.float), inexact: v.inexact } : x;
       }
       return unknown(`indexing a tensor of constants with ${items.length} items`, span);
     }

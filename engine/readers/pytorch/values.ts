@@ -129,6 +129,8 @@ export interface ConstTensor {
   shape: number[];
   data?: number[];
   float: boolean;
+  /** Computed with log, exp or pow, whose last float32 place may differ between libraries. */
+  inexact?: boolean;
   param?: boolean;
   /** The parameter's identity: one parameter set on two modules is counted once (as parameters() does). */
   pid?: number;
