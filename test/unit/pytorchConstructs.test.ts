@@ -135,6 +135,13 @@ class Scope:
     assert.equal(lineOf(text, note.span.start), lineWith(text, '.expand('));
   });
 
+  it('hasattr of a missing attribute (torchvision’s inception: `hasattr(m, "stddev")`) is False, not something unfollowed', () => {
+    const text = small('self.conv = nn.Conv2d(3, 8, 3)\nstd = float(self.conv.stddev) if hasattr(self.conv, "stddev") else 0.1\nk = getattr(self.conv, "kind", 3)').replace('# convlens: input 3x16x16\n', '');
+    const a = analyse(text);
+    assert.deepEqual(a.findings.filter((f) => f.code === 'CL030').map((f) => f.message), []);
+    assert.equal(a.totals.params, 224);
+  });
+
   it('not binds tighter than or: `not a or b` is `(not a) or b`', () => {
     const a = analyse(small('flag = True\nwidth = 8 if not flag or True else 4\nself.conv = nn.Conv2d(3, width, 3)'));
     assert.deepEqual(a.outputs.map((o) => o.shape), [[8, 14, 14]]);

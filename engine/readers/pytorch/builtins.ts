@@ -150,6 +150,7 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
     case 'builtins.getattr': {
       if (typeof args[1] !== 'string') return unknown(`${name}() with a computed name`, site.posSpans[1] ?? span);
       let v: Py;
+      const noted = interp.unfollowed;
       try {
         v = interp.getAttr(a0, args[1], span);
       } catch (err) {
@@ -157,6 +158,8 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
         v = unknown(err.why, err.span);
       }
       const missing = isUnknown(v) && v.why.startsWith('the attribute ');
+      // A missing attribute hasattr asks about (or getattr has a default for) is an answer, not something unfollowed.
+      if (missing && (name === 'hasattr' || args.length > 2)) interp.unfollowed = noted;
       if (name === 'hasattr') return isUnknown(a0) ? a0 : !missing;
       if (missing && args.length > 2) return args[2];
       return v;
