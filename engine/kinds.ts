@@ -136,7 +136,11 @@ export const KINDS: Record<string, KindSpec> = {
     axis: { type: 'int', optional: true, doc: 'First normalised axis (0 = channels, negative counts from the end); the normalised shape is the input\'s from there on.' },
     bias: { type: 'bool', optional: true, doc: 'With `axis`: whether the layer has a shift (default true; ONNX LayerNormalization without its B input has none).' },
   }),
-  groupnorm: { doc: 'Group normalisation: 2C parameters.', args: { groups: { type: 'int', doc: 'Number of channel groups (must divide C).' }, eps }, snippet: ['groups'] },
+  groupnorm: {
+    doc: 'Group normalisation: 2C parameters (none with `affine: false`). With groups = C it is instance normalisation (nn.InstanceNorm2d).',
+    args: { groups: { type: 'int', doc: 'Number of channel groups (must divide C).' }, eps, affine: { type: 'bool', default: true, doc: 'Whether it has a scale and a shift per channel (nn.InstanceNorm: false by default).' } },
+    snippet: ['groups'],
+  },
   relu: simple('max(0, x).'),
   relu6: simple('min(max(0, x), 6).'),
   leaky_relu: simple('x, or slope·x below 0.', { slope: { type: 'number', default: 0.01, doc: 'Slope for negative inputs.' } }),

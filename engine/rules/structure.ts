@@ -1,15 +1,15 @@
 // CL401 linear on a tensor that still has spatial axes (acts on the last axis only), unless a
-// transpose put the features last on purpose (ConvNeXt's channels-last MLP).
+// transpose or reshape put the features last on purpose (ConvNeXt's channels-last MLP).
 import type { LayerResult } from '../types';
 import { registerRule } from './registry';
 import { blockUses, dedupe } from './util';
 
-/** Whether the tensor reaching `layer` was laid out by a transpose, through layers that keep its rank. */
+/** Whether the tensor reaching `layer` was laid out by a transpose or reshape, through layers that keep its rank. */
 function laidOutByTranspose(layer: LayerResult, byName: Map<string, LayerResult>): boolean {
   const rank = layer.inputShapes[0]?.length;
   let at: LayerResult | undefined = byName.get(layer.from[0]);
   for (let steps = 0; at && steps < 64; steps++) {
-    if (at.kind === 'transpose') return true;
+    if (at.kind === 'transpose' || at.kind === 'reshape') return true;
     if (at.shape?.length !== rank) return false;
     at = byName.get(at.from[0]);
   }

@@ -20,7 +20,9 @@ function normalisation(c: LayerContext): LayerComputation {
     if (C % groups !== 0) throw new LayerError('channels', `num_channels must be divisible by num_groups: ${C} channels, ${groups} groups.`, 'groups', { C, groups });
   }
   if (kind === 'layernorm' && args.has('axis')) return trailingLayerNorm(c, eps);
-  return same(input, 2 * C, kind === 'batchnorm' ? 2 * C : 0, { eps, groups });
+  // A group norm without affine (nn.InstanceNorm's default) owns no parameters.
+  const affine = kind !== 'groupnorm' || args.bool('affine');
+  return same(input, affine ? 2 * C : 0, kind === 'batchnorm' ? 2 * C : 0, { eps, groups, ...(affine ? {} : { affine }) });
 }
 
 /** Layer norm over the axes from `axis` (0 = channels, negative from the end) to the last. */

@@ -6,6 +6,7 @@
 import type { Span } from '../../types';
 import { AnalysisCancelled } from '../cancelled';
 import type { Arg, ClassDef, Expr, FunctionDef, Param, SliceExpr, Stmt } from './ast';
+import { dataclassFields, dataclassInit, isDataclass } from './dataclass';
 import {
   firstUnknown,
   isModule,
@@ -46,6 +47,8 @@ export class Raised extends Error {
 const MAX_STEPS = 500_000;
 const MAX_DEPTH = 64;
 const MAX_ITEMS = 100_000;
+const MAX_WHILE = 10_000;
+const COMPARISON_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
 
 /** Where a call is written: the whole call, the callee, and each argument. */
 export interface CallSite {
@@ -114,9 +117,10 @@ export class Interpreter {
 
   /** Notes a construct that could not be followed (the first one becomes the reader's finding). */
   note(u: { why: string; span: Span }): void {
-    // Module-level code (weights tables, registries) is not the model; the prelude's spans are not the user's.
-    if (this.moduleLevel || this.preludeSite) return;
-    if (!this.unfollowed) this.unfollowed = { why: u.why, span: u.span };
+    // Module-level code (weights tables, registries) is not the model; inside a library helper
+    // (the prelude), the place is the user's call of it.
+    if (this.moduleLevel) return;
+    if (!this.unfollowed) this.unfollowed = { why: u.why, span: this.preludeSite ?? u.span };
   }
 
   /** An unknown value that is also reported (used where a figure depended on it). */
@@ -142,7 +146,8 @@ export class Interpreter {
     for (const s of body) {
       // Module level: definitions, imports and assignments of constants; the rest (training
       // loops, `if __name__ == '__main__'`) is not the model and is not run.
-      if (s.t !== 'import' && s.t !== 'def' && s.t !== 'class' && s.t !== 'assign') continue;
+      // A `try` around imports (`try: from torch.hub import … except ImportError: …`) is followed too.
+      if (s.t !== 'import' && s.t !== 'def' && s.t !== 'class' && s.t !== 'assign' && s.t !== 'try') continue;
       try {
         this.exec(s, scope);
       } catch (err) {
@@ -247,11 +252,19 @@ export class Interpreter {
       }
       case 'assert': {
         const t = truthy(this.evaluate(s.test, scope));
-        if (t === false) throw new Raised('an assert failed', s.span);
+        if (t === false) throw new Raised(this.assertMessage(s, scope), s.span);
+        // An assert on something unknown may hold: the code goes on, as it would when it holds.
         return undefined;
       }
+      case 'while':
+        return this.execWhile(s, scope);
+      case 'try':
+        return this.execTry(s, scope);
+      case 'with':
+        return this.execWith(s, scope);
       case 'pass':
       case 'declare':
+      case 'annotation':
         return undefined;
       case 'break':
         return { k: 'break' };
@@ -260,6 +273,85 @@ export class Interpreter {
       case 'unsupported':
         throw new Unfollowed(s.what, s.span);
     }
+  }
+
+  /** AssertionError with the assert's message, and the values a failed comparison compared. */
+  private assertMessage(s: Extract<Stmt, { t: 'assert' }>, scope: Scope): string {
+    const msg = s.msg ? this.safeEval(s.msg, scope) : undefined;
+    const test = s.test;
+    const values = test.t === 'bin' && COMPARISON_OPS.has(test.op) ? ` (${show(this.safeEval(test.l, scope))} ${test.op} ${show(this.safeEval(test.r, scope))} is False)` : '';
+    return `AssertionError${typeof msg === 'string' ? `: ${msg}` : ''}${values}`;
+  }
+
+  /** `while`: followed while its condition is known, up to a bound (a loop that does not end is not followed). */
+  private execWhile(s: Extract<Stmt, { t: 'while' }>, scope: Scope): Signal {
+    for (let n = 0; ; n++) {
+      const test = this.evaluate(s.test, scope);
+      const t = truthy(test);
+      if (t === undefined) throw new Unfollowed(isUnknown(test) ? test.why : `a loop condition on ${show(test)}`, isUnknown(test) ? test.span : s.test.span);
+      if (!t) return s.orelse ? this.execBlock(s.orelse, scope) : undefined;
+      if (n >= MAX_WHILE) throw new Unfollowed(`a while loop that runs more than ${MAX_WHILE.toLocaleString('en-US')} times`, s.test.span);
+      const sig = this.execBlock(s.body, scope);
+      if (sig?.k === 'break') return undefined;
+      if (sig?.k === 'return') return sig;
+    }
+  }
+
+  /**
+   * `try`: the body is followed. An exception in it that an `except` would catch is not followed
+   * (which handler runs, and what it does, depend on the exception); `finally` runs on the way out.
+   */
+  private execTry(s: Extract<Stmt, { t: 'try' }>, scope: Scope): Signal {
+    let sig: Signal;
+    try {
+      sig = this.execBlock(s.body, scope);
+    } catch (err) {
+      if (err instanceof Raised && s.handlers.length) throw new Unfollowed(`the except clause taken after ${err.message.replace(/\.$/, '')} (raised in the try body)`, s.handlers[0].span);
+      if (err instanceof Raised && s.final) {
+        const after = this.execBlock(s.final, scope);
+        if (after) return after;
+      }
+      throw err;
+    }
+    if (!sig && s.orelse) sig = this.execBlock(s.orelse, scope);
+    if (s.final) return this.execBlock(s.final, scope) ?? sig;
+    return sig;
+  }
+
+  /** `with torch.no_grad():` and the like: the body is followed; `as x` binds what __enter__ gives. */
+  private execWith(s: Extract<Stmt, { t: 'with' }>, scope: Scope): Signal {
+    const exits: Array<() => void> = [];
+    // A context manager ConvLens does not model (or one of the file's, with __exit__) may swallow an exception.
+    let maySuppress = false;
+    for (const item of s.items) {
+      const ctx = this.evaluate(item.ctx, scope);
+      let entered: Py = null;
+      if (isObj(ctx) && (ctx.t === 'object' || ctx.t === 'module') && ctx.cls) {
+        const cls = ctx.cls;
+        const enter = this.classAttr(cls, '__enter__');
+        const exit = this.classAttr(cls, '__exit__');
+        const site: CallSite = { span: item.ctx.span, fnSpan: item.ctx.span, posSpans: [], kwSpans: new Map() };
+        if (enter) entered = this.call(this.bind(enter.value, ctx, cls), [], new Map(), site);
+        if (exit) exits.push(() => void this.call(this.bind(exit.value, ctx, cls), [null, null, null], new Map(), site));
+        maySuppress ||= !!exit;
+      } else if (isUnknown(ctx)) {
+        entered = ctx;
+        maySuppress = true;
+      } else if (!(isObj(ctx) && ctx.t === 'builtin' && ctx.name === 'contextmanager')) {
+        entered = unknown(`the value a with statement gets from ${typeName(ctx)}`, item.ctx.span);
+        maySuppress = true;
+      }
+      if (item.target) this.assign(item.target, entered, scope);
+    }
+    let sig: Signal;
+    try {
+      sig = this.execBlock(s.body, scope);
+    } catch (err) {
+      if (err instanceof Raised && maySuppress) throw new Unfollowed(`whether the with statement's context manager lets ${err.message.replace(/\.$/, '')} through`, s.span);
+      throw err;
+    }
+    for (const exit of exits.reverse()) exit();
+    return sig;
   }
 
   private importName(module: string, name: string | undefined, bindsRoot: boolean | undefined, span: Span): Py {
@@ -327,6 +419,8 @@ export class Interpreter {
 
   setAttr(obj: Py, name: string, v: Py, span: Span): void {
     if (isModule(obj)) {
+      // An nn.Parameter set on a module is registered as its own (named_parameters: `path.name`).
+      if (isObj(v) && v.t === 'const' && v.param) v = { ...v, owner: obj, attr: name };
       if (isModule(v)) {
         obj.children.set(name, v);
       } else if (obj.children.has(name)) obj.children.delete(name);
@@ -378,6 +472,10 @@ export class Interpreter {
       }
     }
     for (const [k, v] of body.vars) cls.attrs.set(k, v);
+    if (isDataclass(def)) {
+      cls.fields = dataclassFields(cls, def, bases.filter((b): b is PyClass => b.t === 'class'));
+      if (!cls.attrs.has('__init__')) cls.attrs.set('__init__', dataclassInit(cls, def, cls.fields, scope));
+    }
     return cls;
   }
 
@@ -505,6 +603,7 @@ export class Interpreter {
           if (i.t === 'star') items.push(...this.iterate(this.evaluate(i.e, scope), i.span));
           else items.push(this.evaluate(i, scope));
         }
+        if (e.t === 'set') return this.call({ t: 'builtin', name: 'builtins.set' }, [list(items)], new Map(), { span: e.span, fnSpan: e.span, posSpans: [e.span], kwSpans: new Map() });
         return e.t === 'tuple' ? tuple(items) : list(items);
       }
       case 'dict': {
@@ -563,6 +662,7 @@ export class Interpreter {
       }
     };
     loop(0);
+    if (e.kind === 'set') return this.call({ t: 'builtin', name: 'builtins.set' }, [list(out)], new Map(), { span: e.span, fnSpan: e.span, posSpans: [e.span], kwSpans: new Map() });
     return e.kind === 'dict' ? { t: 'dict', map: dict } : list(out);
   }
 
@@ -800,8 +900,8 @@ export class Interpreter {
     const init = this.classAttr(cls, '__init__');
     if (init && isObj(init.value) && init.value.t === 'func') {
       this.callFunction({ ...init.value, self: obj }, args, kwargs, site.span);
-    } else if (!init && cls.isModule && (args.length || kwargs.size) && isModule(obj) && obj.torch) {
-      // A subclass of a library container without its own __init__: the container's.
+    } else if (!init && cls.isModule && isModule(obj) && obj.torch) {
+      // A subclass of a library container or layer without its own __init__: the library's.
       this.lib.call({ t: 'builtin', name: `torch.nn.${obj.torch}.__init__`, self: obj }, args, kwargs, site);
     }
     return obj;

@@ -104,12 +104,14 @@ class PytorchReader {
     result.entries = this.entries(model);
     result.entries.push(...this.elementEntries(result.entries));
     result.entries.sort((a, b) => a.span.start - b.span.start);
+    const params = model ? staticParameters(model) : undefined;
+    // A parameter count withheld (an nn.Parameter of unknown shape): the total is incomplete.
+    if (model && params === undefined) this.incomplete = true;
     if (this.interp.unfollowed && (this.incomplete || !model)) {
       const u = this.interp.unfollowed;
       this.net.report('pytorchNotFollowed', `ConvLens could not follow ${u.why}; the figures that depend on it are not shown (nothing is guessed).`, u.span);
     }
     const analysis = this.net.finish(result);
-    const params = model ? staticParameters(model) : undefined;
     if (params !== undefined) analysis.totals.params = params;
     return analysis;
   }
@@ -368,13 +370,21 @@ function nameModules(model: ModuleObj): void {
 export function staticParameters(root: ModuleObj, memo?: Map<ModuleObj, number | undefined>): number | undefined {
   if (memo?.has(root)) return memo.get(root);
   const seen = new Set<ModuleObj>();
+  const seenParams = new Set<number | undefined>();
   const count = (m: ModuleObj): number | undefined => {
     if (seen.has(m)) return 0;
     seen.add(m);
     if (m.torch === 'Unknown') return undefined;
-    let n = m.torch && !m.cls ? ownParameters(m) : 0;
+    // A library module's own parameters, also when a class of the file subclasses it (ConvNeXt's LayerNorm2d).
+    let n = m.torch ? ownParameters(m) : 0;
     if (n === undefined) return undefined;
-    for (const v of m.attrs.values()) if (isUnknown(v) && v.why === 'an nn.Parameter') return undefined;
+    for (const v of m.attrs.values()) {
+      if (isUnknown(v) && v.why === 'an nn.Parameter') return undefined;
+      if (isObj(v) && v.t === 'const' && v.param && !seenParams.has(v.pid)) {
+        seenParams.add(v.pid);
+        n += v.shape.reduce((a, b) => a * b, 1);
+      }
+    }
     for (const c of m.children.values()) {
       const k = count(c);
       if (k === undefined) return undefined;
