@@ -122,7 +122,8 @@ documents.onDidClose((e) => {
 /**
  * Where analyses run: a worker thread (the default), or the main thread when an editor or a
  * benchmark asks for it (initializationOptions.analysis.worker: false) or no worker can start.
- * `timeoutMs` and `memoryMb` bound one analysis (CL034, CL035).
+ * `timeoutMs` and `memoryMb` bound one analysis (CL034, CL035); `workLimit` is the engine's
+ * bound on the list items a PyTorch file may build or copy (ReadOptions.workLimit).
  */
 function chooseAnalyser(raw: unknown) {
   const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
@@ -132,7 +133,7 @@ function chooseAnalyser(raw: unknown) {
     if (o.worker !== false) log('convlens: analysisWorker.js is missing; analysing on the main thread');
     return new InProcessAnalyser(log);
   }
-  return new WorkerAnalyser(script, { ...DEFAULT_WORKER_OPTIONS, timeoutMs: positive(o.timeoutMs, DEFAULT_WORKER_OPTIONS.timeoutMs), memoryMb: positive(o.memoryMb, DEFAULT_WORKER_OPTIONS.memoryMb) }, log);
+  return new WorkerAnalyser(script, { ...DEFAULT_WORKER_OPTIONS, timeoutMs: positive(o.timeoutMs, DEFAULT_WORKER_OPTIONS.timeoutMs), memoryMb: positive(o.memoryMb, DEFAULT_WORKER_OPTIONS.memoryMb), workLimit: typeof o.workLimit === 'number' && o.workLimit > 0 ? o.workLimit : undefined }, log);
 }
 
 /**

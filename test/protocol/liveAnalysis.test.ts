@@ -18,6 +18,8 @@ const pathological = (name: string) => readFileSync(join(repoRoot, 'test', 'fixt
 const runaway = (seed: number) => pathological('runaway.py').replace('nn.Conv2d(3, 8, 3)', `nn.Conv2d(3, ${8 + seed}, 3)`);
 /** A constructor that builds a table far beyond any heap. */
 const memoryHog = pathological('memory_hog.py');
+/** The engine stops both files by itself (a bound on list items built); lifted here so the worker's own guards are what is tested. */
+const UNBOUNDED_WORK = 1e15;
 
 interface AnalyserStats {
   mode: string;
@@ -67,7 +69,7 @@ function server(initializationOptions: unknown) {
 describe('live analysis: off the main thread, cancelled on the next keystroke', function () {
   describe('rapid edits and requests during an analysis', () => {
     // No debounce: every keystroke starts an analysis at once, so the abandoning is what is tested.
-    const s = server({ settings: { debounceMs: 0 }, analysis: { timeoutMs: 120_000 } });
+    const s = server({ settings: { debounceMs: 0 }, analysis: { timeoutMs: 120_000, workLimit: UNBOUNDED_WORK } });
     const yamlUri = 'file:///work/live/small.cnn.yaml';
     const yaml = 'input: [3, 32, 32]\nlayers:\n  - conv: {out: 16, kernel: 3, padding: 1}\n  - relu\n';
     const pyUri = 'file:///work/live/model.py';
@@ -126,7 +128,7 @@ describe('live analysis: off the main thread, cancelled on the next keystroke', 
   });
 
   describe('a runaway analysis', () => {
-    const s = server({ settings: { debounceMs: 0 }, analysis: { timeoutMs: 1500 } });
+    const s = server({ settings: { debounceMs: 0 }, analysis: { timeoutMs: 1500, workLimit: UNBOUNDED_WORK } });
     const uri = 'file:///work/live/runaway.py';
 
     it('is stopped at the time limit and reported as CL034 on the first line; the server goes on', async function () {
@@ -147,7 +149,7 @@ describe('live analysis: off the main thread, cancelled on the next keystroke', 
   });
 
   describe('a worker that runs out of memory', () => {
-    const s = server({ settings: { debounceMs: 0 }, analysis: { memoryMb: 64 } });
+    const s = server({ settings: { debounceMs: 0 }, analysis: { memoryMb: 64, workLimit: UNBOUNDED_WORK } });
     const uri = 'file:///work/live/hog.py';
 
     it('fails only that version: CL035 on the first line, and the next version is analysed', async function () {

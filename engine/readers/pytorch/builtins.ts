@@ -40,6 +40,7 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
       if (step === 0) throw new Raised('range() arg 3 must not be zero', span);
       const n = Math.max(0, Math.ceil((stop - start) / step));
       if (n > 100_000) throw new Unfollowed(`range() of ${n} items`, span);
+      interp.charge(n, span);
       return list(Array.from({ length: n }, (_, i) => start + i * step));
     }
     case 'builtins.len': {
@@ -370,6 +371,7 @@ export function valueMethod(interp: Interpreter, self: Py, name: string, args: P
         return self.items.splice(i < 0 ? self.items.length + i : i, 1)[0];
       }
       case 'copy':
+        interp.charge(self.items.length, span);
         return list([...self.items]);
       case 'reverse':
         self.items.reverse();

@@ -47,6 +47,8 @@ export class Raised extends Error {
 const MAX_STEPS = 500_000;
 const MAX_DEPTH = 64;
 const MAX_ITEMS = 100_000;
+/** Items built or copied in all (list copies in a loop): bounds the time and memory steps do not. */
+export const MAX_COPIED = 10_000_000;
 const MAX_WHILE = 10_000;
 const COMPARISON_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
 
@@ -95,6 +97,9 @@ export interface StatementRecord {
 
 export class Interpreter {
   private steps = 0;
+  private copied = 0;
+  /** ReadOptions.workLimit. */
+  workLimit = MAX_COPIED;
   private depth = 0;
   private nextId = 1;
   /** Statements being executed, outermost first. */
@@ -132,6 +137,12 @@ export class Interpreter {
 
   newId(): number {
     return this.nextId++;
+  }
+
+  /** Counts `items` built or copied; a file past MAX_COPIED in all is not followed. */
+  charge(items: number, span: Span): void {
+    this.copied += items;
+    if (this.copied > this.workLimit) throw new Unfollowed(`building or copying more than ${this.workLimit.toLocaleString('en-US')} list items in all (a list copied in a loop?)`, span);
   }
 
   private tick(span: Span): void {
@@ -673,8 +684,10 @@ export class Interpreter {
       switch (v.t) {
         case 'list':
         case 'tuple':
+          this.charge(v.items.length, span);
           return [...v.items];
         case 'dict':
+          this.charge(v.map.size, span);
           return [...v.map.keys()];
         case 'module':
           if (v.torch === 'ModuleDict') return [...v.children.keys()];
@@ -804,12 +817,16 @@ export class Interpreter {
     if (viaLib !== undefined) return viaLib;
     if ((typeof l === 'number' || typeof l === 'boolean') && (typeof r === 'number' || typeof r === 'boolean')) return arith(op, Number(l), Number(r), span);
     if (['<', '<=', '>', '>='].includes(op) && typeof l === 'string' && typeof r === 'string') return compare(op, l < r ? -1 : l > r ? 1 : 0);
-    if (op === '+' && typeof l === 'string' && typeof r === 'string') return l + r;
+    if (op === '+' && typeof l === 'string' && typeof r === 'string') {
+      this.charge(l.length + r.length, span);
+      return l + r;
+    }
     if (op === '%' && typeof l === 'string') return formatPercent(l, r, span);
-    if (op === '*' && (isObj(l) || typeof l === 'string') && typeof r === 'number') return repeat(l, r, span);
-    if (op === '*' && typeof l === 'number' && (isObj(r) || typeof r === 'string')) return repeat(r, l, span);
+    if (op === '*' && (isObj(l) || typeof l === 'string') && typeof r === 'number') return repeat(l, r, span, this);
+    if (op === '*' && typeof l === 'number' && (isObj(r) || typeof r === 'string')) return repeat(r, l, span, this);
     if (isObj(l) && isObj(r) && (l.t === 'list' || l.t === 'tuple') && l.t === r.t) {
       if (op === '+') {
+        this.charge(inPlace && l.t === 'list' ? r.items.length : l.items.length + r.items.length, span);
         if (inPlace && l.t === 'list') {
           l.items.push(...r.items);
           return l;
@@ -819,6 +836,7 @@ export class Interpreter {
       if (['<', '<=', '>', '>='].includes(op)) return unknown('comparing sequences', span);
     }
     if (isObj(l) && l.t === 'list' && isObj(r) && r.t === 'tuple' && inPlace && op === '+') {
+      this.charge(r.items.length, span);
       l.items.push(...r.items);
       return l;
     }
@@ -1053,11 +1071,16 @@ function arith(op: string, a: number, b: number, span: Span): Py {
   throw new Unfollowed(`the operator ${op}`, span);
 }
 
-function repeat(v: Py, n: number, span: Span): Py {
+function repeat(v: Py, n: number, span: Span, interp: Interpreter): Py {
   if (!Number.isInteger(n)) throw new Raised("can't multiply a sequence by a non-integer", span);
-  if (typeof v === 'string') return v.repeat(Math.max(0, n));
+  if (typeof v === 'string') {
+    if (v.length * n > MAX_ITEMS) throw new Unfollowed(`a string of more than ${MAX_ITEMS} characters`, span);
+    interp.charge(v.length * Math.max(0, n), span);
+    return v.repeat(Math.max(0, n));
+  }
   if (isObj(v) && (v.t === 'list' || v.t === 'tuple')) {
     if (v.items.length * n > MAX_ITEMS) throw new Unfollowed(`a list of more than ${MAX_ITEMS} items`, span);
+    interp.charge(v.items.length * Math.max(0, n), span);
     const items: Py[] = [];
     for (let i = 0; i < n; i++) items.push(...v.items);
     return v.t === 'list' ? list(items) : tuple(items);

@@ -48,6 +48,7 @@ class PytorchReader {
     this.interp = new Interpreter(this.lib, new Scope());
     this.lib.interp = this.interp;
     this.interp.cancelled = options.cancelled;
+    if (options.workLimit !== undefined) this.interp.workLimit = options.workLimit;
   }
 
   run(): Analysis {

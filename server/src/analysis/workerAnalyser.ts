@@ -23,6 +23,8 @@ export interface WorkerAnalyserOptions {
   memoryMb: number;
   /** How long a cancelled job may take to notice its flag before its worker is terminated. */
   cancelGraceMs: number;
+  /** ReadOptions.workLimit for every job (default: the engine's). */
+  workLimit?: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerAnalyserOptions = { timeoutMs: 10_000, memoryMb: 1024, cancelGraceMs: 500 };
@@ -142,7 +144,7 @@ export class WorkerAnalyser implements Analyser {
       }, this.options.timeoutMs),
     );
     const { cancelled: _poll, ...options } = job.options;
-    const message: AnalysisJobMessage = { id: job.id, text: job.text, options };
+    const message: AnalysisJobMessage = { id: job.id, text: job.text, options: this.options.workLimit === undefined ? options : { ...options, workLimit: this.options.workLimit } };
     worker.postMessage(message);
   }
 
