@@ -5,6 +5,7 @@ export { AnalysisCancelled } from './readers/cancelled';
 export { DEFAULT_FORMAT_SETTINGS, LANGUAGE_FORMATS, documentOptions, fileNameOf, parseFormatSettings, type FormatSettings } from './readers/documents';
 export { MAX_LAYERS } from './analyse/network';
 export { emptyAnalysis } from './analyse/empty';
+export { withholdingFindings } from './analyse/partial';
 export * from './types';
 export { CODES } from './codes';
 export { KINDS, didYouMean } from './kinds';

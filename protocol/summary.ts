@@ -27,14 +27,16 @@ export interface Summary {
   scale?: { name: string; choices: string[]; from: string };
 }
 
-/** `partial (1 error, line 20)`. */
+/** `partial (1 error, line 20)`; without errors, the note that withheld figures: `partial (CL030, line 12)`. */
 export function partialLabel(p: NonNullable<Summary['partial']>): string {
+  if (!p.errors) return `partial (${p.code}, line ${p.line})`;
   return `partial (${p.errors} error${p.errors === 1 ? '' : 's'}, ${p.errors === 1 ? '' : 'first '}line ${p.line})`;
 }
 
 /** The sentence that explains partial totals (tooltips, hover, status bar). */
 export function partialExplanation(s: Summary): string {
   const p = s.partial!;
+  if (!p.errors) return `Partial totals: they count only the ${s.layers} layer${s.layers === 1 ? '' : 's'} that could be analysed. Line ${p.line} (${p.code}): ${p.message}`;
   const errors = p.errors === 1 ? '1 error withholds' : `${p.errors} errors withhold`;
   return `Partial totals: they count only the ${s.layers} layer${s.layers === 1 ? '' : 's'} that could be analysed; ${errors} the figures of what is wrong and of everything that reads it. ${p.errors === 1 ? 'Line' : 'The first, line'} ${p.line} (${p.code}): ${p.message}`;
 }

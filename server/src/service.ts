@@ -20,7 +20,7 @@
 // - A crash of the engine on a half-typed document, a runaway or a dead worker is caught: the
 //   document gets one finding (CL000, CL034, CL035) instead of a dead server.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { applyRules, documentOptions, DEFAULT_FORMAT_SETTINGS, emptyAnalysis, LineIndex, parseFormatSettings, type Analysis, type Finding, type FormatSettings, type ReadOptions, type RuleConfig } from '../../engine';
+import { applyRules, documentOptions, DEFAULT_FORMAT_SETTINGS, emptyAnalysis, LineIndex, parseFormatSettings, withholdingFindings, type Analysis, type Finding, type FormatSettings, type ReadOptions, type RuleConfig } from '../../engine';
 import { InProcessAnalyser, type Analyser } from './analysis/analyser';
 import { internalError } from './analysis/failures';
 
@@ -69,8 +69,8 @@ export interface Snapshot {
   /** The analysis; `findings` holds the rules' findings too once `rulesApplied`. */
   analysis: Analysis;
   rulesApplied: boolean;
-  /** The engine's own errors (before rule settings): each withheld figures, so the totals are partial. */
-  engineErrors: Finding[];
+  /** The engine's findings (before rule settings) that withheld figures, so the totals are partial: errors, PyTorch's CL030 and CL031. */
+  withholding: Finding[];
   /**
    * While the text does not parse (YAML syntax error, typically mid-typing): the last analysis
    * of this document that did, so completion still knows the blocks, names and parameters.
@@ -283,8 +283,8 @@ export class AnalysisService {
   }
 
   private store(uri: string, version: number, text: string, options: ReadOptions | undefined, analysis: Analysis, ms: number): Snapshot {
-    const engineErrors = analysis.findings.filter((f) => f.severity === 'error');
-    const snap: Snapshot = { uri, version, text, options, analysis, rulesApplied: !options, engineErrors, lines: new LineIndex(text), ms };
+    const withholding = withholdingFindings(analysis.findings);
+    const snap: Snapshot = { uri, version, text, options, analysis, rulesApplied: !options, withholding, lines: new LineIndex(text), ms };
     if (analysis.findings.some((f) => f.code === 'CL001')) {
       const old = this.cache.get(uri);
       snap.lastParsed = old && !old.analysis.findings.some((f) => f.code === 'CL001') ? old.analysis : old?.lastParsed;

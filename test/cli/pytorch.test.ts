@@ -34,6 +34,22 @@ describe('cli: PyTorch model source', () => {
     }
   });
 
+  it('summary of a model followed only in part: the text says the totals are partial, the JSON says complete: false', () => {
+    const text = readFileSync(join(models, 'cifar_net.py'), 'utf8').replace('x = torch.flatten(x, 1)', 'if x.sum() > 0:\n            x = x * 2\n        x = torch.flatten(x, 1)');
+    const t = tempTree({ 'net.py': text });
+    try {
+      const r = runCli(['summary', join(t.dir, 'net.py')]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^Partial totals \(CL030, below\): what depends on it is not counted\.$/m);
+      const j = JSON.parse(runCli(['summary', '--json', join(t.dir, 'net.py')]).stdout);
+      assert.equal(j.totals.complete, false);
+      const whole = JSON.parse(runCli(['summary', '--json', join(models, 'cifar_net.py')]).stdout);
+      assert.equal(whole.totals.complete, true);
+    } finally {
+      t.remove();
+    }
+  });
+
   it('bad --input-shape and --class values are usage errors (exit 2)', () => {
     const file = join(models, 'cifar_net.py');
     const a = runCli(['summary', '--input-shape', '3,0,32', file]);

@@ -57,6 +57,23 @@ describe('PyTorch model source over LSP', function () {
     });
   });
 
+  describe('a net whose forward ConvLens cannot follow past one line', () => {
+    const uri = 'file:///work/unfollowed_net.py';
+    // A data-dependent branch: the figures after it are withheld, so the totals are partial.
+    const text = cifar.replace('x = torch.flatten(x, 1)', 'if x.sum() > 0:\n            x = x * 2\n        x = torch.flatten(x, 1)');
+    before(() => client().open(uri, text, 'python'));
+
+    it('the CodeLens totals say they are partial and name the note’s line (CL030 is information, not an error)', async () => {
+      const d = await client().diagnostics(uri, 1);
+      const note = d.diagnostics.find((x) => x.code === 'CL030')!;
+      assert.ok(note, JSON.stringify(d.diagnostics));
+      assert.strictEqual(note.range.start.line, positionOf(text, 'if x.sum() > 0').line);
+      const lenses = await client().request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      const title = lenses[0].command!.title;
+      assert.ok(title.endsWith(`partial (CL030, line ${note.range.start.line + 1})`), title);
+    });
+  });
+
   describe('a broken net: fc1 expects 16·5·5 features, a 28×28 input gives 16·4·4', () => {
     const uri = 'file:///work/broken_net.py';
     const text = cifar.replace('input 3x32x32', 'input 3x28x28');

@@ -1,7 +1,7 @@
 // `convlens summary`: a torchinfo-like table of every layer and the totals, or the same as one
 // JSON object. The format's own tool's totals (Analysis.native) are shown beside ConvLens's.
 // A network with errors gets the figures of the layers that could be analysed, marked as such.
-import type { Analysis, LayerResult } from '../../../engine';
+import { withholdingFindings, type Analysis, type LayerResult } from '../../../engine';
 import { compactNumber as compact, thousands } from '../../../engine/explain';
 import type { Checked } from '../checked';
 import { diagnostics } from './diagnostics';
@@ -12,6 +12,8 @@ const MAX_CELL = 32;
 
 const jumpNumber = (j: { num: number; den: number }) => j.num / j.den;
 const errorCount = (a: Analysis) => a.findings.filter((f) => f.severity === 'error').length;
+/** The first finding that withheld figures without being an error (PyTorch: not followed, no input shape). */
+const firstWithholdingNote = (a: Analysis) => withholdingFindings(a.findings).find((f) => f.severity !== 'error');
 
 export function layerJson(l: LayerResult) {
   return {
@@ -41,7 +43,7 @@ export function summaryJson(checked: Checked, notANetwork: boolean) {
     /** YOLO and darknet files: one object per row or section, as their tools list them; null for cnn-yaml. */
     rows: listedEntries(analysis).length ? listedEntries(analysis).map((e) => rowJson(analysis, e)) : null,
     outputs: analysis.outputs.map((o) => ({ name: o.name, shape: o.shape ?? null })),
-    totals: notANetwork ? null : { params: t.params, buffers: t.buffers, macs: t.macs, flops: t.flops, activation_bytes: t.activationBytes, ...(analysis.batch ? { activation_bytes_batch: t.activationBytes * analysis.batch } : {}), complete: errorCount(analysis) === 0 },
+    totals: notANetwork ? null : { params: t.params, buffers: t.buffers, macs: t.macs, flops: t.flops, activation_bytes: t.activationBytes, ...(analysis.batch ? { activation_bytes_batch: t.activationBytes * analysis.batch } : {}), complete: withholdingFindings(analysis.findings).length === 0 },
     native: analysis.native ?? null,
     diagnostics: diagnostics(checked),
   };
@@ -82,6 +84,7 @@ export function summaryTable(analysis: Analysis, expand = false): string {
   const rule = '='.repeat(widths.reduce((a, b) => a + b + 2, -2));
   const t = analysis.totals;
   const errors = errorCount(analysis);
+  const note = errors ? undefined : firstWithholdingNote(analysis);
   const count = analysis.layers.length;
   const scale = analysis.scale ? `  scale ${analysis.scale.name} (${analysis.scale.from === 'setting' ? '--scale' : analysis.scale.from})` : '';
   // Figures are per sample; a batch (PyTorch: N of N×C×H×W) multiplies the memory its activations take.
@@ -96,7 +99,7 @@ export function summaryTable(analysis: Analysis, expand = false): string {
     ...rows.map(fmt),
     rule,
     ...(byRow ? [`One line per ${analysis.format === 'darknet' ? 'section' : 'row'}; --expand lists the ${thousands(count)} layer${count === 1 ? '' : 's'} they expand into.`] : []),
-    ...(errors ? [`The network has ${errors} error${errors === 1 ? '' : 's'} (below): the totals count only the ${count} layer${count === 1 ? '' : 's'} analysed.`] : []),
+    ...(errors ? [`The network has ${errors} error${errors === 1 ? '' : 's'} (below): the totals count only the ${count} layer${count === 1 ? '' : 's'} analysed.`] : note ? [`Partial totals (${note.code}, below): what depends on it is not counted.`] : []),
     `Total params: ${thousands(t.params)}`,
     `Buffers (batchnorm running mean/var): ${thousands(t.buffers)}`,
     `MACs: ${thousands(t.macs)} (${compact(t.macs)})   FLOPs (2·MACs): ${thousands(t.flops)} (${compact(t.flops)})${perSample}`,

@@ -349,8 +349,14 @@ export class ForwardContext {
         if (!b) return undefined;
         if (b.mode !== 'constant' || (b.value !== null && b.value !== 0)) return this.interp.lost(`${fname} with mode=${show(b.mode)}`, site.span);
         if (!x) return this.passUnknown(input);
-        const pairs = padPairs(plain(b.pad), x.shape!.length - 1);
-        if (!pairs) return this.interp.lost(`${fname} with pad=${show(b.pad)} (negative or not whole)`, site.posSpans[1] ?? site.span);
+        const spatial = x.shape!.length - 1;
+        const pad = plain(b.pad);
+        // F.pad pads the last axes first; a zero pair on the channel axis (Swin's channels-last pad) changes nothing.
+        const pairs = padPairs(Array.isArray(pad) && pad.length === 2 * spatial + 2 && pad[2 * spatial] === 0 && pad[2 * spatial + 1] === 0 ? pad.slice(0, 2 * spatial) : pad, spatial);
+        if (!pairs) {
+          const why = Array.isArray(pad) && pad.length > 2 * spatial ? `pads ${pad.length / 2} axes of a tensor with ${spatial} spatial axes (padding the channel axis)` : '(negative or not whole)';
+          return this.interp.lost(`${fname} with pad=${show(b.pad)} ${why}`, site.posSpans[1] ?? site.span);
+        }
         return single('pad', { padding: pairs });
       }
       case 'cat':

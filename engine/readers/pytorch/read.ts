@@ -17,7 +17,7 @@ import { ForwardContext } from './forward';
 import { ownParameters } from './nn';
 import { findInputShape, spatialRank, withBatch } from './input';
 import { preludeStatements } from './prelude';
-import { isModule, isObj, isTensor, isUnknown, Scope, type ModuleObj, type Py, type PyClass, type PyFunction } from './values';
+import { isModule, isObj, isTensor, isUnknown, Scope, typeName, type ModuleObj, type Py, type PyClass, type PyFunction } from './values';
 import type { Param } from './ast';
 
 const result_name = (t: PyClass | PyFunction) => (t.t === 'class' ? t.name : t.def.name);
@@ -190,7 +190,12 @@ class PytorchReader {
       }
       throw err;
     }
-    if (!isModule(model)) return undefined;
+    if (!isModule(model)) {
+      // Never a silent empty model: say what the call gave instead of a module.
+      if (isUnknown(model)) this.interp.note(model);
+      else this.interp.note({ why: `${result_name(target)}(), which gives ${typeName(model)}, not an nn.Module`, span: target.def.nameSpan });
+      return undefined;
+    }
     nameModules(model);
     return model;
   }

@@ -8,12 +8,13 @@ import type { Snapshot } from '../service';
 
 export type { Summary };
 
-/** Why the totals are partial: the engine's first error, or undefined when they are complete. */
+/** Why the totals are partial: the first finding that withheld figures, or undefined when they are complete. */
 export function partialOf(snap: Snapshot): Summary['partial'] {
-  const errors = snap.engineErrors;
-  if (!errors.length) return undefined;
-  const first = errors.reduce((a, b) => (b.span.start < a.span.start ? b : a));
-  return { errors: errors.length, code: first.code, line: snap.lines.position(first.span.start).line + 1, message: first.message };
+  const withholding = snap.withholding;
+  if (!withholding.length) return undefined;
+  const first = withholding.reduce((a, b) => (b.span.start < a.span.start ? b : a));
+  const errors = withholding.filter((f) => f.severity === 'error').length;
+  return { errors, code: first.code, line: snap.lines.position(first.span.start).line + 1, message: first.message };
 }
 
 export function summary(snap: Snapshot): Summary {
