@@ -32,8 +32,9 @@ const ULTRALYTICS_KEYS = /^(nc|scales|backbone|head|depth_multiple|width_multipl
 /**
  * The format a file given on the command line is read as, beyond formatOf's claim: standard input
  * by its text; an empty or comment-only .cfg as darknet; a .yaml that has Ultralytics' keys and
- * none of cnn-yaml's, or is empty and named like a YOLO model, as Ultralytics. So that a YOLO
- * or darknet user is told what their format needs, not what cnn-yaml needs.
+ * none of cnn-yaml's, or is empty and named like a YOLO model, as Ultralytics; a .py as PyTorch
+ * source. So that a YOLO, darknet or PyTorch user is told what their format needs, not what
+ * cnn-yaml needs.
  */
 function formatGiven(fileName: string | undefined, text: string): TextNetworkFormat | undefined {
   if (fileName === undefined) return looksUltralytics(text) ? 'ultralytics' : looksDarknet(text) ? 'darknet' : undefined;
@@ -42,6 +43,8 @@ function formatGiven(fileName: string | undefined, text: string): TextNetworkFor
   if (claimed) return claimed === 'onnx' ? undefined : claimed;
   const name = fileName.toLowerCase();
   if (name.endsWith('.cfg') && blank(text)) return 'darknet';
+  // A Python file is PyTorch source or nothing: its reader says what a model file needs, not YAML.
+  if (name.endsWith('.py')) return 'pytorch';
   if (/\.ya?ml$/.test(name) && !/^(input|layers)[ \t]*:/m.test(text) && (ULTRALYTICS_KEYS.test(text) || (blank(text) && /yolo/.test(name.split(/[\\/]/).pop()!)))) return 'ultralytics';
   return undefined;
 }

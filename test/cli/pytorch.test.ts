@@ -50,6 +50,20 @@ describe('cli: PyTorch model source', () => {
     }
   });
 
+  it('a .py named on the command line is read as PyTorch source: one without a model is told so (not that it is not YAML)', () => {
+    const t = tempTree({ 'notes.py': 'print("not a model")\n', 'quant.py': 'import torch\nfrom .resnet import BasicBlock\n\n\nclass QBlock(BasicBlock):\n    pass\n' });
+    try {
+      for (const name of ['notes.py', 'quant.py']) {
+        const r = runCli(['check', join(t.dir, name)]);
+        assert.equal(r.status, 2, r.stdout);
+        assert.match(r.stdout, /:1:1 error CL012 This file defines no nn\.Module subclass/);
+        assert.doesNotMatch(r.stdout, /YAML/);
+      }
+    } finally {
+      t.remove();
+    }
+  });
+
   it('bad --input-shape and --class values are usage errors (exit 2)', () => {
     const file = join(models, 'cifar_net.py');
     const a = runCli(['summary', '--input-shape', '3,0,32', file]);
