@@ -7,6 +7,7 @@ import { page, type ChannelKey } from './state';
 import { fmt } from './format';
 import { sectionOf } from './sections';
 import { tileChannel, windowOf } from './tiles';
+import { slotOf } from './recompute';
 import { meanOf, sliceOf, spatialOf, tensorOf } from './data';
 
 /** The selection of a click at (x, y) on a tile of a layer (the current slice for 3-D): a channel's map, the mean over channels, the input's colour tile, or (channel -1) entry x of a [C] vector. */
@@ -37,7 +38,8 @@ export function showSelection(): void {
   const at = pos.reduce((k, p, a) => k * sp[a] + p, 0);
   let value = NaN;
   if (t && key === 'mean') value = meanOf(index)![at];
-  else if (t) value = t.data[pos.length ? channel * per + at : channel];
+  else if (t && !pos.length) value = t.data[channel];
+  else if (t && slotOf(t, channel) >= 0) value = t.data[slotOf(t, channel) * per + at];
   const where = `[${key === 'mean' ? 'mean' : channel}${pos.length ? `, ${pos.join(', ')}` : ''}]`;
   let fieldText = '';
   if (index >= 0 && page.inputShape) {

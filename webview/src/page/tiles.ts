@@ -66,6 +66,13 @@ export function tilePainted(tile: HTMLElement, index: number, source: TileSource
   else if (tile.classList.contains('zoomed')) unzoom(tile); // a re-used tile now shows another channel
 }
 
+/** Empties a tile whose channel's values are on their way (recompute.ts): no old pixels, no readout. */
+export function tileWaiting(tile: HTMLElement): void {
+  sources.delete(tile);
+  const cv = tile.querySelector('canvas.map-canvas') as HTMLCanvasElement;
+  cv.getContext('2d')?.clearRect(0, 0, cv.width, cv.height);
+}
+
 /** CSS size of a tile: the longer side of a map is the tile size; zoomed tiles fit the section. */
 export function sizeTile(tile: HTMLElement): void {
   if (tile.classList.contains('zoomed')) return;
