@@ -149,6 +149,8 @@ function weightsFor(analysis: Analysis, req: Extract<WorkerRequest, { type: 'run
 
 // What the last run computed from: its layers are computed again from the same (recompute).
 let lastRun: { id: number; analysis: Analysis; input: Tensor; seed: number; weights?: WeightStore } | null = null;
+// The layers' sizes of the last run: the kept buffers are for them.
+let spareSizes = '';
 // The run or recompute going on: a recompute waits for it.
 let busy: Promise<void> = Promise.resolve();
 
@@ -201,6 +203,11 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
     const { analysis, sources, weights: weightsOf } = analysed(req);
     const groups = layerGroups(analysis);
     const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index], params: l.params, macs: l.macs, explain: explainLayer(l, analysis), ...(sources[l.index] ? { source: sources[l.index] } : {}) }));
+    // The kept buffers (the last run's large outputs, the page's returned ones) serve a run of
+    // the same sizes; another network's sizes may never come again.
+    const sizes = analysis.layers.map((l) => l.shape?.join('x')).join();
+    if (sizes !== spareSizes) forgetSpares();
+    spareSizes = sizes;
     const why = executable(analysis);
     const weights = why ? { info: null } : weightsOf();
     statsOf = weights.store ? { id: req.id, store: weights.store } : null;
@@ -283,8 +290,7 @@ scope.onmessage = (e: MessageEvent) => {
     modelFile = m.model;
     modelRead = null;
   } else if (m.type === 'recycle') {
-    // The last run's buffers replace any older ones (from a network whose sizes may not return).
-    forgetSpares();
+    // Kept with the worker's own (a run of another network forgets them all).
     for (const b of m.buffers) if (b.byteLength % 4 === 0) recycle(new Float32Array(b));
   }
 };
