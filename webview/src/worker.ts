@@ -221,6 +221,8 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
       input = { shape: req.input.shape, data: req.input.data };
     }
     const shown = req.shown ?? { order: 'activity', pages: {} };
+    const lastOfSize = new Map<number, number>();
+    analysis.layers.forEach((l, i) => lastOfSize.set(l.shape!.reduce((a, b) => a * b, 1), i));
     lastRun = { id: req.id, analysis, input, seed: req.seed, weights: weights.store };
     const inCopy = input.data.slice();
     post({ type: 'input', id: req.id, shape: input.shape, data: inCopy }, [inCopy.buffer]);
@@ -247,7 +249,7 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
           const s = stats(t);
           const part = shownPart(t, analysis.layers[index].name, shown);
           if (part) {
-            if (owned) recycle(t.data);
+            if (owned && (lastOfSize.get(t.data.length) ?? -1) > index) recycle(t.data);
             post({ type: 'layer', id: req.id, index, shape: t.shape, data: part.data, ms: ms[index], stats: s, channels: part.channels, activity: part.activity, mean: part.mean }, [part.data.buffer, part.activity.buffer, part.mean.buffer]);
           } else {
             const data = owned ? t.data : t.data.slice();
