@@ -11,6 +11,7 @@ const benches = [
   ['ONNX model (resnet50.onnx) in the ONNX view (headless Chromium)', ['bench/onnx-view.bench.mjs']],
   ['language server latency', ['--expose-gc', 'bench/lsp.bench.mjs']],
   ['PyTorch source after a keystroke', ['bench/pytorch.bench.mjs']],
+  ['typing in a large Python file (analysis in the worker vs the main thread)', ['bench/python-typing.bench.mjs']],
   ['forward pass (preview kernels vs PyTorch)', ['bench/forward.bench.mjs']],
   ['the preview page in headless Chromium', ['bench/page.bench.mjs']],
   ['the preview in a real VS Code (code-server)', ['bench/vscode-preview.bench.mjs']],

@@ -36,6 +36,7 @@ export const CODES = {
   pytorchInput: c('CL031', 'input-shape', 'No input shape for the model', 'info'),
   viewShape: c('CL032', 'view-shape', 'view/reshape does not fit the tensor'),
   pythonError: c('CL033', 'python-error', "The model's code raises an exception here"),
+  pytorchInputForm: c('CL036', 'input-shape-form', "The input shape fits neither a sample nor a batch of the model's layers"),
   outputSize: c('CL101', 'output-size', 'Output size zero or negative'),
   channels: c('CL102', 'channels', 'Channel counts do not fit'),
   elementwiseShapes: c('CL103', 'elementwise-shapes', 'add/mul operands differ in shape'),

@@ -88,7 +88,8 @@ function shapeLines(layer: LayerResult): string[] {
     case 'depthwise':
     case 'separable':
     case 'maxpool':
-    case 'avgpool': {
+    case 'avgpool':
+    case 'lppool': {
       const k = arr(a.kernel);
       const s = arr(a.stride);
       const d = arr(a.dilation);
@@ -147,6 +148,8 @@ function shapeLines(layer: LayerResult): string[] {
       return [`${layer.inputShapes.length} operands${a.gated ? ' (a broadcast gate)' : ''} → ${formatShape(out)}`];
     case 'reshape':
       return [`[${input.join(', ')}] → [${out.join(', ')}] (${prod(input)} elements)`];
+    case 'reduce':
+      return [`${a.op} over axes [${(arr(a.axes) ?? []).join(', ')}]: [${input.join(', ')}] → [${out.join(', ')}]`];
     case 'transpose':
       return [`axes [${(arr(a.perm) ?? []).join(', ')}]: [${input.join(', ')}] → [${out.join(', ')}]`];
     case 'strided_slice': {
@@ -206,8 +209,17 @@ function paramsLine(layer: LayerResult): string {
       const bias = a.bias ? outF : 0;
       return withBias(`${inF}·${outF}`, inF * outF + bias, bias);
     }
+    case 'layernorm': {
+      // Over the trailing axes from `axis`: a scale (and a shift) per normalised element.
+      const normalized = arr(a.normalizedShape);
+      if (!normalized) {
+        if (C === undefined) break;
+        return `2·${C} = ${thousands(layer.params)}`;
+      }
+      const each = normalized.join('·');
+      return `${a.bias === false ? each : `2·${each}`} = ${thousands(layer.params)} (normalised over [${normalized.join(', ')}])`;
+    }
     case 'batchnorm':
-    case 'layernorm':
     case 'groupnorm':
       if (C === undefined) break;
       return `2·${C} = ${thousands(layer.params)}${layer.buffers ? ` (and ${thousands(layer.buffers)} buffers: running mean and variance)` : ''}`;
@@ -271,7 +283,7 @@ function inputField(layer: LayerResult, byName: Map<string, LayerResult>): Recep
   return byName.get(from)?.rf;
 }
 
-const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool', 'pad']);
+const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool', 'lppool', 'pad']);
 
 function fieldLines(layer: LayerResult, byName: Map<string, LayerResult>): string[] {
   const rf = layer.rf;

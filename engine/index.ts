@@ -1,6 +1,7 @@
 // The engine's public surface: one call, `analyse(text)`, used by the CLI, the language server
 // and the webview alike. Pure: no vscode, no LSP, no I/O.
 export { analyse, formatOf, looksDarknet, looksUltralytics, type ReadOptions } from './readers';
+export { AnalysisCancelled } from './readers/cancelled';
 export { DEFAULT_FORMAT_SETTINGS, LANGUAGE_FORMATS, documentOptions, fileNameOf, parseFormatSettings, type FormatSettings } from './readers/documents';
 export { MAX_LAYERS } from './analyse/network';
 export { emptyAnalysis } from './analyse/empty';

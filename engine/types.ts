@@ -234,6 +234,8 @@ export interface Analysis {
   scale?: { name: string; choices: string[]; from: 'file name' | 'setting' | 'first in scales' };
   name?: string;
   input?: Shape;
+  /** PyTorch: the batch size the input was given with (N of `N×C×H×W`, of `torch.randn(N, …)`); the figures are per sample. */
+  batch?: number;
   layers: LayerResult[];
   /** Entries as written: top level first, then entries inside block definitions used once or more. */
   entries: EntryResult[];

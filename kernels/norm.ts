@@ -106,6 +106,35 @@ export function layerNorm(x: Tensor, p: AffineNormParams = {}): Tensor {
 }
 
 /**
+ * LayerNorm over every axis from `axis` (0 = channels) to the last together, as
+ * nn.LayerNorm(x.shape[axis:]) and ONNX LayerNormalization: each block of the trailing axes is
+ * normalised by its own mean and biased variance (float64 sums), then scaled and shifted element
+ * by element (γ and β have the trailing axes' shape, flattened; absent: 1 and 0).
+ */
+export function layerNormAxes(x: Tensor, axis: number, p: AffineNormParams = {}): Tensor {
+  if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) throw new RangeError(`layernorm: axis ${axis} is out of range for a tensor of rank ${x.shape.length}`);
+  const n = x.shape.slice(axis).reduce((a, b) => a * b, 1);
+  const eps = p.eps ?? 1e-5;
+  const w = vec(p.weight, n, 1, 'layernorm weight');
+  const b = vec(p.bias, n, 0, 'layernorm bias');
+  const src = x.data;
+  const out = new Float32Array(src.length);
+  for (let start = 0; start < src.length; start += n) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += src[start + i];
+    mean /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const d = src[start + i] - mean;
+      v += d * d;
+    }
+    const inv = 1 / Math.sqrt(v / n + eps);
+    for (let i = 0; i < n; i++) out[start + i] = (src[start + i] - mean) * inv * w[i] + b[i];
+  }
+  return { shape: x.shape.slice(), data: out };
+}
+
+/**
  * GroupNorm: channels split into `groups` consecutive groups; each group is normalised over its
  * channels and all spatial positions together, then a per-channel affine γ, β is applied.
  */

@@ -46,7 +46,7 @@ interface Geometry {
   outSp: number[];
 }
 
-function geometry(x: Tensor, o: PoolOptions, what: string): Geometry {
+function geometry(x: Tensor, o: PoolOptions, what: string, anyPadding = false): Geometry {
   const rank = spatialRank(x, what);
   const k = perAxis(o.kernel, rank, 1, 'kernel');
   const s = o.stride === undefined || (Array.isArray(o.stride) && o.stride.length === 0) ? k.slice() : perAxis(o.stride, rank, 1, 'stride');
@@ -54,7 +54,7 @@ function geometry(x: Tensor, o: PoolOptions, what: string): Geometry {
   const p = paddingPairs(o.padding, rank);
   for (let a = 0; a < rank; a++) {
     if (k[a] < 1 || s[a] < 1 || d[a] < 1) throw new RangeError(`${what}: kernel, stride and dilation must be >= 1`);
-    if (p[a][0] > k[a] / 2 || p[a][1] > k[a] / 2) {
+    if (!anyPadding && (p[a][0] > k[a] / 2 || p[a][1] > k[a] / 2)) {
       throw new RangeError(`${what}: pad should be at most half of kernel size, but got pad=${Math.max(...p[a])} and kernel_size=${k[a]}`);
     }
   }
@@ -89,39 +89,8 @@ export function maxPool(x: Tensor, opts: PoolOptions): Tensor {
     k.maxpool3d(q * 4, po * 4, g.C, iD, iH, iW, oD, oH, oW, kD, kH, kW, sD, sH, sW, dD, dH, dW, pD, pH, pW);
     return { shape: [g.C, ...g.outSp], data: takeOutput(k, po, nOut) };
   }
-  const out = new Float32Array(nOut);
-  const src = x.data;
-  let o = 0;
-  for (let c = 0; c < g.C; c++) {
-    const base = c * iD * iH * iW;
-    for (let od = 0; od < oD; od++) {
-      const d0 = od * sD - pD;
-      for (let oh = 0; oh < oH; oh++) {
-        const h0 = oh * sH - pH;
-        for (let ow = 0; ow < oW; ow++, o++) {
-          const w0 = ow * sW - pW;
-          let m = -Infinity;
-          for (let a = 0; a < kD; a++) {
-            const id = d0 + a * dD;
-            if (id < 0 || id >= iD) continue;
-            for (let b = 0; b < kH; b++) {
-              const ih = h0 + b * dH;
-              if (ih < 0 || ih >= iH) continue;
-              const row = base + (id * iH + ih) * iW;
-              for (let e = 0; e < kW; e++) {
-                const iw = w0 + e * dW;
-                if (iw < 0 || iw >= iW) continue;
-                const v = src[row + iw];
-                if (v > m || v !== v) m = v;
-              }
-            }
-          }
-          out[o] = m;
-        }
-      }
-    }
-  }
-  return { shape: [g.C, ...g.outSp], data: out };
+  // NaN wins: a comparison with NaN is false, so NaN is taken when seen and never replaced.
+  return reduceWindows(x, g, -Infinity, (m, v) => (v > m || v !== v ? v : m), (m) => m);
 }
 
 /**
@@ -180,6 +149,58 @@ export function avgPool(x: Tensor, opts: AvgPoolOptions): Tensor {
             : includePad ? sizeD * sizeH * sizeW
             : Math.max(0, d1 - d0) * Math.max(0, h1 - h0) * Math.max(0, w1 - w0);
           out[o] = sum / divisor;
+        }
+      }
+    }
+  }
+  return { shape: [g.C, ...g.outSp], data: out };
+}
+
+/**
+ * Lp pooling as ONNX's LpPool defines it: (Σ |x|^p)^(1/p) over each window (dilated taps),
+ * padding counting as zeros, sums in float64. Any padding is allowed (ONNX's pads). PyTorch's
+ * LPPool (no padding) gives the same for an even p or non-negative inputs.
+ */
+export function lpPool(x: Tensor, p: number, opts: PoolOptions): Tensor {
+  if (!(p > 0) || !Number.isFinite(p)) throw new RangeError(`lp_pool: p must be a positive number, got ${p}`);
+  const g = geometry(x, opts, 'lp_pool', true);
+  const power = p === 2 ? (v: number) => v * v : p === 1 ? Math.abs : (v: number) => Math.pow(Math.abs(v), p);
+  const root = p === 1 ? (t: number) => t : p === 2 ? Math.sqrt : (t: number) => Math.pow(t, 1 / p);
+  return reduceWindows(x, g, 0, (sum, v) => sum + power(v), root);
+}
+
+/**
+ * Folds every window's taps that fall inside the input (dilated; padding is skipped) into one
+ * value per output: acc = step(acc, x) from `init`, then finish(acc).
+ */
+function reduceWindows(x: Tensor, g: Geometry, init: number, step: (acc: number, v: number) => number, finish: (acc: number) => number): Tensor {
+  const { in3: [iD, iH, iW], out3: [oD, oH, oW], k3: [kD, kH, kW], s3: [sD, sH, sW], d3: [dD, dH, dW], pb3: [pD, pH, pW] } = g;
+  const out = new Float32Array(g.C * oD * oH * oW);
+  const src = x.data;
+  let o = 0;
+  for (let c = 0; c < g.C; c++) {
+    const base = c * iD * iH * iW;
+    for (let od = 0; od < oD; od++) {
+      const d0 = od * sD - pD;
+      for (let oh = 0; oh < oH; oh++) {
+        const h0 = oh * sH - pH;
+        for (let ow = 0; ow < oW; ow++, o++) {
+          const w0 = ow * sW - pW;
+          let acc = init;
+          for (let a = 0; a < kD; a++) {
+            const id = d0 + a * dD;
+            if (id < 0 || id >= iD) continue;
+            for (let b = 0; b < kH; b++) {
+              const ih = h0 + b * dH;
+              if (ih < 0 || ih >= iH) continue;
+              const row = base + (id * iH + ih) * iW;
+              for (let e = 0; e < kW; e++) {
+                const iw = w0 + e * dW;
+                if (iw >= 0 && iw < iW) acc = step(acc, src[row + iw]);
+              }
+            }
+          }
+          out[o] = finish(acc);
         }
       }
     }

@@ -184,3 +184,30 @@ export function unary(x: Tensor, op: string, p: UnaryParams = {}): Tensor {
   for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
   return { shape: x.shape.slice(), data: out };
 }
+
+/**
+ * The mean, sum or maximum of x over `axes` (sorted, distinct), keeping them as size 1 or
+ * dropping them. Sums in float64; NaN wins a maximum.
+ */
+export function reduceAxes(x: Tensor, op: 'mean' | 'sum' | 'max', axes: readonly number[], keepdims: boolean): Tensor {
+  const shape = x.shape;
+  const kept = shape.map((n, a) => (axes.includes(a) ? 1 : n));
+  const count = axes.reduce((p, a) => p * shape[a], 1);
+  const outN = kept.reduce((p, n) => p * n, 1);
+  const acc = new Float64Array(outN).fill(op === 'max' ? -Infinity : 0);
+  // Output index of every input element: its multi-index with the reduced axes at 0.
+  const strides = kept.map((_, a) => kept.slice(a + 1).reduce((p, n) => p * n, 1));
+  const idx = new Array(shape.length).fill(0);
+  for (let i = 0; i < x.data.length; i++) {
+    let o = 0;
+    for (let a = 0; a < shape.length; a++) if (!axes.includes(a)) o += idx[a] * strides[a];
+    const v = x.data[i];
+    if (op === 'max') {
+      if (v > acc[o] || v !== v) acc[o] = v;
+    } else acc[o] += v;
+    for (let a = shape.length - 1; a >= 0 && ++idx[a] === shape[a]; a--) idx[a] = 0;
+  }
+  const data = Float32Array.from(acc, (v) => (op === 'mean' ? v / count : v));
+  return { shape: keepdims ? kept : shape.filter((_, a) => !axes.includes(a)), data };
+}
+

@@ -1,18 +1,26 @@
-// Upsampling (torch.nn.functional.interpolate) for modes 'nearest' and 'linear'
-// (linear = 1-D linear, 2-D bilinear, 3-D trilinear), with PyTorch 1.13's CPU index formulas.
+// Upsampling (torch.nn.functional.interpolate) for modes 'nearest', 'linear' (1-D linear, 2-D
+// bilinear, 3-D trilinear) and 'cubic' (bicubic, and ONNX Resize's cubic for any rank), with
+// PyTorch 1.13's CPU index formulas.
 //
-// Both modes are separable: 2-D bilinear equals 1-D linear along H then along W, so we resample
+// Every mode is separable: 2-D bilinear equals 1-D linear along H then along W, so we resample
 // one axis at a time with a per-axis table of (source index, weight) pairs.
 
 import { Tensor, numel, spatialRank } from './tensor';
 
+/** Where output index i samples the input (ONNX Resize's coordinate_transformation_mode). */
+export type CubicCoordinates = 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric';
+
 export interface UpsampleOptions {
-  mode?: 'nearest' | 'linear';
+  mode?: 'nearest' | 'linear' | 'cubic';
   /** Target spatial size (one per axis or one for all). Exactly one of size/scale. */
   size?: number | number[];
   /** Scale factor(s); output = floor(in · scale), and the kernel then uses 1/scale as PyTorch does. */
   scale?: number | number[];
   alignCorners?: boolean;
+  /** Cubic only: the kernel's a (PyTorch's bicubic: −0.75), the coordinates (default from alignCorners: align_corners or half_pixel), and whether taps outside the input are dropped and the rest renormalised (ONNX exclude_outside) instead of reading the edge. */
+  cubicA?: number;
+  coordinates?: CubicCoordinates;
+  excludeOutside?: boolean;
 }
 
 const f32 = Math.fround;
@@ -51,6 +59,37 @@ export function linearSource(i: number, n: number, out: number, alignCorners: bo
   const l1 = f32(src - i0);
   const l0 = f32(1 - l1);
   return [i0, i1, l0, l1];
+}
+
+/** Keys' cubic convolution weights of the four taps around a source position at fraction t (PyTorch's get_cubic_upsample_coefficients). */
+export function cubicCoefficients(t: number, A: number): [number, number, number, number] {
+  const near = (x: number) => ((A + 2) * x - (A + 3)) * x * x + 1; // |x| ≤ 1
+  const far = (x: number) => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A; // 1 < |x| < 2
+  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+}
+
+/**
+ * Four source indices and their weights for output index i in 'cubic' mode: the source position
+ * as PyTorch's bicubic computes it (float32; not clamped at 0, unlike linear) or as ONNX's other
+ * coordinate modes do; indices outside the input read its edge, or with excludeOutside are
+ * dropped and the other weights renormalised.
+ */
+export function cubicSource(i: number, n: number, out: number, coords: CubicCoordinates, A: number, excludeOutside: boolean, scale?: number): [number[], number[]] {
+  let src: number;
+  if (coords === 'align_corners') src = out > 1 ? f32(f32((n - 1) / (out - 1)) * i) : 0;
+  else {
+    const s = scaleValue(n, out, scale);
+    if (coords === 'asymmetric') src = f32(s * i);
+    else if (coords === 'pytorch_half_pixel' && out === 1) src = 0;
+    else src = f32(s * (i + 0.5) - 0.5);
+  }
+  const i0 = Math.floor(src);
+  const w = cubicCoefficients(f32(src - i0), A);
+  const idx = [i0 - 1, i0, i0 + 1, i0 + 2];
+  if (!excludeOutside) return [idx.map((k) => Math.min(Math.max(k, 0), n - 1)), w];
+  const inside = idx.map((k) => k >= 0 && k < n);
+  const total = w.reduce((acc, v, k) => acc + (inside[k] ? v : 0), 0);
+  return [idx.map((k) => Math.min(Math.max(k, 0), n - 1)), w.map((v, k) => (inside[k] ? v / total : 0))];
 }
 
 /** Resamples axis `ax` of x to length `out`, each output = Σ weight·x[src] over taps. */
@@ -104,6 +143,9 @@ export function upsample(x: Tensor, opts: UpsampleOptions): Tensor {
     const sc = scales[a];
     if (mode === 'nearest') {
       y = resampleAxis(y, a + 1, out, (i) => [[nearestSourceIndex(i, n, out, sc)], [1]]);
+    } else if (mode === 'cubic') {
+      const coords = opts.coordinates ?? (opts.alignCorners ? 'align_corners' : 'half_pixel');
+      y = resampleAxis(y, a + 1, out, (i) => cubicSource(i, n, out, coords, opts.cubicA ?? -0.75, !!opts.excludeOutside, sc));
     } else {
       const ac = !!opts.alignCorners;
       y = resampleAxis(y, a + 1, out, (i) => {

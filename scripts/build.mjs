@@ -13,6 +13,8 @@ const watch = process.argv.includes('--watch');
 const targets = [
   { entry: 'client/src/extension.ts', out: 'dist/client.js', platform: 'node', external: ['vscode'] },
   { entry: 'server/src/server.ts', out: 'dist/server.js', platform: 'node' },
+  // The server's analysis worker (a worker thread it starts from dist/analysisWorker.js).
+  { entry: 'server/src/analysis/analysisWorker.ts', out: 'dist/analysisWorker.js', platform: 'node' },
   { entry: 'cli/src/cli.ts', out: 'dist/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
   { entry: 'webview/src/main.ts', out: 'dist/webview/main.js', platform: 'browser' },
   { entry: 'webview/src/worker.ts', out: 'dist/webview/worker.js', platform: 'browser' },

@@ -19,6 +19,11 @@ export function notANetwork(file: string, reason: string): Checked {
   return { file, text: '', analysis };
 }
 
+/** A model on standard input has no folder: its external data files cannot be found. */
+const NO_FOLDER = Object.assign(() => undefined, {
+  unavailable: "which cannot be read: the model came on standard input, so there is no folder to find it in (give the model's path instead, e.g. convlens summary model.onnx)",
+});
+
 /** Nothing but blank lines and comments (`#`, and darknet's `;`). */
 const blank = (text: string) => /^(\s*([#;].*)?\n?)*$/.test(text);
 /** Top-level keys only Ultralytics model files have. */
@@ -44,7 +49,8 @@ function formatGiven(fileName: string | undefined, text: string): TextNetworkFor
 export function checkSource(source: Source, options: ModelOptions = {}): Checked {
   if ('problem' in source) return notANetwork(source.file, source.problem);
   if ('bytes' in source) {
-    const onnx = checkOnnx(source.bytes, { fileName: source.file, inputShape: options.inputShape, externalData: externalDataNextTo(source.file) });
+    const externalData = source.file === STDIN_NAME ? NO_FOLDER : externalDataNextTo(source.file);
+    const onnx = checkOnnx(source.bytes, { fileName: source.file, inputShape: options.inputShape, externalData });
     return { file: source.file, text: '', analysis: onnx.analysis, onnx };
   }
   // (--input-shape is also PyTorch source's input per sample; the other text formats ignore it.)

@@ -9,7 +9,7 @@ const EXIT_CODES = `Exit codes:
   2  a file could not be read or is not a network (reported as CL012, after every other
      file's findings), a usage error, or \`run\` could not run the network`;
 
-const FILES = `FILE may be - for standard input.`;
+const FILES = `FILE may be - for standard input (an ONNX model there is known by its bytes).`;
 
 export const GENERAL_HELP = `convlens ${VERSION} — shapes, receptive fields, parameters and MACs of convolutional networks
 

@@ -17,8 +17,11 @@ export const MODEL_HELP = `  --scale S         Ultralytics: the scale (n, s, m, 
                     note; darknet: instead of its [net] width and height)
   --input-shape S   ONNX: the input's shape, e.g. 1x3x224x224 (or 3x224x224): sizes for the
                     axes the file leaves dynamic; the batch is 1 (figures are per sample).
-                    PyTorch: the input per sample, C×H×W such as 3x224x224 or 3,224,224
-                    (default: the file's \`# convlens: input\` comment or its torch.randn call)
+                    PyTorch: one sample, C×H×W such as 3x224x224 or 3,224,224, or a batch,
+                    N×C×H×W such as 8x3x224x224 (the model's layers tell which: Conv1d takes
+                    C×L or N×C×L, Conv3d C×D×H×W or N×C×D×H×W); figures are per sample, the
+                    summary gives the batch's activation memory (default: the file's
+                    \`# convlens: input\` comment or its torch.randn call)
   --class NAME      PyTorch: the nn.Module subclass or factory function to analyse (default:
                     the file's top-level model)`;
 

@@ -59,7 +59,7 @@ export function transposedMap(k: number, s: number, d: number, p0: number): Axis
  * output step): nearest reads floor(src); linear reads floor(src) and the next one unless src is
  * whole (its weight would be 0, so it does not reach the output).
  */
-export function resampleMap(a: number, b: number, c: number, mode: 'nearest' | 'linear'): AxisMap {
+export function resampleMap(a: number, b: number, c: number, mode: 'nearest' | 'linear' | 'cubic'): AxisMap {
   const g = gcd(a, b);
   const period = b / g;
   if (period > MAX_PERIOD) throw new FieldTooComplex(`a resampling ratio of ${a}/${b} repeats only every ${period} positions`);
@@ -68,7 +68,8 @@ export function resampleMap(a: number, b: number, c: number, mode: 'nearest' | '
     const numer = r * a + c;
     const fl = Math.floor(numer / b);
     const whole = numer - fl * b === 0;
-    reads.push(mode === 'nearest' || whole ? [fl] : [fl, fl + 1]);
+    // (Cubic reads two pixels either side of the position; on a pixel its other weights are 0.)
+    reads.push(mode === 'nearest' || whole ? [fl] : mode === 'cubic' ? [fl - 1, fl, fl + 1, fl + 2] : [fl, fl + 1]);
   }
   return { period, step: rational(a, b), reads };
 }

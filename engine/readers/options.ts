@@ -17,4 +17,12 @@ export interface ReadOptions {
   inputShape?: number[];
   /** PyTorch: the input shape when the file says none (the convlens.pytorch.inputShape setting). */
   fallbackInputShape?: number[];
+  /**
+   * PyTorch: how many list items the interpreter may build or copy in all (default 10,000,000).
+   * Bounds the time and memory of a pathological file, as the step bound bounds its steps; an
+   * embedder that guards time and memory itself (the language server's worker) may raise it.
+   */
+  workLimit?: number;
+  /** Polled while reading (PyTorch: every few hundred interpreter steps); true: stop, throwing AnalysisCancelled. */
+  cancelled?: () => boolean;
 }

@@ -33,8 +33,8 @@ export function buildGraph(analysis: Analysis): Graph {
   return { layers: analysis.layers, producers, consumers, outputs };
 }
 
-export const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool']);
-export const POOL_KINDS = new Set(['maxpool', 'avgpool']);
+export const WINDOW_KINDS = new Set(['conv', 'depthwise', 'separable', 'maxpool', 'avgpool', 'lppool']);
+export const POOL_KINDS = new Set(['maxpool', 'avgpool', 'lppool']);
 export const GLOBAL_KINDS = new Set(['flatten', 'linear', 'global_avgpool', 'global_maxpool']);
 
 /**
@@ -65,6 +65,7 @@ export function fieldOpOf(layer: LayerResult): FieldOp | undefined {
   if (layer.kind === 'pad') return { type: 'map', axes: (a.padding as Array<[number, number]>).map(([p0]) => windowMap(1, 1, 1, p0)) };
   if (layer.kind === 'upsample') {
     const args: Record<string, unknown> = { mode: a.mode, align_corners: a.alignCorners };
+    if (a.mode === 'cubic') Object.assign(args, { cubic_a: a.cubicA, coordinates: a.coordinates, exclude_outside: a.excludeOutside });
     if (a.scale !== undefined) args.scale = a.scale;
     else args.size = a.size;
     try {

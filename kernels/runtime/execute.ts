@@ -17,10 +17,10 @@ import type { Analysis, LayerResult } from '../../engine/types';
 import { recycle } from '../wasm/backend';
 import {
   Tensor, fromNested, tensor, reshape, numel,
-  conv, convTranspose, maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
-  linear, flatten, batchNorm, layerNorm, groupNorm,
+  conv, convTranspose, maxPool, avgPool, lpPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
+  linear, flatten, batchNorm, layerNorm, layerNormAxes, groupNorm,
   relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
-  upsample, pad, add, mul, concat, sliceChannels, reorg, spaceToDepth, attention,
+  upsample, pad, add, mul, binary, concat, sliceChannels, reorg, spaceToDepth, attention,
   initConv, initWeightAndBias, initPrelu, initScaled, fanIn, InitMode,
   convStaged, ConvStages, StagedOutputs, BatchNormParams,
 } from '..';
@@ -425,10 +425,11 @@ function runStaged(layer: LayerResult, x: Tensor, stages: ConvStages, seed: numb
   return outs;
 }
 
-/** A layer norm's or group norm's γ and β from the store (else 1 and 0). */
+/** A layer norm's or group norm's γ and β from the store (else 1 and 0), in the shapes the layer takes. */
 function affineNormParams(layer: LayerResult, store: WeightStore | undefined): { eps: number; weight?: Float32Array; bias?: Float32Array } {
-  const C = layer.inputShapes[0]?.[0] ?? 0;
-  return { eps: (layer.args as Args).eps, weight: fromStore(store, layer, 'weight', [C])?.data, bias: fromStore(store, layer, 'bias', [C])?.data };
+  const want = expectedTensors(layer, layer.inputShapes[0] ?? []);
+  const get = (param: string) => (want[param] ? fromStore(store, layer, param, want[param])?.data : undefined);
+  return { eps: (layer.args as Args).eps, weight: get('weight'), bias: get('bias') };
 }
 
 /** Computes one layer's output from its inputs. */
@@ -487,6 +488,9 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return maxPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode });
     case 'avgpool':
       return avgPool(x, { kernel: a.kernel, stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad ?? true });
+    case 'lppool':
+      // (The linearised network keeps it: a norm of non-negative values reaches the same outputs.)
+      return lpPool(x, a.p, { kernel: a.kernel, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode });
     case 'adaptive_avgpool':
       return adaptiveAvgPool(x, a.size);
     case 'adaptive_maxpool':
@@ -509,7 +513,8 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'batchnorm':
       return batchNorm(x, batchNormParams(layer, po.weights));
     case 'layernorm':
-      return pos ? identity(x) : layerNorm(x, affineNormParams(layer, po.weights));
+      if (pos) return identity(x);
+      return a.axis === undefined ? layerNorm(x, affineNormParams(layer, po.weights)) : layerNormAxes(x, a.axis, affineNormParams(layer, po.weights));
     case 'groupnorm':
       return pos ? identity(x) : groupNorm(x, a.groups, affineNormParams(layer, po.weights));
     case 'identity':
@@ -524,7 +529,7 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
     case 'concat':
       return concat(inputs, a.axis ?? 0);
     case 'pad':
-      return pad(x, a.padding, 'zeros');
+      return pad(x, a.padding, a.mode ?? 'zeros');
     case 'slice':
       return sliceChannels(x, a.start, a.end, a.period);
     case 'reorg':
@@ -534,10 +539,15 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       // positive combination, so it is kept as it is.
       return attention(x, a.heads, a.keyDim);
     case 'upsample': {
-      const mode = a.mode === 'linear' ? 'linear' : 'nearest';
-      if (a.scale !== undefined) return upsample(x, { mode, scale: a.scale, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
-      return upsample(x, { mode, size: a.size, alignCorners: mode === 'linear' ? !!a.alignCorners : undefined });
+      const mode = a.mode === 'linear' || a.mode === 'cubic' ? a.mode : 'nearest';
+      const how = { mode, alignCorners: mode !== 'nearest' ? !!a.alignCorners : undefined, cubicA: a.cubicA, coordinates: a.coordinates, excludeOutside: a.excludeOutside };
+      return a.scale !== undefined ? upsample(x, { ...how, scale: a.scale }) : upsample(x, { ...how, size: a.size });
     }
+  }
+  if (layer.kind === 'elementwise' && a.learned && inputs.length === 1) {
+    // A learned constant: the trained tensor when a store gives the layer's weights, else its values.
+    const c = fromStore(po.weights, layer, 'weight', a.valueShape);
+    if (c) return a.reversed ? binary(a.op, c, x) : binary(a.op, x, c);
   }
   const plumbing = runTensorLayer(layer, inputs);
   if (plumbing) return plumbing;

@@ -1,8 +1,8 @@
 // The kernels of the tensor-plumbing and elementwise kinds (engine/analyse/tensorLayers.ts):
-// reshape, transpose, strided_slice, elementwise, unary. Their arguments come resolved from the
+// reshape, transpose, strided_slice, reduce, elementwise, unary. Their arguments come resolved from the
 // analysis; a constant operand (`value`) is small and travels in the arguments.
 import type { LayerResult } from '../../engine/types';
-import { Tensor, reshape, transpose, stridedSlice, binary, unary } from '..';
+import { Tensor, reshape, transpose, stridedSlice, binary, unary, reduceAxes } from '..';
 
 type Args = Record<string, any>;
 
@@ -23,6 +23,8 @@ export function runTensorLayer(layer: LayerResult, inputs: Tensor[]): Tensor | u
       const c: Tensor = { shape: a.valueShape ?? [], data: Float32Array.from(values) };
       return a.reversed ? binary(a.op, c, x) : binary(a.op, x, c);
     }
+    case 'reduce':
+      return reduceAxes(x, a.op, a.axes, a.keepdims);
     case 'unary':
       return unary(x, a.op, { alpha: a.alpha, beta: a.beta, gamma: a.gamma, min: a.min, max: a.max });
   }

@@ -49,10 +49,19 @@ export function expectedTensors(layer: Pick<LayerResult, 'kind' | 'args'>, inSha
     case 'batchnorm':
       return { weight: [C], bias: [C], running_mean: [C], running_var: [C] };
     case 'layernorm':
+      // Over the trailing axes from `axis`: one scale and shift per normalised element.
+      if (a.axis !== undefined) {
+        const normalized = inShape.slice(a.axis);
+        return withBias ? { weight: normalized, bias: normalized.slice() } : { weight: normalized };
+      }
+      return { weight: [C], bias: [C] };
     case 'groupnorm':
       return { weight: [C], bias: [C] };
     case 'prelu':
       return { weight: [a.channels ?? 1] };
+    case 'elementwise':
+      // A learned constant operand (ConvNeXt's layer scale): a parameter of the constant's shape.
+      return a.learned ? { weight: a.valueShape } : {};
   }
   return {};
 }

@@ -1233,4 +1233,28 @@ layers:
     assert.deepEqual(dRows, d.layers.map((l) => l.name));
     assert.equal((await page.evaluate(() => (window as any).convlens.outputs())).filter(Boolean).length, d.layers.length);
   });
+  it('ONNX models with the operators of test/fixtures/onnx/ops.json (LayerNorm over [C, H, W], LpPool, cubic Resize, reflect / edge / wrap Pad) run in the page as in Node', async () => {
+    const dir = join(repoRoot, 'test', 'fixtures', 'onnx');
+    const files = ['ops_layernorm_op17.onnx', 'ops_lppool_op18.onnx', 'ops_bicubic_op17.onnx', 'ops_cubic_onnx_op13.onnx', 'ops_pads_op11.onnx', 'ops_pad_wrap_op19.onnx', 'ops_convnext_block_op17.onnx'];
+    for (const file of files) {
+      await openVsCodePage();
+      const bytes = readFileSync(join(dir, file));
+      await page.evaluate(([n, b]) => window.postMessage({ type: 'model', uri: `file:///work/models/${n}`, model: { name: n, bytes: Uint8Array.from(atob(b), (c) => c.charCodeAt(0)), externalData: {} } }, '*'), [file, bytes.toString('base64')]);
+      await page.waitForSelector('body[data-status="done"]');
+      const read = checkOnnx(new Uint8Array(bytes), { fileName: file });
+      const a = read.analysis;
+      assert.deepEqual(a.findings.filter((f) => f.severity === 'error'), [], file);
+      const rows = await page.$$eval('#net-table tr.layer-row', (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+      assert.deepEqual(rows.map((r) => r[2]), a.layers.map((l) => l.shape!.join('×')), file);
+      const want: Float32Array[] = [];
+      execute(a, makeSample('scene', a.input!), { weights: read.weightStore(), onLayer: (i, t) => (want[i] = t.data.slice()) });
+      const got = await page.evaluate(() => (window as any).convlens.outputs());
+      a.layers.forEach((l, i) => {
+        let worst = 0;
+        for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(got[i].data[k] - want[i][k]) / Math.max(1, Math.abs(want[i][k])));
+        assert.ok(got[i].data.length === want[i].length && worst <= 1e-5, `${file} ${l.name}: max relative difference ${worst}`);
+      });
+      if (file !== files[files.length - 1]) await page.close(); // (afterEach closes the last)
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readNpy } from '../../kernels/runtime/npy';
 import { repoRoot } from '../oracle';
 import { runCli, tempTree } from './helpers';
+import { assertCloseRelative } from '../unit/helpers/reference';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'onnx');
 const fixture = (name: string) => join(fixtures, name);
@@ -64,5 +65,59 @@ describe('cli: ONNX models', function () {
     } finally {
       tree.remove();
     }
+  });
+
+  it('summary, check and run: LayerNorm over [C, H, W], LpPool, cubic Resize, wrap Pad, a ConvNeXt block at opset 13 (the reference outputs of ops.json)', () => {
+    for (const name of ['ops_layernorm_op17', 'ops_lppool_op18', 'ops_bicubic_op11', 'ops_cubic_onnx_op13', 'ops_pad_wrap_op19', 'ops_convnext_block_op13_unfolded']) {
+      const s = runCli(['summary', '--json', fixture(`${name}.onnx`)]);
+      assert.equal(s.status, 0, `${name}: ${s.stdout}`);
+      assert.equal(JSON.parse(s.stdout).totals.complete, true, name);
+      assert.equal(runCli(['check', fixture(`${name}.onnx`)]).status, 0, name);
+      const tree = tempTree({});
+      try {
+        const r = runCli(['run', fixture(`${name}.onnx`), '--input', fixture(`${name}.input.npy`), '--out', tree.dir]);
+        assert.equal(r.status, 0, r.stderr);
+        const got = readNpy(new Uint8Array(readFileSync(join(tree.dir, 'y.npy'))));
+        assertCloseRelative(got.data, readNpy(new Uint8Array(readFileSync(fixture(`${name}.output.npy`)))).data, 1e-4, name);
+      } finally {
+        tree.remove();
+      }
+    }
+  });
+
+  it('- reads an ONNX model piped on standard input (known by its bytes): summary, check and run', () => {
+    const bytes = readFileSync(fixture('ops_pads_op17.onnx'));
+    const s = runCli(['summary', '--json', '-'], { input: bytes });
+    assert.equal(s.status, 0, s.stdout + s.stderr);
+    const summary = JSON.parse(s.stdout);
+    assert.equal(summary.format, 'onnx');
+    assert.equal(summary.file, '<stdin>');
+    assert.deepEqual(summary.outputs, [{ name: 'y', shape: [4, 7, 8] }]);
+    assert.equal(runCli(['check', '-'], { input: bytes }).status, 0);
+    const tree = tempTree({});
+    try {
+      const r = runCli(['run', '-', '--input', fixture('ops_pads_op17.input.npy'), '--out', tree.dir], { input: bytes });
+      assert.equal(r.status, 0, r.stderr);
+      const got = readNpy(new Uint8Array(readFileSync(join(tree.dir, 'y.npy'))));
+      const want = readNpy(new Uint8Array(readFileSync(fixture('ops_pads_op17.output.npy'))));
+      assertCloseRelative(got.data, want.data, 1e-4);
+    } finally {
+      tree.remove();
+    }
+    // Cut short, it is still read as ONNX and said to be truncated (not a binary file).
+    const cut = runCli(['check', '-'], { input: bytes.subarray(0, 300) });
+    assert.equal(cut.status, 1);
+    assert.match(cut.stdout, /^<stdin>:1:1 error CL020 Not a readable ONNX model/);
+  });
+
+  it('- an ONNX model on standard input with external data: the figures, and a CL024 per weight saying why it cannot be read', () => {
+    const r = runCli(['check', '-'], { input: readFileSync(fixture('tcn_external.onnx')) });
+    assert.equal(r.status, 0, r.stdout);
+    const warnings = r.stdout.split('\n').filter((l) => / warning CL024 /.test(l));
+    assert.equal(warnings.length, 9);
+    assert.match(warnings[0], /stored in 'tcn_external\.onnx\.data', which cannot be read: the model came on standard input, so there is no folder to find it in \(give the model's path instead/);
+    const run = runCli(['run', '-', '--input', fixture('tcn_op17_fixed_bn.input.npy'), '--out', 'unused'], { input: readFileSync(fixture('tcn_external.onnx')) });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr + run.stdout, /standard input/);
   });
 });

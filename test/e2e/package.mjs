@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeServerBin, repoRoot, startCodeServer, workbenchUrl } from '../../scripts/code-server.mjs';
+import { runChecks } from './checks.mjs';
 
 /**
  * @param {{ browser: import('playwright-core').Browser, tmp: string, workspace: string, resultsDir: string }} o
@@ -53,22 +54,9 @@ export async function runPackageChecks({ browser, tmp, workspace, resultsDir }) 
     await context.close();
   });
 
-  console.log('\n  The installed package (convlens.vsix in code-server, Playwright)');
-  const failures = [];
-  for (const c of checks) {
-    const t = Date.now();
-    try {
-      await c.fn();
-      console.log(`    ✔ ${c.title} (${Date.now() - t}ms)`);
-    } catch (err) {
-      failures.push({ title: c.title, err });
-      console.log(`    ${failures.length}) ${c.title}`);
-    }
+  try {
+    return await runChecks('The installed package (convlens.vsix in code-server, Playwright)', 'package', checks);
+  } finally {
+    await server?.stop().catch(() => {});
   }
-  await server?.stop().catch(() => {});
-  console.log(`\n\n  ${checks.length - failures.length} passing`);
-  console.log(`  ${failures.length} failing`);
-  failures.forEach((f, i) => console.log(`\n  ${i + 1}) package ${f.title}:\n     ${String(f.err?.stack || f.err).split('\n').slice(0, 6).join('\n     ')}`));
-  console.log('');
-  return { passed: checks.length - failures.length, failed: failures.length };
 }

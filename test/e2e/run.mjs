@@ -10,6 +10,9 @@
 //    screenshots go to test-results/e2e/.
 // 5. The installed package (test/e2e/package.mjs): convlens.vsix built as `npm run package` does,
 //    installed into a fresh code-server, its README page in the Extensions view.
+// 6. Beside another Python extension (test/e2e/beside.mjs): a stand-in for Pylance installed,
+//    ConvLens's hints and findings in .py files beside the stand-in's (extension-host suite
+//    test/e2e/beside/ and a rendered screenshot).
 // Exit code: 0 when both parts pass. Everything is bounded by a global deadline.
 //
 // Environment overrides:
@@ -27,6 +30,7 @@ import { format } from 'node:util';
 import { chromiumPath, ensureCodeServer, repoRoot, startCodeServer, workbenchUrl } from '../../scripts/code-server.mjs';
 import { runUiChecks } from './ui.mjs';
 import { runPackageChecks } from './package.mjs';
+import { runBesideChecks } from './beside.mjs';
 
 const t0 = Date.now();
 const secs = (since = t0) => ((Date.now() - since) / 1000).toFixed(1);
@@ -170,10 +174,10 @@ async function main() {
   say(`chromium ${browser.version()} up (${secs(t)} s)`);
 
   // --- a. extension tests in the extension host -------------------------------------------------
-  const runSuite = async (server, suitePath, label) => {
+  const runSuite = async (server, suitePath, label, folder = workspace) => {
     t = Date.now();
     const testTimeoutMs = Math.max(30_000, deadlineS * 1000 - (Date.now() - runStart) - 90_000);
-    const testsUrl = workbenchUrl({ port: server.port, folder: workspace, extensionDevelopmentPath: extensionPath, extensionTestsPath: suitePath });
+    const testsUrl = workbenchUrl({ port: server.port, folder, extensionDevelopmentPath: extensionPath, extensionTestsPath: suitePath });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     const pageLog = [];
@@ -242,6 +246,11 @@ async function main() {
   const restrictedCode = restricted ? await runSuite(restricted, join(dirname(testsPath), '..', 'restricted', 'index.js'), 'restricted-mode-tests') : 0;
   await restricted?.stop();
 
+  // --- a3. beside another Python extension (a stand-in for Pylance) ----------------------------
+  t = Date.now();
+  const beside = await runBesideChecks({ browser, tmp, extensionPath, resultsDir, runSuite, suitePath: join(dirname(testsPath), '..', 'beside', 'index.js') });
+  say(`beside another Python extension: suite exit code ${beside.suiteCode}, UI ${beside.passed} passing, ${beside.failed} failing (${secs(t)} s)`);
+
   // --- b. UI checks with Playwright -------------------------------------------------------------
   t = Date.now();
   const uiUrl = workbenchUrl({ port: codeServer.port, folder: workspace, extensionDevelopmentPath: extensionPath });
@@ -260,7 +269,7 @@ async function main() {
   const installed = only ? { passed: 0, failed: 0 } : await runPackageChecks({ browser, tmp, workspace, resultsDir });
   say(`package checks: ${installed.passed} passing, ${installed.failed} failing (${secs(t)} s)`);
 
-  return finish(extCode !== 0 || restrictedCode !== 0 || ui.failed > 0 || installed.failed > 0 ? 1 : 0);
+  return finish(extCode !== 0 || restrictedCode !== 0 || beside.suiteCode !== 0 || beside.failed > 0 || ui.failed > 0 || installed.failed > 0 ? 1 : 0);
 }
 
 main().catch((err) => {

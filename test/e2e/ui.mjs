@@ -95,7 +95,7 @@ async function closeAllEditors(page) {
 }
 
 /** Opens a workspace file with quick open (Ctrl+P) and waits for its tab. */
-async function quickOpen(page, fileName) {
+export async function quickOpen(page, fileName) {
   await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
   await quickPick(page, 'Control+P', fileName);
   await page.locator('.part.editor .tab.active', { hasText: fileName }).waitFor({ state: 'visible' });
@@ -105,7 +105,7 @@ async function quickOpen(page, fileName) {
 const runCommand = (page, title) => quickPick(page, 'F1', title);
 
 /** Waits until the active editor's rendered lines contain `want` (inlay hints included). */
-async function editorShows(page, want, timeout = CHECK_TIMEOUT_MS) {
+export async function editorShows(page, want, timeout = CHECK_TIMEOUT_MS) {
   const sel = '.part.editor .editor-instance .monaco-editor .view-lines';
   await page
     .waitForFunction(

@@ -10,6 +10,7 @@ import { readOnnx, type OnnxReadResult } from '../../engine';
 import { execute } from '../../kernels/runtime/execute';
 import { readNpy } from '../../kernels/runtime/npy';
 import { repoRoot } from '../oracle';
+import { assertCloseRelative } from './helpers/reference';
 
 interface Variant {
   name: string;
@@ -132,13 +133,7 @@ describe('ONNX exports against PyTorch (test/fixtures/onnx/oracle.json)', () => 
         const input = { shape: x.shape.slice(1), data: x.data };
         const out = execute(a, input, { weights: r.weightStore(), keepAll: true }).outputs.get(a.layers[a.outputs[0].index].name)!;
         assert.deepEqual([1, ...out.shape], want.shape);
-        let scale = 0;
-        let err = 0;
-        for (let i = 0; i < want.data.length; i++) {
-          scale = Math.max(scale, Math.abs(want.data[i]));
-          err = Math.max(err, Math.abs(out.data[i] - want.data[i]));
-        }
-        assert.ok(err <= 1e-4 * scale, `max difference ${err} for values up to ${scale}`);
+assertCloseRelative(out.data, want.data, 1e-4);
       });
     });
   }

@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOnnx } from '../../engine';
+import { looksOnnx, readOnnx } from '../../engine';
+import { readdirSync } from 'node:fs';
 import { mulberry32 } from '../../kernels';
 import { repoRoot } from '../oracle';
 
@@ -83,5 +84,22 @@ describe('ONNX robustness', () => {
     assert.match(errors(seg, { inputShape: [3, 16] })[0].message, /does not have the rank/);
     assert.deepEqual(errors(seg, { inputShape: [3, 16, 24] }), []);
     assert.match(errors(seg, { inputShape: [2, 3, 16, 24] })[0].message, /batch of 2; ConvLens analyses one sample/);
+  });
+});
+
+describe('looksOnnx: an ONNX model known by its bytes (standard input has no name)', () => {
+  it('every fixture model is one, and so is a model cut short after its first fields', () => {
+    const models = readdirSync(dir).filter((f) => f.endsWith('.onnx'));
+    assert.ok(models.length > 20);
+    for (const f of models) assert.ok(looksOnnx(bytesOf(f)), f);
+    assert.ok(looksOnnx(bytesOf('ops_pads_op17.onnx').subarray(0, 64)));
+  });
+
+  it('text and other binaries are not: YAML, a darknet cfg, text starting with a ModelProto key byte, a PNG, a .npy', () => {
+    for (const text of ['input: [3, 8, 8]\nlayers: []\n', '[net]\nwidth=416\n', 'B: 1\n', ':x', '\x08', '\x08\x07hello']) {
+      assert.equal(looksOnnx(Buffer.from(text)), false, JSON.stringify(text));
+    }
+    assert.equal(looksOnnx(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1])), false);
+    assert.equal(looksOnnx(bytesOf('ops_pads_op17.input.npy')), false);
   });
 });

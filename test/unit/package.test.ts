@@ -57,7 +57,7 @@ describe('the package (npm run package → convlens.vsix)', function () {
   it('ships what the extension runs: the bundles of client, server and preview, without source maps or the CLI', () => {
     const names = shipped();
     const dist = names.filter((f) => f.startsWith('dist/')).sort();
-    assert.deepEqual(dist.filter((f) => !f.startsWith('dist/webview/')), ['dist/client.js', 'dist/server.js']);
+    assert.deepEqual(dist.filter((f) => !f.startsWith('dist/webview/')), ['dist/analysisWorker.js', 'dist/client.js', 'dist/server.js']);
     assert.ok(dist.includes('dist/webview/main.js') && dist.includes('dist/webview/worker.js'), dist.join(', '));
     assert.ok(dist.every((f) => f.endsWith('.js')), dist.join(', '));
     assert.deepEqual(names.filter((f) => f.endsWith('.map') || /\.ts$/.test(f)), []);
@@ -74,6 +74,7 @@ describe('the package (npm run package → convlens.vsix)', function () {
       ...pkg.contributes.languages.flatMap((l: { configuration?: string }) => (l.configuration ? [l.configuration] : [])),
       ...pkg.contributes.yamlValidation.map((v: { url: string }) => v.url),
       'dist/server.js',
+      'dist/analysisWorker.js',
       'docs/rules/CL003.md',
       'docs/rules/CL201.md',
     ].map((p: string) => p.replace(/^\.\//, ''));

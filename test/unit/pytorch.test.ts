@@ -9,21 +9,11 @@ import { check, documentOptions, DEFAULT_FORMAT_SETTINGS, formatOf, parseFormatS
 import { execute } from '../../kernels/runtime/execute';
 import { tensor } from '../../kernels';
 import { repoRoot } from '../oracle';
+import { lineOf, lineWith, only } from './helpers/findings';
 
 const models = join(repoRoot, 'test', 'fixtures', 'pytorch', 'models');
 const source = (name: string) => readFileSync(join(models, name), 'utf8');
 const analyse = (text: string, options: Record<string, unknown> = {}) => check(text, { fileName: 'model.py', ...options });
-const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
-const lineWith = (text: string, needle: string) => {
-  const i = text.indexOf(needle);
-  assert.ok(i >= 0, `no ${needle}`);
-  return lineOf(text, i);
-};
-const only = (a: Analysis, code: string): Finding => {
-  const fs = a.findings.filter((f) => f.code === code);
-  assert.equal(fs.length, 1, `one ${code}: ${a.findings.map((f) => `${f.code} ${f.message}`).join('\n')}`);
-  return fs[0];
-};
 const applyFix = (text: string, a: Analysis, f: Finding) => {
   const fix = quickFixes(text, a, f).find((q) => q.isPreferred);
   assert.ok(fix, `a preferred fix for ${f.code}`);

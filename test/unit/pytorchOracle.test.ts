@@ -2,7 +2,8 @@
 // (written in the styles people use) and torchvision's own model sources (built by their factory
 // functions: resnet50, densenet121…) were instantiated and run by oracle.py with a forward hook on
 // every module. The reader, never running Python, must give every torch.nn module's output shape
-// at each of its calls, each parameterised module's parameters, the output and the total.
+// at each of its calls, each parameterised module's parameters, the output and the total; and,
+// for every other factory function of those files, the total.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ const sourceOf = (file: string) => {
   const installed = file.startsWith('torchvision/') ? join(INSTALLED, file.slice('torchvision/'.length)) : undefined;
   return readFileSync(installed && existsSync(installed) ? installed : join(fixtures, file), 'utf8');
 };
-const oracle = JSON.parse(readFileSync(join(fixtures, 'oracle.json'), 'utf8')) as { models: OracleModel[] };
+const oracle = JSON.parse(readFileSync(join(fixtures, 'oracle.json'), 'utf8')) as { models: OracleModel[]; totals: Record<string, { file: string; params: number }> };
 
 /** Compares the analysis with PyTorch's hooks; returns the mismatches as readable lines. */
 export function compareWithOracle(a: Analysis, want: OracleModel): string[] {
@@ -58,7 +59,7 @@ export function compareWithOracle(a: Analysis, want: OracleModel): string[] {
 
 describe('pytorch reader: model sources against PyTorch (oracle.py)', () => {
   for (const want of oracle.models) {
-    it(`${want.file} ${want.class}: every module's shapes and parameters, the output and the total`, () => {
+    it(`${want.file} ${want.class} at ${want.input.join('×')}: every module's shapes and parameters, the output and the total`, () => {
       const text = sourceOf(want.file);
       const a = check(text, { fileName: want.file, className: want.class, inputShape: want.file.startsWith('torchvision/') ? want.input : undefined });
       assert.equal(a.format, 'pytorch');
@@ -68,4 +69,17 @@ describe('pytorch reader: model sources against PyTorch (oracle.py)', () => {
       assert.equal(a.input?.join('x'), want.input.join('x'));
     });
   }
+});
+
+describe('pytorch reader: every factory function of those torchvision files, its total parameters (oracle.py)', () => {
+  const builds = Object.entries(oracle.totals);
+  it(`${builds.length} builds (resnet152, densenet201, efficientnet_b7, regnet_y_128gf, convnext_large, s3d…): the total as model.parameters() counts it`, () => {
+    assert.ok(builds.length >= 70, `${builds.length} builds`);
+    const wrong: string[] = [];
+    for (const [name, want] of builds) {
+      const a = check(sourceOf(want.file), { fileName: want.file, className: name });
+      if (a.totals.params !== want.params) wrong.push(`${name}: ${a.totals.params} vs PyTorch ${want.params}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
 });

@@ -90,7 +90,7 @@ describe('schemas/cnn-yaml.schema.json', () => {
       const enums = JSON.stringify(schema.definitions.padding);
       for (const mode of ['valid', 'same', 'causal']) assert.ok(enums.includes(`"${mode}"`), mode);
       const mode = JSON.stringify(schema.definitions.layerMap.properties.upsample.anyOf[1].properties.mode);
-      assert.ok(mode.includes('"enum":["nearest","linear"]'), mode);
+      assert.ok(mode.includes('"enum":["nearest","linear","cubic"]'), mode);
     });
   });
 
@@ -105,7 +105,7 @@ describe('schemas/cnn-yaml.schema.json', () => {
       ['a string inside input', 'input: [3, "32", 32]\nlayers:\n  - relu\n', (e) => e.instancePath === '/input/1' && e.keyword === 'type'],
       ['padding: full', 'input: [3, 32, 32]\nlayers:\n  - conv: {out: 8, kernel: 3, padding: full}\n', (e) => e.instancePath === '/layers/0/conv/padding'],
       ['kernel as an object', 'input: [3, 32, 32]\nlayers:\n  - conv: {out: 8, kernel: {h: 3, w: 3}}\n', (e) => e.instancePath === '/layers/0/conv/kernel'],
-      ['upsample mode: cubic', 'input: [3, 8, 8]\nlayers:\n  - upsample: {scale: 2, mode: cubic}\n', (e) => e.instancePath === '/layers/0/upsample/mode'],
+      ['upsample mode: area', 'input: [3, 8, 8]\nlayers:\n  - upsample: {scale: 2, mode: area}\n', (e) => e.instancePath === '/layers/0/upsample/mode'],
       ['a missing required argument', 'input: [3, 32, 32]\nlayers:\n  - conv: {kernel: 3}\n', (e) => e.keyword === 'required' && e.params.missingProperty === 'out'],
       ['two kinds in one entry', 'input: [3, 32, 32]\nlayers:\n  - conv: {out: 8, kernel: 3}\n    relu:\n', (e) => e.instancePath === '/layers/0'],
       ['an entry with no kind', 'input: [3, 32, 32]\nlayers:\n  - relu\n  - name: lonely\n', (e) => e.instancePath === '/layers/1'],

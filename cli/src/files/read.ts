@@ -1,6 +1,7 @@
 // Reading one network file (or standard input) as text. Whatever goes wrong becomes the one-line
 // reason a CL012 finding gives, never an exception: the other files of the run are still read.
 import { readFileSync, statSync } from 'node:fs';
+import { looksOnnx } from '../../../engine';
 
 /** The text of a file, the bytes of a binary model (.onnx), or why there is none. */
 export type Source = { file: string; text: string } | { file: string; bytes: Uint8Array } | { file: string; problem: string };
@@ -33,20 +34,29 @@ export function readFileSource(file: string): Source {
   }
 }
 
+/**
+ * Standard input, which has no name to go by: an ONNX model (`convlens summary - < model.onnx`)
+ * is known by its first bytes (a ModelProto's fields) and read as bytes, anything else as text.
+ */
 export async function readStdinSource(stdin: AsyncIterable<Buffer | string>): Promise<Source> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let model: boolean | undefined;
   try {
     for await (const chunk of stdin) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += bytes.length;
-      if (size > MAX_BYTES) return { file: STDIN_NAME, problem: `Standard input is longer than ${MAX_BYTES / 2 ** 20} MiB; a network file is far smaller.` };
       chunks.push(bytes);
+      if (model === undefined && size >= 2) model = looksOnnx(Buffer.concat(chunks));
+      if (model && size > MAX_MODEL_BYTES) return { file: STDIN_NAME, problem: `Standard input is an ONNX model of more than 2 GiB; an ONNX model is at most 2 GiB (its weights beyond that are in external data).` };
+      if (!model && size > MAX_BYTES) return { file: STDIN_NAME, problem: `Standard input is longer than ${MAX_BYTES / 2 ** 20} MiB; a network file is far smaller.` };
     }
   } catch (err) {
     return { file: STDIN_NAME, problem: readError(err) };
   }
-  return decode(STDIN_NAME, Buffer.concat(chunks));
+  const all = Buffer.concat(chunks);
+  if (model && looksOnnx(all)) return { file: STDIN_NAME, bytes: new Uint8Array(all.buffer, all.byteOffset, all.byteLength) };
+  return decode(STDIN_NAME, all);
 }
 
 function decode(file: string, bytes: Uint8Array): Source {

@@ -35,11 +35,13 @@ export function summaryJson(checked: Checked, notANetwork: boolean) {
     format: analysis.format ?? null,
     name: analysis.name ?? null,
     input: analysis.input ?? null,
+    /** PyTorch: the batch the input was given with (figures are per sample; activation_bytes_batch is the batch's). */
+    batch: analysis.batch ?? null,
     layers: analysis.layers.map(layerJson),
     /** YOLO and darknet files: one object per row or section, as their tools list them; null for cnn-yaml. */
     rows: listedEntries(analysis).length ? listedEntries(analysis).map((e) => rowJson(analysis, e)) : null,
     outputs: analysis.outputs.map((o) => ({ name: o.name, shape: o.shape ?? null })),
-    totals: notANetwork ? null : { params: t.params, buffers: t.buffers, macs: t.macs, flops: t.flops, activation_bytes: t.activationBytes, complete: errorCount(analysis) === 0 },
+    totals: notANetwork ? null : { params: t.params, buffers: t.buffers, macs: t.macs, flops: t.flops, activation_bytes: t.activationBytes, ...(analysis.batch ? { activation_bytes_batch: t.activationBytes * analysis.batch } : {}), complete: errorCount(analysis) === 0 },
     native: analysis.native ?? null,
     diagnostics: diagnostics(checked),
   };
@@ -82,9 +84,12 @@ export function summaryTable(analysis: Analysis, expand = false): string {
   const errors = errorCount(analysis);
   const count = analysis.layers.length;
   const scale = analysis.scale ? `  scale ${analysis.scale.name} (${analysis.scale.from === 'setting' ? '--scale' : analysis.scale.from})` : '';
+  // Figures are per sample; a batch (PyTorch: N of N×C×H×W) multiplies the memory its activations take.
+  const batch = analysis.batch ?? 1;
+  const perSample = batch > 1 ? ' per sample' : '';
   const lines = [
     rule,
-    `${analysis.name ?? 'network'}${scale}  input [${(analysis.input ?? []).join(', ')}]`,
+    `${analysis.name ?? 'network'}${scale}  input [${(analysis.input ?? []).join(', ')}]${batch > 1 ? `  batch ${batch}` : ''}`,
     rule,
     fmt(header),
     '-'.repeat(rule.length),
@@ -94,8 +99,8 @@ export function summaryTable(analysis: Analysis, expand = false): string {
     ...(errors ? [`The network has ${errors} error${errors === 1 ? '' : 's'} (below): the totals count only the ${count} layer${count === 1 ? '' : 's'} analysed.`] : []),
     `Total params: ${thousands(t.params)}`,
     `Buffers (batchnorm running mean/var): ${thousands(t.buffers)}`,
-    `MACs: ${thousands(t.macs)} (${compact(t.macs)})   FLOPs (2·MACs): ${thousands(t.flops)} (${compact(t.flops)})`,
-    `Activation memory (float32, batch 1): ${bytes(t.activationBytes)}`,
+    `MACs: ${thousands(t.macs)} (${compact(t.macs)})   FLOPs (2·MACs): ${thousands(t.flops)} (${compact(t.flops)})${perSample}`,
+    `Activation memory (float32, batch ${batch}): ${bytes(t.activationBytes * batch)}${batch > 1 ? ` (${bytes(t.activationBytes)} per sample)` : ''}`,
     ...nativeLines(analysis),
     `Outputs: ${analysis.outputs.length ? analysis.outputs.map((o) => `${o.name} [${(o.shape ?? []).join(', ')}]`).join(', ') : 'unknown'}`,
     rule,

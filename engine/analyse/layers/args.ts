@@ -43,7 +43,7 @@ export class Args {
     for (const x of list) {
       if (typeof x !== 'number' || !Number.isInteger(x)) throw new LayerError('badValue', `\`${name}\` must be whole numbers, got ${show(v)}.`, name);
       if (x < min) {
-        const pool = this.kind === 'maxpool' || this.kind === 'avgpool';
+        const pool = this.kind === 'maxpool' || this.kind === 'avgpool' || this.kind === 'lppool';
         const msg = name === 'stride' && x <= 0 ? (pool && x === 0 ? 'stride should not be zero' : 'non-positive stride is not supported') : `\`${name}\` must be at least ${min}, got ${x}`;
         throw new LayerError('badValue', `${msg} (${name}: ${show(v)}).`, name);
       }

@@ -41,7 +41,9 @@ function broadcastOp(c: LayerContext): LayerComputation {
     if (prod(vShape) !== list.length) throw new LayerError('badValue', `elementwise \`value\` has ${list.length} numbers, \`value_shape\` [${vShape.join(', ')}] holds ${prod(vShape)}.`, 'value_shape');
     const shape = broadcast(input, vShape);
     if (!shape) throw new LayerError('elementwiseShapes', `elementwise ${op}: [${input.join(', ')}] and the constant [${vShape.join(', ')}] do not broadcast.`, 'value');
-    return none(shape, { op, value: list, valueShape: vShape, reversed: args.reversed === true }, sameSpatial(shape, input) ? { type: 'same' } : { type: 'unknown' });
+    const learned = args.learned === true;
+    const r = none(shape, { op, value: list, valueShape: vShape, reversed: args.reversed === true, learned }, sameSpatial(shape, input) ? { type: 'same' } : { type: 'unknown' });
+    return learned ? { ...r, params: list.length } : r;
   }
   if (inputs.length !== 2) throw new LayerError('schema', `elementwise takes two layers in \`from\` (or one and a \`value\`), got ${inputs.length}.`);
   const [a, b] = inputs;

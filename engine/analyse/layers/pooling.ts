@@ -1,4 +1,4 @@
-// Pooling: windows (max, average), adaptive and global.
+// Pooling: windows (max, average, Lp norm), adaptive and global.
 import { windowMap, adaptiveMap } from '../receptiveField';
 import { LayerError, mapsOrUnknown, type LayerComputation, type LayerContext, type LayerRules } from './contract';
 import { show, resolvePadding, spatialOf } from './args';
@@ -7,6 +7,7 @@ import { windowOut } from './windowOut';
 export const poolingRules: LayerRules = {
   maxpool: windowPool,
   avgpool: windowPool,
+  lppool: windowPool,
   adaptive_avgpool: adaptivePool,
   adaptive_maxpool: adaptivePool,
   global_avgpool: globalPool,
@@ -19,16 +20,22 @@ function windowPool(c: LayerContext): LayerComputation {
   const rank = spatial.length;
   const k = args.axes('kernel', rank);
   const s = args.has('stride') ? args.axes('stride', rank) : k;
-  const d = kind === 'maxpool' ? args.axes('dilation', rank) : spatial.map(() => 1);
+  const d = kind === 'avgpool' ? spatial.map(() => 1) : args.axes('dilation', rank);
   const K = k.map((ki, i) => d[i] * (ki - 1) + 1);
   const ceil = args.bool('ceil_mode');
   const { pairs, mode } = resolvePadding(args, 'padding', spatial, K, s, rank === 1);
-  const badPad = pairs.findIndex(([a, b], i) => Math.max(a, b) > Math.floor(k[i] / 2));
+  // (PyTorch's LPPool has no padding; ONNX's LpPool takes any, which only adds zeros to the sums.)
+  const badPad = kind === 'lppool' ? -1 : pairs.findIndex(([a, b], i) => Math.max(a, b) > Math.floor(k[i] / 2));
   if (badPad >= 0) {
     const pad = Math.max(...pairs[badPad]);
     throw new LayerError('poolPadding', `pad should be at most half of kernel size, but got pad=${pad} and kernel_size=${k[badPad]} (largest valid padding: ${Math.floor(k[badPad] / 2)}).`, 'padding', {
       valid: k.map((ki) => Math.floor(ki / 2)),
     });
+  }
+  let p: number | undefined;
+  if (kind === 'lppool') {
+    p = args.number('p');
+    if (!(p > 0)) throw new LayerError('badValue', `\`p\` must be a positive number, got ${p}.`, 'p');
   }
   const outSpatial = spatial.map((W, i) => windowOut(W, pairs[i], K[i], s[i], ceil));
   if (outSpatial.some((o) => o < 1)) {
@@ -39,7 +46,7 @@ function windowPool(c: LayerContext): LayerComputation {
     params: 0,
     buffers: 0,
     macs: 0,
-    resolved: { kernel: k, stride: s, dilation: d, padding: pairs, paddingMode: mode, ceilMode: ceil, countIncludePad: kind === 'avgpool' ? args.bool('count_include_pad') : undefined, effectiveKernel: K },
+    resolved: { kernel: k, stride: s, dilation: d, padding: pairs, paddingMode: mode, ceilMode: ceil, countIncludePad: kind === 'avgpool' ? args.bool('count_include_pad') : undefined, effectiveKernel: K, p },
     field: { type: 'map', axes: spatial.map((_, i) => windowMap(k[i], s[i], d[i], pairs[i][0])) },
     notes,
   };

@@ -15,8 +15,9 @@ function upsample(c: LayerContext): LayerComputation {
   const { C, spatial } = spatialOf(kind, input);
   const rank = spatial.length;
   const mode = args.raw('mode');
-  if (mode !== 'nearest' && mode !== 'linear') throw new LayerError('badValue', `mode must be nearest or linear, got ${show(mode)}.`, 'mode');
-  const alignCorners = args.bool('align_corners');
+  if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') throw new LayerError('badValue', `mode must be nearest, linear or cubic, got ${show(mode)}.`, 'mode');
+  const cubic = mode === 'cubic' ? cubicArgs(c) : undefined;
+  const alignCorners = cubic ? cubic.coordinates === 'align_corners' : args.bool('align_corners');
   const given = ['scale', 'size', 'like'].filter((n) => args.has(n));
   if (given.length !== 1) throw new LayerError('schema', `upsample needs exactly one of \`scale\`, \`size\` or \`like\`${given.length ? `, got ${given.join(' and ')}` : ''}.`, given[1]);
   // Source index per axis as an exact rational map: src = (o·a + c)/b (FORMAT.md; PyTorch's
@@ -40,19 +41,35 @@ function upsample(c: LayerContext): LayerComputation {
   const field = mapsOrUnknown(() => spatial.map((W, i) => {
     const [a, b] = ratio[i];
     if (mode === 'nearest') return resampleMap(a, b, 0, 'nearest');
-    if (alignCorners) return outSpatial[i] > 1 ? resampleMap(W - 1, outSpatial[i] - 1, 0, 'linear') : resampleMap(0, 1, 0, 'nearest');
+    const taps = mode === 'cubic' ? 'cubic' : 'linear';
+    if (alignCorners) return outSpatial[i] > 1 ? resampleMap(W - 1, outSpatial[i] - 1, 0, taps) : resampleMap(0, 1, 0, 'nearest');
+    if (cubic?.coordinates === 'asymmetric') return resampleMap(a, b, 0, taps);
     // src = (o + ½)·a/b − ½ = (o·2a + a − b) / 2b
-    return resampleMap(2 * a, 2 * b, a - b, 'linear');
+    return resampleMap(2 * a, 2 * b, a - b, taps);
   }));
   return {
     shape: [C, ...outSpatial],
     params: 0,
     buffers: 0,
     macs: 0,
-    resolved: { mode, alignCorners, size: outSpatial, scale: given[0] === 'scale' ? args.raw('scale') : undefined },
+    resolved: { mode, alignCorners, size: outSpatial, scale: given[0] === 'scale' ? args.raw('scale') : undefined, ...cubic },
     field,
     notes,
   };
+}
+
+/** A cubic upsample's kernel and coordinates (PyTorch's bicubic by default). */
+function cubicArgs(c: LayerContext): { cubicA: number; coordinates: string; excludeOutside: boolean } {
+  const { args } = c;
+  const cubicA = args.number('cubic_a');
+  let coordinates = args.bool('align_corners') ? 'align_corners' : 'half_pixel';
+  if (args.has('coordinates')) {
+    const v = args.raw('coordinates');
+    if (v !== 'half_pixel' && v !== 'pytorch_half_pixel' && v !== 'align_corners' && v !== 'asymmetric') throw new LayerError('badValue', `coordinates must be half_pixel, pytorch_half_pixel, align_corners or asymmetric, got ${show(v)}.`, 'coordinates');
+    if (args.bool('align_corners') && v !== 'align_corners') throw new LayerError('badValue', `align_corners: true contradicts coordinates ${show(v)}.`, 'coordinates');
+    coordinates = v;
+  }
+  return { cubicA, coordinates, excludeOutside: args.bool('exclude_outside') };
 }
 
 function pad(c: LayerContext): LayerComputation {
@@ -62,12 +79,23 @@ function pad(c: LayerContext): LayerComputation {
   const v = args.raw('padding');
   if (v === 'same') throw new LayerError('badValue', "pad needs explicit sizes; 'same' depends on a kernel.", 'padding');
   const { pairs } = resolvePadding(args, 'padding', spatial, spatial.map(() => 1), spatial.map(() => 1), spatial.length === 1);
+  const mode = args.raw('mode');
+  if (mode !== 'zeros' && mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') throw new LayerError('badValue', `mode must be zeros, reflect, replicate or circular, got ${show(mode)}.`, 'mode');
+  // PyTorch's limits: a reflection cannot reach past the far edge, a wrap not around twice.
+  spatial.forEach((W, i) => {
+    const most = Math.max(...pairs[i]);
+    if (mode === 'reflect' && most >= W) throw new LayerError('badValue', `Padding size should be less than the corresponding input dimension, but got: padding (${pairs[i].join(', ')}) at dimension ${i + 1} of input [${input.join(', ')}] (reflect padding).`, 'padding');
+    if (mode === 'circular' && most > W) throw new LayerError('badValue', `Padding value causes wrapping around more than once: padding (${pairs[i].join(', ')}) on an axis of size ${W} (circular padding).`, 'padding');
+    if (mode === 'replicate' && W === 0) throw new LayerError('badValue', 'replicate padding of an empty axis.', 'padding');
+  });
   return {
     shape: [C, ...spatial.map((W, i) => W + pairs[i][0] + pairs[i][1])],
     params: 0,
     buffers: 0,
     macs: 0,
-    resolved: { padding: pairs },
+    resolved: { padding: pairs, mode },
+    // (Reflect, replicate and circular fill the border from inside: the map is the zero pad's,
+    // exact for every output off the border, whose fields are mirrored or wrapped copies.)
     field: { type: 'map', axes: pairs.map(([p0]) => windowMap(1, 1, 1, p0)) },
     notes,
   };

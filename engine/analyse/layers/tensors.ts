@@ -1,5 +1,5 @@
-// Tensor plumbing that exported graphs (ONNX) use between the convolutions: reshape, transpose
-// and strided slices. No parameters or MACs; the receptive field passes through when the spatial
+// Tensor plumbing that exported graphs (ONNX) use between the convolutions: reshape, transpose,
+// strided slices and reductions over some axes. No parameters or MACs; the receptive field passes through when the spatial
 // axes stay in place, maps through a strided slice, and is not tracked past a real re-layout.
 import type { Shape } from '../../types';
 import { LayerError, type LayerComputation, type LayerContext, type LayerRules } from './contract';
@@ -10,6 +10,7 @@ export const tensorRules: LayerRules = {
   reshape,
   transpose,
   strided_slice: stridedSlice,
+  reduce,
 };
 
 const show = (v: unknown) => JSON.stringify(v);
@@ -83,3 +84,24 @@ function stridedSlice(c: LayerContext): LayerComputation {
   const resolved = { axes: resolvedAxes, starts: resolvedAxes.map((a) => start[a]), ends: resolvedAxes.map((a) => start[a] + (shape[a] - 1) * step[a] + 1), steps: resolvedAxes.map((a) => step[a]) };
   return none(c, shape, resolved, spatialMoved ? { type: 'map', axes: input.slice(1).map((_, i) => windowMap(1, step[i + 1], 1, -start[i + 1])) } : { type: 'same' });
 }
+
+/**
+ * The mean, sum or maximum over some axes (ONNX ReduceMean over the features of a LayerNorm
+ * exported before opset 17). Over a spatial axis every output sees the whole of it (global);
+ * over the channels only, the positions stay put.
+ */
+function reduce(c: LayerContext): LayerComputation {
+  const { input } = c;
+  const op = c.args.values.op;
+  if (op !== 'mean' && op !== 'sum' && op !== 'max') throw new LayerError('badValue', `reduce \`op\` must be mean, sum or max, got ${show(op)}.`, 'op');
+  const given = intList(c, 'axes')!;
+  const rank = input.length;
+  const axes = [...new Set(given.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  if (!axes.length || axes.some((a) => a < 0 || a >= rank)) throw new LayerError('badValue', `reduce \`axes\` ${show(given)} must name axes of [${input.join(', ')}] (0 = channels, negative from the end).`, 'axes');
+  const keep = c.args.values.keepdims !== false;
+  const shape = keep ? input.map((n, a) => (axes.includes(a) ? 1 : n)) : input.filter((_, a) => !axes.includes(a));
+  if (!shape.length) throw new LayerError('badValue', `reduce over every axis of [${input.join(', ')}] without keepdims leaves no axis (a global pool keeps the channels).`, 'axes');
+  const spatial = axes.some((a) => a > 0);
+  return none(c, shape, { op, axes, keepdims: keep }, spatial ? { type: 'global' } : sameSpatial(shape, input) ? { type: 'same' } : { type: 'unknown' });
+}
+

@@ -210,19 +210,26 @@ export function fold(ctx: FoldContext): Known[] {
     }
     case 'Transpose': {
       const k = need(0);
-      const v = num(0);
       const rank = k.dims.length;
       const perm = ctx.ints('perm') ?? k.dims.map((_, i) => rank - 1 - i);
       const dims = perm.map((p) => k.dims[p]);
       const st = strides(k.dims);
       const os = strides(dims);
-      const out = new Array<number>(v.length);
-      for (let i = 0; i < out.length; i++) {
-        let off = 0;
-        for (let d = 0; d < rank; d++) off += (Math.floor(i / os[d]) % dims[d]) * st[perm[d]];
-        out[i] = v[off];
+      const permute = (v: ArrayLike<number>) => {
+        const out = new Array<number>(v.length);
+        for (let i = 0; i < out.length; i++) {
+          let off = 0;
+          for (let d = 0; d < rank; d++) off += (Math.floor(i / os[d]) % dims[d]) * st[perm[d]];
+          out[i] = v[off];
+        }
+        return out;
+      };
+      if (!isInt(k.dataType) && elementCount(k.dims) > MAX_FOLD_ELEMENTS) {
+        // A weight transposed in the graph (nn.Linear on N-D exported without constant folding):
+        // permuted when a kernel reads it.
+        return [{ dims, dataType: k.dataType, lazy: () => permute(k.lazy ? k.lazy() : tensorNumbers(k.tensor!, ctx.external)) }];
       }
-      return [known(dims, out, k.dataType)];
+      return [known(dims, permute(num(0)), k.dataType)];
     }
     case 'Shape': {
       const dims = need(0).dims;

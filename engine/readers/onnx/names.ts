@@ -30,6 +30,15 @@ export function moduleOfParameter(name: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/**
+ * Whether an initializer is named as a model's own tensor (a PyTorch state_dict key such as
+ * `features.1.0.layer_scale` or a root module's `gamma`), not as a constant the exporter made
+ * (`onnx::Mul_12`, `/block/Constant_output_0`) or a converter's variable path (`model/dense/bias:0`).
+ */
+export function isParameterName(name: string): boolean {
+  return /^[A-Za-z_]\w*(?:\.\w+)*$/.test(name);
+}
+
 /** Unique layer names for the nodes that become layers, in order. */
 export function layerNames(nodes: Array<{ node: OnnxNode; weight?: string }>): string[] {
   const base = nodes.map(({ node, weight }) => {

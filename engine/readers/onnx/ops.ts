@@ -39,6 +39,10 @@ export interface OpContext {
   act(i: number): Value | undefined;
   /** Input i as a known value (initializer, constant), or undefined. */
   known(i: number): Known | undefined;
+  /** A MatMul's bias, from the Add after it that is part of the same linear layer (fusion.ts). */
+  fusedBias?: Known;
+  /** Whether input i is an initializer named as a module's tensor (a learned constant). */
+  parameter?(i: number): boolean;
 }
 
 const MAX_INLINE_CONSTANT = 4096;
@@ -189,7 +193,7 @@ function convTranspose(ctx: OpContext, a: Attrs): LayerPlan {
   return { kind: 'conv_transpose', args: { out, kernel: k, stride: s, dilation: d, output_padding: op, groups, padding, bias: !!B }, inputs: [x], weights, output: 0 };
 }
 
-function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool'): LayerPlan {
+function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool' | 'lppool'): LayerPlan {
   const x = needAct(ctx, 0);
   if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') throw new Unsupported('MaxPool with an Indices output is not analysed');
   const spatial = x.shape!.slice(1);
@@ -221,7 +225,12 @@ function pool(ctx: OpContext, a: Attrs, kind: 'maxpool' | 'avgpool'): LayerPlan 
   }
   const args: Record<string, unknown> = { kernel: k, stride: s, padding, ceil_mode: ceil };
   if (kind === 'maxpool') args.dilation = d;
-  else args.count_include_pad = a.int('count_include_pad', 0) === 1;
+  else if (kind === 'avgpool') args.count_include_pad = a.int('count_include_pad', 0) === 1;
+  else {
+    // LpPool-1 wrote p as a float; from opset 2 it is an integer.
+    args.p = ctx.opset < 2 ? a.float('p', 2) : a.int('p', 2);
+    args.dilation = d;
+  }
   return { kind, args, inputs: [x], output: 0 };
 }
 
@@ -274,7 +283,10 @@ function binary(ctx: OpContext): LayerPlan {
   const cShape = c.dims.length === dims.length ? c.dims.slice(1) : c.dims;
   const args: Record<string, unknown> = { op, value: values.length === 1 && cShape.length === 0 ? values[0] : values, ...(values.length === 1 && cShape.length === 0 ? {} : { value_shape: cShape }) };
   if (actIndex === 1) args.reversed = true;
-  return { kind: 'elementwise', args, inputs: [act], output: 0 };
+  // A module's own tensor (ConvNeXt's layer scale, a bias added after a convolution): a parameter.
+  if (!ctx.parameter?.(1 - actIndex)) return { kind: 'elementwise', args, inputs: [act], output: 0 };
+  args.learned = true;
+  return { kind: 'elementwise', args, inputs: [act], weights: { weight: { value: c, shape: cShape } }, output: 0 };
 }
 
 function resize(ctx: OpContext, a: Attrs): LayerPlan {
@@ -282,12 +294,18 @@ function resize(ctx: OpContext, a: Attrs): LayerPlan {
   const dims = full(x);
   const rank = dims.length;
   const mode = a.str('mode', 'nearest');
-  if (mode !== 'nearest' && mode !== 'linear') throw new Unsupported(`${ctx.node.opType} mode '${mode}' is not analysed (nearest and linear are)`);
+  if (mode !== 'nearest' && mode !== 'linear' && mode !== 'cubic') throw new Unsupported(`${ctx.node.opType} mode '${mode}' is not analysed (nearest, linear and cubic are)`);
   // Opset 18's additions: scales for some axes only, antialiasing, an aspect-ratio policy.
   if (a.ints('axes') || a.int('antialias', 0) || a.str('keep_aspect_ratio_policy', 'stretch') !== 'stretch') throw new Unsupported('Resize with axes, antialias or keep_aspect_ratio_policy is not analysed');
   const ctm = a.str('coordinate_transformation_mode', ctx.node.opType === 'Upsample' || ctx.opset < 11 ? 'asymmetric' : 'half_pixel');
   let alignCorners = false;
-  if (mode === 'nearest') {
+  let cubic: Record<string, unknown> = {};
+  if (mode === 'cubic') {
+    // PyTorch's bicubic is half_pixel (align_corners=False) or align_corners with a = −0.75.
+    if (ctm !== 'half_pixel' && ctm !== 'pytorch_half_pixel' && ctm !== 'align_corners' && ctm !== 'asymmetric') throw new Unsupported(`Resize cubic with ${ctm} coordinates is not analysed (half_pixel, pytorch_half_pixel, align_corners and asymmetric are)`);
+    alignCorners = ctm === 'align_corners';
+    cubic = { coordinates: ctm, cubic_a: a.float('cubic_coeff_a', -0.75), exclude_outside: a.int('exclude_outside', 0) === 1 };
+  } else if (mode === 'nearest') {
     const nearest = a.str('nearest_mode', 'round_prefer_floor');
     if (ctx.opset >= 11 && ctx.node.opType === 'Resize' && (ctm !== 'asymmetric' || nearest !== 'floor')) {
       throw new Unsupported(`Resize nearest with ${ctm} coordinates and ${nearest} rounding is not analysed (PyTorch's nearest is asymmetric with floor)`);
@@ -310,12 +328,12 @@ function resize(ctx: OpContext, a: Attrs): LayerPlan {
   if (scales) {
     if (scales.length !== rank) throw new NotInferable(`${ctx.node.opType} has ${scales.length} scales for a tensor of rank ${rank}`);
     if (scales[0] !== 1 || scales[1] !== 1) throw new Unsupported(`${ctx.node.opType} scales the batch or channel axis`);
-    return simple('upsample', x, { scale: scales.slice(2), mode, align_corners: alignCorners });
+    return simple('upsample', x, { scale: scales.slice(2), mode, align_corners: alignCorners, ...cubic });
   }
   if (sizes) {
     if (sizes.length !== rank) throw new NotInferable(`Resize has ${sizes.length} sizes for a tensor of rank ${rank}`);
     if (sizes[0] !== dims[0] || sizes[1] !== dims[1]) throw new Unsupported('Resize changes the batch or channel axis');
-    return simple('upsample', x, { size: sizes.slice(2), mode, align_corners: alignCorners });
+    return simple('upsample', x, { size: sizes.slice(2), mode, align_corners: alignCorners, ...cubic });
   }
   throw new NotInferable(`${ctx.node.opType} has neither scales nor sizes`);
 }
@@ -324,25 +342,34 @@ function padOp(ctx: OpContext, a: Attrs): LayerPlan {
   const x = needAct(ctx, 0);
   const rank = x.shape!.length + 1;
   const mode = a.str('mode', 'constant');
-  if (mode !== 'constant') throw new Unsupported(`Pad mode '${mode}' is not analysed (constant zeros are)`);
+  // ONNX's names for PyTorch's ReflectionPad, ReplicationPad and circular padding.
+  const modes: Record<string, string> = { constant: 'zeros', reflect: 'reflect', edge: 'replicate', ...(ctx.opset >= 19 ? { wrap: 'circular' } : {}) };
+  if (!modes[mode]) throw new Unsupported(`Pad mode '${mode}' is not analysed (constant zeros, reflect, edge${ctx.opset >= 19 ? ' and wrap' : ''} are)`);
   const pads = ctx.opset >= 11 ? numbers(ctx, 1, 'pads') : a.ints('pads') ?? a.ints('paddings') ?? [];
   const value = ctx.opset >= 11 ? (ctx.node.inputs[2] ? numbers(ctx, 2, 'value')[0] : 0) : a.float('value', 0);
-  if (value !== 0) throw new Unsupported(`Pad with the value ${value} is not analysed (zeros are)`);
+  if (value !== 0 && mode === 'constant') throw new Unsupported(`Pad with the value ${value} is not analysed (zeros are)`);
   if (ctx.opset >= 18 && ctx.node.inputs[3]) throw new Unsupported('Pad with axes is not analysed');
   if (pads.length !== 2 * rank) throw new NotInferable(`Pad has ${pads.length} pads for a tensor of rank ${rank}`);
   if (pads[0] || pads[1] || pads[rank] || pads[rank + 1]) throw new Unsupported('Pad of the batch or channel axis is not analysed');
   if (pads.some((p) => p < 0)) throw new Unsupported('Pad with negative pads (a crop) is not analysed');
-  return simple('pad', x, { padding: x.shape!.slice(1).map((_, i) => [pads[i + 2], pads[i + 2 + rank]]) });
+  return simple('pad', x, { padding: x.shape!.slice(1).map((_, i) => [pads[i + 2], pads[i + 2 + rank]]), mode: modes[mode] });
 }
 
-function reduce(ctx: OpContext, a: Attrs, kind: 'avg' | 'max'): LayerPlan {
+function reduce(ctx: OpContext, a: Attrs, kind: 'avg' | 'max' | 'sum'): LayerPlan {
   const x = needAct(ctx, 0);
   const rank = x.shape!.length + 1;
   const axes = ctx.opset >= 18 || (ctx.opset >= 13 && ctx.node.opType === 'ReduceSum') ? (ctx.node.inputs[1] ? numbers(ctx, 1, 'axes') : undefined) : a.ints('axes');
   const keep = a.int('keepdims', 1) === 1;
-  const set = new Set((axes ?? []).map((v) => (v < 0 ? v + rank : v)));
+  if (!axes?.length) {
+    if (a.int('noop_with_empty_axes', 0) === 1) return simple('identity', x);
+    throw new Unsupported(`${ctx.node.opType} over every axis, the batch axis too, is not analysed (ConvLens analyses one sample)`);
+  }
+  const set = new Set(axes.map((v) => (v < 0 ? v + rank : v)));
   const spatialAll = rank > 2 && set.size === rank - 2 && [...set].every((v) => v >= 2);
-  if (!spatialAll) throw new Unsupported(`${ctx.node.opType} over axes [${axes?.join(', ') ?? 'all'}] is not analysed (over every spatial axis it is global pooling)`);
+  // Over some axes (the features of a LayerNorm exported before opset 17): the reduce kind.
+  if (!spatialAll || kind === 'sum') {
+    return simple('reduce', x, { op: kind === 'avg' ? 'mean' : kind, axes: [...set].map((v) => engineAxis(ctx, v, rank)), keepdims: keep });
+  }
   const spatial = x.shape!.slice(1);
   if (keep) return simple(kind === 'avg' ? 'adaptive_avgpool' : 'adaptive_maxpool', x, { size: spatial.map(() => 1) });
   return simple(kind === 'avg' ? 'global_avgpool' : 'global_maxpool', x);
@@ -360,7 +387,7 @@ function gemm(ctx: OpContext, a: Attrs): LayerPlan {
   const [inF, out] = transB ? [B.dims[1], B.dims[0]] : B.dims;
   const last = x.shape![x.shape!.length - 1];
   if (last !== inF) throw new NotInferable(`${ctx.node.opType}: the input has ${last} features, the weight [${B.dims.join(', ')}] takes ${inF}`);
-  const C = ctx.node.opType === 'Gemm' ? weightKnown(ctx, 2, 'bias') : undefined;
+  const C = ctx.node.opType === 'Gemm' ? weightKnown(ctx, 2, 'bias') : ctx.fusedBias;
   if (C && elementCount(C.dims) !== out) throw new Unsupported(`Gemm with a bias of shape [${C.dims.join(', ')}] is not analysed (one value per output is)`);
   const weights: Record<string, WeightRef> = { weight: { value: B, shape: [out, inF], transpose: !transB } };
   if (C) weights.bias = { value: C, shape: [out] };
@@ -432,6 +459,37 @@ function slice(ctx: OpContext, a: Attrs): LayerPlan {
   return { kind: 'strided_slice', args: { axes: eAxes, starts: s, ends: e, steps: st }, inputs: [x], output: 0 };
 }
 
+/**
+ * Every axis from `axis` to the last normalised together: the engine's layernorm with `axis`
+ * (over the features of a flat [N, C] tensor, its plain layernorm, nn.LayerNorm(C)); γ and β have
+ * the normalised axes' shape (leading ones, which broadcast, are dropped).
+ */
+function layerNormalization(ctx: OpContext, a: Attrs): LayerPlan {
+  const v = needAct(ctx, 0);
+  if (ctx.node.outputs.slice(1).some((o) => o !== '')) throw new Unsupported('LayerNormalization with Mean or InvStdDev outputs is not analysed');
+  if (a.int('stash_type', 1) !== 1) throw new Unsupported('LayerNormalization with a stash_type other than float is not analysed');
+  const rank = v.shape!.length + 1;
+  const axis = engineAxis(ctx, a.int('axis', -1), rank);
+  const normalized = v.shape!.slice(axis);
+  const eps = a.float('epsilon', 1e-5);
+  const param = (i: number, what: string): WeightRef => {
+    const k = needKnown(ctx, i, what);
+    // ONNX lets γ and β broadcast to the normalised shape; PyTorch's have it exactly.
+    const dims = k.dims.slice(k.dims.findIndex((d) => d !== 1));
+    const want = normalized.slice(normalized.findIndex((d) => d !== 1));
+    if (k.dims.every((d) => d === 1) ? !normalized.every((d) => d === 1) : dims.length !== want.length || dims.some((d, j) => d !== want[j])) {
+      throw new Unsupported(`LayerNormalization ${what} of shape [${k.dims.join(', ')}] is not analysed (one value per element of the normalised [${normalized.join(', ')}] is)`);
+    }
+    return { value: k, shape: normalized };
+  };
+  const weights: Record<string, WeightRef> = { weight: param(1, 'scale') };
+  const B = weightKnown(ctx, 2, 'bias');
+  if (B) weights.bias = param(2, 'bias');
+  // The channels of a flat [N, C] tensor: the engine's plain layernorm (nn.LayerNorm(C)).
+  if (v.shape!.length === 1 && B) return { kind: 'layernorm', args: { eps }, inputs: [v], weights, output: 0 };
+  return { kind: 'layernorm', args: { eps, axis, bias: !!B }, inputs: [v], weights, output: 0 };
+}
+
 function reshapeTo(ctx: OpContext, x: Value, dims: number[]): LayerPlan {
   const shape = dropBatch(ctx, dims);
   return simple('reshape', x, { shape });
@@ -452,6 +510,14 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
       return [pool(ctx, a, 'maxpool')];
     case 'AveragePool':
       return [pool(ctx, a, 'avgpool')];
+    case 'LpPool':
+      return [pool(ctx, a, 'lppool')];
+    case 'GlobalLpPool': {
+      // One window the size of the map: an Lp norm per channel, [C, 1, …].
+      const v = x();
+      const spatial = v.shape!.slice(1);
+      return [simple('lppool', v, { p: ctx.opset < 2 ? a.float('p', 2) : a.int('p', 2), kernel: spatial, stride: spatial.map(() => 1), padding: 0, dilation: 1, ceil_mode: false })];
+    }
     case 'GlobalAveragePool':
     case 'GlobalMaxPool': {
       const v = x();
@@ -474,19 +540,8 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
       // InstanceNorm with an affine scale and shift per channel is GroupNorm with one channel per group.
       return [{ kind: 'groupnorm', args: { groups: C, eps: a.float('epsilon', 1e-5) }, inputs: [v], weights: { weight: { value: needKnown(ctx, 1, 'scale'), shape: [C] }, bias: { value: needKnown(ctx, 2, 'bias'), shape: [C] } }, output: 0 }];
     }
-    case 'LayerNormalization': {
-      // Over the features of a [N, C] tensor (after flatten) it is the engine's layernorm over C;
-      // over the trailing axes of a [N, C, H, W] tensor it is not (ConvLens's normalises C per position).
-      const v = x();
-      const axis = a.int('axis', -1);
-      if (v.shape!.length !== 1 || (axis !== -1 && axis !== 1)) throw new Unsupported(`LayerNormalization over axes ${axis} … of [${full(v).join(', ')}] is not analysed (over the features of [N, C] it is)`);
-      const C = v.shape![0];
-      const weights: Record<string, WeightRef> = { weight: { value: needKnown(ctx, 1, 'scale'), shape: [C] } };
-      const B = weightKnown(ctx, 2, 'bias');
-      if (!B) throw new Unsupported('LayerNormalization without a bias is not analysed');
-      weights.bias = { value: B, shape: [C] };
-      return [{ kind: 'layernorm', args: { eps: a.float('epsilon', 1e-5) }, inputs: [v], weights, output: 0 }];
-    }
+    case 'LayerNormalization':
+      return [layerNormalization(ctx, a)];
     case 'Relu':
       return [simple('relu', x())];
     case 'LeakyRelu':
@@ -620,6 +675,8 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
       return [reduce(ctx, a, 'avg')];
     case 'ReduceMax':
       return [reduce(ctx, a, 'max')];
+    case 'ReduceSum':
+      return [reduce(ctx, a, 'sum')];
   }
   throw new Unsupported(`operator ${op} is not one ConvLens analyses`);
 }

@@ -19,9 +19,12 @@ import { weightConversions, type Producer, type WeightConversions } from './weig
 import { WireError } from './wire';
 import { fold, FoldError, known, type Known } from './folding';
 import { planLayers, NotInferable, Unsupported, type LayerPlan, type WeightRef } from './ops';
-import { layerNames, moduleOfParameter } from './names';
+import { isParameterName, layerNames, moduleOfParameter } from './names';
 import { checkTensorData, DATA_TYPE_NAMES, elementCount, isNumericType, TensorDataError, type ExternalData } from './tensorData';
 import { onnxNative, onnxDescription } from './native';
+import { linearBiases } from './fusion';
+
+export { looksOnnx } from './sniff';
 
 export interface OnnxReadOptions {
   fileName?: string;
@@ -89,10 +92,6 @@ export function analyseOnnx(bytes: Uint8Array, options: OnnxReadOptions = {}): A
   return readOnnx(bytes, options).analysis;
 }
 
-/** ONNX files start with field 1 (ir_version, a varint: byte 0x08) or, rarely, another ModelProto field. */
-export function looksOnnx(bytes: Uint8Array): boolean {
-  return bytes.length > 2 && (bytes[0] === 0x08 || bytes[0] === 0x12 || bytes[0] === 0x1a || bytes[0] === 0x3a || bytes[0] === 0x42);
-}
 
 type Slot = { t: 'act'; v: Value } | { t: 'known'; k: Known } | { t: 'withheld' };
 
@@ -110,6 +109,10 @@ class OnnxReader {
   private readonly producers = new Map<Known, Producer>();
   private model?: OnnxModel;
   private opset = 0;
+  /** MatMul → Add of a bias pairs read as one linear layer (fusion.ts): the bias by MatMul node, the MatMul by Add node. */
+  private readonly biasOfMatMul = new Map<number, string>();
+  private readonly matMulOfAdd = new Map<number, number>();
+  private readonly initializerNames = new Set<string>();
 
   constructor(private readonly bytes: Uint8Array, private readonly options: OnnxReadOptions) {}
 
@@ -139,11 +142,18 @@ class OnnxReader {
     if (!this.opset) this.opset = 1;
     if (graph.sparseInitializers) this.report('onnxUnsupported', `The graph has ${graph.sparseInitializers} sparse initializers, which ConvLens does not read; nodes using them are not analysed.`, { start: 0, end: 0 });
     if (!result.name) result.name = graph.name || undefined;
-    for (const t of graph.initializers) this.slots.set(t.name, { t: 'known', k: { dims: t.dims, dataType: t.dataType, tensor: t } });
+    for (const t of graph.initializers) {
+      this.slots.set(t.name, { t: 'known', k: { dims: t.dims, dataType: t.dataType, tensor: t } });
+      this.initializerNames.add(t.name);
+    }
     const input = this.readInput(result);
+    for (const f of linearBiases(graph)) {
+      this.biasOfMatMul.set(f.matmul, f.bias);
+      this.matMulOfAdd.set(f.add, f.matmul);
+    }
     const names = this.nameLayers();
     try {
-      graph.nodes.forEach((node, i) => this.readNode(node, names[i]));
+      graph.nodes.forEach((node, i) => this.readNode(node, names[i], i));
     } catch (err) {
       if (!(err instanceof TooManyLayers)) throw err;
       this.report('bounds', `The graph has more than ${MAX_LAYERS.toLocaleString('en-US')} layers; analysis stopped there.`, { start: 0, end: 0 });
@@ -260,6 +270,8 @@ class OnnxReader {
     const candidates: Array<{ node: OnnxNode; weight?: string }> = [];
     const index: number[] = [];
     graph.nodes.forEach((node, i) => {
+      // (The Add of a linear layer's bias is part of its MatMul's layer.)
+      if (this.matMulOfAdd.has(i)) return;
       const allKnown = node.inputs.every((n) => n === '' || knownNames.has(n));
       if (SHAPE_OPS.has(node.opType) || allKnown) {
         node.outputs.forEach((o) => knownNames.add(o));
@@ -273,14 +285,30 @@ class OnnxReader {
     return graph.nodes.map((_, i) => (index[i] === undefined ? undefined : names[index[i]]));
   }
 
+  /** The bias a MatMul takes from the Add after it (fusion.ts). */
+  private fusedBias(index: number): Known | undefined {
+    const bias = this.biasOfMatMul.get(index);
+    const s = bias === undefined ? undefined : this.slots.get(bias);
+    return s?.t === 'known' ? s.k : undefined;
+  }
+
   private isInitializer(name: string): boolean {
     const s = this.slots.get(name);
     return !!s && s.t === 'known' && !!s.k.tensor;
   }
 
-  private readNode(node: OnnxNode, name: string | undefined): void {
+  private readNode(node: OnnxNode, name: string | undefined, index: number): void {
     const info: OnnxNodeInfo = { name: node.name, opType: node.opType, domain: node.domain, inputs: node.inputs, outputs: node.outputs, attributes: attributesOf(node), layers: [], span: spanOf(node.span) };
     this.nodes.push(info);
+    const matmul = this.matMulOfAdd.get(index);
+    const product = matmul === undefined ? undefined : this.slots.get(this.model!.graph!.nodes[matmul].outputs[0]);
+    if (matmul !== undefined && product?.t !== 'known') {
+      // The bias Add of a linear layer: its output is the layer's (withheld with it). (On
+      // constants, the MatMul and the Add are evaluated as any arithmetic on constants is.)
+      this.slots.set(node.outputs[0], product?.t === 'act' ? product : { t: 'withheld' });
+      if (product?.t === 'act') info.layers.push(product.v.index);
+      return;
+    }
     const span = info.span;
     const label = `${node.name ? `Node '${node.name}'` : `The node producing '${node.outputs[0] ?? '?'}'`} (${node.opType})`;
     const withhold = () => node.outputs.forEach((o) => o && this.slots.set(o, { t: 'withheld' }));
@@ -347,6 +375,8 @@ class OnnxReader {
         external: this.options.externalData,
         act: (i) => (ins[i]?.t === 'act' ? (ins[i] as { v: Value }).v : undefined),
         known: (i) => knownIns[i],
+        fusedBias: this.fusedBias(index),
+        parameter: (i) => isParameterName(node.inputs[i]) && this.initializerNames.has(node.inputs[i]),
       });
     } catch (err) {
       if (err instanceof Unsupported) this.report('onnxUnsupported', `${label}: ${err.message}; it and the nodes after it are not analysed (figures withheld).`, span, { node: node.name, op: node.opType });

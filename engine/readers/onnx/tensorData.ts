@@ -5,7 +5,11 @@
 import { DataType, type OnnxTensor } from './proto';
 
 /** Bytes of the file named by an external-data `location` (model.onnx.data), or undefined when it cannot be had. */
-export type ExternalData = (location: string) => Uint8Array | undefined;
+/**
+ * The bytes of an external data file by its location. `unavailable` says why none can be given
+ * (a model read from standard input has no folder), for the finding.
+ */
+export type ExternalData = ((location: string) => Uint8Array | undefined) & { unavailable?: string };
 
 export class TensorDataError extends Error {}
 
@@ -66,7 +70,7 @@ function rawBytes(t: OnnxTensor, external?: ExternalData): Uint8Array | undefine
     const location = t.external.location;
     if (!location) throw new TensorDataError(`tensor '${t.name}' is stored outside the file but names no location`);
     const file = external?.(location);
-    if (!file) throw new TensorDataError(`tensor '${t.name}' is stored in '${location}', which was not given (it belongs next to the .onnx file)`);
+    if (!file) throw new TensorDataError(`tensor '${t.name}' is stored in '${location}', ${external?.unavailable ?? 'which was not given (it belongs next to the .onnx file)'}`);
     const offset = Number(t.external.offset ?? 0);
     const length = t.external.length !== undefined ? Number(t.external.length) : elementCount(t.dims) * (BYTES[t.dataType] ?? 0);
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > file.length) {

@@ -47,19 +47,32 @@ export interface Param {
 }
 
 export type Stmt =
-  | { t: 'assign'; targets: Expr[]; value: Expr; span: Span }
+  | { t: 'assign'; targets: Expr[]; value: Expr; span: Span; annotated?: boolean }
+  /** `x: int` without a value (a dataclass field; binds nothing). */
+  | { t: 'annotation'; name: string; span: Span }
   | { t: 'aug'; target: Expr; op: string; value: Expr; span: Span }
   | { t: 'expr'; e: Expr; span: Span }
   | { t: 'return'; value?: Expr; span: Span }
   | { t: 'if'; branches: Array<{ test: Expr; body: Stmt[] }>; orelse?: Stmt[]; span: Span }
   | { t: 'for'; target: Expr; iter: Expr; body: Stmt[]; orelse?: Stmt[]; span: Span }
+  | { t: 'while'; test: Expr; body: Stmt[]; orelse?: Stmt[]; span: Span }
+  | { t: 'try'; body: Stmt[]; handlers: ExceptHandler[]; orelse?: Stmt[]; final?: Stmt[]; span: Span }
+  | { t: 'with'; items: Array<{ ctx: Expr; target?: Expr }>; body: Stmt[]; span: Span }
   | { t: 'def'; def: FunctionDef; span: Span }
   | { t: 'class'; def: ClassDef; span: Span }
   | { t: 'import'; names: ImportName[]; span: Span }
   | { t: 'raise'; e?: Expr; span: Span }
-  | { t: 'assert'; test: Expr; span: Span }
+  | { t: 'assert'; test: Expr; msg?: Expr; span: Span }
   | { t: 'pass' | 'break' | 'continue' | 'declare'; span: Span }
   | { t: 'unsupported'; what: string; span: Span };
+
+/** `except (ValueError, KeyError) as e:` */
+export interface ExceptHandler {
+  types?: Expr;
+  name?: string;
+  body: Stmt[];
+  span: Span;
+}
 
 /** One bound name of an import: `import torch.nn as nn` → {module: 'torch.nn', as: 'nn'}. */
 export interface ImportName {
@@ -88,6 +101,7 @@ export interface ClassDef {
   name: string;
   nameSpan: Span;
   bases: Expr[];
+  decorators?: Expr[];
   body: Stmt[];
   span: Span;
 }

@@ -3,8 +3,9 @@
 // plain values, computed exactly as Python does.
 import type { Span } from '../../types';
 import { equal, isKey, Raised, Unfollowed, type CallSite, type Interpreter } from './interpreter';
-import { firstUnknown, isModule, isObj, isUnknown, list, show, truthy, tuple, typeName, unknown, type Builtin, type DictKey, type Py, type PyClass } from './values';
+import { firstUnknown, isModule, isObj, isUnknown, list, show, truthy, tuple, typeName, unknown, type Builtin, type DictKey, type ModuleObj, type Py, type PyClass } from './values';
 import { pyRound } from '../ultralytics/python';
+import { nearTie } from './constants';
 
 const EXCEPTIONS = new Set(['Exception', 'ValueError', 'TypeError', 'KeyError', 'IndexError', 'RuntimeError', 'NotImplementedError', 'AssertionError', 'AttributeError', 'Warning', 'UserWarning', 'FutureWarning', 'DeprecationWarning']);
 
@@ -18,6 +19,11 @@ export const PYTHON_BUILTINS = new Set([
 const num = (v: Py, what: string, span: Span): number => {
   if (typeof v === 'number' || typeof v === 'boolean') return Number(v);
   if (isUnknown(v)) throw new Unfollowed(v.why, v.span);
+  // A one-element tensor of constants (int(t[0]), float(t.sum())).
+  if (isObj(v) && v.t === 'const' && v.data?.length === 1) {
+    if (v.inexact) nearTie(v.data[0], span);
+    return v.data[0];
+  }
   throw new Raised(`${what} needs a number, got ${typeName(v)}`, span);
 };
 
@@ -34,10 +40,12 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
       if (step === 0) throw new Raised('range() arg 3 must not be zero', span);
       const n = Math.max(0, Math.ceil((stop - start) / step));
       if (n > 100_000) throw new Unfollowed(`range() of ${n} items`, span);
+      interp.charge(n, span);
       return list(Array.from({ length: n }, (_, i) => start + i * step));
     }
     case 'builtins.len': {
       if (typeof a0 === 'string') return a0.length;
+      if (isObj(a0) && a0.t === 'const') return a0.shape.length ? a0.shape[0] : undefined;
       if (isObj(a0) && (a0.t === 'list' || a0.t === 'tuple')) return a0.items.length;
       if (isObj(a0) && a0.t === 'dict') return a0.map.size;
       if (isModule(a0)) return a0.children.size;
@@ -61,6 +69,7 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
     case 'builtins.tuple':
     case 'builtins.set': {
       const items = a0 === undefined ? [] : interp.iterate(a0, site.posSpans[0] ?? span);
+      if (b.name === 'builtins.set') return distinct(items, span);
       return b.name === 'builtins.tuple' ? tuple(items) : list(items);
     }
     case 'builtins.dict': {
@@ -142,6 +151,7 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
     case 'builtins.getattr': {
       if (typeof args[1] !== 'string') return unknown(`${name}() with a computed name`, site.posSpans[1] ?? span);
       let v: Py;
+      const noted = interp.unfollowed;
       try {
         v = interp.getAttr(a0, args[1], span);
       } catch (err) {
@@ -149,6 +159,8 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
         v = unknown(err.why, err.span);
       }
       const missing = isUnknown(v) && v.why.startsWith('the attribute ');
+      // A missing attribute hasattr asks about (or getattr has a default for) is an answer, not something unfollowed.
+      if (missing && (name === 'hasattr' || args.length > 2)) interp.unfollowed = noted;
       if (name === 'hasattr') return isUnknown(a0) ? a0 : !missing;
       if (missing && args.length > 2) return args[2];
       return v;
@@ -195,16 +207,99 @@ export function callPython(interp: Interpreter, b: Builtin, args: Py[], kwargs: 
       return false;
     case 'warnings.warn':
       return null;
+    // Context managers that change no shape: a `with` over them follows its body.
+    case 'torch.no_grad':
+    case 'torch.enable_grad':
+    case 'torch.inference_mode':
+    case 'torch.set_grad_enabled':
+    case 'torch.autocast':
+    case 'torch.cuda.amp.autocast':
+    case 'torch.cpu.amp.autocast':
+    case 'torch.autograd.no_grad':
+    case 'contextlib.nullcontext':
+    case 'contextlib.suppress':
+    case 'warnings.catch_warnings':
+      return b.name === 'contextlib.suppress' ? undefined : { t: 'builtin', name: 'contextmanager' };
     case 'functools.partial':
       return { t: 'partial', fn: a0, args: args.slice(1), kwargs: new Map(kwargs) };
     case 'collections.OrderedDict':
     case 'typing.OrderedDict':
       return callPython(interp, { t: 'builtin', name: 'builtins.dict' }, args, kwargs, site);
-    case 'copy.deepcopy':
     case 'copy.copy':
-      return isModule(a0) ? unknown('a copy of a module', span) : a0;
+      return shallowCopy(a0, span);
+    case 'copy.deepcopy':
+      return deepCopy(a0, span, interp);
   }
   return undefined;
+}
+
+/** A set's items (kept as a list, in first-seen order): each value once. */
+function distinct(items: Py[], span: Span): Py {
+  const out: Py[] = [];
+  for (const x of items) {
+    const eqs = out.map((y) => equal(x, y));
+    if (eqs.some((e) => e === undefined)) return unknown('a set of values ConvLens cannot compare', span);
+    if (!eqs.includes(true)) out.push(x);
+  }
+  return list(out);
+}
+
+/** copy.copy: a new list, dict or object with the same items (configs copied before they are changed, EfficientNet's). */
+function shallowCopy(v: Py, span: Span): Py {
+  if (!isObj(v)) return v;
+  switch (v.t) {
+    case 'list':
+      return list([...v.items]);
+    case 'dict':
+      return { t: 'dict', map: new Map(v.map) };
+    case 'object':
+      return { t: 'object', cls: v.cls, attrs: new Map(v.attrs) };
+    case 'module':
+      return unknown('a copy of a module', span);
+  }
+  return v;
+}
+
+/**
+ * copy.deepcopy of plain data, objects and modules (`nn.ModuleList([copy.deepcopy(layer) for _ in
+ * range(n)])`): a module's copy is a new module with copies of its submodules and parameters; a
+ * module reached twice inside the copied value is copied once, as Python's memo does.
+ */
+function deepCopy(v: Py, span: Span, interp: Interpreter, depth = 0, memo = new Map<Py, Py>()): Py {
+  if (!isObj(v)) return v;
+  if (depth > 32) return unknown('a deep copy of deeply nested data', span);
+  if (memo.has(v)) return memo.get(v)!;
+  const d = (x: Py) => deepCopy(x, span, interp, depth + 1, memo);
+  switch (v.t) {
+    case 'module': {
+      const c: ModuleObj = { t: 'module', id: interp.newId(), cls: v.cls, torch: v.torch, args: { ...v.args }, argSpans: { ...v.argSpans }, site: v.site, calleeSpan: v.calleeSpan, attrs: new Map(), children: new Map() };
+      memo.set(v, c);
+      interp.lib.created(c);
+      for (const [k, x] of v.children) c.children.set(k, d(x) as ModuleObj);
+      for (const [k, x] of v.attrs) {
+        const copied = v.children.get(k) === x ? c.children.get(k)! : d(x);
+        c.attrs.set(k, isObj(copied) && copied.t === 'const' && copied.param ? { ...copied, owner: c } : copied);
+      }
+      return c;
+    }
+    case 'const': {
+      // A copied parameter is a new parameter.
+      const c: Py = { ...v, data: v.data && [...v.data], pid: v.param ? interp.newId() : undefined };
+      memo.set(v, c);
+      return c;
+    }
+  }
+  switch (v.t) {
+    case 'list':
+      return list(v.items.map(d));
+    case 'tuple':
+      return tuple(v.items.map(d));
+    case 'dict':
+      return { t: 'dict', map: new Map([...v.map].map(([k, x]) => [k, d(x)])) };
+    case 'object':
+      return { t: 'object', cls: v.cls, attrs: new Map([...v.attrs].map(([k, x]) => [k, d(x)])) };
+  }
+  return v;
 }
 
 /** isinstance(v, cls) over the file's classes, Python's types and torch.nn classes. */
@@ -276,6 +371,7 @@ export function valueMethod(interp: Interpreter, self: Py, name: string, args: P
         return self.items.splice(i < 0 ? self.items.length + i : i, 1)[0];
       }
       case 'copy':
+        interp.charge(self.items.length, span);
         return list([...self.items]);
       case 'reverse':
         self.items.reverse();

@@ -7,8 +7,8 @@ import type { CodeKey } from '../../codes';
 import type { NetworkBuilder, Value } from '../../analyse/network';
 import { fmtShape } from '../../analyse/layers';
 import type { CallSite, Interpreter } from './interpreter';
-import { engineLayer, padPairs, rankOf, softmaxAxis, upsampleLayer, type EngineLayer } from './nn';
-import { firstUnknown, isModule, isObj, isTensor, isUnknown, plain, show, tuple, typeName, type ModuleObj, type Py, type PyTuple, type Tensor } from './values';
+import { CONTAINERS, engineLayer, isModelledModule, padPairs, rankOf, softmaxAxis, upsampleLayer, type EngineLayer } from './nn';
+import { firstUnknown, isConst, isModule, isObj, isTensor, isUnknown, plain, show, tuple, typeName, type ConstTensor, type ModuleObj, type Py, type PyTuple, type Tensor } from './values';
 
 const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
@@ -40,8 +40,18 @@ export class ForwardContext {
     return isTensor(x) ? x.v : undefined;
   }
 
-  private report(code: CodeKey, message: string, span: Span, related: RelatedSpan[] = [], data?: Record<string, unknown>): void {
-    this.net.report(code, message, span, [...related, ...this.frames.slice(1).map((f) => ({ span: f.site, message: `in ${f.m.path || f.m.cls?.name || 'the model'}, called here` }))], data);
+  /** Inside a library helper (prelude.ts) a span is the helper's, not the user's: the user's call of it instead. */
+  private at(span: Span): Span {
+    return this.interp.preludeSite ?? span;
+  }
+
+  /** A finding on a module's own constructor argument or call: located in the user's code even when a library helper made the module. */
+  private reportOnModule(code: CodeKey, message: string, span: Span, related: RelatedSpan[] = [], data?: Record<string, unknown>): void {
+    this.report(code, message, span, related, data, true);
+  }
+
+  private report(code: CodeKey, message: string, span: Span, related: RelatedSpan[] = [], data?: Record<string, unknown>, own = false): void {
+    this.net.report(code, message, own ? span : this.at(span), [...related.map((r) => ({ ...r, span: this.at(r.span) })), ...this.frames.slice(1).map((f) => ({ span: f.site, message: `in ${f.m.path || f.m.cls?.name || 'the model'}, called here` }))], data);
   }
 
   /** A name for a functional op inside the current module: `layer1.0.relu`, then `layer1.0.relu_1`… (as torch.fx names them). */
@@ -70,7 +80,7 @@ export class ForwardContext {
     const clean: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(layer.args)) if (v !== undefined) clean[k] = v;
     const before = this.net.layers.length;
-    const out = this.net.addLayer({ name, kind: layer.kind, args: clean, inputs, origin: this.origin(kindKey, innerEntry, args) });
+    const out = this.net.addLayer({ name, kind: layer.kind, args: clean, inputs, origin: this.origin(this.at(kindKey), this.at(innerEntry), this.interp.preludeSite ? {} : args) });
     if (this.net.layers.length > before) {
       const index = this.net.layers.length - 1;
       this.owners[index] = owner ?? this.frames[this.frames.length - 1]?.m;
@@ -83,7 +93,7 @@ export class ForwardContext {
 
   /** Calls a module: a torch.nn layer becomes an engine layer; containers and the file's modules run their forward. */
   callModule(m: ModuleObj, args: Py[], kwargs: Map<string, Py>, site: CallSite): Py {
-    this.frames.push({ m, site: site.span });
+    this.frames.push({ m, site: this.at(site.span) });
     try {
       const out = this.callModuleInner(m, args, kwargs, site);
       if (isTensor(out) && out.v) this.outputs.set(m, out.v);
@@ -97,7 +107,8 @@ export class ForwardContext {
     if (m.cls) {
       const forward = this.interp.classAttr(m.cls, 'forward');
       if (forward && isObj(forward.value) && forward.value.t === 'func') return this.interp.callFunction({ ...forward.value, self: m }, args, kwargs, site.span);
-      if (m.torch !== 'Sequential') return this.interp.lost(`${m.cls.name} has no forward`, site.span);
+      // Without a forward of its own, a subclass of a torch.nn layer runs the layer's.
+      if (m.torch !== 'Sequential' && !(m.torch && isModelledModule(m.torch) && !CONTAINERS.has(m.torch))) return this.interp.lost(`${m.cls.name} has no forward`, site.span);
     }
     if (m.torch === 'Sequential') {
       let x = args[0];
@@ -135,7 +146,7 @@ export class ForwardContext {
     const expectRank = isConv || /^(Max|Avg|AdaptiveAvg|AdaptiveMax)Pool\dd$/.test(t) ? rank! + 1 : undefined;
     if (expectRank !== undefined && shape.length !== expectRank) {
       const fn = t.replace(/^(\w+?)(\d)d$/, (_, a: string, d: string) => `${a.toLowerCase()}${d}d`);
-      this.report('rank', `${name} (${t}) needs [N, C, ${spatialNames(rank!)}] input, but it gets [${[this.batch, ...shape].join(', ')}]. PyTorch: Expected ${expectRank}D (unbatched) or ${expectRank + 1}D (batched) input to ${fn}, but got input of size: [${[this.batch, ...shape].join(', ')}]`, m.calleeSpan, [calledWith], { layer: name });
+      this.reportOnModule('rank', `${name} (${t}) needs [N, C, ${spatialNames(rank!)}] input, but it gets [${[this.batch, ...shape].join(', ')}]. PyTorch: Expected ${expectRank}D (unbatched) or ${expectRank + 1}D (batched) input to ${fn}, but got input of size: [${[this.batch, ...shape].join(', ')}]`, m.calleeSpan, [calledWith], { layer: name });
       return undefined;
     }
     const C = shape[0];
@@ -152,7 +163,7 @@ export class ForwardContext {
         const pt = transposed
           ? `Given transposed=1, weight of size [${weight.join(', ')}], expected input[${[this.batch, ...shape].join(', ')}] to have ${cin} channels, but got ${C} channels instead`
           : `Given groups=${groups}, weight of size [${weight.join(', ')}], expected input[${[this.batch, ...shape].join(', ')}] to have ${cin} channels, but got ${C} channels instead`;
-        this.report('channels', `${name}: in_channels is ${cin} but its input has ${C} channels (${x.name === 'input' ? 'the input' : x.name} gives [${shape.join(', ')}]). PyTorch: ${pt}`, where('in_channels'), [calledWith, ...(x.span ? [{ span: x.span, message: `${x.name} → [${shape.join(', ')}]` }] : [])], {
+        this.reportOnModule('channels', `${name}: in_channels is ${cin} but its input has ${C} channels (${x.name === 'input' ? 'the input' : x.name} gives [${shape.join(', ')}]). PyTorch: ${pt}`, where('in_channels'), [calledWith, ...(x.span ? [{ span: x.span, message: `${x.name} → [${shape.join(', ')}]` }] : [])], {
           layer: name,
           pytorchArg: 'in_channels',
           value: C,
@@ -168,7 +179,7 @@ export class ForwardContext {
         const producer = x.index >= 0 ? this.net.layers[x.index] : undefined;
         const flat = producer?.kind === 'flatten' ? producer.inputShapes[0] : undefined;
         const arithmetic = flat ? ` (${flat.join(' × ')} = ${last} after ${producer!.name})` : '';
-        this.report('channels', `${name}: in_features is ${fin} but ${last} features reach it${arithmetic}. PyTorch: mat1 and mat2 shapes cannot be multiplied (${rows}x${last} and ${fin}x${int('out_features') ?? '?'})`, where('in_features'), [calledWith, ...(x.span ? [{ span: x.span, message: `${x.name} → [${shape.join(', ')}]` }] : [])], {
+        this.reportOnModule('channels', `${name}: in_features is ${fin} but ${last} features reach it${arithmetic}. PyTorch: mat1 and mat2 shapes cannot be multiplied (${rows}x${last} and ${fin}x${int('out_features') ?? '?'})`, where('in_features'), [calledWith, ...(x.span ? [{ span: x.span, message: `${x.name} → [${shape.join(', ')}]` }] : [])], {
           layer: name,
           pytorchArg: 'in_features',
           value: last,
@@ -181,26 +192,26 @@ export class ForwardContext {
       const ok = rank === 1 ? shape.length === 1 || shape.length === 2 : shape.length === rank! + 1;
       if (!ok) {
         const dims = rank === 1 ? '2D or 3D' : `${rank! + 2}D`;
-        this.report('rank', `${name} (${t}) needs ${dims} input [N, C${rank === 1 ? '(, L)' : `, ${spatialNames(rank!)}`}], but it gets [${[this.batch, ...shape].join(', ')}]. PyTorch: expected ${dims} input (got ${shape.length + 1}D input)`, m.calleeSpan, [calledWith], { layer: name });
+        this.reportOnModule('rank', `${name} (${t}) needs ${dims} input [N, C${rank === 1 ? '(, L)' : `, ${spatialNames(rank!)}`}], but it gets [${[this.batch, ...shape].join(', ')}]. PyTorch: expected ${dims} input (got ${shape.length + 1}D input)`, m.calleeSpan, [calledWith], { layer: name });
         return undefined;
       }
       const nf = int('num_features');
       if (nf !== undefined && nf !== C) {
-        this.report('channels', `${name}: num_features is ${nf} but its input has ${C} channels. PyTorch: running_mean should contain ${C} elements not ${nf}`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
+        this.reportOnModule('channels', `${name}: num_features is ${nf} but its input has ${C} channels. PyTorch: running_mean should contain ${C} elements not ${nf}`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
         return undefined;
       }
     }
     if (t === 'GroupNorm') {
       const nc = int('num_channels');
       if (nc !== undefined && nc !== C) {
-        this.report('channels', `${name}: num_channels is ${nc} but its input has ${C} channels. PyTorch: Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${nc}] and input of shape [${[this.batch, ...shape].join(', ')}]`, where('num_channels'), [calledWith], { layer: name, pytorchArg: 'num_channels', value: C });
+        this.reportOnModule('channels', `${name}: num_channels is ${nc} but its input has ${C} channels. PyTorch: Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${nc}] and input of shape [${[this.batch, ...shape].join(', ')}]`, where('num_channels'), [calledWith], { layer: name, pytorchArg: 'num_channels', value: C });
         return undefined;
       }
     }
     if (t === 'PReLU') {
       const n = int('num_parameters');
       if (n !== undefined && n !== 1 && n !== C) {
-        this.report('channels', `${name}: num_parameters is ${n}; PReLU needs 1 or one per channel (${C}).`, where('num_parameters'), [calledWith], { layer: name, pytorchArg: 'num_parameters', value: C });
+        this.reportOnModule('channels', `${name}: num_parameters is ${n}; PReLU needs 1 or one per channel (${C}).`, where('num_parameters'), [calledWith], { layer: name, pytorchArg: 'num_parameters', value: C });
         return undefined;
       }
     }
@@ -208,10 +219,26 @@ export class ForwardContext {
       this.noted.add(m);
       this.net.report('formatNote', `padding_mode=${show(m.args.padding_mode)}: shapes, parameters and MACs are exact; the preview pads with zeros.`, where('padding_mode'));
     }
+    if (t === 'LayerNorm') {
+      const s = plain(m.args.normalized_shape);
+      const dims = typeof s === 'number' ? [s] : s;
+      if (Array.isArray(dims) && dims.every((d) => typeof d === 'number') && (dims.length > shape.length || dims.some((d, i) => d !== shape[shape.length - dims.length + i]))) {
+        this.reportOnModule('channels', `${name}: normalized_shape is [${dims.join(', ')}] but its input ends in [${shape.slice(-dims.length).join(', ')}]. PyTorch: Given normalized_shape=[${dims.join(', ')}], expected input with shape [*, ${dims.join(', ')}], but got input of size[${[this.batch, ...shape].join(', ')}]`, where('normalized_shape'), [calledWith], { layer: name });
+        return undefined;
+      }
+    }
     const layer = engineLayer(m, shape.length);
     if (typeof layer === 'string') {
       this.interp.note({ why: layer, span: m.calleeSpan });
       return undefined;
+    }
+    if (/^InstanceNorm\dd$/.test(t) && layer.args.groups !== C) {
+      // PyTorch refuses the mismatch only with affine parameters (without, it normalises every channel).
+      if (m.args.affine === true) {
+        this.reportOnModule('channels', `${name}: num_features is ${int('num_features')} but its input has ${C} channels. PyTorch: weight should contain ${C} elements not ${int('num_features')}`, where('num_features'), [calledWith], { layer: name, pytorchArg: 'num_features', value: C });
+        return undefined;
+      }
+      layer.args.groups = C;
     }
     return this.add(name, layer, [x], m.calleeSpan, m.site, m.argSpans, m);
   }
@@ -242,6 +269,22 @@ export class ForwardContext {
         return single(op.replace(/_$/, ''));
       case 'gelu':
         return single('gelu');
+      case 'layer_norm': {
+        const b = bind('input normalized_shape weight=None bias=None eps=1e-05');
+        if (!b) return undefined;
+        if (!x) return this.passUnknown(input);
+        const s = plain(b.normalized_shape);
+        const dims = typeof s === 'number' ? [s] : s;
+        const shape = x.shape!;
+        if (!Array.isArray(dims) || !dims.length || dims.some((d) => typeof d !== 'number')) return this.interp.lost(`F.layer_norm over ${show(b.normalized_shape)}`, site.span);
+        if (dims.length > shape.length || dims.some((d, i) => d !== shape[shape.length - dims.length + i])) {
+          this.report('channels', `layer_norm: normalized_shape is [${dims.join(', ')}] but its input ends in [${shape.slice(-dims.length).join(', ')}]. PyTorch: Given normalized_shape=[${dims.join(', ')}], expected input with shape [*, ${dims.join(', ')}], but got input of size[${[this.batch, ...shape].join(', ')}]`, site.span);
+          return this.tensor(undefined);
+        }
+        // The scale and shift are the calling module's parameters; without a scale there are none, which the engine's layer norm cannot say.
+        if (b.weight === null) return this.interp.lost('F.layer_norm without a weight', site.span);
+        return single('layernorm', { eps: b.eps, axis: -dims.length, bias: b.bias !== null });
+      }
       case 'leaky_relu': {
         const b = bind('input negative_slope=0.01 inplace=False');
         return b && single('leaky_relu', { slope: b.negative_slope });
@@ -341,6 +384,11 @@ export class ForwardContext {
         const end = typeof b.end_dim === 'number' && b.end_dim < 0 ? b.end_dim + rank : b.end_dim;
         if (start === 1 && end === rank - 1) return single('flatten');
         if (start === end) return input;
+        // x.flatten(2): the axes after the channels into one (the batch axis stays).
+        if (typeof start === 'number' && typeof end === 'number' && start > 1 && end > start && end < rank) {
+          const s = x.shape!;
+          return single('reshape', { shape: [...s.slice(0, start - 1), prod(s.slice(start - 1, end)), ...s.slice(end)] });
+        }
         return this.interp.lost(`flatten from dim ${show(b.start_dim)} to ${show(b.end_dim)}${start === 0 ? ' (it merges the batch axis)' : ''}`, site.span);
       }
       case 'view':
@@ -393,6 +441,42 @@ export class ForwardContext {
         }
         return tuple(outs);
       }
+      case 'squeeze':
+      case 'unsqueeze': {
+        const b = bind('input dim=None');
+        if (!b) return undefined;
+        if (!x) return this.passUnknown(input);
+        const shape = x.shape!;
+        const rank = shape.length + 1 + (op === 'unsqueeze' ? 1 : 0);
+        const d = typeof b.dim === 'number' && Number.isInteger(b.dim) && b.dim >= -rank && b.dim < rank ? (b.dim < 0 ? b.dim + rank : b.dim) : undefined;
+        if (op === 'squeeze' && b.dim === null) {
+          // squeeze() drops every axis of size 1, the batch axis too when the batch is 1.
+          if (this.batch === 1) return this.interp.lost('squeeze() of a batch of one (it drops the batch axis)', site.span);
+          const kept = shape.filter((n) => n !== 1);
+          return kept.length === shape.length ? input : kept.length ? single('reshape', { shape: kept }) : this.interp.lost('squeeze() to a tensor of the batch axis alone', site.span);
+        }
+        if (d === undefined) return this.interp.lost(`${op}(${show(b.dim)})`, site.span);
+        if (d === 0) return this.interp.lost(`${op} at the batch axis`, site.span);
+        if (op === 'squeeze') {
+          if (shape[d - 1] !== 1) return input;
+          const kept = shape.filter((_, i) => i !== d - 1);
+          return kept.length ? single('reshape', { shape: kept }) : this.interp.lost('squeeze to a tensor of the batch axis alone', site.span);
+        }
+        return single('reshape', { shape: [...shape.slice(0, d - 1), 1, ...shape.slice(d - 1)] });
+      }
+      case 'expand':
+      case 'expand_as': {
+        if (!x) return this.passUnknown(input);
+        const target = op === 'expand_as' ? (isTensor(all[1]) ? all[1].v?.shape : undefined) : this.expandShape(x.shape!, all.slice(1));
+        if (!target) return op === 'expand_as' ? this.passUnknown(all[1]) ?? this.interp.lost('expand_as of a value that is not a tensor', site.span) : this.interp.lost(`expand(${all.slice(1).map(show).join(', ')})`, site.span);
+        const shape = x.shape!;
+        if (target.length === shape.length && target.every((n, i) => n === shape[i])) return input;
+        // Spatial axes of size 1 repeated (a squeeze-excite gate over the map): a nearest resize to the size.
+        if (target.length === shape.length && target[0] === shape[0] && shape.length > 1 && shape.slice(1).every((n, i) => n === 1 || n === target[i + 1])) {
+          return this.functional(op, { kind: 'upsample', args: { mode: 'nearest', align_corners: false, size: target.slice(1) }, from: {} }, input, site);
+        }
+        return this.interp.lost(`${op} from [${shape.join(', ')}] to [${target.join(', ')}]`, site.span);
+      }
       case 'contiguous':
       case 'detach':
       case 'clone':
@@ -415,6 +499,16 @@ export class ForwardContext {
         return x ? x.shape!.length + 1 : this.passUnknown(input);
     }
     return undefined;
+  }
+
+  /** x.expand(N, -1, H, W) or x.expand((N, C, H, W)): the target shape without the batch axis, or undefined. */
+  private expandShape(shape: number[], args: Py[]): number[] | undefined {
+    const dims = args.length === 1 && isObj(args[0]) && (args[0].t === 'tuple' || args[0].t === 'list') ? args[0].items : args;
+    if (dims.length !== shape.length + 1) return undefined;
+    const [n, ...rest] = dims;
+    if (!((isObj(n) && n.t === 'batch') || n === -1 || n === this.batch)) return undefined;
+    const out = rest.map((d, i) => (d === -1 ? shape[i] : d));
+    return out.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1) ? (out as number[]) : undefined;
   }
 
   /** The shape as PyTorch gives it: (N, C, H, W), N symbolic. */
@@ -507,6 +601,7 @@ export class ForwardContext {
     const lt = isTensor(l);
     const rt = isTensor(r);
     if (!lt && !rt) return undefined;
+    if ((lt && isConst(r)) || (rt && isConst(l))) return this.withConstant(base, lt ? (l as Tensor) : (r as Tensor), (lt ? r : l) as ConstTensor, lt, span);
     if (lt && rt) {
       if (!l.v || !r.v) return this.tensor(undefined);
       if (base === '+' || base === '*') {
@@ -519,6 +614,34 @@ export class ForwardContext {
     const other = lt ? r : l;
     if (typeof other === 'number' && ['+', '-', '*', '/'].includes(base)) return lt ? l : r;
     return undefined;
+  }
+
+  /** Engine values of the parameters used in forward, once each (`features.1.0.layer_scale`). */
+  private readonly parameters = new Map<string, Value | undefined>();
+
+  /**
+   * A tensor times (or plus) an nn.Parameter of shape [C, 1, 1] or [C, H, W] (ConvNeXt's layer
+   * scale): the parameter is the engine's learned constant, then a broadcast mul / add. Other
+   * constant tensors are not followed in forward.
+   */
+  private withConstant(op: string, t: Tensor, c: ConstTensor, tensorFirst: boolean, span: Span): Py {
+    if (!t.v) return t;
+    const shape = t.v.shape!;
+    // A leading 1 is the batch axis broadcast (nn.Parameter(torch.zeros(1, C, 1, 1))).
+    const own = c.shape.length === shape.length + 1 && c.shape[0] === 1 ? c.shape.slice(1) : c.shape;
+    const [C, H, W] = own;
+    const fits = own.length === 3 && shape.length === 3 && C === shape[0] && ((H === 1 && W === 1) || (H === shape[1] && W === shape[2]));
+    if (!c.param || !c.owner || c.owner.path === undefined || (op !== '*' && op !== '+') || !fits) return this.interp.lost(`tensor ${op} a tensor of constants of shape [${c.shape.join(', ')}]`, span);
+    const statement = this.interp.active[this.interp.active.length - 1]?.stmt.span ?? span;
+    const name = c.owner.path ? `${c.owner.path}.${c.attr}` : c.attr!;
+    if (!this.parameters.has(name)) {
+      const mean = c.data ? c.data.reduce((a, b) => a + b, 0) / c.data.length : 0;
+      this.parameters.set(name, this.add(name, { kind: 'parameter', args: { out: C, height: H, width: W, mean }, from: {} }, [t.v], span, statement, {}, c.owner));
+    }
+    const p = this.parameters.get(name);
+    if (!p) return this.tensor(undefined);
+    const kind = op === '*' ? 'mul' : 'add';
+    return this.tensor(this.add(this.opName(kind), { kind, args: {}, from: {} }, tensorFirst ? [t.v, p] : [p, t.v], span, statement, {}));
   }
 
   /** `x[:, :c]`, `x[:, :, :-pad]`, `x[..., ::2]`: a strided_slice layer; indexing with integers (which drops an axis) is not modelled. */
@@ -576,7 +699,7 @@ export class ForwardContext {
   training(span: Span): boolean {
     if (!this.trainingNoted) {
       this.trainingNoted = true;
-      this.net.report('formatNote', 'self.training is taken as False: ConvLens analyses the model in eval mode (dropout off, batch norm with its running statistics).', span);
+      this.net.report('formatNote', 'self.training is taken as False: ConvLens analyses the model in eval mode (dropout off, batch norm with its running statistics).', this.at(span));
     }
     return false;
   }

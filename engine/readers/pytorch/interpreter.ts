@@ -4,7 +4,9 @@
 // library.ts, and stops following — an `unknown` value that names the construct and where it
 // is — at anything it cannot model, so what depends on it is withheld and nothing is guessed.
 import type { Span } from '../../types';
+import { AnalysisCancelled } from '../cancelled';
 import type { Arg, ClassDef, Expr, FunctionDef, Param, SliceExpr, Stmt } from './ast';
+import { dataclassFields, dataclassInit, isDataclass } from './dataclass';
 import {
   firstUnknown,
   isModule,
@@ -45,6 +47,10 @@ export class Raised extends Error {
 const MAX_STEPS = 500_000;
 const MAX_DEPTH = 64;
 const MAX_ITEMS = 100_000;
+/** Items built or copied in all (list copies in a loop): bounds the time and memory steps do not. */
+export const MAX_COPIED = 10_000_000;
+const MAX_WHILE = 10_000;
+const COMPARISON_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not']);
 
 /** Where a call is written: the whole call, the callee, and each argument. */
 export interface CallSite {
@@ -91,6 +97,9 @@ export interface StatementRecord {
 
 export class Interpreter {
   private steps = 0;
+  private copied = 0;
+  /** ReadOptions.workLimit. */
+  workLimit = MAX_COPIED;
   private depth = 0;
   private nextId = 1;
   /** Statements being executed, outermost first. */
@@ -106,14 +115,17 @@ export class Interpreter {
   preludeSite?: Span;
   /** The prelude's definitions, bound where a file imports them (prelude.ts). */
   prelude?: Scope;
+  /** The front end abandoned this reading (ReadOptions.cancelled), polled every 256 steps. */
+  cancelled?: () => boolean;
 
   constructor(readonly lib: Library, readonly globals: Scope) {}
 
   /** Notes a construct that could not be followed (the first one becomes the reader's finding). */
   note(u: { why: string; span: Span }): void {
-    // Module-level code (weights tables, registries) is not the model; the prelude's spans are not the user's.
-    if (this.moduleLevel || this.preludeSite) return;
-    if (!this.unfollowed) this.unfollowed = { why: u.why, span: u.span };
+    // Module-level code (weights tables, registries) is not the model; inside a library helper
+    // (the prelude), the place is the user's call of it.
+    if (this.moduleLevel) return;
+    if (!this.unfollowed) this.unfollowed = { why: u.why, span: this.preludeSite ?? u.span };
   }
 
   /** An unknown value that is also reported (used where a figure depended on it). */
@@ -127,7 +139,14 @@ export class Interpreter {
     return this.nextId++;
   }
 
+  /** Counts `items` built or copied; a file past MAX_COPIED in all is not followed. */
+  charge(items: number, span: Span): void {
+    this.copied += items;
+    if (this.copied > this.workLimit) throw new Unfollowed(`building or copying more than ${this.workLimit.toLocaleString('en-US')} list items in all (a list copied in a loop?)`, span);
+  }
+
   private tick(span: Span): void {
+    if ((this.steps & 255) === 0 && this.cancelled?.()) throw new AnalysisCancelled();
     if (++this.steps > MAX_STEPS) throw new Unfollowed(`more computation than ConvLens follows in a file (${MAX_STEPS.toLocaleString('en-US')} steps; densenet201 takes 28,000)`, span);
   }
 
@@ -138,7 +157,8 @@ export class Interpreter {
     for (const s of body) {
       // Module level: definitions, imports and assignments of constants; the rest (training
       // loops, `if __name__ == '__main__'`) is not the model and is not run.
-      if (s.t !== 'import' && s.t !== 'def' && s.t !== 'class' && s.t !== 'assign') continue;
+      // A `try` around imports (`try: from torch.hub import … except ImportError: …`) is followed too.
+      if (s.t !== 'import' && s.t !== 'def' && s.t !== 'class' && s.t !== 'assign' && s.t !== 'try') continue;
       try {
         this.exec(s, scope);
       } catch (err) {
@@ -243,11 +263,19 @@ export class Interpreter {
       }
       case 'assert': {
         const t = truthy(this.evaluate(s.test, scope));
-        if (t === false) throw new Raised('an assert failed', s.span);
+        if (t === false) throw new Raised(this.assertMessage(s, scope), s.span);
+        // An assert on something unknown may hold: the code goes on, as it would when it holds.
         return undefined;
       }
+      case 'while':
+        return this.execWhile(s, scope);
+      case 'try':
+        return this.execTry(s, scope);
+      case 'with':
+        return this.execWith(s, scope);
       case 'pass':
       case 'declare':
+      case 'annotation':
         return undefined;
       case 'break':
         return { k: 'break' };
@@ -256,6 +284,85 @@ export class Interpreter {
       case 'unsupported':
         throw new Unfollowed(s.what, s.span);
     }
+  }
+
+  /** AssertionError with the assert's message, and the values a failed comparison compared. */
+  private assertMessage(s: Extract<Stmt, { t: 'assert' }>, scope: Scope): string {
+    const msg = s.msg ? this.safeEval(s.msg, scope) : undefined;
+    const test = s.test;
+    const values = test.t === 'bin' && COMPARISON_OPS.has(test.op) ? ` (${show(this.safeEval(test.l, scope))} ${test.op} ${show(this.safeEval(test.r, scope))} is False)` : '';
+    return `AssertionError${typeof msg === 'string' ? `: ${msg}` : ''}${values}`;
+  }
+
+  /** `while`: followed while its condition is known, up to a bound (a loop that does not end is not followed). */
+  private execWhile(s: Extract<Stmt, { t: 'while' }>, scope: Scope): Signal {
+    for (let n = 0; ; n++) {
+      const test = this.evaluate(s.test, scope);
+      const t = truthy(test);
+      if (t === undefined) throw new Unfollowed(isUnknown(test) ? test.why : `a loop condition on ${show(test)}`, isUnknown(test) ? test.span : s.test.span);
+      if (!t) return s.orelse ? this.execBlock(s.orelse, scope) : undefined;
+      if (n >= MAX_WHILE) throw new Unfollowed(`a while loop that runs more than ${MAX_WHILE.toLocaleString('en-US')} times`, s.test.span);
+      const sig = this.execBlock(s.body, scope);
+      if (sig?.k === 'break') return undefined;
+      if (sig?.k === 'return') return sig;
+    }
+  }
+
+  /**
+   * `try`: the body is followed. An exception in it that an `except` would catch is not followed
+   * (which handler runs, and what it does, depend on the exception); `finally` runs on the way out.
+   */
+  private execTry(s: Extract<Stmt, { t: 'try' }>, scope: Scope): Signal {
+    let sig: Signal;
+    try {
+      sig = this.execBlock(s.body, scope);
+    } catch (err) {
+      if (err instanceof Raised && s.handlers.length) throw new Unfollowed(`the except clause taken after ${err.message.replace(/\.$/, '')} (raised in the try body)`, s.handlers[0].span);
+      if (err instanceof Raised && s.final) {
+        const after = this.execBlock(s.final, scope);
+        if (after) return after;
+      }
+      throw err;
+    }
+    if (!sig && s.orelse) sig = this.execBlock(s.orelse, scope);
+    if (s.final) return this.execBlock(s.final, scope) ?? sig;
+    return sig;
+  }
+
+  /** `with torch.no_grad():` and the like: the body is followed; `as x` binds what __enter__ gives. */
+  private execWith(s: Extract<Stmt, { t: 'with' }>, scope: Scope): Signal {
+    const exits: Array<() => void> = [];
+    // A context manager ConvLens does not model (or one of the file's, with __exit__) may swallow an exception.
+    let maySuppress = false;
+    for (const item of s.items) {
+      const ctx = this.evaluate(item.ctx, scope);
+      let entered: Py = null;
+      if (isObj(ctx) && (ctx.t === 'object' || ctx.t === 'module') && ctx.cls) {
+        const cls = ctx.cls;
+        const enter = this.classAttr(cls, '__enter__');
+        const exit = this.classAttr(cls, '__exit__');
+        const site: CallSite = { span: item.ctx.span, fnSpan: item.ctx.span, posSpans: [], kwSpans: new Map() };
+        if (enter) entered = this.call(this.bind(enter.value, ctx, cls), [], new Map(), site);
+        if (exit) exits.push(() => void this.call(this.bind(exit.value, ctx, cls), [null, null, null], new Map(), site));
+        maySuppress ||= !!exit;
+      } else if (isUnknown(ctx)) {
+        entered = ctx;
+        maySuppress = true;
+      } else if (!(isObj(ctx) && ctx.t === 'builtin' && ctx.name === 'contextmanager')) {
+        entered = unknown(`the value a with statement gets from ${typeName(ctx)}`, item.ctx.span);
+        maySuppress = true;
+      }
+      if (item.target) this.assign(item.target, entered, scope);
+    }
+    let sig: Signal;
+    try {
+      sig = this.execBlock(s.body, scope);
+    } catch (err) {
+      if (err instanceof Raised && maySuppress) throw new Unfollowed(`whether the with statement's context manager lets ${err.message.replace(/\.$/, '')} through`, s.span);
+      throw err;
+    }
+    for (const exit of exits.reverse()) exit();
+    return sig;
   }
 
   private importName(module: string, name: string | undefined, bindsRoot: boolean | undefined, span: Span): Py {
@@ -323,6 +430,8 @@ export class Interpreter {
 
   setAttr(obj: Py, name: string, v: Py, span: Span): void {
     if (isModule(obj)) {
+      // An nn.Parameter set on a module is registered as its own (named_parameters: `path.name`).
+      if (isObj(v) && v.t === 'const' && v.param) v = { ...v, owner: obj, attr: name };
       if (isModule(v)) {
         obj.children.set(name, v);
       } else if (obj.children.has(name)) obj.children.delete(name);
@@ -374,6 +483,10 @@ export class Interpreter {
       }
     }
     for (const [k, v] of body.vars) cls.attrs.set(k, v);
+    if (isDataclass(def)) {
+      cls.fields = dataclassFields(cls, def, bases.filter((b): b is PyClass => b.t === 'class'));
+      if (!cls.attrs.has('__init__')) cls.attrs.set('__init__', dataclassInit(cls, def, cls.fields, scope));
+    }
     return cls;
   }
 
@@ -501,6 +614,7 @@ export class Interpreter {
           if (i.t === 'star') items.push(...this.iterate(this.evaluate(i.e, scope), i.span));
           else items.push(this.evaluate(i, scope));
         }
+        if (e.t === 'set') return this.call({ t: 'builtin', name: 'builtins.set' }, [list(items)], new Map(), { span: e.span, fnSpan: e.span, posSpans: [e.span], kwSpans: new Map() });
         return e.t === 'tuple' ? tuple(items) : list(items);
       }
       case 'dict': {
@@ -559,6 +673,7 @@ export class Interpreter {
       }
     };
     loop(0);
+    if (e.kind === 'set') return this.call({ t: 'builtin', name: 'builtins.set' }, [list(out)], new Map(), { span: e.span, fnSpan: e.span, posSpans: [e.span], kwSpans: new Map() });
     return e.kind === 'dict' ? { t: 'dict', map: dict } : list(out);
   }
 
@@ -569,8 +684,10 @@ export class Interpreter {
       switch (v.t) {
         case 'list':
         case 'tuple':
+          this.charge(v.items.length, span);
           return [...v.items];
         case 'dict':
+          this.charge(v.map.size, span);
           return [...v.map.keys()];
         case 'module':
           if (v.torch === 'ModuleDict') return [...v.children.keys()];
@@ -700,12 +817,16 @@ export class Interpreter {
     if (viaLib !== undefined) return viaLib;
     if ((typeof l === 'number' || typeof l === 'boolean') && (typeof r === 'number' || typeof r === 'boolean')) return arith(op, Number(l), Number(r), span);
     if (['<', '<=', '>', '>='].includes(op) && typeof l === 'string' && typeof r === 'string') return compare(op, l < r ? -1 : l > r ? 1 : 0);
-    if (op === '+' && typeof l === 'string' && typeof r === 'string') return l + r;
+    if (op === '+' && typeof l === 'string' && typeof r === 'string') {
+      this.charge(l.length + r.length, span);
+      return l + r;
+    }
     if (op === '%' && typeof l === 'string') return formatPercent(l, r, span);
-    if (op === '*' && (isObj(l) || typeof l === 'string') && typeof r === 'number') return repeat(l, r, span);
-    if (op === '*' && typeof l === 'number' && (isObj(r) || typeof r === 'string')) return repeat(r, l, span);
+    if (op === '*' && (isObj(l) || typeof l === 'string') && typeof r === 'number') return repeat(l, r, span, this);
+    if (op === '*' && typeof l === 'number' && (isObj(r) || typeof r === 'string')) return repeat(r, l, span, this);
     if (isObj(l) && isObj(r) && (l.t === 'list' || l.t === 'tuple') && l.t === r.t) {
       if (op === '+') {
+        this.charge(inPlace && l.t === 'list' ? r.items.length : l.items.length + r.items.length, span);
         if (inPlace && l.t === 'list') {
           l.items.push(...r.items);
           return l;
@@ -715,6 +836,7 @@ export class Interpreter {
       if (['<', '<=', '>', '>='].includes(op)) return unknown('comparing sequences', span);
     }
     if (isObj(l) && l.t === 'list' && isObj(r) && r.t === 'tuple' && inPlace && op === '+') {
+      this.charge(r.items.length, span);
       l.items.push(...r.items);
       return l;
     }
@@ -796,8 +918,8 @@ export class Interpreter {
     const init = this.classAttr(cls, '__init__');
     if (init && isObj(init.value) && init.value.t === 'func') {
       this.callFunction({ ...init.value, self: obj }, args, kwargs, site.span);
-    } else if (!init && cls.isModule && (args.length || kwargs.size) && isModule(obj) && obj.torch) {
-      // A subclass of a library container without its own __init__: the container's.
+    } else if (!init && cls.isModule && isModule(obj) && obj.torch) {
+      // A subclass of a library container or layer without its own __init__: the library's.
       this.lib.call({ t: 'builtin', name: `torch.nn.${obj.torch}.__init__`, self: obj }, args, kwargs, site);
     }
     return obj;
@@ -949,11 +1071,16 @@ function arith(op: string, a: number, b: number, span: Span): Py {
   throw new Unfollowed(`the operator ${op}`, span);
 }
 
-function repeat(v: Py, n: number, span: Span): Py {
+function repeat(v: Py, n: number, span: Span, interp: Interpreter): Py {
   if (!Number.isInteger(n)) throw new Raised("can't multiply a sequence by a non-integer", span);
-  if (typeof v === 'string') return v.repeat(Math.max(0, n));
+  if (typeof v === 'string') {
+    if (v.length * n > MAX_ITEMS) throw new Unfollowed(`a string of more than ${MAX_ITEMS} characters`, span);
+    interp.charge(v.length * Math.max(0, n), span);
+    return v.repeat(Math.max(0, n));
+  }
   if (isObj(v) && (v.t === 'list' || v.t === 'tuple')) {
     if (v.items.length * n > MAX_ITEMS) throw new Unfollowed(`a list of more than ${MAX_ITEMS} items`, span);
+    interp.charge(v.items.length * Math.max(0, n), span);
     const items: Py[] = [];
     for (let i = 0; i < n; i++) items.push(...v.items);
     return v.t === 'list' ? list(items) : tuple(items);

@@ -6,7 +6,8 @@ import { Raised, Unfollowed, type CallSite, type Interpreter, type Library } fro
 import { callPython, hasValueMethod, PYTHON_BUILTINS, valueMethod } from './builtins';
 import { bindModuleArgs, CONTAINERS, isModelledModule, moduleArgAttr } from './nn';
 import type { ForwardContext } from './forward';
-import { isModule, isObj, isTensor, isUnknown, list, tuple, typeName, unknown, type Builtin, type DictKey, type ModuleObj, type Py, type Unknown } from './values';
+import { constantAttr, constantBinary, constantCall, constantItems, constTensor } from './constants';
+import { isConst, isModule, isObj, isTensor, isUnknown, list, tuple, typeName, unknown, type Builtin, type DictKey, type ModuleObj, type Py, type Unknown } from './values';
 
 /** Module paths that name the same things: `torch.nn.modules.conv.Conv2d` is `torch.nn.Conv2d`. */
 const canonicalNames = new Map<string, string>();
@@ -61,6 +62,13 @@ export class TorchLibrary implements Library {
   }
 
   valueAttr(v: Py, name: string, span: Span): Py | undefined {
+    if (isConst(v)) {
+      if (name === '__iter__') {
+        const items = constantItems(v, span);
+        return items ? list(items) : unknown('iterating over a tensor of unknown values', span);
+      }
+      return constantAttr(v, name);
+    }
     if (isTensor(v)) {
       if (!this.forward) return unknown('a tensor made while the model is constructed', span);
       const a = this.forward.attr(v, name);
@@ -72,6 +80,7 @@ export class TorchLibrary implements Library {
       if (argAttr !== undefined) return argAttr;
       if (MODULE_METHODS.has(name)) return { t: 'builtin', name: `module.${name}`, self: v };
       if (name === '__class__' && v.cls) return v.cls;
+      if ((name === 'weight' || name === 'bias') && v.torch === 'LayerNorm' && v.args.elementwise_affine === false) return null;
       if (name === 'weight' || name === 'bias') return unknown(`the ${name} of ${v.path ?? typeName(v)}`, span);
       return undefined;
     }
@@ -80,6 +89,18 @@ export class TorchLibrary implements Library {
   }
 
   index(v: Py, items: Py[], span: Span): Py | undefined {
+    if (isConst(v)) {
+      const all = constantItems({ ...v, inexact: false }, span);
+      const k = items[0];
+      if (items.length === 1 && all && typeof k === 'number' && Number.isInteger(k)) {
+        const i = k < 0 ? all.length + k : k;
+        if (i < 0 || i >= all.length) throw new Raised(`IndexError: index ${k} is out of bounds for dimension 0 with size ${all.length}`, span);
+        // t[i] of a 1-D tensor is a 0-d tensor (int(), .item() and arithmetic take it).
+        const x = all[i];
+        return typeof x === 'number' ? { ...constTensor([], [x], v.float), inexact: v.inexact } : x;
+      }
+      return unknown(`indexing a tensor of constants with ${items.length} items`, span);
+    }
     if (isTensor(v)) return this.forward ? this.forward.index(v, items, span) : unknown('a tensor made while the model is constructed', span);
     if (isModule(v) && items.length === 1) {
       const k = items[0];
@@ -105,6 +126,8 @@ export class TorchLibrary implements Library {
   }
 
   binary(op: string, l: Py, r: Py, span: Span): Py | undefined {
+    const constant = (isConst(l) && !isTensor(r)) || (isConst(r) && !isTensor(l)) ? constantBinary(op, l, r, span) : undefined;
+    if (constant !== undefined) return constant;
     if (!this.forward) {
       if (isTensor(l) || isTensor(r)) return unknown('a tensor made while the model is constructed', span);
       return undefined;
@@ -147,6 +170,12 @@ export class TorchLibrary implements Library {
       return this.interp.lost(`${typeName(b.self!)}.${name.slice(7)}()`, site.span);
     }
     if (name.startsWith('module.')) return this.moduleMethod(b.self as ModuleObj, name.slice('module.'.length), args, kwargs, site);
+    // Tensors of constants (RegNet's widths, ConvNeXt's layer scale), while the model is built or on constants.
+    if (/^torch\.(Tensor\.)?\w+$/.test(name) && (isConst(b.self) || !this.forward || args.some(isConst))) {
+      const r = constantCall(name, isConst(b.self) ? b.self : undefined, args, kwargs, site.span);
+      if (r !== undefined) return r;
+      if (isConst(b.self)) return this.interp.lost(`Tensor.${name.split('.').pop()}() on a tensor of constants`, site.fnSpan);
+    }
     // super().__init__(…) of a library base.
     const init = /^torch\.nn\.(\w+)\.__init__$/.exec(name);
     if (init && b.self !== undefined) {
@@ -154,6 +183,14 @@ export class TorchLibrary implements Library {
       if (init[1] === 'Module') return null;
       if (CONTAINERS.has(init[1])) {
         this.fillContainer(self, init[1], args, site);
+        return null;
+      }
+      if (isModelledModule(init[1])) {
+        // A subclass of a torch.nn layer (ConvNeXt's LayerNorm2d): the layer's arguments are its own.
+        const bound = bindModuleArgs(init[1], args, kwargs, site.posSpans, site.kwSpans);
+        if ('error' in bound) throw new Raised(`TypeError: ${bound.error}`, site.span);
+        self.args = bound.args;
+        if (!this.interp.preludeSite) self.argSpans = bound.spans;
         return null;
       }
       return this.interp.lost(`a subclass of nn.${init[1]}`, site.span);
@@ -168,7 +205,7 @@ export class TorchLibrary implements Library {
         return m;
       }
       if (isModelledModule(nn[1])) return this.construct(nn[1], args, kwargs, site);
-      if (nn[1] === 'Parameter') return unknown('an nn.Parameter', site.span);
+      if (nn[1] === 'Parameter') return isConst(args[0]) ? { ...args[0], param: true, pid: this.interp.newId() } : this.interp.lost('an nn.Parameter', site.span);
       return this.interp.lost(`torch.nn.${nn[1]}`, site.fnSpan);
     }
     if (FACTORIES.has(name)) return unknown(`${name}() data`, site.span);
@@ -188,7 +225,8 @@ export class TorchLibrary implements Library {
     if ('error' in bound) throw new Raised(`TypeError: ${bound.error}`, site.span);
     const m = this.newModule(type, site.span, site.fnSpan);
     m.args = bound.args;
-    m.argSpans = bound.spans;
+    // Built by a library helper (prelude.ts): its argument spans are the helper's, not the user's.
+    if (!this.interp.preludeSite) m.argSpans = bound.spans;
     return m;
   }
 
@@ -279,9 +317,16 @@ export class TorchLibrary implements Library {
         return list([...m.children.values()]);
       case 'items':
         return list([...m.children].map(([k, v]) => tuple([k, v])));
-      case 'apply':
-      case 'register_buffer':
       case 'register_parameter':
+        if (typeof args[0] !== 'string') return this.interp.lost('register_parameter() with a computed name', span);
+        this.interp.setAttr(m, args[0], isConst(args[1]) || args[1] === null ? args[1] : this.interp.lost('an nn.Parameter', span), span);
+        return null;
+      case 'register_buffer':
+        // A buffer is not a parameter; forward may read it (its shape), not compute with it.
+        if (typeof args[0] !== 'string') return this.interp.lost('register_buffer() with a computed name', span);
+        this.interp.setAttr(m, args[0], isConst(args[1]) || args[1] === null ? args[1] : unknown(`the buffer ${args[0]}`, span), span);
+        return null;
+      case 'apply':
       case 'eval':
       case 'train':
       case 'requires_grad_':

@@ -240,12 +240,20 @@ export function engineLayer(m: ModuleObj, inputRank: number): EngineLayer | stri
       return { kind: 'groupnorm', args: { groups: p('num_groups'), eps: p('eps') }, from: { groups: 'num_groups', eps: 'eps' } };
     case 'LayerNorm': {
       const s = p('normalized_shape');
-      const n = Array.isArray(s) && s.length === 1 ? s[0] : s;
-      if (inputRank !== 1 || typeof n !== 'number') return 'nn.LayerNorm over more than the last axis of a flat tensor';
-      return { kind: 'layernorm', args: { eps: p('eps') }, from: { eps: 'eps' } };
+      const dims = typeof s === 'number' ? [s] : s;
+      if (!Array.isArray(dims) || !dims.length || dims.length > inputRank) return bad('normalized_shape');
+      if (a.elementwise_affine !== true) return bad('elementwise_affine');
+      // Over the last axis of a flat tensor: the engine's layernorm over the features; else over the trailing axes.
+      if (inputRank === 1) return { kind: 'layernorm', args: { eps: p('eps') }, from: { eps: 'eps' } };
+      return { kind: 'layernorm', args: { eps: p('eps'), axis: -dims.length }, from: { eps: 'eps', axis: 'normalized_shape' } };
     }
     case 'InstanceNorm':
-      return `torch.nn.${t}`;
+      // Each channel of each sample normalised over its positions: a group norm with one channel per group.
+      if (inputRank !== rank + 1) return `${t} on a tensor of rank ${inputRank + 1} (it needs ${rank + 2})`;
+      if (typeof a.num_features !== 'number') return bad('num_features');
+      // Running statistics are buffers the engine's group norm does not hold (the memory figure would be short).
+      if (a.track_running_stats === true) return bad('track_running_stats');
+      return { kind: 'groupnorm', args: { groups: a.num_features, eps: p('eps'), affine: a.affine === true }, from: { groups: 'num_features', eps: 'eps', affine: 'affine' } };
     case 'Inplace':
     case 'None':
       return { kind: ACTIVATION_KINDS[t], args: {}, from: {} };
@@ -320,6 +328,8 @@ export function padPairs(v: unknown, rank: number): Array<[number, number]> | un
 export function moduleArgAttr(m: ModuleObj, name: string): Py | undefined {
   if (!m.torch || !(name in m.args)) return undefined;
   const v = m.args[name];
+  // LayerNorm keeps normalized_shape as a tuple.
+  if (name === 'normalized_shape' && typeof v === 'number') return { t: 'tuple', items: [v] };
   // PyTorch stores kernel_size, stride, padding and dilation of convs and pools as tuples.
   const rank = rankOf(m.torch);
   if (rank && ['kernel_size', 'stride', 'padding', 'dilation', 'output_padding'].includes(name) && typeof v === 'number' && /^Conv/.test(m.torch)) return { t: 'tuple', items: Array(rank).fill(v) };

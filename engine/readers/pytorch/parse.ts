@@ -112,9 +112,10 @@ class Converter {
           if (c.name === 'AssignOp') groups.push([]);
           else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
         }
-        if (groups.length < 2) return { t: 'pass', span }; // a bare annotation `x: int`
+        const annotated = k.some((c) => c.name === 'TypeDef');
+        if (groups.length < 2) return k[0]?.name === 'VariableName' && annotated ? { t: 'annotation', name: this.src(k[0]), span } : { t: 'pass', span }; // a bare annotation `x: int`
         const exprs = groups.map((g) => this.exprList(g, 0, g.length));
-        return { t: 'assign', targets: exprs.slice(0, -1), value: exprs[exprs.length - 1], span };
+        return { t: 'assign', targets: exprs.slice(0, -1), value: exprs[exprs.length - 1], span, ...(annotated ? { annotated } : {}) };
       }
       case 'UpdateStatement': {
         const op = k.find((c) => c.name === 'UpdateOp');
@@ -163,21 +164,37 @@ class Converter {
         const decorators = k.filter((c) => c.name === 'Decorator').map((d) => this.decorator(d));
         const inner = k.find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition');
         if (!inner) return { t: 'unsupported', what: 'this decorated statement', span };
-        if (inner.name === 'ClassDefinition') return { t: 'class', def: this.classDef(inner), span };
+        if (inner.name === 'ClassDefinition') return { t: 'class', def: { ...this.classDef(inner), decorators }, span };
         return { t: 'def', def: this.funcDef(inner, decorators), span };
       }
       case 'ImportStatement':
         return { t: 'import', names: this.imports(n), span };
       case 'RaiseStatement':
         return { t: 'raise', e: k[1] ? this.expr(k[1]) : undefined, span };
-      case 'AssertStatement':
-        return { t: 'assert', test: k[1] ? this.expr(k[1]) : { t: 'const', v: true, span }, span };
-      case 'WhileStatement':
-        return { t: 'unsupported', what: 'a while loop', span };
-      case 'WithStatement':
-        return { t: 'unsupported', what: 'a with statement', span };
+      case 'AssertStatement': {
+        const comma = k.findIndex((c) => c.name === ',');
+        return { t: 'assert', test: k[1] && k[1].name !== ',' ? this.expr(k[1]) : { t: 'const', v: true, span }, msg: comma > 0 && k[comma + 1] ? this.expr(k[comma + 1]) : undefined, span };
+      }
+      case 'WhileStatement': {
+        const bodies = k.filter((c) => c.name === 'Body');
+        if (!k[1] || k[1].name === 'Body' || !bodies.length) return { t: 'unsupported', what: 'this while loop', span };
+        return { t: 'while', test: this.expr(k[1]), body: this.body(bodies[0]), orelse: bodies[1] ? this.body(bodies[1]) : undefined, span };
+      }
+      case 'WithStatement': {
+        // with a as x, b: the items between `with` and the body.
+        const iBody = k.findIndex((c) => c.name === 'Body');
+        if (iBody < 0) return { t: 'unsupported', what: 'this with statement', span };
+        const items: Array<{ ctx: Expr; target?: Expr }> = [];
+        for (let i = 1; i < iBody; i++) {
+          const c = k[i];
+          if (c.name === ',' || c.name === '(' || c.name === ')') continue;
+          if (c.name === 'as' && items.length && k[i + 1]) items[items.length - 1].target = this.expr(k[++i]);
+          else items.push({ ctx: this.expr(c) });
+        }
+        return { t: 'with', items, body: this.body(k[iBody]), span };
+      }
       case 'TryStatement':
-        return { t: 'unsupported', what: 'a try statement', span };
+        return this.tryStatement(k, span);
       case 'DeleteStatement':
         return { t: 'unsupported', what: 'a del statement', span };
       default:
@@ -185,6 +202,28 @@ class Converter {
         // A lone expression lezer did not wrap (recovered syntax): evaluate nothing.
         return undefined;
     }
+  }
+
+  /** try / except [types [as name]] / else / finally, each keyword followed by its body. */
+  private tryStatement(k: SyntaxNode[], span: Span): Stmt {
+    const out: Extract<Stmt, { t: 'try' }> = { t: 'try', body: [], handlers: [], span };
+    for (let i = 0; i < k.length; i++) {
+      const w = k[i].name;
+      const iBody = k.findIndex((c, j) => j > i && c.name === 'Body');
+      if (iBody < 0) break;
+      const body = this.body(k[iBody]);
+      if (w === 'try') out.body = body;
+      else if (w === 'except') {
+        const head = k.slice(i + 1, iBody);
+        const iAs = head.findIndex((c) => c.name === 'as');
+        const types = head[0] && head[0].name !== 'as' ? this.expr(head[0]) : undefined;
+        out.handlers.push({ types, name: iAs >= 0 && head[iAs + 1] ? this.src(head[iAs + 1]) : undefined, body, span: { start: k[i].from, end: k[iBody].to } });
+      } else if (w === 'else') out.orelse = body;
+      else if (w === 'finally') out.final = body;
+      else continue;
+      i = iBody;
+    }
+    return out;
   }
 
   private decorator(d: SyntaxNode): Expr {
@@ -425,6 +464,8 @@ class Converter {
       }
       case 'UnaryExpression': {
         if (k.length < 2) return { t: 'unsupported', what: 'this expression', span };
+        // lezer reads `not a or b` as `not (a or b)`; Python's `not` binds tighter than and/or.
+        if (this.src(k[0]) === 'not') return this.negateLeftmost(k[1], k[0].from);
         return { t: 'unary', op: this.src(k[0]), e: this.expr(k[1]), span };
       }
       case 'ConditionalExpression': {
@@ -468,6 +509,17 @@ class Converter {
       default:
         return { t: 'unsupported', what: describe(n.name), span };
     }
+  }
+
+  /** `not` applied to the leftmost operand of an unparenthesised and/or chain. */
+  private negateLeftmost(n: SyntaxNode, notStart: number): Expr {
+    const k = this.kids(n);
+    const op = k.length === 3 && n.name === 'BinaryExpression' ? this.src(k[1]) : '';
+    if (op === 'and' || op === 'or') {
+      const l = this.negateLeftmost(k[0], notStart);
+      return { t: 'bin', op, l, r: this.expr(k[2]), span: { start: notStart, end: n.to } };
+    }
+    return { t: 'unary', op: 'not', e: this.expr(n), span: { start: notStart, end: n.to } };
   }
 
   /** An f-string's literal text and replacement fields (`{expr}`, `{expr!r}`; a format spec is kept as a flag). */

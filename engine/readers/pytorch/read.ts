@@ -15,7 +15,7 @@ import { Interpreter, Raised, Unfollowed, type CallSite, type StatementRecord } 
 import { TorchLibrary } from './library';
 import { ForwardContext } from './forward';
 import { ownParameters } from './nn';
-import { findInputShape } from './input';
+import { findInputShape, spatialRank, withBatch } from './input';
 import { preludeStatements } from './prelude';
 import { isModule, isObj, isTensor, isUnknown, Scope, type ModuleObj, type Py, type PyClass, type PyFunction } from './values';
 import type { Param } from './ast';
@@ -47,6 +47,8 @@ class PytorchReader {
   constructor(private readonly text: string, private readonly options: ReadOptions) {
     this.interp = new Interpreter(this.lib, new Scope());
     this.lib.interp = this.interp;
+    this.interp.cancelled = options.cancelled;
+    if (options.workLimit !== undefined) this.interp.workLimit = options.workLimit;
   }
 
   run(): Analysis {
@@ -78,10 +80,15 @@ class PytorchReader {
     const site: CallSite = { span: target.def.nameSpan, fnSpan: target.def.nameSpan, posSpans: [], kwSpans: new Map() };
 
     const model = this.construct(target, site);
-    const input = findInputShape(this.text, this.options.inputShape, this.options.fallbackInputShape);
-    if (model && input) {
+    const given = findInputShape(this.text, this.options.inputShape, this.options.fallbackInputShape);
+    const input = given && withBatch(given, spatialRank(this.lib.modules), result_name(target));
+    if (model && input && !('problem' in input)) {
       result.input = input.shape;
+      result.batch = input.batch;
       this.run_forward(model, input.shape, input.batch, site, result);
+    } else if (model && input && 'problem' in input) {
+      this.incomplete = true;
+      this.net.report('pytorchInputForm', input.problem, input.span ?? target.def.nameSpan);
     } else if (model && !input) {
       this.incomplete = true;
       const first = this.lib.modules.find((m) => /^Conv\dd$/.test(m.torch ?? '') && typeof m.args.in_channels === 'number');
@@ -98,12 +105,14 @@ class PytorchReader {
     result.entries = this.entries(model);
     result.entries.push(...this.elementEntries(result.entries));
     result.entries.sort((a, b) => a.span.start - b.span.start);
+    const params = model ? staticParameters(model) : undefined;
+    // A parameter count withheld (an nn.Parameter of unknown shape): the total is incomplete.
+    if (model && params === undefined) this.incomplete = true;
     if (this.interp.unfollowed && (this.incomplete || !model)) {
       const u = this.interp.unfollowed;
       this.net.report('pytorchNotFollowed', `ConvLens could not follow ${u.why}; the figures that depend on it are not shown (nothing is guessed).`, u.span);
     }
     const analysis = this.net.finish(result);
-    const params = model ? staticParameters(model) : undefined;
     if (params !== undefined) analysis.totals.params = params;
     return analysis;
   }
@@ -362,13 +371,21 @@ function nameModules(model: ModuleObj): void {
 export function staticParameters(root: ModuleObj, memo?: Map<ModuleObj, number | undefined>): number | undefined {
   if (memo?.has(root)) return memo.get(root);
   const seen = new Set<ModuleObj>();
+  const seenParams = new Set<number | undefined>();
   const count = (m: ModuleObj): number | undefined => {
     if (seen.has(m)) return 0;
     seen.add(m);
     if (m.torch === 'Unknown') return undefined;
-    let n = m.torch && !m.cls ? ownParameters(m) : 0;
+    // A library module's own parameters, also when a class of the file subclasses it (ConvNeXt's LayerNorm2d).
+    let n = m.torch ? ownParameters(m) : 0;
     if (n === undefined) return undefined;
-    for (const v of m.attrs.values()) if (isUnknown(v) && v.why === 'an nn.Parameter') return undefined;
+    for (const v of m.attrs.values()) {
+      if (isUnknown(v) && v.why === 'an nn.Parameter') return undefined;
+      if (isObj(v) && v.t === 'const' && v.param && !seenParams.has(v.pid)) {
+        seenParams.add(v.pid);
+        n += v.shape.reduce((a, b) => a * b, 1);
+      }
+    }
     for (const c of m.children.values()) {
       const k = count(c);
       if (k === undefined) return undefined;

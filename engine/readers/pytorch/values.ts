@@ -23,6 +23,7 @@ export type Py =
   | Batch
   | Partial
   | SliceValue
+  | ConstTensor
   | Unknown;
 
 export interface PyList {
@@ -72,6 +73,8 @@ export interface PyClass {
   attrs: Map<string, Py>;
   /** True when it derives from torch.nn.Module. */
   isModule: boolean;
+  /** A @dataclass's fields, in order (dataclass.ts). */
+  fields?: Array<{ name: string; default?: Py }>;
 }
 
 /** A name of the library (torch, torch.nn.Conv2d, range, math.ceil) or a method bound to a value. */
@@ -116,6 +119,25 @@ export interface Tensor {
   v?: Value;
 }
 
+/**
+ * A tensor made from constants while the model is built (RegNet's widths, ConvNeXt's layer
+ * scale): its shape, and its values when they are known (float tensors computed in float32, as
+ * PyTorch does). An nn.Parameter is one with `param`, owned by the module it is set on.
+ */
+export interface ConstTensor {
+  t: 'const';
+  shape: number[];
+  data?: number[];
+  float: boolean;
+  /** Computed with log, exp or pow, whose last float32 place may differ between libraries. */
+  inexact?: boolean;
+  param?: boolean;
+  /** The parameter's identity: one parameter set on two modules is counted once (as parameters() does). */
+  pid?: number;
+  owner?: ModuleObj;
+  attr?: string;
+}
+
 /** The batch size, symbolic: x.size(0), x.shape[0]. */
 export interface Batch {
   t: 'batch';
@@ -146,6 +168,7 @@ export const isObj = (v: Py | undefined): v is Exclude<Py, number | string | boo
 export const isUnknown = (v: Py | undefined): v is Unknown => isObj(v) && v.t === 'unknown';
 export const isModule = (v: Py | undefined): v is ModuleObj => isObj(v) && v.t === 'module';
 export const isTensor = (v: Py | undefined): v is Tensor => isObj(v) && v.t === 'tensor';
+export const isConst = (v: Py | undefined): v is ConstTensor => isObj(v) && v.t === 'const';
 export const isSeq = (v: Py | undefined): v is PyList | PyTuple => isObj(v) && (v.t === 'list' || v.t === 'tuple');
 export const list = (items: Py[]): PyList => ({ t: 'list', items });
 export const tuple = (items: Py[]): PyTuple => ({ t: 'tuple', items });
@@ -163,6 +186,8 @@ export function typeName(v: Py | undefined): string {
       return v.torch ?? v.cls?.name ?? 'Module';
     case 'object':
       return v.cls.name;
+    case 'const':
+      return v.param ? 'Parameter' : 'Tensor';
     case 'func':
       return 'function';
     case 'class':
@@ -188,6 +213,8 @@ export function show(v: Py | undefined): string {
       return `(${v.items.map(show).join(', ')}${v.items.length === 1 ? ',' : ''})`;
     case 'tensor':
       return v.v?.shape ? `tensor [N, ${v.v.shape.join(', ')}]` : 'tensor';
+    case 'const':
+      return v.data && v.data.length <= 8 ? `tensor([${v.data.join(', ')}])` : `tensor of shape [${v.shape.join(', ')}]`;
     case 'batch':
       return 'N';
     default:
@@ -209,6 +236,8 @@ export function truthy(v: Py): boolean | undefined {
       return v.map.size > 0;
     case 'module':
       return v.torch === 'Sequential' || v.torch === 'ModuleList' || v.torch === 'ModuleDict' ? v.children.size > 0 : true;
+    case 'const':
+      return v.data && v.data.length === 1 ? v.data[0] !== 0 : undefined;
     case 'unknown':
     case 'tensor':
     case 'batch':

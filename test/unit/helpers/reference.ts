@@ -48,3 +48,15 @@ export function unravel(k: number, dims: number[]): number[] {
   }
   return idx;
 }
+
+/** Asserts `got` within `rel` of `want`'s largest magnitude, element by element (the oracles' ≤ 1e-4 relative). */
+export function assertCloseRelative(got: ArrayLike<number>, want: ArrayLike<number>, rel: number, what = 'output'): void {
+  if (got.length !== want.length) throw new Error(`${what}: ${got.length} values, the reference has ${want.length}`);
+  let scale = 0;
+  let err = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]));
+    err = Math.max(err, Math.abs(got[i] - want[i]));
+  }
+  if (!(err <= rel * scale)) throw new Error(`${what}: max difference ${err} for values up to ${scale}`);
+}

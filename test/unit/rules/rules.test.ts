@@ -100,6 +100,13 @@ const CASES: Case[] = [
     pass: net('[4, 8, 8]', 'flatten', 'linear: {out: 3}'),
     says: ['applied to 32 rows', 'giving [4, 8, 3]', '256 features'],
   },
+  {
+    code: 'CL401',
+    // A transpose put the channels last on purpose (ConvNeXt's MLP): the linear after a layer norm is meant.
+    fail: net('[4, 8, 8]', 'layernorm', 'linear: {out: 3}'),
+    pass: net('[4, 8, 8]', 'transpose: {perm: [1, 2, 0]}', 'layernorm: {axis: -1}', 'linear: {out: 16}', 'gelu', 'linear: {out: 4}'),
+    says: ['applied to 32 rows'],
+  },
 ];
 
 describe('rules: one failing and one passing network per rule', () => {

@@ -6,7 +6,7 @@ import { fieldAt } from '../../../engine/analyse/receptiveField';
 import { clip } from '../../../engine/analyse/intervals';
 import type { AxisField, IntervalSet } from '../../../engine/types';
 import type { LayerInfo } from '../workerProtocol';
-import { nearestSourceIndex, linearSource, adaptiveBin } from '../../../kernels';
+import { nearestSourceIndex, linearSource, cubicSource, adaptiveBin, padSourceIndex } from '../../../kernels';
 
 /** Per axis, a boolean mask over positions of that axis. */
 export type AxisMasks = Uint8Array[];
@@ -62,7 +62,8 @@ function reads(l: LayerInfo, operand: number, ax: number, o: number, inSize: num
     case 'depthwise':
     case 'separable':
     case 'maxpool':
-    case 'avgpool': {
+    case 'avgpool':
+    case 'lppool': {
       const k = a.kernel[ax], s = a.stride[ax], d = a.dilation?.[ax] ?? 1, p0 = a.padding[ax][0];
       return Array.from({ length: k }, (_, t) => o * s - p0 + t * d);
     }
@@ -87,10 +88,15 @@ function reads(l: LayerInfo, operand: number, ax: number, o: number, inSize: num
         const [i0, i1, l0, l1] = linearSource(o, inSize, outSize, !!a.alignCorners, a.alignCorners ? undefined : sc);
         return [...(l0 > 0 ? [i0] : []), ...(l1 > 0 ? [i1] : [])];
       }
+      if (a.mode === 'cubic') {
+        const [idx, w] = cubicSource(o, inSize, outSize, a.coordinates, a.cubicA, !!a.excludeOutside, sc);
+        return [...new Set(idx.filter((_, t) => w[t] !== 0))];
+      }
       return [nearestSourceIndex(o, inSize, outSize, sc)];
     }
     case 'pad':
-      return [o - a.padding[ax][0]];
+      // Reflect, replicate and circular padding copy a position from inside the map.
+      return [a.mode && a.mode !== 'zeros' ? padSourceIndex(o, a.padding[ax][0], inSize, a.mode) : o - a.padding[ax][0]];
     case 'concat': {
       if (a.axis === ax + 1) {
         // Operand `operand` occupies [off, off + its size) along this axis.
