@@ -742,6 +742,10 @@ layers:
     assert.deepEqual((await tilePixels(tile(c1))).rgb, coloursOf(d, c1 * HW, HW, maxAbsOf(d, c1 * HW, (c1 + 1) * HW), 'viridis'));
     await page.evaluate((c) => (window as any).convlens.select('relu1', c, [7, 63]), c1);
     assert.equal(JSON.parse((await page.getAttribute('section[data-layer="relu1"]', 'data-selected'))!).value, d[c1 * HW + 7 * 64 + 63]);
+    // A channel of the first page, no longer held: its value is computed again, exactly.
+    await page.evaluate((c) => (window as any).convlens.select('relu1', c, [3, 4]), c0);
+    await page.waitForFunction((c) => JSON.parse(document.querySelector('section[data-layer="relu1"]')?.getAttribute('data-selected') ?? '{}').channel === c, c0);
+    assert.equal(JSON.parse((await page.getAttribute('section[data-layer="relu1"]', 'data-selected'))!).value, d[c0 * HW + 3 * 64 + 4]);
     // The PNG holds every channel (32 maps), and the .npy files every value, bit for bit.
     await page.click('section[data-layer="relu1"] .save-png');
     await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'savePng'));
