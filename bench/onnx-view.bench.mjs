@@ -9,7 +9,9 @@
 //   - memory: the renderer process's peak resident memory above what it held before the message
 //     (the page, its worker, the file's bytes, the weights, the outputs), against the file's size,
 //     and the page's and worker's JS heaps (V8's own heaps: ArrayBuffers are counted apart);
-//   - a click on a layer's row → its weights' statistics shown.
+//   - a click on a layer's row → its weights' statistics shown;
+//   - a click on the last relu's pager → its next 16 channels painted (computed again when the
+//     page keeps only the shown channels of a large output).
 // The model is exported at bench time by test/fixtures/onnx/oracle.py --resnet50 into a
 // temporary folder (needs /usr/bin/python3 with torch and torchvision; skipped otherwise).
 //   node bench/onnx-view.bench.mjs [--runs 3] [--model path.onnx] [--dist DIR]   (after `node scripts/build.mjs`)
@@ -167,7 +169,30 @@ for (let i = 0; i < runs; i++) {
     });
     return performance.now() - t0;
   });
-  results.push({ ...t, peak, peakTable: peakUntil(t.table), peakFirstMap: peakUntil(t.firstMap), heap, clickMs });
+  // The maps: a late layer's next page of channels (the page keeps only the shown channels of a
+  // large output: the worker computes the layer again), until its 16 tiles are painted.
+  await page.click('#table-toggle');
+  const late = await page.evaluate(() => [...document.querySelectorAll('section.layer')].map((s) => s.dataset.layer).filter((n) => /relu/.test(n ?? '')).pop());
+  // Through the network strip: it opens the layer's group (closed in a network this size) and scrolls to it.
+  await page.click(`.graph-row[data-layer="${late}"]`);
+  await page.locator(`section[data-layer="${late}"]`).scrollIntoViewIfNeeded();
+  await page.waitForSelector(`section[data-layer="${late}"] .map[data-channel]`);
+  const pagerMs = await page.evaluate(async (name) => {
+    const sec = document.querySelector(`section[data-layer="${name}"]`);
+    const before = [...sec.querySelectorAll('.map')].map((m) => m.dataset.channel).join();
+    const t0 = performance.now();
+    sec.querySelector('.pager button:last-child').click();
+    await new Promise((resolve) => {
+      const poll = () => {
+        const tiles = [...sec.querySelectorAll('.map')];
+        if (tiles.map((m) => m.dataset.channel).join() !== before && !tiles.some((m) => m.dataset.waiting !== undefined)) resolve();
+        else requestAnimationFrame(poll);
+      };
+      poll();
+    });
+    return performance.now() - t0;
+  }, late);
+  results.push({ ...t, peak, peakTable: peakUntil(t.table), peakFirstMap: peakUntil(t.firstMap), heap, clickMs, pagerMs, late });
   await page.close();
 }
 await browser.close();
@@ -184,6 +209,7 @@ row('bytes → table painted', results.map((r) => r.table), ms);
 row('bytes → first feature map in the page', results.map((r) => r.firstMap), ms);
 row('bytes → every layer computed (run done)', results.map((r) => r.done), ms);
 row('click on conv1\'s row → its weights\' statistics shown', results.map((r) => r.clickMs), ms);
+row(`the maps: ${results[0].late}'s next 16 channels painted after a click on its pager`, results.map((r) => r.pagerMs), ms);
 const times = (b) => `${mb(b)} (${(b / size).toFixed(2)}× the file)`;
 row('renderer memory above the page holding the file, highest until the table (sampled every 5 ms)', results.map((r) => r.peakTable), times);
 row('the same, until the first feature map', results.map((r) => r.peakFirstMap), times);

@@ -3,7 +3,7 @@
 // sees it. Reports the forward time the page's status line shows — warm (a re-run in an open page,
 // what an edit or re-seed costs) and cold (a fresh page and worker) — and the wall time from
 // loading the page to the end of its first run (the maps in view are painted by then).
-//   node bench/page.bench.mjs [--runs 5]      (after `node scripts/build.mjs`)
+//   node bench/page.bench.mjs [--runs 5] [--dist DIR]      (after `node scripts/build.mjs`)
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,10 +12,11 @@ import { chromium } from 'playwright-core';
 import { BROWSER_ARGS, servePage } from './pageServer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const distDir = join(root, 'dist', 'webview');
+const distArg = process.argv.indexOf('--dist');
+const distDir = distArg > 0 ? process.argv[distArg + 1] : join(root, 'dist', 'webview');
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
-if (!existsSync(join(distDir, 'worker.js'))) throw new Error('dist/webview is missing: run node scripts/build.mjs first');
+if (!existsSync(join(distDir, 'worker.js'))) throw new Error(`${distDir} is missing: run node scripts/build.mjs first`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'convlens-page-bench-'));
 const { base, close } = await servePage({ root, distDir, tmp });

@@ -24,6 +24,7 @@ import { colourize } from '../../webview/src/render/heatmap';
 import type { Colormap } from '../../webview/src/render/colors';
 import { WARM_UP_NETWORK } from '../../webview/src/warmUp';
 import { layerGroups } from '../../webview/src/render/groups';
+import { channelActivity, channelOrder } from '../../webview/src/render/channels';
 import { loadOracle, repoRoot } from '../oracle';
 
 const distDir = join(repoRoot, 'dist', 'webview');
@@ -693,6 +694,69 @@ layers:
     await page.click(`section[data-layer="${name}"] .view-toggle`);
     await showSection(name);
     assert.equal(await page.locator(`section[data-layer="${name}"] .map`).count(), C);
+  });
+
+  it("a large layer's output is kept as its shown channels, exact: painted, selected and turned to the next page as the whole tensor says; PNG and .npy get every value, computed again", async () => {
+    // relu1: 32 channels of 64×64 (512 KB): the page keeps the 16 it shows, not the tensor.
+    const text = `input: [3, 64, 64]
+layers:
+  - conv: {out: 32, kernel: 3, padding: 1}
+    name: conv1
+  - relu:
+    name: relu1
+  - conv: {out: 8, kernel: 3, padding: 1}
+    name: conv2
+`;
+    const a = analyse(text);
+    await openInVsCode(text);
+    const idx = a.layers.findIndex((l) => l.name === 'relu1');
+    await showSection('relu1');
+    const kept = await page.evaluate(() => (window as any).convlens.kept());
+    const outs = await page.evaluate(() => (window as any).convlens.outputs());
+    // The whole tensors the worker computes again are the run's (Node's executor, same seed and input).
+    const want: Float32Array[] = [];
+    execute(a, makeSample('scene', a.input!), { seed: 0, onLayer: (i, t) => (want[i] = t.data) });
+    a.layers.forEach((l, i) => {
+      let worst = 0;
+      for (let k = 0; k < want[i].length; k++) worst = Math.max(worst, Math.abs(outs[i].data[k] - want[i][k]));
+      assert.ok(worst <= 1e-6, `${l.name}: max difference ${worst}`);
+    });
+    const d: number[] = outs[idx].data;
+    const HW = 64 * 64;
+    const order = channelOrder(channelActivity(d, 32, HW), 'activity');
+    assert.deepEqual(kept[idx], order.slice(0, 16), 'relu1: the shown channels, most active first');
+    assert.deepEqual(kept[0], channelOrder(channelActivity(outs[0].data, 32, HW), 'activity').slice(0, 16));
+    assert.equal(kept[2], 'whole', 'conv2 (8 channels, 128 KB) is kept whole');
+    // Painted from the kept values: the colours of the whole tensor's channel.
+    const tile = (c: number) => `section[data-layer="relu1"] .map[data-channel="${c}"] canvas.map-canvas`;
+    const c0 = order[1];
+    assert.deepEqual((await tilePixels(tile(c0))).rgb, coloursOf(d, c0 * HW, HW, maxAbsOf(d, c0 * HW, (c0 + 1) * HW), 'viridis'));
+    // A selected value is the float32 value itself.
+    await page.evaluate((c) => (window as any).convlens.select('relu1', c, [40, 21]), c0);
+    assert.equal(JSON.parse((await page.getAttribute('section[data-layer="relu1"]', 'data-selected'))!).value, d[c0 * HW + 40 * 64 + 21]);
+    // The next page of channels: computed again by the worker, painted, selected exactly.
+    await page.click('section[data-layer="relu1"] .pager button:last-child');
+    const c1 = order[16 + 3];
+    // (The section is painted in the same task as the channels arrive.)
+    await page.waitForFunction(([i, want]) => String((window as any).convlens.kept()[i]) === want, [idx, order.slice(16, 32).join()] as const);
+    assert.deepEqual((await tilePixels(tile(c1))).rgb, coloursOf(d, c1 * HW, HW, maxAbsOf(d, c1 * HW, (c1 + 1) * HW), 'viridis'));
+    await page.evaluate((c) => (window as any).convlens.select('relu1', c, [7, 63]), c1);
+    assert.equal(JSON.parse((await page.getAttribute('section[data-layer="relu1"]', 'data-selected'))!).value, d[c1 * HW + 7 * 64 + 63]);
+    // A channel of the first page, no longer held: its value is computed again, exactly.
+    await page.evaluate((c) => (window as any).convlens.select('relu1', c, [3, 4]), c0);
+    await page.waitForFunction((c) => JSON.parse(document.querySelector('section[data-layer="relu1"]')?.getAttribute('data-selected') ?? '{}').channel === c, c0);
+    assert.equal(JSON.parse((await page.getAttribute('section[data-layer="relu1"]', 'data-selected'))!).value, d[c0 * HW + 3 * 64 + 4]);
+    // The PNG holds every channel (32 maps), and the .npy files every value, bit for bit.
+    await page.click('section[data-layer="relu1"] .save-png');
+    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'savePng'));
+    const png = (await sentOfType('savePng'))[0].file.bytes;
+    const rows = await page.evaluate(async (bytes) => (await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }))).height, png);
+    assert.ok(rows > 4 * 128, `a PNG of 32 maps of 128 px: ${rows} px high`);
+    await page.click('#save-npy');
+    await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'saveNpy'));
+    const npy = parsePageMessage((await sentOfType('saveNpy'))[0]);
+    assert.ok(npy && npy.type === 'saveNpy');
+    a.layers.forEach((l, i) => assert.deepEqual(Array.from(readNpy(npy.files[i + 1].bytes).data), outs[i].data, l.name));
   });
 
   it('the network strip: a row per layer, branches in their own lane, a click scrolls to the section and highlights it', async () => {

@@ -9,6 +9,7 @@ import { $, page, state, saveState, vscode } from './page/state';
 import { startRun, startWorker } from './page/run';
 import { setStatus, showError } from './page/status';
 import { showSelection } from './page/selection';
+import { wholeOutputs } from './page/recompute';
 import { setupToolbar } from './page/toolbar';
 import { setCurrent } from './page/graph';
 import { startHandlingEvents, useDynamicSizes, useImage, useModel, useWeights } from './page/controller';
@@ -65,7 +66,17 @@ function boot(): void {
       page.options = options;
       startRun();
     },
-    outputs: (): Array<{ name: string; shape: number[]; data: number[] } | null> => page.layers.map((l) => (page.outputs[l.index] ? { name: l.name, shape: page.outputs[l.index]!.shape, data: Array.from(page.outputs[l.index]!.data) } : null)),
+    /** Every computed output, whole (a large one the page keeps only in part is computed again). */
+    outputs: async (): Promise<Array<{ name: string; shape: number[]; data: number[] } | null>> => {
+      const computed = page.layers.filter((l) => page.outputs[l.index]).map((l) => l.index);
+      const whole = await wholeOutputs(computed);
+      return page.layers.map((l) => {
+        const k = computed.indexOf(l.index);
+        return k >= 0 ? { name: l.name, shape: whole[k].shape, data: Array.from(whole[k].data) } : null;
+      });
+    },
+    /** What the page keeps of each output: 'whole', or the channels it holds of a large one. */
+    kept: () => page.layers.map((l) => (page.outputs[l.index] ? (page.outputs[l.index]!.channels ?? 'whole') : null)),
     input: () => (page.inputTensor ? { shape: page.inputTensor.shape, data: Array.from(page.inputTensor.data) } : null),
     select: (layer: string, channel: number, pos: number[]) => {
       const l = page.layers.find((x) => x.name === layer);

@@ -14,6 +14,9 @@ import type { Analysis } from '../../engine/types';
 import type { WeightStore } from '../../kernels/runtime/weights';
 import { loadWeights, type LoadedWeights } from '../../kernels/weights';
 import { kernelBackend, stats } from '../../kernels';
+import { resetWeightScratch, scratchWeights } from './weightArena';
+import { packChannels, shownPart } from './shownChannels';
+import type { Tensor } from '../../kernels';
 import { forgetSpares, heap, recycle, reserve, takeReusedCount, wasmKernels } from '../../kernels/wasm/backend';
 
 interface WorkerScope {
@@ -59,7 +62,7 @@ function readModel(model: Omit<ModelFile, 'inputShape' | 'dynamicSizes'>, sizes:
   let weights: { store?: WeightStore; info: WeightsInfo };
   try {
     // Only checked here: a tensor is decoded when the run (or a click on its layer) first reads it.
-    const store = read.weightStore();
+    const store = scratchWeights(read, read.weightStore());
     const tensors = [...store.layers.values()].reduce((n, t) => n + t.size, 0);
     const { dtypes, dequantized, external: files } = read.weightConversions();
     weights = { store, info: { name: model.name, source, tensors, dtypes, dequantized, external: files, problem: null, layers: [...store.layers.keys()] } };
@@ -144,6 +147,52 @@ function weightsFor(analysis: Analysis, req: Extract<WorkerRequest, { type: 'run
   return { store: used ? w.store : undefined, info: { name: weightsFile.name, source: w.source, tensors: w.tensors, dtypes: w.dtypes, problem: w.fit.problem, layers: used ? [...w.store.layers.keys()] : [] } };
 }
 
+// What the last run computed from: its layers are computed again from the same (recompute).
+let lastRun: { id: number; analysis: Analysis; input: Tensor; seed: number; weights?: WeightStore } | null = null;
+// The layers' sizes of the last run: the kept buffers are for them.
+let spareSizes = '';
+// The run or recompute going on: a recompute waits for it.
+let busy: Promise<void> = Promise.resolve();
+
+/**
+ * Computes layers of the last run again and posts them (whole, or the channels asked for): the
+ * page keeps only the channels it shows of a large output. The kernels are deterministic, so the
+ * values are the run's own. Stops after the last layer asked for, or when a newer run starts.
+ */
+async function recompute(m: Extract<WorkerRequest, { type: 'recompute' }>): Promise<void> {
+  const ctx = lastRun;
+  if (!ctx || ctx.id !== m.id || !m.want.length) return;
+  const want = new Map(m.want.map((w) => [w.index, w.channels]));
+  const lastIndex = Math.max(...want.keys());
+  const signal = { aborted: false };
+  try {
+    await executeAsync(
+      ctx.analysis,
+      ctx.input,
+      {
+        seed: ctx.seed,
+        weights: ctx.weights,
+        signal,
+        onLayer: (index, t) => {
+          if (!want.has(index)) return;
+          const channels = want.get(index)!;
+          const data = channels ? packChannels(t, channels) : t.data.slice();
+          post({ type: 'recomputed', id: m.id, index, shape: t.shape, data, channels }, [data.buffer]);
+          if (index >= lastIndex) signal.aborted = true;
+        },
+        onRelease: (_, t, owned) => owned && recycle(t.data),
+      },
+      async () => {
+        await yieldNow();
+        resetWeightScratch();
+        if (lastRun !== ctx) throw new ExecutionCancelled();
+      },
+    );
+  } catch (err) {
+    if (!(err instanceof ExecutionCancelled)) post({ type: 'error', id: m.id, message: (err as Error).message, layer: err instanceof ExecutionError ? err.layer : undefined });
+  }
+}
+
 async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
   if (current) current.signal.aborted = true;
   const me = { id: req.id, signal: { aborted: false } };
@@ -154,6 +203,11 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
     const { analysis, sources, weights: weightsOf } = analysed(req);
     const groups = layerGroups(analysis);
     const layers: LayerInfo[] = analysis.layers.map((l) => ({ index: l.index, name: l.name, kind: l.kind, from: l.from, shape: l.shape ?? null, inputShapes: l.inputShapes, args: l.args, rf: l.rf, group: groups[l.index], params: l.params, macs: l.macs, explain: explainLayer(l, analysis), ...(sources[l.index] ? { source: sources[l.index] } : {}) }));
+    // The kept buffers (the last run's large outputs, the page's returned ones) serve a run of
+    // the same sizes; another network's sizes may never come again.
+    const sizes = analysis.layers.map((l) => l.shape?.join('x')).join();
+    if (sizes !== spareSizes) forgetSpares();
+    spareSizes = sizes;
     const why = executable(analysis);
     const weights = why ? { info: null } : weightsOf();
     statsOf = weights.store ? { id: req.id, store: weights.store } : null;
@@ -166,6 +220,10 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
       if (req.input.shape.join() !== shape.join()) throw new ExecutionError('input', `the image tensor is [${req.input.shape.join(', ')}] but the network's input is [${shape.join(', ')}]`);
       input = { shape: req.input.shape, data: req.input.data };
     }
+    const shown = req.shown ?? { order: 'activity', pages: {} };
+    const lastOfSize = new Map<number, number>();
+    analysis.layers.forEach((l, i) => lastOfSize.set(l.shape!.reduce((a, b) => a * b, 1), i));
+    lastRun = { id: req.id, analysis, input, seed: req.seed, weights: weights.store };
     const inCopy = input.data.slice();
     post({ type: 'input', id: req.id, shape: input.shape, data: inCopy }, [inCopy.buffer]);
     let last = performance.now();
@@ -186,14 +244,23 @@ async function run(req: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
         // Each output goes to the page once the run has no more use for it, its buffer moved
         // rather than copied (a fresh multi-megabyte copy costs ~0.4 ms per MB in Chromium).
         // Most layers feed only the next one, so the maps still appear as the run goes.
+        // A large output goes as its shown channels: its buffer serves the next outputs.
         onRelease: (index, t, owned) => {
-          const data = owned ? t.data : t.data.slice();
-          post({ type: 'layer', id: req.id, index, shape: t.shape, data, ms: ms[index], stats: stats(t) }, [data.buffer]);
+          const s = stats(t);
+          const part = shownPart(t, analysis.layers[index].name, shown);
+          if (part) {
+            if (owned && (lastOfSize.get(t.data.length) ?? -1) > index) recycle(t.data);
+            post({ type: 'layer', id: req.id, index, shape: t.shape, data: part.data, ms: ms[index], stats: s, channels: part.channels, activity: part.activity, mean: part.mean }, [part.data.buffer, part.activity.buffer, part.mean.buffer]);
+          } else {
+            const data = owned ? t.data : t.data.slice();
+            post({ type: 'layer', id: req.id, index, shape: t.shape, data, ms: ms[index], stats: s }, [data.buffer]);
+          }
           last = performance.now();
         },
       },
       async () => {
         await yieldNow();
+        resetWeightScratch();
         if (me.signal.aborted) throw new ExecutionCancelled();
       },
     );
@@ -212,8 +279,11 @@ scope.onmessage = (e: MessageEvent) => {
   if (m.type === 'cancel') {
     if (current && current.id === m.id) current.signal.aborted = true;
   } else if (m.type === 'run') {
-    void run(m);
+    busy = run(m);
+  } else if (m.type === 'recompute') {
+    busy = busy.then(() => recompute(m));
   } else if (m.type === 'weightStats') {
+    resetWeightScratch();
     if (statsOf?.id === m.id) post({ type: 'weightStats', id: m.id, layer: m.layer, stats: layerStats(statsOf.store, m.layer) });
   } else if (m.type === 'weights') {
     weightsFile = m.file ? { ...m.file, serial: ++weightsSerial } : null;
@@ -222,8 +292,7 @@ scope.onmessage = (e: MessageEvent) => {
     modelFile = m.model;
     modelRead = null;
   } else if (m.type === 'recycle') {
-    // The last run's buffers replace any older ones (from a network whose sizes may not return).
-    forgetSpares();
+    // Kept with the worker's own (a run of another network forgets them all).
     for (const b of m.buffers) if (b.byteLength % 4 === 0) recycle(new Float32Array(b));
   }
 };

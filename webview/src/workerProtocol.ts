@@ -5,6 +5,7 @@ import type { LayerGroup } from './render/groups';
 import type { LayerExplanation } from '../../engine/explain';
 import type { Severity, Totals } from '../../engine/types';
 import type { OnnxAttributeValue } from '../../engine';
+import type { ShownChannels } from './shownChannels';
 
 /** Input spec for a run. */
 export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shape: number[]; data: Float32Array };
@@ -12,8 +13,10 @@ export type RunInput = { kind: 'sample'; name: string } | { kind: 'tensor'; shap
 /** Page → worker. */
 export type WorkerRequest =
   /** `model`: run the model file the worker has (its own weights), with sizes for its dynamic input dimensions; else the text. */
-  | { type: 'run'; id: number; text: string; options?: DocumentOptions; model?: Pick<ModelFile, 'inputShape' | 'dynamicSizes'>; input: RunInput; seed: number }
+  | { type: 'run'; id: number; text: string; options?: DocumentOptions; model?: Pick<ModelFile, 'inputShape' | 'dynamicSizes'>; input: RunInput; seed: number; shown?: ShownChannels }
   | { type: 'cancel'; id: number }
+  /** Layers of run `id` computed again (the same input, weights and seed: the same values): each whole (channels null) or only the given channels. */
+  | { type: 'recompute'; id: number; want: Array<{ index: number; channels: number[] | null }> }
   /** The previous run's output buffers, moved back for the next run's outputs of the same sizes. */
   | { type: 'recycle'; buffers: ArrayBuffer[] }
   /** The weights file the next runs use (null: random weights); the worker parses it. */
@@ -95,7 +98,10 @@ export type WorkerReply =
   | { type: 'analysis'; id: number; input: number[] | null; layers: LayerInfo[]; error: string | null; weights: WeightsInfo | null; findings: FindingInfo[]; totals: Totals }
   | { type: 'input'; id: number; shape: number[]; data: Float32Array }
   /** stats: min/max/mean of data, computed in the worker (where the kernels' code is already warm). */
-  | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats }
+  /** A large output comes as its shown part (shownChannels.ts): `data` holds `channels`' values; `activity` and `mean` are the whole tensor's. */
+  | { type: 'layer'; id: number; index: number; shape: number[]; data: Float32Array; ms: number; stats: Stats; channels?: number[]; activity?: Float64Array; mean?: Float32Array }
+  /** A layer computed again (recompute): whole, or `channels`' values one after the other. */
+  | { type: 'recomputed'; id: number; index: number; shape: number[]; data: Float32Array; channels: number[] | null }
   /** reused: outputs written into buffers of the previous run (moved back by the page); randomWeights: no weights file was used. */
   | { type: 'done'; id: number; ms: number; backend: 'wasm' | 'js'; reused: number; randomWeights: boolean }
   | { type: 'cancelled'; id: number }

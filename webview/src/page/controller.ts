@@ -30,7 +30,7 @@ function onEvent(e: PageEvent): void {
       vscode?.postMessage({ type: 'reveal', layer: e.layer });
       break;
     case 'openMatrix':
-      openMatrix(e.index);
+      void openMatrix(e.index);
       break;
     case 'toggleView':
       if (state.views[e.layer] === 'mean') delete state.views[e.layer];
@@ -112,7 +112,7 @@ function onEvent(e: PageEvent): void {
       setCurrent(page.layers[e.index].name, false);
       break;
     case 'saveNpy':
-      saveAllNpy();
+      void saveAllNpy();
       break;
     case 'pickImage':
       vscode?.postMessage({ type: 'pickImage' });

@@ -3,7 +3,7 @@
 import { numel, stats, type Stats, type Tensor } from '../../../kernels';
 import type { Colormap } from '../render/colors';
 import { channelActivity, channelOrder, meanOverChannels } from '../render/channels';
-import { page, state } from './state';
+import { page, state, type Output } from './state';
 
 // Per layer (index; -1 the input), worked out when first painted: channel activity and the mean
 // over channels. A new analysis or run forgets them.
@@ -28,7 +28,8 @@ export function takeOutputBuffers(): ArrayBuffer[] {
   return [...buffers];
 }
 
-export function tensorOf(index: number): Tensor | undefined {
+/** A layer's output as the page keeps it (-1: the input); it may hold only the shown channels (Output). */
+export function tensorOf(index: number): Output | undefined {
   return index < 0 ? page.inputTensor ?? undefined : page.outputs[index];
 }
 
@@ -42,7 +43,7 @@ export function channelOrderOf(index: number): number[] {
   const t = tensorOf(index)!;
   const { C, per } = channelsOf(t);
   if (state.order === 'index') return channelOrder(new Float64Array(C), 'index');
-  let a = activity.get(index);
+  let a = t.activity ?? activity.get(index);
   if (!a) activity.set(index, (a = channelActivity(t.data, C, per)));
   return channelOrder(a, 'activity');
 }
@@ -51,7 +52,7 @@ export function channelOrderOf(index: number): number[] {
 export function meanOf(index: number): Float32Array | undefined {
   const t = tensorOf(index);
   if (!t) return undefined;
-  let m = means.get(index);
+  let m = t.mean ?? means.get(index);
   if (!m) {
     const { C, per } = channelsOf(t);
     means.set(index, (m = meanOverChannels(t.data, C, per)));

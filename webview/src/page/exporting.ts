@@ -9,6 +9,8 @@ import { rangeOf } from '../render/channels';
 import { page, state, vscode } from './state';
 import { fmt } from './format';
 import { setStatus, showError } from './status';
+import type { Tensor } from '../../../kernels';
+import { wholeOutputs } from './recompute';
 import { channelOrderOf, colormapOf, fixedScaleOf, meanOf, sliceOf, statsOf, tensorOf } from './data';
 
 /** Largest PNG this composes (pixels); beyond, the maps are drawn smaller, down to 1:1. */
@@ -41,8 +43,7 @@ interface MapPart {
 }
 
 /** The maps a layer's PNG holds, as shown: each channel in the page's order, or the mean. */
-function partsOf(index: number, key: string): { parts: MapPart[]; W: number; H: number } | null {
-  const t = tensorOf(index);
+function partsOf(index: number, key: string, t: Tensor | undefined): { parts: MapPart[]; W: number; H: number } | null {
   if (!t) return null;
   const rank = t.shape.length - 1;
   const C = t.shape[0];
@@ -57,10 +58,10 @@ function partsOf(index: number, key: string): { parts: MapPart[]; W: number; H: 
 }
 
 /** Draws the layer's maps on one canvas: a title line, then a grid of labelled maps. */
-function composeLayer(index: number): HTMLCanvasElement | string {
+function composeLayer(index: number, t: Tensor | undefined): HTMLCanvasElement | string {
   const layer = index < 0 ? null : page.layers[index];
   const key = layer ? layer.name : 'input';
-  const got = partsOf(index, key);
+  const got = partsOf(index, key, t);
   if (!got) return `${key} is not computed yet`;
   const { parts, W, H } = got;
   const s = statsOf(index);
@@ -110,7 +111,10 @@ function composeLayer(index: number): HTMLCanvasElement | string {
 
 /** Saves a layer's maps as a PNG image. */
 export async function saveLayerPng(index: number): Promise<void> {
-  const canvas = composeLayer(index);
+  // Every channel: the page may hold only the shown ones of a large output (recompute.ts).
+  const kept = tensorOf(index);
+  const t = kept?.channels ? (await wholeOutputs([index]))[0] : kept;
+  const canvas = composeLayer(index, t);
   if (typeof canvas === 'string') return showError(`Cannot save the PNG: ${canvas}`);
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
   if (!blob) return showError('Cannot save the PNG: the browser could not encode it');
@@ -123,8 +127,16 @@ export async function saveLayerPng(index: number): Promise<void> {
 }
 
 /** Saves the input and every computed output as .npy files (float32, channels first, no batch axis). */
-export function saveAllNpy(): void {
+export async function saveAllNpy(): Promise<void> {
   if (document.body.dataset.status !== 'done') return showError('Save .npy: wait for the run to finish.');
+  const run = page.runId;
+  // Large outputs are kept as their shown channels: the worker computes them again, whole.
+  const computed = page.layers.filter((l) => page.outputs[l.index]).map((l) => l.index);
+  const partial = computed.filter((i) => page.outputs[i]!.channels);
+  if (partial.length) setStatus(`computing ${partial.length} outputs again to save them…`);
+  const whole = new Map<number, Tensor>();
+  (await wholeOutputs(partial)).forEach((t, k) => whole.set(partial[k], t));
+  if (run !== page.runId) return;
   const files: ExportFile[] = [];
   const taken = new Set<string>();
   const add = (base: string, bytes: Uint8Array): void => {
@@ -134,10 +146,7 @@ export function saveAllNpy(): void {
     files.push({ name, bytes });
   };
   if (page.inputTensor) add('input', writeNpy(page.inputTensor));
-  for (const l of page.layers) {
-    const t = page.outputs[l.index];
-    if (t) add(l.name, writeNpy(t));
-  }
+  for (const i of computed) add(page.layers[i].name, writeNpy(whole.get(i) ?? page.outputs[i]!));
   const folder = toSafeFileName(`${networkStem()}-outputs`, '');
   if (vscode) {
     vscode.postMessage({ type: 'saveNpy', folder, files });

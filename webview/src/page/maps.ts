@@ -4,20 +4,21 @@
 import { centreOf } from '../../../kernels/runtime/samples';
 import { paintHeatmap, paintLine, paintRgb, type MapWindow } from '../render/heatmap';
 import type { Colormap } from '../render/colors';
-import { rangeOf } from '../render/channels';
+import { CHANNELS_PER_PAGE, rangeOf } from '../render/channels';
 import { reachOf } from '../render/field';
 import { el, page, state } from './state';
 import { emit } from './events';
 import { fmt } from './format';
 import { cancelPaint, paintWhenNear } from './lazyPaint';
 import { showLegend } from './legend';
-import { newTile, setTileChannel, tilePainted } from './tiles';
+import { newTile, setTileChannel, tilePainted, tileWaiting } from './tiles';
 import { overlaySection } from './selection';
 import { groupOf, sectionOf } from './sections';
+import { askChannels, slotOf, whenChannelsArrive } from './recompute';
 import { channelOrderOf, channelsOf, colormapOf, fixedScaleOf, maxAbsOf, meanOf, sliceOf, statsOf, tensorOf } from './data';
 import type { Stats } from '../../../kernels';
 
-const CHANNELS_PER_PAGE = 16;
+whenChannelsArrive((index) => renderMaps(index));
 
 export function rerenderAll(): void {
   renderMaps(-1);
@@ -195,11 +196,20 @@ export function renderMaps(index: number): void {
       tilePainted(rgb, index, { data: t.data, offset: slice, W, repaint: () => undefined });
     }
     const order = channelOrderOf(index);
+    const missing: number[] = [];
     tiles.forEach((tile, i) => {
       const c = order[first + i];
       setTileChannel(tile, c);
-      paintTile(tile, t.data, c * per + slice);
+      const at = slotOf(t, c);
+      if (at >= 0) paintTile(tile, t.data, at * per + slice);
+      else {
+        tileWaiting(tile);
+        missing.push(c);
+      }
     });
+    // Channels the page does not hold (another page of them, another order): the worker computes
+    // them again and the section is painted when they come.
+    if (missing.length) askChannels(index, order.slice(first, first + count));
     if (page.selection) overlaySection(index);
   });
   if (pages > 1) {

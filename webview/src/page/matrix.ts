@@ -6,6 +6,7 @@ import { layerParams, paramOptions } from '../../../kernels/runtime/execute';
 import { convMatrix, convTransposeMatrix, checkProduct, type Matrix } from '../../../kernels/runtime/convMatrix';
 import { $, page, state } from './state';
 import { tensorOf } from './data';
+import { wholeOutputs } from './recompute';
 
 const MATRIX_MAX_INPUT = 64; // input positions (8×8) for the matrix view
 
@@ -15,11 +16,12 @@ export function matrixEligible(l: LayerInfo | undefined): boolean {
   return inSp.length >= 1 && inSp.length <= 2 && inSp.reduce((a, b) => a * b, 1) <= MATRIX_MAX_INPUT;
 }
 
-export function openMatrix(index: number): void {
+export async function openMatrix(index: number): Promise<void> {
   const l = page.layers[index];
-  const out = page.outputs[index];
   const srcIndex = l.from[0] === 'input' ? -1 : page.layers.findIndex((x) => x.name === l.from[0]);
-  const x = tensorOf(srcIndex);
+  // Every value of both: a large output may be kept as its shown channels only (recompute.ts).
+  const whole = async (i: number) => (tensorOf(i)?.channels ? (await wholeOutputs([i]))[0] : tensorOf(i));
+  const [out, x] = await Promise.all([whole(index), whole(srcIndex)]);
   const box = $('matrix');
   box.textContent = '';
   box.hidden = false;

@@ -14,6 +14,7 @@ import { buildTable, showLayerDetails } from './table';
 import { forgetLineColour, renderMaps, rerenderAll } from './maps';
 import { showSelection } from './selection';
 import { getWorker, onWorkerReply, post } from './workerLink';
+import { onRecomputed } from './recompute';
 
 /** Connects the worker (it starts warming up at once). */
 export function startWorker(): void {
@@ -40,7 +41,9 @@ export function startRun(): void {
   const buffers = takeOutputBuffers();
   if (buffers.length) post({ type: 'recycle', buffers }, buffers);
   const model = page.model ? { inputShape: page.model.inputShape, dynamicSizes: page.model.dynamicSizes } : undefined;
-  post({ type: 'run', id, text: page.text, options: page.options, ...(model ? { model } : {}), input, seed: state.seed });
+  // Which channels each section shows: the worker sends those of a large output, not all of it.
+  const shown = { order: state.order, pages: state.pages };
+  post({ type: 'run', id, text: page.text, options: page.options, ...(model ? { model } : {}), input, seed: state.seed, shown });
 }
 
 function onAnalysis(ls: LayerInfo[], input: number[] | null, error: string | null): void {
@@ -134,7 +137,7 @@ function onWorker(m: WorkerReply): void {
       renderMaps(-1);
       break;
     case 'layer':
-      page.outputs[m.index] = { shape: m.shape, data: m.data };
+      page.outputs[m.index] = m.channels ? { shape: m.shape, data: m.data, channels: m.channels, activity: m.activity, mean: m.mean } : { shape: m.shape, data: m.data };
       page.layerStats[m.index] = m.stats;
       page.globalMax = Math.max(page.globalMax, Math.abs(page.layerStats[m.index]!.min), Math.abs(page.layerStats[m.index]!.max));
       arrived.push(m.index);
@@ -152,6 +155,9 @@ function onWorker(m: WorkerReply): void {
       document.body.dataset.status = 'done';
       document.body.dataset.ms = String(Math.round(m.ms));
       document.dispatchEvent(new CustomEvent('convlens:done', { detail: { ms: m.ms } }));
+      break;
+    case 'recomputed':
+      onRecomputed(m);
       break;
     case 'cancelled':
       break;

@@ -7,6 +7,7 @@ import { page, type ChannelKey } from './state';
 import { fmt } from './format';
 import { sectionOf } from './sections';
 import { tileChannel, windowOf } from './tiles';
+import { slotOf, wholeOutputs } from './recompute';
 import { meanOf, sliceOf, spatialOf, tensorOf } from './data';
 
 /** The selection of a click at (x, y) on a tile of a layer (the current slice for 3-D): a channel's map, the mean over channels, the input's colour tile, or (channel -1) entry x of a [C] vector. */
@@ -36,8 +37,12 @@ export function showSelection(): void {
   const per = sp.reduce((a, b) => a * b, 1);
   const at = pos.reduce((k, p, a) => k * sp[a] + p, 0);
   let value = NaN;
+  // A channel the page does not hold (the section shows another page of them): its value is computed again.
+  let missing = false;
   if (t && key === 'mean') value = meanOf(index)![at];
-  else if (t) value = t.data[pos.length ? channel * per + at : channel];
+  else if (t && !pos.length) value = t.data[channel];
+  else if (t && slotOf(t, channel) >= 0) value = t.data[slotOf(t, channel) * per + at];
+  else missing = !!t;
   const where = `[${key === 'mean' ? 'mean' : channel}${pos.length ? `, ${pos.join(', ')}` : ''}]`;
   let fieldText = '';
   if (index >= 0 && page.inputShape) {
@@ -52,8 +57,15 @@ export function showSelection(): void {
     }
   }
   const vEl = sec.querySelector('.value') as HTMLElement;
-  vEl.textContent = `${sec.dataset.layer}${where} = ${fmt(value)}${fieldText}`;
-  sec.dataset.selected = JSON.stringify({ channel: key === 'mean' ? 'mean' : channel, pos, value });
+  const showValue = (v: number): void => {
+    vEl.textContent = `${sec.dataset.layer}${where} = ${fmt(v)}${fieldText}`;
+    sec.dataset.selected = JSON.stringify({ channel: key === 'mean' ? 'mean' : channel, pos, value: v });
+  };
+  if (missing) {
+    const selection = page.selection;
+    vEl.textContent = `${sec.dataset.layer}${where} = …${fieldText}`;
+    void wholeOutputs([index]).then(([whole]) => page.selection === selection && showValue(whole.data[channel * per + at]));
+  } else showValue(value);
   drawOverlays();
 }
 

@@ -39,6 +39,13 @@ if (typeof state.graph !== 'boolean') state.graph = true;
 if (!state.groups || typeof state.groups !== 'object') state.groups = {};
 if (typeof state.table !== 'boolean') state.table = false;
 
+/**
+ * A layer's output as the page keeps it: whole, or for a large one (shownChannels.ts) the
+ * channels its section shows, `data` holding `channels`' values one after the other, with every
+ * channel's activity and the mean over channels.
+ */
+export type Output = Tensor & { channels?: number[]; activity?: Float64Array; mean?: Float32Array };
+
 /** What the current document and run produced. */
 export const page = {
   text: '',
@@ -52,7 +59,7 @@ export const page = {
   layers: [] as LayerInfo[],
   inputShape: null as number[] | null,
   inputTensor: null as Tensor | null,
-  outputs: [] as Array<Tensor | undefined>,
+  outputs: [] as Array<Output | undefined>,
   imageInput: null as { name: string; tensor: Tensor | null; rgba: Uint8ClampedArray; w: number; h: number } | null,
   /** A clicked position `pos` (spatial) of the tile `key`; `channel` is the channel read (the entry of a [C] vector). */
   selection: null as { index: number; pos: number[]; channel: number; key: ChannelKey } | null,

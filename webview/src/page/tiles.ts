@@ -62,8 +62,17 @@ export function tileChannel(tile: HTMLElement): ChannelKey | null {
 /** Registers where the tile's values are (called when it is painted) and re-applies its zoom. */
 export function tilePainted(tile: HTMLElement, index: number, source: TileSource): void {
   sources.set(tile, source);
+  delete tile.dataset.waiting;
   if (zoomed.get(index) === tileChannel(tile)) zoom(tile, index);
   else if (tile.classList.contains('zoomed')) unzoom(tile); // a re-used tile now shows another channel
+}
+
+/** Empties a tile whose channel's values are on their way (recompute.ts): no old pixels, no readout. */
+export function tileWaiting(tile: HTMLElement): void {
+  sources.delete(tile);
+  tile.dataset.waiting = '';
+  const cv = tile.querySelector('canvas.map-canvas') as HTMLCanvasElement;
+  cv.getContext('2d')?.clearRect(0, 0, cv.width, cv.height);
 }
 
 /** CSS size of a tile: the longer side of a map is the tile size; zoomed tiles fit the section. */

@@ -2,6 +2,9 @@
 // how active each channel is, the order the page shows them in, and the mean over channels.
 // Pure: no DOM.
 
+/** Channels shown at once in a section (a page of them; the pager turns to the next). */
+export const CHANNELS_PER_PAGE = 16;
+
 /** Mean |value| of each channel. */
 export function channelActivity(data: ArrayLike<number>, C: number, per: number): Float64Array {
   const out = new Float64Array(C);
