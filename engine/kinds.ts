@@ -152,6 +152,7 @@ export const KINDS: Record<string, KindSpec> = {
   hardswish: simple('x·relu6(x + 3)/6.'),
   hardsigmoid: simple('relu6(x + 3)/6.'),
   softmax: simple('Softmax along an axis.', { axis: { type: 'int', default: 0, doc: 'Axis to normalise (0 = channels).' } }),
+  log_softmax: simple('The log of the softmax along an axis, computed stably as x − max − log Σ e^(x − max) (log_softmax, LogSoftmax).', { axis: { type: 'int', default: 0, doc: 'Axis to normalise (0 = channels).' } }),
   identity: simple('Passes its input through.'),
   dropout: simple('Dropout (identity at inference).', { p: { type: 'number', default: 0.5, doc: 'Drop probability.' } }),
   channel_shuffle: { doc: 'Interleaves channels across groups (ShuffleNet).', args: { groups: { type: 'int', doc: 'Number of groups (must divide C).' } }, snippet: ['groups'] },

@@ -102,6 +102,15 @@ export function erf(x: number): number {
 
 /** Softmax along `axis` (default 0 = channels), stabilised by subtracting the max. */
 export function softmax(x: Tensor, axis = 0): Tensor {
+  return normaliseAlong(x, axis, false);
+}
+
+/** log(softmax(x)) along `axis`, as x − max − log Σ e^(x − max): exact where the softmax underflows to 0. */
+export function logSoftmax(x: Tensor, axis = 0): Tensor {
+  return normaliseAlong(x, axis, true);
+}
+
+function normaliseAlong(x: Tensor, axis: number, log: boolean): Tensor {
   const r = x.shape.length;
   const ax = axis < 0 ? axis + r : axis;
   if (ax < 0 || ax >= r) throw new RangeError(`softmax: axis ${axis} out of range for rank ${r}`);
@@ -117,7 +126,8 @@ export function softmax(x: Tensor, axis = 0): Tensor {
       for (let k = 0; k < n; k++) m = Math.max(m, src[base + k * inner]);
       let sum = 0;
       for (let k = 0; k < n; k++) sum += Math.exp(src[base + k * inner] - m);
-      for (let k = 0; k < n; k++) out[base + k * inner] = Math.exp(src[base + k * inner] - m) / sum;
+      const logSum = Math.log(sum);
+      for (let k = 0; k < n; k++) out[base + k * inner] = log ? src[base + k * inner] - m - logSum : Math.exp(src[base + k * inner] - m) / sum;
     }
   }
   return { shape: x.shape.slice(), data: out };

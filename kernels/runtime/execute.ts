@@ -19,7 +19,7 @@ import {
   Tensor, fromNested, tensor, reshape, numel,
   conv, convTranspose, maxPool, avgPool, lpPool, adaptiveAvgPool, adaptiveMaxPool, globalAvgPool, globalMaxPool,
   linear, flatten, batchNorm, layerNorm, layerNormAxes, groupNorm,
-  relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, identity, prelu, channelShuffle,
+  relu, relu6, leakyRelu, gelu, silu, mish, sigmoid, tanh, hardswish, hardsigmoid, softmax, logSoftmax, identity, prelu, channelShuffle,
   upsample, pad, add, mul, binary, concat, sliceChannels, reorg, spaceToDepth, attention,
   initConv, initWeightAndBias, initPrelu, initScaled, fanIn, InitMode,
   convStaged, ConvStages, StagedOutputs, BatchNormParams,
@@ -576,6 +576,8 @@ export function runLayer(layer: LayerResult, inputs: Tensor[], seed: number, pos
       return hardsigmoid(x);
     case 'softmax':
       return softmax(x, a.axis ?? 0);
+    case 'log_softmax':
+      return logSoftmax(x, a.axis ?? 0);
     case 'prelu':
       return prelu(x, fromStore(po.weights, layer, 'weight', [a.channels ?? 1])?.data ?? initPrelu(a.channels ?? 1));
   }

@@ -5,6 +5,7 @@ import { UNARY_OPS } from '../../kinds';
 export const activationRules: LayerRules = {
   prelu,
   softmax,
+  log_softmax: softmax,
   leaky_relu: leakyRelu,
   dropout,
   relu: pointwise,
@@ -48,7 +49,7 @@ function softmax(c: LayerContext): LayerComputation {
   const { args, input, same } = c;
   const axis = args.int('axis', -input.length);
   const a = axis < 0 ? axis + input.length : axis;
-  if (a >= input.length) throw new LayerError('badValue', `softmax axis ${axis} is out of range for a tensor of rank ${input.length}.`, 'axis');
+  if (a >= input.length) throw new LayerError('badValue', `${c.kind} axis ${axis} is out of range for a tensor of rank ${input.length}.`, 'axis');
   const r = same(input, 0, 0, { axis: a });
   if (a > 0) r.field = { type: 'global' };
   return r;

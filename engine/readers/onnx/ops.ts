@@ -394,14 +394,14 @@ function gemm(ctx: OpContext, a: Attrs): LayerPlan {
   return { kind: 'linear', args: { out, bias: !!C }, inputs: [x], weights, output: 0 };
 }
 
-function softmax(ctx: OpContext, a: Attrs): LayerPlan {
+function softmax(ctx: OpContext, a: Attrs, kind: 'softmax' | 'log_softmax'): LayerPlan {
   const x = needAct(ctx, 0);
   const rank = x.shape!.length + 1;
   const axis = a.int('axis', ctx.opset >= 13 ? -1 : 1);
   const e = engineAxis(ctx, axis, rank);
   // Before opset 13 Softmax normalises over all axes from `axis` on: the same only when the rest are 1.
-  if (ctx.opset < 13 && x.shape!.slice(e + 1).some((n) => n !== 1)) throw new Unsupported(`Softmax (opset ${ctx.opset}) over axes ${axis} and after is not analysed`);
-  return simple('softmax', x, { axis: e });
+  if (ctx.opset < 13 && x.shape!.slice(e + 1).some((n) => n !== 1)) throw new Unsupported(`${ctx.node.opType} (opset ${ctx.opset}) over axes ${axis} and after is not analysed`);
+  return simple(kind, x, { axis: e });
 }
 
 function split(ctx: OpContext, a: Attrs): LayerPlan[] {
@@ -577,7 +577,9 @@ export function planLayers(ctx: OpContext): LayerPlan[] {
     case 'Mish':
       return [simple('mish', x())];
     case 'Softmax':
-      return [softmax(ctx, a)];
+      return [softmax(ctx, a, 'softmax')];
+    case 'LogSoftmax':
+      return [softmax(ctx, a, 'log_softmax')];
     case 'Elu':
       return [unary(x(), 'elu', { alpha: a.float('alpha', 1) })];
     case 'Selu':

@@ -289,11 +289,12 @@ export class ForwardContext {
         const b = bind('input negative_slope=0.01 inplace=False');
         return b && single('leaky_relu', { slope: b.negative_slope });
       }
-      case 'softmax': {
+      case 'softmax':
+      case 'log_softmax': {
         const b = bind('input dim=None _stacklevel=3 dtype=None');
         if (!b || !x) return b ? this.passUnknown(input) : undefined;
         const axis = softmaxAxis(b.dim, x.shape!.length);
-        return axis === undefined ? this.interp.lost(`softmax over dim ${show(b.dim)}`, site.span) : single('softmax', { axis });
+        return axis === undefined ? this.interp.lost(`${op} over dim ${show(b.dim)}`, site.span) : single(op, { axis });
       }
       case 'dropout':
       case 'dropout1d':

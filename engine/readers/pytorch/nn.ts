@@ -65,6 +65,7 @@ Object.assign(TYPES, {
   LeakyReLU: { sig: 'LeakyReLU' },
   GELU: { sig: 'GELU' },
   Softmax: { sig: 'Softmax' },
+  LogSoftmax: { sig: 'Softmax' },
   Dropout: { sig: 'Dropout' },
   AlphaDropout: { sig: 'Dropout' },
   PReLU: { sig: 'PReLU' },
@@ -264,7 +265,7 @@ export function engineLayer(m: ModuleObj, inputRank: number): EngineLayer | stri
     case 'Softmax': {
       const dim = a.dim;
       const axis = softmaxAxis(dim, inputRank);
-      return axis === undefined ? bad('dim') : { kind: 'softmax', args: { axis }, from: { axis: 'dim' } };
+      return axis === undefined ? bad('dim') : { kind: t === 'LogSoftmax' ? 'log_softmax' : 'softmax', args: { axis }, from: { axis: 'dim' } };
     }
     case 'Dropout':
       return { kind: 'dropout', args: { p: p('p') }, from: { p: 'p' } };

@@ -107,6 +107,7 @@ function reads(l: LayerInfo, operand: number, ax: number, o: number, inSize: num
       return [o];
     }
     case 'softmax':
+    case 'log_softmax':
       return a.axis > 0 ? 'all' : [o];
     case 'linear':
       return ax === l.inputShapes[0].length - 2 ? 'all' : [o];
