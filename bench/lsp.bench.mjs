@@ -12,40 +12,25 @@
 // 2. Memory across 10,000 edits (typing bursts: hints requested every 25 edits, diagnostics
 //    awaited every 100): the server's RSS and heap after a GC (`convlens/memory` request, the
 //    server runs with --expose-gc) every 1,000 edits.
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
-import rpc from 'vscode-languageserver-protocol/node.js';
 import { flatNetwork } from './networks.mjs';
+import { requireBuiltServer, startServer } from './lspServer.mjs';
+import { fmt, numberArg, pct } from './stats.mjs';
 
-const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = rpc;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const server = join(root, 'dist', 'server.js');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const EDITS = arg('--edits', 200);
-const MEMORY_EDITS = arg('--memory-edits', 10_000);
+const EDITS = numberArg('--edits', 200);
+const MEMORY_EDITS = numberArg('--memory-edits', 10_000);
 const N = 2000;
 
-if (!existsSync(server)) {
-  console.error('lsp.bench: dist/server.js is missing: run `node scripts/build.mjs` first');
-  process.exit(2);
-}
+requireBuiltServer('lsp.bench');
 
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const fmt = (ms) => `${ms.toFixed(1)} ms`;
 const mb = (b) => `${(b / 1024 / 1024).toFixed(1)} MB`;
 
 function start(settings) {
-  const child = spawn(process.execPath, ['--expose-gc', server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const server = startServer(['--expose-gc']);
+  const { conn } = server;
   const waiters = [];
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
     const now = performance.now();
@@ -58,23 +43,8 @@ function start(settings) {
   });
   conn.onNotification('convlens/analysed', () => {});
   conn.onNotification('window/logMessage', (m) => console.error(`server: ${m.message}`));
-  conn.listen();
   const diagnostics = (version) => new Promise((resolve) => waiters.push({ version, resolve }));
-  return {
-    child,
-    conn,
-    diagnostics,
-    async init() {
-      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { textDocument: { inlayHint: {}, publishDiagnostics: { versionSupport: true } } }, initializationOptions: { settings } });
-      await conn.sendNotification('initialized', {});
-    },
-    async stop() {
-      await conn.sendRequest('shutdown');
-      await conn.sendNotification('exit');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-      conn.dispose();
-    },
-  };
+  return { ...server, diagnostics, init: () => server.init({ settings }) };
 }
 
 /** Deterministic choice of the line to edit. */

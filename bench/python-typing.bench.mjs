@@ -16,33 +16,19 @@
 //    small file. Reported: its latency, and whether it came before the big file's diagnostics.
 // 3. The analysis itself: its time as the server reports it (`convlens/analysed`: engine + lint
 //    rules), and didChange → inlayHint response (the hints wait for the new version's analysis).
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import rpc from 'vscode-languageserver-protocol/node.js';
 import { bigPythonModule } from './networks.mjs';
+import { requireBuiltServer, startServer } from './lspServer.mjs';
+import { fmt, numberArg, pct } from './stats.mjs';
 
-const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = rpc;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const server = join(root, 'dist', 'server.js');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const KEYSTROKES = arg('--keystrokes', 60);
-const ROUNDS = arg('--rounds', 20);
-const LINES = arg('--lines', 5000);
-if (!existsSync(server)) {
-  console.error('python-typing.bench: dist/server.js is missing: run `node scripts/build.mjs` first');
-  process.exit(2);
-}
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const fmt = (ms) => `${ms.toFixed(1)} ms`;
+const KEYSTROKES = numberArg('--keystrokes', 60);
+const ROUNDS = numberArg('--rounds', 20);
+const LINES = numberArg('--lines', 5000);
+requireBuiltServer('python-typing.bench');
 const stats = (xs) => `p50 ${fmt(pct(xs, 50))}  p95 ${fmt(pct(xs, 95))}  max ${fmt(Math.max(...xs))}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,8 +40,8 @@ const smallUri = 'file:///bench/small.cnn.yaml';
 const smallHover = { textDocument: { uri: smallUri }, position: { line: 2, character: 5 } };
 
 function start(initializationOptions) {
-  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const server = startServer();
+  const { conn } = server;
   const on = (method) => {
     const waiters = [];
     const seen = [];
@@ -69,22 +55,7 @@ function start(initializationOptions) {
   const diagnostics = on('textDocument/publishDiagnostics');
   const analysed = on('convlens/analysed');
   conn.onNotification('window/logMessage', () => {});
-  conn.listen();
-  return {
-    conn,
-    diagnostics,
-    analysed,
-    async init() {
-      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { textDocument: { inlayHint: {}, publishDiagnostics: { versionSupport: true } } }, initializationOptions });
-      await conn.sendNotification('initialized', {});
-    },
-    async stop() {
-      await conn.sendRequest('shutdown');
-      await conn.sendNotification('exit');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-      conn.dispose();
-    },
-  };
+  return { ...server, diagnostics, analysed, init: () => server.init(initializationOptions) };
 }
 
 /** Milliseconds between keystrokes: a typist's rhythm, with hesitations just past the 100 ms debounce (an analysis starts, the next key lands in it). */

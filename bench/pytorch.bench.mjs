@@ -12,26 +12,17 @@
 //    reported: didChange → inlayHint response, and didChange → publishDiagnostics with the
 //    debounce set to 0 (the analysis and lint cost alone), p50/p95/max.
 import * as esbuild from 'esbuild';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import rpc from 'vscode-languageserver-protocol/node.js';
+import { requireBuiltServer, startServer } from './lspServer.mjs';
+import { fmt, numberArg, pct } from './stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const RUNS = arg('--runs', 100);
-const EDITS = arg('--edits', 100);
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const fmt = (ms) => `${ms.toFixed(1)} ms`;
+const RUNS = numberArg('--runs', 100);
+const EDITS = numberArg('--edits', 100);
 
 const dir = mkdtempSync(join(tmpdir(), 'convlens-bench-'));
 const bundle = join(dir, 'engine.cjs');
@@ -67,16 +58,11 @@ console.log('in process: check() after a keystroke');
 const p95a = inProcess('torchvision resnet.py as resnet50', torchvision, { fileName: 'resnet.py', className: 'resnet50', inputShape: [3, 224, 224] });
 inProcess('hand-written ResNet-50 (resnet_blocks.py)', handWritten, { fileName: 'resnet_blocks.py', className: 'ResNet' });
 
-const server = join(root, 'dist', 'server.js');
-if (!existsSync(server)) {
-  console.error('pytorch.bench: dist/server.js is missing: run `node scripts/build.mjs` first');
-  process.exit(2);
-}
-const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = rpc;
+requireBuiltServer('pytorch.bench');
 
 async function overLsp(debounceMs) {
-  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const server = startServer();
+  const { conn } = server;
   const waiters = [];
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
     const now = performance.now();
@@ -84,11 +70,9 @@ async function overLsp(debounceMs) {
   });
   conn.onNotification('convlens/analysed', () => {});
   conn.onNotification('window/logMessage', () => {});
-  conn.listen();
   // The file names no input: the comment gives it; the model is the file's first factory, resnet18.
   const text = `# convlens: input 3x224x224\n${torchvision}`;
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { textDocument: { inlayHint: {}, publishDiagnostics: { versionSupport: true } } }, initializationOptions: { settings: { debounceMs } } });
-  await conn.sendNotification('initialized', {});
+  await server.init({ settings: { debounceMs } });
   const uri = 'file:///bench/resnet.py';
   let version = 1;
   const diagnostics = (v) => new Promise((resolve) => waiters.push({ version: v, resolve }));
@@ -113,10 +97,7 @@ async function overLsp(debounceMs) {
     hints += h.length;
     diagMs.push((await waitDiag) - t0);
   }
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-  conn.dispose();
+  await server.stop();
   return { hintMs, diagMs, hints };
 }
 
